@@ -1,0 +1,49 @@
+// tconv: the command-line front end. Dispatches to one sub-command per file.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "cli/Commands.h"
+
+namespace {
+
+void printUsage(std::FILE* to) {
+    std::fprintf(to,
+                 "usage: tconv <command> [options]\n"
+                 "commands:\n"
+                 "  apply INPUT OUTPUT [options]   upsample one image or .npy by transposed convolution\n"
+                 "  batch INPUT... -o DIR [opts]   upsample files, folders and globs\n"
+                 "  analyze [options]              checkerboard-artifact analysis of a kernel and parameters\n"
+                 "  repair --kernel K ... --out F  make a kernel artifact-free\n"
+                 "  bench [options]                benchmark the backends\n"
+                 "  info                           version, build options, SIMD level, backends\n"
+                 "run 'tconv <command> --help' for a command's options\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        printUsage(stderr);
+        return 2;
+    }
+    const char* cmd = argv[1];
+    if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "-h") || !std::strcmp(cmd, "help")) {
+        printUsage(stdout);
+        return 0;
+    }
+    try {
+        using namespace tconv::cli;
+        if (!std::strcmp(cmd, "apply")) return runApply(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "info")) return runInfo(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "bench")) return runBench(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "analyze")) return runAnalyze(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "repair")) return runRepair(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "batch")) return runBatch(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tconv: error: %s\n", e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "tconv: unknown command '%s' (expected apply, batch, analyze, repair, bench or info)\n", cmd);
+    return 2;
+}

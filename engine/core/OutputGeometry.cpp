@@ -1,0 +1,34 @@
+#include "core/OutputGeometry.h"
+
+#include <algorithm>
+
+namespace tconv {
+
+int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d) {
+    return (in - 1) * s - 2 * static_cast<int64_t>(p) + static_cast<int64_t>(d) * (k - 1) + q + 1;
+}
+
+OutputSize outputSize(int64_t inH, int64_t inW, const ConvParams& p) {
+    return {outputExtent(inH, p.kernel.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h),
+            outputExtent(inW, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w)};
+}
+
+std::optional<AxisPadding> solvePaddingForExtent(int64_t in, int k, int s, int d, int64_t target) {
+    if (in < 1 || k < 1 || s < 1 || d < 1 || target < 1) return std::nullopt;
+    // target = base - 2p + q, with base the extent at p = q = 0.
+    const int64_t base = outputExtent(in, k, s, 0, 0, d);
+    const int64_t excess = base - target;  // = 2p - q
+    const int maxQ = std::max(s, d) - 1;   // PyTorch: q < stride or q < dilation
+    AxisPadding r;
+    if (excess <= 0) {
+        r.padding = 0;
+        r.outputPadding = static_cast<int>(-excess);
+    } else {
+        r.padding = static_cast<int>((excess + 1) / 2);
+        r.outputPadding = static_cast<int>(2 * static_cast<int64_t>(r.padding) - excess);
+    }
+    if (r.outputPadding > maxQ) return std::nullopt;
+    return r;
+}
+
+}  // namespace tconv

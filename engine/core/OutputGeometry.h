@@ -1,0 +1,32 @@
+#pragma once
+// The output-size formula of ConvTranspose2d, the one place it is written:
+//   out = (in - 1) * s - 2 * p + d * (k - 1) + q + 1
+// Every backend, the CLI and the studio call these functions.
+#include <cstdint>
+#include <optional>
+
+#include "core/ConvParams.h"
+
+namespace tconv {
+
+// Extent along one axis; may be <= 0 for invalid parameters (validation refuses those).
+int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d);
+
+struct OutputSize {
+    int64_t h = 0;
+    int64_t w = 0;
+    friend bool operator==(const OutputSize&, const OutputSize&) = default;
+};
+
+OutputSize outputSize(int64_t inH, int64_t inW, const ConvParams& p);
+
+// PyTorch's `output_size` argument: the padding and output_padding (per axis)
+// that make one axis `target` long, preferring the smallest padding. nullopt
+// when no padding >= 0 and legal output_padding reaches it.
+struct AxisPadding {
+    int padding = 0;
+    int outputPadding = 0;
+};
+std::optional<AxisPadding> solvePaddingForExtent(int64_t in, int k, int s, int d, int64_t target);
+
+}  // namespace tconv

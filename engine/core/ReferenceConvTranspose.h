@@ -1,0 +1,13 @@
+#pragma once
+// The plain reference: a direct scatter from the definition (each input pixel
+// adds input * kernel into the output, as in the tutorials), accumulated in
+// double. Slow and obviously right; used by the tests as the oracle only.
+#include "core/ConvLayer.h"
+#include "core/Tensor.h"
+
+namespace tconv {
+
+// Validates, then returns the (N, C_out, H_out, W_out) result.
+Tensor referenceConvTranspose2d(const Tensor& input, const ConvLayer& layer);
+
+}  // namespace tconv

@@ -1,0 +1,99 @@
+#include "core/Validation.h"
+
+#include <sstream>
+
+#include "core/ConvError.h"
+
+namespace tconv {
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw ParameterError(message); }
+
+std::string pair(const char* name, Size2 v) {
+    std::ostringstream s;
+    s << name << "_height: " << v.h << " " << name << "_width: " << v.w;
+    return s.str();
+}
+
+std::string shapeList(const Shape4& s) {
+    std::ostringstream o;
+    o << "[" << s.n << ", " << s.c << ", " << s.h << ", " << s.w << "]";
+    return o.str();
+}
+
+std::string mib(uint64_t bytes) {
+    std::ostringstream o;
+    o.precision(1);
+    o << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
+    return o.str();
+}
+
+}  // namespace
+
+void validateParams(const ConvParams& p) {
+    if (p.kernel.h <= 0 || p.kernel.w <= 0)
+        fail("kernel size should be greater than zero, but got " + pair("kernel", p.kernel));
+    if (p.stride.h <= 0 || p.stride.w <= 0)
+        fail("stride should be greater than zero, but got " + pair("stride", p.stride));
+    if (p.dilation.h <= 0 || p.dilation.w <= 0)
+        fail("dilation should be greater than zero, but got " + pair("dilation", p.dilation));
+    if (p.padding.h < 0 || p.padding.w < 0)
+        fail("negative padding is not supported, but got " + pair("padding", p.padding));
+    if (p.outputPadding.h < 0 || p.outputPadding.w < 0)
+        fail("negative output_padding is not supported, but got " + pair("output_padding", p.outputPadding));
+    // PyTorch's rule, per axis: output_padding must be smaller than the stride
+    // or smaller than the dilation.
+    const bool okH = p.outputPadding.h < p.stride.h || p.outputPadding.h < p.dilation.h;
+    const bool okW = p.outputPadding.w < p.stride.w || p.outputPadding.w < p.dilation.w;
+    if (!okH || !okW)
+        fail("output padding must be smaller than either stride or dilation, but got " +
+             pair("output_padding", p.outputPadding) + " " + pair("stride", p.stride) + " " +
+             pair("dilation", p.dilation));
+    if (p.groups <= 0) fail("non-positive groups is not supported, but got groups=" + std::to_string(p.groups));
+}
+
+Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
+    const ConvParams& p = pr.params;
+    validateParams(p);
+    const Shape4& in = pr.input;
+    const Shape4& w = pr.weight;
+    if (in.n <= 0 || in.c <= 0 || in.h <= 0 || in.w <= 0)
+        fail("expected a non-empty input of shape (N, C, H, W), but got input of size " + shapeList(in));
+    if (w.n <= 0 || w.c <= 0 || w.h <= 0 || w.w <= 0)
+        fail("expected a non-empty weight of shape (C_in, C_out/groups, kH, kW), but got weight of size " +
+             shapeList(w));
+    if (w.h != p.kernel.h || w.w != p.kernel.w)
+        fail("weight of size " + shapeList(w) + " does not match kernel_size " + sizeText(p.kernel));
+    if (w.n % p.groups != 0)
+        fail("Given groups=" + std::to_string(p.groups) + ", expected weight to be divisible by " +
+             std::to_string(p.groups) + " at dimension 0, but got weight of size " + shapeList(w) + " instead");
+    if (in.c != w.n)
+        fail("Given transposed=1, weight of size " + shapeList(w) + ", expected input" + shapeList(in) + " to have " +
+             std::to_string(w.n) + " channels, but got " + std::to_string(in.c) + " channels instead");
+    const int64_t outChannels = w.c * p.groups;
+    if (pr.biasSize >= 0 && pr.biasSize != outChannels)
+        fail("Given transposed=1, weight of size " + shapeList(w) + ", expected bias to be 1-dimensional with " +
+             std::to_string(outChannels) + " elements, but got bias of size [" + std::to_string(pr.biasSize) +
+             "] instead");
+    const OutputSize out = outputSize(in.h, in.w, p);
+    if (out.h <= 0 || out.w <= 0) {
+        std::ostringstream o;
+        o << "Given input size per channel: (" << in.h << " x " << in.w << "). Calculated output size per channel: ("
+          << out.h << " x " << out.w << "). Output size is too small (padding " << sizeText(p.padding)
+          << " removes more than the transposed convolution produces)";
+        fail(o.str());
+    }
+    const Shape4 outShape{in.n, outChannels, out.h, out.w};
+    // Overflow-safe: compare in long double before multiplying in integers.
+    const long double bytes = static_cast<long double>(outShape.n) * outShape.c * outShape.h * outShape.w * 4.0L;
+    if (limits.maxOutputBytes > 0 && bytes > static_cast<long double>(limits.maxOutputBytes)) {
+        std::ostringstream o;
+        o << "output of size " << shapeList(outShape) << " would need "
+          << mib(static_cast<uint64_t>(bytes)) << ", more than the memory limit of " << mib(limits.maxOutputBytes)
+          << " (set TCONV_MEMORY_LIMIT_MB to change it)";
+        fail(o.str());
+    }
+    return outShape;
+}
+
+}  // namespace tconv
