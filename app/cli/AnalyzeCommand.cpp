@@ -1,12 +1,374 @@
+// tconv analyze [conv options] [--input IMAGE | --size HxW] [--heatmap OUT.png]
+// [--heatmap-kind gain|artifact|energy] [--spectrum OUT.png] [--json]:
+// the checkerboard analysis of a kernel and its parameters (phase-gain table
+// and scores, engine/analysis), optionally as pictures.
+#include <cmath>
 #include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "analysis/ArtifactComponent.h"
+#include "analysis/GainMap.h"
+#include "analysis/LayerKernels.h"
+#include "analysis/PeriodicEnergy.h"
+#include "analysis/PhaseGain.h"
+#include "analysis/ResizeConv.h"
+#include "analysis/Spectrum.h"
 #include "cli/Commands.h"
+#include "common/ConvSettings.h"
+#include "common/ErrorReport.h"
+#include "common/HeatmapImage.h"
+#include "common/ImageIO.h"
+#include "common/KernelFile.h"
+#include "core/BackendFactory.h"
+#include "core/ConvError.h"
+#include "core/ConvTranspose.h"
+#include "core/KernelPresets.h"
+#include "core/Validation.h"
 
 namespace tconv::cli {
+namespace {
 
-int runAnalyze(int, char**) {
-    std::fprintf(stderr, "tconv: error: 'analyze' is not implemented yet\n");
-    return 2;
+constexpr Size2 kDefaultInput{64, 64};
+
+struct AnalyzeArgs {
+    app::ConvSettings settings;
+    std::string input;
+    std::optional<Size2> size;
+    std::string heatmap, heatmapKind = "gain", spectrum;
+    int window = 4;
+    bool json = false;
+    bool help = false;
+};
+
+void printHelp() {
+    std::printf(
+        "usage: tconv analyze [options]\n"
+        "Checkerboard-artifact analysis of a kernel with its stride, padding and dilation: the phase-gain\n"
+        "table G (the gain of each output phase (o+p) mod s for a constant input), CV = std(G)/mean,\n"
+        "R = max/min, PP = (max-min)/mean, holes (phases no tap reaches), the pattern and a verdict.\n"
+        "%s"
+        "analysis options:\n"
+        "  --input IMAGE             analyse for this image (its size; needed by artifact/energy heatmaps)\n"
+        "  --size HxW                input size without --input (default 64x64)\n"
+        "  --heatmap OUT.png         write a heatmap with a colour bar:\n"
+        "  --heatmap-kind KIND       gain (default): ConvT of an all-ones image / mean gain - 1, borders included;\n"
+        "                            artifact: the part of the result the additive repair removes (needs --input);\n"
+        "                            energy: local spread of the per-phase means, result vs resize-conv (needs --input)\n"
+        "  --window M                energy window of M x M stride blocks (default 4)\n"
+        "  --spectrum OUT.png        log-magnitude spectrum of the result (of a constant image without --input)\n"
+        "                            with its radial profile\n"
+        "  --json                    print one JSON object instead of the text report\n"
+        "  -h, --help                this help\n"
+        "exit status: 0 ok, 1 processing error, 2 usage or parameter error\n",
+        app::convOptionsHelp());
+}
+
+AnalyzeArgs parseArgs(int argc, char** argv) {
+    AnalyzeArgs a;
+    auto value = [&](int& i, const std::string& name) -> std::string {
+        if (i + 1 >= argc) throw ParameterError(name + " needs a value (see tconv analyze --help)");
+        i += 2;
+        return argv[i - 1];
+    };
+    for (int i = 1; i < argc;) {
+        const std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            a.help = true;
+            return a;
+        }
+        if (arg == "--json") {
+            a.json = true;
+            ++i;
+        } else if (arg == "--input") {
+            a.input = value(i, arg);
+        } else if (arg == "--size") {
+            a.size = app::parseSize2(arg, value(i, arg));
+            if (a.size->h <= 0 || a.size->w <= 0)
+                throw ParameterError("--size: expected a positive HxW, but got '" + sizeText(*a.size) + "'");
+        } else if (arg == "--heatmap") {
+            a.heatmap = value(i, arg);
+        } else if (arg == "--heatmap-kind") {
+            a.heatmapKind = value(i, arg);
+            if (a.heatmapKind != "gain" && a.heatmapKind != "artifact" && a.heatmapKind != "energy")
+                throw ParameterError("--heatmap-kind: expected gain, artifact or energy, but got '" + a.heatmapKind + "'");
+        } else if (arg == "--window") {
+            const std::string v = value(i, arg);
+            const Size2 m = app::parseSize2(arg, v);
+            if (m.h != m.w || m.h < 1) throw ParameterError("--window: expected a positive number of blocks, but got '" + v + "'");
+            a.window = m.h;
+        } else if (arg == "--spectrum") {
+            a.spectrum = value(i, arg);
+        } else if (!app::parseConvOption(argc, argv, i, a.settings)) {
+            throw ParameterError("unknown argument '" + arg + "' (see tconv analyze --help)");
+        }
+    }
+    if (!a.input.empty() && a.size) throw ParameterError("give either --input or --size, not both");
+    if (a.heatmapKind != "gain" && a.input.empty())
+        throw ParameterError("--heatmap-kind " + a.heatmapKind + " needs an image (--input IMAGE)");
+    return a;
+}
+
+std::string num(double v) {
+    if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+std::string jsonNum(double v) {
+    if (!std::isfinite(v)) return "null";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+std::string jsonString(const std::string& s) {
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\', o += c;
+        else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            o += buf;
+        } else o += c;
+    }
+    return o + "\"";
+}
+
+std::string jsonPair(int64_t a, int64_t b) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "[%lld,%lld]", static_cast<long long>(a), static_cast<long long>(b));
+    return buf;
+}
+
+std::string channelName(int64_t c, int64_t channels) {
+    static const char* rgba[] = {"R", "G", "B", "A"};
+    if (channels == 3 || channels == 4) return rgba[c];
+    return "channel " + std::to_string(c);
+}
+
+// The analysis of one output channel's constant-input kernel.
+struct ChannelAnalysis {
+    int64_t channel = 0;
+    PhaseGainTable table;
+    ArtifactScores scores;
+};
+
+// The worst channel (holes first, then the largest CV), and whether all channels share one kernel.
+ChannelAnalysis analyzeLayer(const ConvLayer& layer, bool& uniform) {
+    const Kernel2D first = channelKernel(layer, 0);
+    ChannelAnalysis worst;
+    uniform = true;
+    for (int64_t c = 0; c < layer.outChannels(); ++c) {
+        const Kernel2D k = channelKernel(layer, c);
+        uniform = uniform && k == first;
+        ChannelAnalysis a{c, phaseGainTable(k, layer.params.stride, layer.params.dilation), {}};
+        a.scores = artifactScores(a.table);
+        const bool worse = c == 0 || (a.scores.holes && !worst.scores.holes) ||
+                           (a.scores.holes == worst.scores.holes && a.scores.cv > worst.scores.cv);
+        if (worse) worst = std::move(a);
+    }
+    return worst;
+}
+
+void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
+               const ChannelAnalysis& w, bool uniform) {
+    const ArtifactScores& s = w.scores;
+    const ConvParams& p = layer.params;
+    std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.c_str(), p.kernel.h, p.kernel.w, describe(p).c_str());
+    std::printf("input size: %lldx%lld%s\n", static_cast<long long>(in.h), static_cast<long long>(in.w),
+                a.input.empty() ? (a.size ? " (--size)" : " (default; use --input or --size)") : "");
+    std::printf("output size: %lldx%lld\n", static_cast<long long>(out.h), static_cast<long long>(out.w));
+    if (!uniform)
+        std::printf("channels differ; showing the worst, output channel %lld\n", static_cast<long long>(w.channel));
+    std::printf("phase gain G (%dx%d; row = output row phase (oy+p) mod s, column = (ox+p) mod s):\n", w.table.sh,
+                w.table.sw);
+    for (int ry = 0; ry < w.table.sh; ++ry) {
+        std::printf(" ");
+        for (int rx = 0; rx < w.table.sw; ++rx)
+            std::printf(" %10s%s", num(w.table.at(ry, rx)).c_str(), w.table.count(ry, rx) ? "" : "*");
+        std::printf("\n");
+    }
+    std::printf("mean gain: %s\n", num(s.mean).c_str());
+    std::printf("CV: %s (%s dB)\n", num(s.cv).c_str(), num(s.cvDb).c_str());
+    std::printf("R (max/min): %s\n", num(s.ratio).c_str());
+    std::printf("PP ((max-min)/mean): %s\n", num(s.peakToPeak).c_str());
+    std::printf("holes: %s\n", s.holes ? ("yes, " + std::to_string(s.holeCount) + " phase(s) marked *").c_str() : "no");
+    std::printf("pattern: %s", s.pattern.c_str());
+    if (s.pattern != "none")
+        std::printf(" (period %dx%d; ripple energy: rows %.0f%%, columns %.0f%%, cross %.0f%%)", s.periodH, s.periodW,
+                    100 * s.rowShare, 100 * s.colShare, 100 * s.crossShare);
+    std::printf("\nverdict: %s\n", s.verdict.c_str());
+}
+
+void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
+               const ChannelAnalysis& w, bool uniform) {
+    const ArtifactScores& s = w.scores;
+    const ConvParams& p = layer.params;
+    std::string g = "[", counts = "[";
+    for (int ry = 0; ry < w.table.sh; ++ry) {
+        g += ry ? ",[" : "[";
+        counts += ry ? ",[" : "[";
+        for (int rx = 0; rx < w.table.sw; ++rx) {
+            if (rx) g += ',', counts += ',';
+            g += jsonNum(w.table.at(ry, rx));
+            counts += std::to_string(w.table.count(ry, rx));
+        }
+        g += "]";
+        counts += "]";
+    }
+    g += "]";
+    counts += "]";
+    std::string o = "{";
+    o += "\"output_size\":" + jsonPair(out.h, out.w);
+    o += ",\"input_size\":" + jsonPair(in.h, in.w);
+    o += ",\"input_default\":" + std::string(a.input.empty() && !a.size ? "true" : "false");
+    o += ",\"kernel\":" + jsonString(a.settings.kernel);
+    o += ",\"kernel_size\":" + jsonPair(p.kernel.h, p.kernel.w);
+    o += ",\"stride\":" + jsonPair(p.stride.h, p.stride.w);
+    o += ",\"padding\":" + jsonPair(p.padding.h, p.padding.w);
+    o += ",\"output_padding\":" + jsonPair(p.outputPadding.h, p.outputPadding.w);
+    o += ",\"dilation\":" + jsonPair(p.dilation.h, p.dilation.w);
+    o += ",\"channels_uniform\":" + std::string(uniform ? "true" : "false");
+    o += ",\"channel\":" + std::to_string(w.channel);
+    o += ",\"phase_gain\":" + g;
+    o += ",\"tap_count\":" + counts;
+    o += ",\"mean\":" + jsonNum(s.mean);
+    o += ",\"cv\":" + jsonNum(s.cv);
+    o += ",\"cv_db\":" + jsonNum(s.cvDb);
+    o += ",\"ratio\":" + jsonNum(s.ratio);
+    o += ",\"peak_to_peak\":" + jsonNum(s.peakToPeak);
+    o += ",\"holes\":" + std::string(s.holes ? "true" : "false");
+    o += ",\"hole_count\":" + std::to_string(s.holeCount);
+    o += ",\"pattern\":" + jsonString(s.pattern);
+    o += ",\"period\":" + jsonPair(s.periodH, s.periodW);
+    o += ",\"ripple_shares\":{\"rows\":" + jsonNum(s.rowShare) + ",\"columns\":" + jsonNum(s.colShare) +
+         ",\"cross\":" + jsonNum(s.crossShare) + "}";
+    o += ",\"verdict\":" + jsonString(s.verdict);
+    if (!a.heatmap.empty()) o += ",\"heatmap\":" + jsonString(a.heatmap);
+    if (!a.spectrum.empty()) o += ",\"spectrum\":" + jsonString(a.spectrum);
+    std::printf("%s}\n", o.c_str());
+}
+
+#ifdef TCONV_HAVE_OPENCV
+// One panel per channel, or a single one when every plane is the same.
+std::vector<app::HeatmapPanel> channelPanels(const Tensor& t, bool collapse, const std::string& prefix) {
+    std::vector<app::HeatmapPanel> panels;
+    const Shape4 s = t.shape();
+    for (int64_t c = 0; c < (collapse ? 1 : s.c); ++c)
+        panels.push_back({prefix + (collapse ? "all channels" : channelName(c, s.c)), s.h, s.w, t.plane(0, c)});
+    return panels;
+}
+
+void writeHeatmap(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* image, const Shape4& in,
+                  Backend& backend, bool uniform) {
+    app::HeatmapStyle style;
+    const ConvParams& p = layer.params;
+    const std::string params = describe(p);
+    Tensor map, second;
+    std::vector<app::HeatmapPanel> panels;
+    if (a.heatmapKind == "gain") {
+        map = gainMap(layer, in.h, in.w, backend);
+        panels = channelPanels(map, uniform, "");
+        style.title = "gain map A - 1 (all-ones input " + std::to_string(in.h) + "x" + std::to_string(in.w) + ", " + params + ")";
+        style.label = "A - 1";
+    } else if (a.heatmapKind == "artifact") {
+        map = artifactComponent(*image, layer, backend);
+        panels = channelPanels(map, false, "");
+        style.title = "artifact component E = ConvT(x; dK) (" + params + ")";
+        style.label = "E";
+    } else {
+        PeriodicEnergyOptions o;
+        o.stride = p.stride;
+        o.phaseOffset = p.padding;
+        o.windowBlocks = a.window;
+        map = periodicEnergy(convTranspose2d(*image, layer, backend), o);
+        ResizeConvOptions r;
+        r.resize = a.settings.resize;
+        second = periodicEnergy(resizeConv2d(*image, layer, r, backend), o);
+        panels = channelPanels(map, false, "transposed ");
+        for (auto& panel : channelPanels(second, false, std::string("resize-conv ") + resizeModeName(r.resize) + " "))
+            panels.push_back(panel);
+        style.columns = static_cast<int>(map.shape().c);
+        style.colormap = ColormapKind::Viridis;
+        style.symmetric = false;
+        style.lo = 0.0;
+        style.title = "local periodic energy, " + std::to_string(a.window) + "x" + std::to_string(a.window) +
+                      " blocks (" + params + ")";
+        style.label = "spread";
+    }
+    app::saveImage(a.heatmap, app::renderHeatmap(panels, style), 8);
+}
+
+void writeSpectrum(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* image, const Shape4& in,
+                   Backend& backend) {
+    const Tensor ones = image ? Tensor() : Tensor(in, 1.0f);
+    const Tensor& x = image ? *image : ones;
+    Tensor result;
+    if (a.settings.method == "resize-conv") {
+        ResizeConvOptions r;
+        r.resize = a.settings.resize;
+        result = resizeConv2d(x, layer, r, backend);
+    } else {
+        result = convTranspose2d(x, layer, backend);
+    }
+    const Spectrum s = computeSpectrum(result);
+    const std::string title = std::string("spectrum of the ") + (a.settings.method == "resize-conv" ? "resize-conv" : "transposed") +
+                              " result (" + (image ? "input image" : "constant input") + ", " + describe(layer.params) + ")";
+    app::saveImage(a.spectrum, app::renderSpectrum(s, layer.params.stride, title), 8);
+}
+#endif
+
+}  // namespace
+
+int runAnalyze(int argc, char** argv) {
+    try {
+        const AnalyzeArgs a = parseArgs(argc, argv);
+        if (a.help) {
+            printHelp();
+            return 0;
+        }
+        app::checkSettings(a.settings);
+#ifndef TCONV_HAVE_OPENCV
+        if (!a.heatmap.empty() || !a.spectrum.empty())
+            throw ParameterError("--heatmap and --spectrum need image support, and this tconv was built without OpenCV");
+#endif
+        for (const std::string* out : {&a.heatmap, &a.spectrum})
+            if (!out->empty()) app::checkOutputFormat(*out, Shape4{1, 3, 1, 1});
+        std::unique_ptr<Backend> backend = createBackend(a.settings.backend);
+
+        std::optional<app::LoadedImage> image;
+        Shape4 in{1, 1, a.size.value_or(kDefaultInput).h, a.size.value_or(kDefaultInput).w};
+        if (!a.input.empty()) {
+            image = app::loadImage(a.input);
+            in = image->tensor.shape();
+        } else if (!parseKernelPreset(a.settings.kernel)) {
+            // Without an image a full weight file decides the channel count.
+            const app::KernelFile file = app::loadKernelFile(a.settings.kernel);
+            if (file.isFullWeight()) in.c = file.weight.shape().n;
+        }
+        const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
+        const Shape4 out = validateProblem(layer.problemFor(in));
+        bool uniform = true;
+        const ChannelAnalysis worst = analyzeLayer(layer, uniform);
+#ifdef TCONV_HAVE_OPENCV
+        const Tensor* x = image ? &image->tensor : nullptr;
+        if (!a.heatmap.empty()) writeHeatmap(a, layer, x, in, *backend, uniform);
+        if (!a.spectrum.empty()) writeSpectrum(a, layer, x, in, *backend);
+#endif
+        if (a.json)
+            printJson(a, layer, in, out, worst, uniform);
+        else {
+            printText(a, layer, in, out, worst, uniform);
+            if (!a.heatmap.empty()) std::printf("heatmap (%s): %s\n", a.heatmapKind.c_str(), a.heatmap.c_str());
+            if (!a.spectrum.empty()) std::printf("spectrum: %s\n", a.spectrum.c_str());
+        }
+        return 0;
+    } catch (...) {
+        return app::reportCurrentException();
+    }
 }
 
 }  // namespace tconv::cli

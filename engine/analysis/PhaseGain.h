@@ -13,24 +13,44 @@ namespace tconv {
 
 struct PhaseGainTable {
     int sh = 1, sw = 1;
+    Size2 kernel{1, 1}, dilation{1, 1};  // what the table was computed for (for messages)
     std::vector<double> gain;   // sh * sw, row-major: gain[ry * sw + rx]
     std::vector<int> tapCount;  // taps per class, same layout (0 = hole)
     double at(int ry, int rx) const { return gain[static_cast<size_t>(ry) * sw + rx]; }
+    int count(int ry, int rx) const { return tapCount[static_cast<size_t>(ry) * sw + rx]; }
 };
 
+// Throws ParameterError for an empty kernel or a stride/dilation <= 0.
 PhaseGainTable phaseGainTable(const Kernel2D& k, Size2 stride, Size2 dilation);
+
+// The class of kernel tap j along one axis: (d * j) mod s.
+inline int phaseClass(int j, int d, int s) { return static_cast<int>((static_cast<long long>(d) * j) % s); }
 
 struct ArtifactScores {
     double mean = 0;         // Gbar = sum(K) / (sh * sw)
-    double cv = 0;           // population std(G) / |Gbar|
+    double cv = 0;           // population std(G) / |Gbar|; +inf when Gbar = 0 but G varies
     double cvDb = 0;         // 20 log10(cv); -inf for 0
     double ratio = 0;        // max G / min G; +inf with holes or min <= 0
-    double peakToPeak = 0;   // (max G - min G) / |Gbar|
+    double peakToPeak = 0;   // (max G - min G) / |Gbar|; +inf when Gbar = 0 but G varies
     bool holes = false;      // some class has no taps
-    std::string pattern;     // "none", "checkerboard", "horizontal stripes", "vertical stripes", "mixed"
+    int holeCount = 0;       // classes with no taps
+    // Where the ripple energy sum (G - Gbar)^2 sits (fractions summing to 1,
+    // all 0 without ripple): in the row means (horizontal stripes), the column
+    // means (vertical stripes) or the interaction (a true 2-D checkerboard).
+    double rowShare = 0, colShare = 0, crossShare = 0;
+    int periodH = 1, periodW = 1;  // smallest period of G per axis (divides s; 1 = flat along that axis)
+    std::string pattern;     // "none", "checkerboard", "horizontal stripes", "vertical stripes"
     std::string verdict;     // one actionable sentence
 };
 
 ArtifactScores artifactScores(const PhaseGainTable& g);
+
+// Why some classes get no taps ("kernel size 1 is smaller than stride 2 along
+// height", "dilation 2 shares the factor 2 with stride 2 along width"); empty
+// when there are no holes.
+std::string holeReason(const PhaseGainTable& g);
+
+// Below this CV a kernel counts as artifact-free (float rounding of exact repairs).
+inline constexpr double kArtifactFreeCv = 1e-6;
 
 }  // namespace tconv

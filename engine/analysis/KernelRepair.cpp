@@ -1,0 +1,158 @@
+#include "analysis/KernelRepair.h"
+
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
+#include "analysis/ArtifactComponent.h"
+#include "analysis/LayerKernels.h"
+#include "analysis/PhaseGain.h"
+#include "core/ConvError.h"
+#include "core/Validation.h"
+
+namespace tconv {
+namespace {
+
+// Zero-order hold along one axis: the new kernel is d(k-1)+s long, i.e.
+// s-1 longer, so the output would grow by s-1; take it back with
+// 2*dp - dq = s-1. dp is chosen as close to (s-1)/2 as possible (the box's
+// centre), preferring floor((s-1)/2) as the resize-conv alignment does.
+struct ZohAxis {
+    int kernel = 0, padding = 0, outputPadding = 0;
+    std::string reason;
+};
+
+ZohAxis zohAxis(int k, int s, int p, int q, int d, const char* axis) {
+    ZohAxis r;
+    r.kernel = d * (k - 1) + s;
+    std::optional<int> best;
+    auto distance = [s](int dp) { return std::abs(2 * dp - (s - 1)); };
+    for (int dp = -p; dp <= s + q; ++dp) {
+        const int q2 = q + 2 * dp - (s - 1);
+        if (q2 < 0 || q2 >= s) continue;  // dilation 1 now: PyTorch needs output_padding < stride
+        // Ties (even s) go to the smaller padding, found first.
+        if (!best || distance(dp) < distance(*best)) best = dp;
+    }
+    if (!best) {
+        r.reason = "zero-order hold needs output_padding < stride along " + std::string(axis) +
+                   " (its kernel has dilation 1), but output_padding " + std::to_string(q) + " with stride " +
+                   std::to_string(s) + " and dilation " + std::to_string(d) +
+                   " cannot be matched by any padding >= 0 keeping the output size";
+        return r;
+    }
+    r.padding = p + *best;
+    r.outputPadding = q + 2 * *best - (s - 1);
+    return r;
+}
+
+}  // namespace
+
+Kernel2D zeroOrderHoldKernel(const Kernel2D& k, Size2 s, Size2 d) {
+    const int eh = d.h * (k.h - 1) + 1, ew = d.w * (k.w - 1) + 1;
+    std::vector<double> acc(static_cast<size_t>(eh + s.h - 1) * (ew + s.w - 1), 0.0);
+    const size_t stride = static_cast<size_t>(ew + s.w - 1);
+    for (int y = 0; y < k.h; ++y)
+        for (int x = 0; x < k.w; ++x)
+            for (int by = 0; by < s.h; ++by)
+                for (int bx = 0; bx < s.w; ++bx)
+                    acc[static_cast<size_t>(y * d.h + by) * stride + static_cast<size_t>(x * d.w + bx)] += k.at(y, x);
+    Kernel2D out(eh + s.h - 1, ew + s.w - 1);
+    const double scale = 1.0 / (static_cast<double>(s.h) * s.w);
+    for (size_t i = 0; i < acc.size(); ++i) out.taps[i] = static_cast<float>(acc[i] * scale);
+    return out;
+}
+
+namespace {
+
+// Parameter changes shared by every slice of a layer.
+struct RepairPlan {
+    bool ok = false;
+    std::string reason;
+    ConvParams params;
+};
+
+RepairPlan planRepair(const Kernel2D& k, const ConvParams& in, RepairMethod m) {
+    ConvParams p = in;
+    p.kernel = Size2(k.h, k.w);
+    if (p.groups <= 0) p.groups = 1;
+    validateParams(p);
+    RepairPlan plan;
+    if (m == RepairMethod::Additive) {
+        const std::string why = holeReason(phaseGainTable(k, p.stride, p.dilation));
+        if (!why.empty()) {
+            plan.reason = "additive repair is impossible: some output phases get no kernel tap (" + why +
+                          "); use the zero-order-hold repair (zoh) or a larger kernel";
+            return plan;
+        }
+        plan.ok = true;
+        plan.params = p;
+        return plan;
+    }
+    const ZohAxis h = zohAxis(k.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h, "height");
+    const ZohAxis w = zohAxis(k.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, "width");
+    if (!h.reason.empty() || !w.reason.empty()) {
+        plan.reason = !h.reason.empty() ? h.reason : w.reason;
+        return plan;
+    }
+    p.kernel = Size2(h.kernel, w.kernel);
+    p.padding = Size2(h.padding, w.padding);
+    p.outputPadding = Size2(h.outputPadding, w.outputPadding);
+    p.dilation = Size2(1, 1);
+    validateParams(p);
+    plan.ok = true;
+    plan.params = p;
+    return plan;
+}
+
+Kernel2D repairSlice(const Kernel2D& k, const ConvParams& original, RepairMethod m) {
+    if (m == RepairMethod::ZeroOrderHold) return zeroOrderHoldKernel(k, original.stride, original.dilation);
+    const Kernel2D dk = artifactKernel(k, original.stride, original.dilation);
+    Kernel2D out = k;
+    for (size_t i = 0; i < out.taps.size(); ++i)
+        out.taps[i] = static_cast<float>(static_cast<double>(k.taps[i]) - dk.taps[i]);
+    return out;
+}
+
+}  // namespace
+
+std::optional<RepairMethod> parseRepairMethod(const std::string& name) {
+    if (name == "additive") return RepairMethod::Additive;
+    if (name == "zoh" || name == "zero-order-hold") return RepairMethod::ZeroOrderHold;
+    return std::nullopt;
+}
+
+const char* repairMethodName(RepairMethod m) { return m == RepairMethod::Additive ? "additive" : "zoh"; }
+
+KernelRepair repairKernel(const Kernel2D& k, const ConvParams& params, RepairMethod method) {
+    if (k.h <= 0 || k.w <= 0 || k.taps.size() != static_cast<size_t>(k.h) * k.w)
+        throw ParameterError("cannot repair an empty kernel (" + std::to_string(k.h) + "x" + std::to_string(k.w) + ")");
+    const RepairPlan plan = planRepair(k, params, method);
+    KernelRepair r;
+    r.ok = plan.ok;
+    r.reason = plan.reason;
+    if (!plan.ok) return r;
+    r.params = plan.params;
+    r.kernel = repairSlice(k, params, method);
+    return r;
+}
+
+LayerRepair repairLayer(const ConvLayer& layer, RepairMethod method) {
+    const Shape4 w = layer.weight.shape();
+    LayerRepair r;
+    if (w.count() <= 0) throw ParameterError("cannot repair a layer with an empty weight " + shapeText(w));
+    // Holes depend only on the kernel size, stride and dilation, so one slice decides.
+    const RepairPlan plan = planRepair(weightSlice(layer, 0, 0), layer.params, method);
+    r.ok = plan.ok;
+    r.reason = plan.reason;
+    if (!plan.ok) return r;
+    r.layer.params = plan.params;
+    r.layer.params.groups = layer.params.groups;
+    r.layer.bias = layer.bias;
+    r.layer.weight = Tensor(Shape4{w.n, w.c, plan.params.kernel.h, plan.params.kernel.w});
+    for (int64_t ci = 0; ci < w.n; ++ci)
+        for (int64_t col = 0; col < w.c; ++col)
+            setWeightSlice(r.layer, ci, col, repairSlice(weightSlice(layer, ci, col), layer.params, method));
+    return r;
+}
+
+}  // namespace tconv

@@ -1,0 +1,255 @@
+// Phase-gain table and scores: hand-checked values, the interior law against a
+// direct transposed convolution of a constant image, and the score formulas
+// against a direct computation from the table.
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "analysis/LayerKernels.h"
+#include "analysis/PhaseGain.h"
+#include "analysis/AnalysisTestUtil.h"
+#include "common/TestPrinters.h"
+#include "core/ConvError.h"
+#include "core/KernelPresets.h"
+#include "core/ReferenceConvTranspose.h"
+
+using namespace tconv;
+using namespace tconv::testutil;
+
+class TestPhaseGain : public QObject {
+    Q_OBJECT
+private slots:
+    void box3Stride2();
+    void artifactFreeKernels_data();
+    void artifactFreeKernels();
+    void holes();
+    void stripesAndPeriods();
+    void interiorLawRandom();
+    void scoresMatchDirectFormulas();
+    void zeroSumKernel();
+    void channelKernelSumsGroup();
+    void rejectsBadInput();
+};
+
+void TestPhaseGain::box3Stride2() {
+    const PhaseGainTable g = phaseGainTable(Kernel2D(3, 3, 1.0f), Size2(2), Size2(1));
+    QCOMPARE(g.sh, 2);
+    QCOMPARE(g.sw, 2);
+    QCOMPARE(g.at(0, 0), 4.0);
+    QCOMPARE(g.at(0, 1), 2.0);
+    QCOMPARE(g.at(1, 0), 2.0);
+    QCOMPARE(g.at(1, 1), 1.0);
+    QCOMPARE(g.count(0, 0), 4);
+    QCOMPARE(g.count(1, 1), 1);
+    const ArtifactScores s = artifactScores(g);
+    QCOMPARE(s.mean, 2.25);
+    QCOMPARE(s.ratio, 4.0);
+    QVERIFY(std::abs(s.cv - std::sqrt(4.75 / 4.0) / 2.25) < 1e-12);
+    QVERIFY(std::abs(s.cv - 0.48) < 0.005);
+    QVERIFY(std::abs(s.peakToPeak - 4.0 / 3.0) < 1e-12);
+    QVERIFY(std::abs(s.cvDb - 20.0 * std::log10(s.cv)) < 1e-12);
+    QVERIFY(!s.holes);
+    QCOMPARE(s.pattern, std::string("checkerboard"));
+    QCOMPARE(s.periodH, 2);
+    QCOMPARE(s.periodW, 2);
+    QCOMPARE(s.verdict, std::string("checkerboard: period 2x2, ripple 48% of mean; make k divisible by s or repair the kernel"));
+    // [[4,2],[2,1]] = [2,1] x [2,1]: the ripple is all row and column effects
+    // plus a little interaction; the shares add up to 1.
+    QVERIFY(std::abs(s.rowShare + s.colShare + s.crossShare - 1.0) < 1e-12);
+    QVERIFY(std::abs(s.rowShare - s.colShare) < 1e-12);
+}
+
+void TestPhaseGain::artifactFreeKernels_data() {
+    QTest::addColumn<int>("which");
+    QTest::newRow("4x4 box") << 0;
+    QTest::newRow("4x4 bilinear preset") << 1;
+    QTest::newRow("3x3 tent") << 2;
+}
+
+void TestPhaseGain::artifactFreeKernels() {
+    QFETCH(int, which);
+    Kernel2D k;
+    if (which == 0) {
+        k = Kernel2D(4, 4, 1.0f);
+    } else if (which == 1) {
+        PresetOptions o;
+        o.stride = Size2(2);
+        k = makePresetKernel(KernelPreset::Bilinear, o);
+        QCOMPARE(k.h, 4);
+    } else {
+        const float t[3] = {1, 2, 1};
+        k = Kernel2D(3, 3);
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 3; ++x) k.at(y, x) = t[y] * t[x];
+    }
+    const ArtifactScores s = artifactScores(phaseGainTable(k, Size2(2), Size2(1)));
+    QVERIFY2(s.cv < 1e-9, std::to_string(s.cv).c_str());
+    QVERIFY(s.peakToPeak < 1e-9);
+    QVERIFY(std::abs(s.ratio - 1.0) < 1e-9);
+    QCOMPARE(s.pattern, std::string("none"));
+    QVERIFY(!s.holes);
+    QVERIFY(s.verdict.find("no checkerboard") == 0);
+}
+
+void TestPhaseGain::holes() {
+    // k = 1 < s = 2: three of four phases get nothing.
+    ArtifactScores s = artifactScores(phaseGainTable(Kernel2D(1, 1, 1.0f), Size2(2), Size2(1)));
+    QVERIFY(s.holes);
+    QCOMPARE(s.holeCount, 3);
+    QVERIFY(std::isinf(s.ratio));
+    QVERIFY(s.verdict.find("holes:") == 0);
+    QVERIFY(s.verdict.find("kernel size 1 is smaller than stride 2") != std::string::npos);
+    // gcd(d, s) = 2 along the width only: columns of odd phase are empty.
+    const PhaseGainTable g = phaseGainTable(Kernel2D(3, 3, 1.0f), Size2(2), Size2(1, 2));
+    QCOMPARE(g.count(0, 1), 0);
+    QCOMPARE(g.count(1, 1), 0);
+    QVERIFY(g.count(0, 0) > 0);
+    s = artifactScores(g);
+    QVERIFY(s.holes);
+    QCOMPARE(s.holeCount, 2);
+    QVERIFY(holeReason(g).find("dilation 2 shares the factor 2 with stride 2 along width") != std::string::npos);
+    QVERIFY(holeReason(phaseGainTable(Kernel2D(3, 3, 1.0f), Size2(2), Size2(1))).empty());
+    // Coprime dilation covers every phase.
+    QVERIFY(!artifactScores(phaseGainTable(Kernel2D(3, 3, 1.0f), Size2(2), Size2(3))).holes);
+}
+
+void TestPhaseGain::stripesAndPeriods() {
+    // 3x2 box, s = 2: G = [[2,2],[1,1]], rows differ only.
+    ArtifactScores s = artifactScores(phaseGainTable(Kernel2D(3, 2, 1.0f), Size2(2), Size2(1)));
+    QCOMPARE(s.pattern, std::string("horizontal stripes"));
+    QCOMPARE(s.periodH, 2);
+    QCOMPARE(s.periodW, 1);
+    QVERIFY(std::abs(s.rowShare - 1.0) < 1e-12);
+    QVERIFY(s.verdict.find("horizontal stripes: period 2 rows") == 0);
+    // 1x8 kernel a,b,a,b,... with s = (1, 4): G = [2a, 2b, 2a, 2b], period 2 columns.
+    Kernel2D k(1, 8);
+    for (int x = 0; x < 8; ++x) k.at(0, x) = x % 2 ? 1.0f : 3.0f;
+    s = artifactScores(phaseGainTable(k, Size2(1, 4), Size2(1)));
+    QCOMPARE(s.pattern, std::string("vertical stripes"));
+    QCOMPARE(s.periodW, 2);
+    QCOMPARE(s.periodH, 1);
+    QVERIFY(s.verdict.find("vertical stripes: period 2 columns") == 0);
+    // A pure diagonal checkerboard: all the energy is in the interaction.
+    Kernel2D d(2, 2, 0.0f);
+    d.at(0, 0) = d.at(1, 1) = 1.0f;
+    d.at(0, 1) = d.at(1, 0) = 0.5f;
+    s = artifactScores(phaseGainTable(d, Size2(2), Size2(1)));
+    QCOMPARE(s.pattern, std::string("checkerboard"));
+    QVERIFY(std::abs(s.crossShare - 1.0) < 1e-12);
+}
+
+// Constant input c: away from the borders the output is bias + c * G[(o+p) mod s].
+void TestPhaseGain::interiorLawRandom() {
+    std::mt19937 rng(1234);
+    for (int trial = 0; trial < 150; ++trial) {
+        const int H = pick(rng, 6, 12), W = pick(rng, 6, 12);
+        const AxisParams ah = randomAxis(rng, H), aw = randomAxis(rng, W);
+        const ConvParams p = makeParams(ah, aw);
+        const Kernel2D k = randomKernel(rng, ah.k, aw.k, -1.0f, 1.0f);
+        const float c = 0.75f, bias = trial % 2 ? 0.3f : 0.0f;
+        const ConvLayer layer = makeDepthwiseLayer(k, 1, p, trial % 2 ? std::vector<float>{bias} : std::vector<float>{});
+        const Tensor out = referenceConvTranspose2d(Tensor(Shape4{1, 1, H, W}, c), layer);
+        const PhaseGainTable g = phaseGainTable(k, p.stride, p.dilation);
+        int checked = 0;
+        for (int64_t oy = 0; oy < out.shape().h; ++oy) {
+            // Interior: every tap lands on an input row (o + p - d j in [0, (H-1)s]).
+            if (oy + ah.p - ah.d * (ah.k - 1) < 0 || oy + ah.p > (H - 1) * ah.s) continue;
+            for (int64_t ox = 0; ox < out.shape().w; ++ox) {
+                if (ox + aw.p - aw.d * (aw.k - 1) < 0 || ox + aw.p > (W - 1) * aw.s) continue;
+                const double expected =
+                    bias + c * g.at(static_cast<int>((oy + ah.p) % ah.s), static_cast<int>((ox + aw.p) % aw.s));
+                QVERIFY2(std::abs(out.at(0, 0, oy, ox) - expected) < 1e-5,
+                         qPrintable(QString("trial %1 %2 at (%3,%4)").arg(trial).arg(describe(p).c_str()).arg(oy).arg(ox)));
+                ++checked;
+            }
+        }
+        QVERIFY(checked > 0 || ah.d * (ah.k - 1) > (H - 1) * ah.s || aw.d * (aw.k - 1) > (W - 1) * aw.s);
+    }
+}
+
+void TestPhaseGain::scoresMatchDirectFormulas() {
+    std::mt19937 rng(99);
+    for (int trial = 0; trial < 300; ++trial) {
+        const Size2 s(pick(rng, 1, 4), pick(rng, 1, 4)), d(pick(rng, 1, 3), pick(rng, 1, 3));
+        const Kernel2D k = randomKernel(rng, pick(rng, 1, 7), pick(rng, 1, 7));
+        const PhaseGainTable g = phaseGainTable(k, s, d);
+        // Direct: loop over the classes and collect their taps.
+        std::vector<double> G;
+        bool hole = false;
+        for (int ry = 0; ry < s.h; ++ry)
+            for (int rx = 0; rx < s.w; ++rx) {
+                double sum = 0;
+                int n = 0;
+                for (int y = 0; y < k.h; ++y)
+                    for (int x = 0; x < k.w; ++x)
+                        if ((d.h * y - ry) % s.h == 0 && (d.w * x - rx) % s.w == 0) {
+                            sum += k.at(y, x);
+                            ++n;
+                        }
+                QVERIFY(std::abs(g.at(ry, rx) - sum) < 1e-9);
+                QCOMPARE(g.count(ry, rx), n);
+                hole = hole || n == 0;
+                G.push_back(sum);
+            }
+        double mean = 0, var = 0, mn = 1e300, mx = -1e300;
+        for (double v : G) mean += v / G.size();
+        for (double v : G) {
+            var += (v - mean) * (v - mean) / G.size();
+            mn = std::min(mn, v);
+            mx = std::max(mx, v);
+        }
+        QVERIFY(std::abs(mean - k.sum() / (s.h * s.w)) < 1e-9);
+        const ArtifactScores sc = artifactScores(g);
+        QCOMPARE(sc.holes, hole);
+        QVERIFY(std::abs(sc.mean - mean) < 1e-9);
+        QVERIFY(std::abs(sc.cv - std::sqrt(var) / mean) < 1e-9);
+        QVERIFY(std::abs(sc.peakToPeak - (mx - mn) / mean) < 1e-9);
+        if (hole)
+            QVERIFY(std::isinf(sc.ratio));
+        else
+            QVERIFY(std::abs(sc.ratio - mx / mn) < 1e-9 * mx / mn);
+    }
+}
+
+void TestPhaseGain::zeroSumKernel() {
+    Kernel2D k(2, 2, 0.0f);
+    k.at(0, 0) = 1.0f;
+    k.at(1, 1) = -1.0f;
+    const ArtifactScores s = artifactScores(phaseGainTable(k, Size2(2), Size2(1)));
+    QCOMPARE(s.mean, 0.0);
+    QVERIFY(std::isinf(s.cv));
+    QVERIFY(std::isinf(s.ratio));
+    QVERIFY(s.verdict.find("sum to zero") != std::string::npos);
+    const ArtifactScores z = artifactScores(phaseGainTable(Kernel2D(2, 2, 0.0f), Size2(2), Size2(1)));
+    QCOMPARE(z.cv, 0.0);
+    QCOMPARE(z.pattern, std::string("none"));
+}
+
+void TestPhaseGain::channelKernelSumsGroup() {
+    std::mt19937 rng(7);
+    ConvLayer layer;
+    layer.params.kernel = Size2(2, 3);
+    layer.params.groups = 2;
+    layer.weight = randomTensor(rng, Shape4{4, 3, 2, 3});  // C_in 4, C_out 6, 2 in per group
+    for (int co = 0; co < 6; ++co) {
+        const Kernel2D k = channelKernel(layer, co);
+        const int g = co / 3, col = co % 3;
+        for (int y = 0; y < 2; ++y)
+            for (int x = 0; x < 3; ++x) {
+                const double expected = double(layer.weight.at(2 * g, col, y, x)) + layer.weight.at(2 * g + 1, col, y, x);
+                QVERIFY(std::abs(k.at(y, x) - expected) < 1e-6);
+            }
+    }
+    QVERIFY_THROWS_EXCEPTION(ParameterError, channelKernel(layer, 6));
+}
+
+void TestPhaseGain::rejectsBadInput() {
+    QVERIFY_THROWS_EXCEPTION(ParameterError, phaseGainTable(Kernel2D(), Size2(2), Size2(1)));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, phaseGainTable(Kernel2D(2, 2, 1.0f), Size2(0, 2), Size2(1)));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, phaseGainTable(Kernel2D(2, 2, 1.0f), Size2(2), Size2(1, -1)));
+}
+
+QTEST_APPLESS_MAIN(TestPhaseGain)
+#include "test_phase_gain.moc"
