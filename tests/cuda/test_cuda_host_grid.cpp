@@ -1,0 +1,246 @@
+// The CUDA kernels' index arithmetic, tested without a GPU: their per-thread
+// bodies run on the host over every block and thread of the launches the
+// backend makes (HostGrid.h) and must reproduce the reference scatter.
+#include <QtTest>
+
+#include <cstring>
+#include <random>
+#include <set>
+
+#include "common/TestPrinters.h"
+#include "core/ConvError.h"
+#include "core/ReferenceConvTranspose.h"
+#include "cuda/HostGrid.h"
+#include "cuda/RandomConvCases.h"
+
+using namespace tconv;
+using namespace tconv::testing;
+using tconv::cuda::KernelVariant;
+
+namespace {
+
+const KernelVariant kAllVariants[] = {KernelVariant::Tiled1, KernelVariant::Tiled4, KernelVariant::Direct};
+
+Tensor tensorOf(Shape4 s, std::initializer_list<float> v) {
+    Tensor t(s);
+    std::copy(v.begin(), v.end(), t.data());
+    return t;
+}
+
+}  // namespace
+
+class TestCudaHostGrid : public QObject {
+    Q_OBJECT
+private slots:
+    void phaseTapsMatchBruteForce();
+    void clipTapsKeepInputsInside();
+    void handCheckedExamples();
+    void randomConfigurationsEveryVariant();
+    void gridChunkingCoversEverything();
+    void largeKernelsFallBackToDirect();
+    void suiteShapesPlanTiled();
+    void hugeExtentsAreRefused();
+    void image8RoundTripIsExact();
+    void image8UnpackAndPack();
+};
+
+void TestCudaHostGrid::phaseTapsMatchBruteForce() {
+    for (int s = 1; s <= 7; ++s)
+        for (int d = 1; d <= 6; ++d)
+            for (int k = 1; k <= 9; ++k) {
+                const cuda::ConvGeometry g = cuda::makeGeometry(Shape4{1, 1, 3, 3}, [&] {
+                    ConvLayer l;
+                    l.params.kernel = k, l.params.stride = s, l.params.dilation = d;
+                    l.weight = Tensor(Shape4{1, 1, k, k});
+                    return l;
+                }(), Shape4{1, 1, 5, 5});
+                for (int r = 0; r < s; ++r) {
+                    std::set<int> expected;  // taps kk with (r - kk*d) divisible by s
+                    for (int kk = 0; kk < k; ++kk)
+                        if ((r - kk * d) % s == 0) expected.insert(kk);
+                    const cuda::PhaseTap t = cuda::makePhaseTap(g.y, r);
+                    std::set<int> got;
+                    for (int m = 0; m < t.count; ++m) {
+                        const int kk = t.k0 + m * g.y.tapStep;
+                        got.insert(kk);
+                        // Its input offset: (r - kk*d) / s = off - m*inStep.
+                        QCOMPARE((r - kk * d) / s, t.off - m * g.y.inStep);
+                    }
+                    QVERIFY2(got == expected, qPrintable(QString("s=%1 d=%2 k=%3 r=%4").arg(s).arg(d).arg(k).arg(r)));
+                }
+            }
+}
+
+void TestCudaHostGrid::clipTapsKeepInputsInside() {
+    for (int in = 1; in < 7; ++in)
+        for (int inStep = 1; inStep < 4; ++inStep)
+            for (int count = 0; count < 6; ++count)
+                for (int i0 = -8; i0 < 14; ++i0) {
+                    const cuda::TapSpan span = cuda::clipTaps(i0, count, in, inStep);
+                    for (int m = 0; m < count; ++m) {
+                        const int i = i0 - m * inStep;
+                        QCOMPARE(m >= span.lo && m <= span.hi, i >= 0 && i < in);
+                    }
+                }
+}
+
+void TestCudaHostGrid::handCheckedExamples() {
+    // [[1,2],[3,4]] with a 2x2 box: stride 1 overlaps, stride 2 tiles.
+    ConvLayer layer;
+    layer.params.kernel = 2;
+    layer.weight = Tensor(Shape4{1, 1, 2, 2}, 1.0f);
+    const Tensor in = tensorOf(Shape4{1, 1, 2, 2}, {1, 2, 3, 4});
+    const Tensor s1 = tensorOf(Shape4{1, 1, 3, 3}, {1, 3, 2, 4, 10, 6, 3, 7, 4});
+    ConvLayer layer2 = layer;
+    layer2.params.stride = 2;
+    const Tensor s2 = tensorOf(Shape4{1, 1, 4, 4}, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+    // k3 s2 p1 op1 with bias 0.5 on [[1,2],[3,4]], kernel 1..9 (checked with
+    // torch.nn.functional.conv_transpose2d).
+    ConvLayer layer3;
+    layer3.params.kernel = 3, layer3.params.stride = 2, layer3.params.padding = 1, layer3.params.outputPadding = 1;
+    layer3.weight = tensorOf(Shape4{1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    layer3.bias = {0.5f};
+    const Tensor s3 = tensorOf(Shape4{1, 1, 4, 4}, {5.5f, 14.5f, 10.5f, 12.5f, 14.5f, 36.5f, 24.5f, 30.5f, 15.5f, 34.5f,
+                                                     20.5f, 24.5f, 24.5f, 55.5f, 32.5f, 36.5f});
+    for (KernelVariant v : kAllVariants) {
+        QCOMPARE(emulateConv(in, layer, v).output.storage(), s1.storage());
+        QCOMPARE(emulateConv(in, layer2, v).output.storage(), s2.storage());
+        QCOMPARE(emulateConv(in, layer3, v).output.storage(), s3.storage());
+    }
+    QCOMPARE(referenceConvTranspose2d(in, layer3).storage(), s3.storage());
+}
+
+void TestCudaHostGrid::randomConfigurationsEveryVariant() {
+    int tiledRuns = 0;
+    for (uint64_t seed = 1; seed <= 250; ++seed) {
+        const RandomCase rc = makeRandomCase(seed);
+        const Tensor ref = referenceConvTranspose2d(rc.input, rc.layer);
+        for (KernelVariant v : kAllVariants) {
+            HostGridRun run;
+            try {
+                run = emulateConv(rc.input, rc.layer, v);
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(QString("%1 [%2]: %3").arg(rc.label.c_str(), cuda::variantName(v), e.what())));
+            }
+            if (run.plan.variant != KernelVariant::Direct) ++tiledRuns;
+            const double err = relativeL2(run.output, ref);
+            QVERIFY2(err < kMaxRelativeL2,
+                     qPrintable(QString("%1 [%2]: relative L2 error %3").arg(rc.label.c_str(),
+                                                                             cuda::variantName(run.plan.variant)).arg(err)));
+        }
+    }
+    QVERIFY(tiledRuns > 400);  // the shared-memory kernels were really exercised
+}
+
+void TestCudaHostGrid::gridChunkingCoversEverything() {
+    // Many planes and rows with a grid limit of 2 blocks in y and z.
+    for (uint64_t seed = 300; seed < 330; ++seed) {
+        RandomCaseLimits lim;
+        lim.maxExtent = 40;
+        const RandomCase rc = makeRandomCase(seed, lim);
+        const Tensor ref = referenceConvTranspose2d(rc.input, rc.layer);
+        for (KernelVariant v : kAllVariants) {
+            const HostGridRun run = emulateConv(rc.input, rc.layer, v, 2);
+            QVERIFY2(relativeL2(run.output, ref) < kMaxRelativeL2, rc.label.c_str());
+            const int expected = ((run.plan.grid.y + 1) / 2) * ((run.plan.grid.z + 1) / 2);
+            QCOMPARE(run.launches, expected);
+        }
+    }
+}
+
+void TestCudaHostGrid::largeKernelsFallBackToDirect() {
+    ConvLayer layer;
+    layer.params.kernel = 41;
+    layer.params.dilation = 3;
+    layer.weight = Tensor(Shape4{1, 1, 41, 41});
+    std::mt19937_64 rng(7);
+    fillUniform(layer.weight, rng);
+    Tensor in(Shape4{1, 1, 6, 5});
+    fillUniform(in, rng);
+    const HostGridRun run = emulateConv(in, layer);
+    QCOMPARE(run.plan.variant, KernelVariant::Direct);
+    QVERIFY(relativeL2(run.output, referenceConvTranspose2d(in, layer)) < kMaxRelativeL2);
+}
+
+void TestCudaHostGrid::suiteShapesPlanTiled() {
+    // The benchmark suite's parameters on small images: the planned (tiled)
+    // kernel, shared memory within the default 48 KiB, several tiles per axis.
+    struct Case {
+        int c, h, w, k, s, p, q, d;
+        bool full;
+    };
+    const Case cases[] = {{3, 40, 70, 4, 2, 1, 0, 1, false}, {3, 40, 70, 3, 2, 1, 1, 1, false},
+                          {3, 30, 50, 5, 3, 1, 0, 1, false}, {1, 40, 40, 4, 4, 0, 0, 1, false},
+                          {3, 40, 70, 4, 2, 1, 0, 1, true},  {3, 40, 70, 3, 2, 2, 1, 2, false}};
+    std::mt19937_64 rng(11);
+    for (const Case& c : cases) {
+        ConvLayer layer;
+        layer.params.kernel = c.k, layer.params.stride = c.s, layer.params.padding = c.p;
+        layer.params.outputPadding = c.q, layer.params.dilation = c.d;
+        layer.params.groups = c.full ? 1 : c.c;
+        layer.weight = Tensor(Shape4{c.c, c.full ? c.c : 1, c.k, c.k});
+        fillUniform(layer.weight, rng);
+        Tensor in(Shape4{1, c.c, c.h, c.w});
+        fillUniform(in, rng);
+        const HostGridRun run = emulateConv(in, layer);
+        QCOMPARE(run.plan.variant, c.full ? KernelVariant::Tiled4 : KernelVariant::Tiled1);
+        QVERIFY(run.plan.smemBytes <= cuda::kDefaultSmemLimit);
+        QVERIFY(run.plan.grid.x >= 2);
+        QVERIFY(relativeL2(run.output, referenceConvTranspose2d(in, layer)) < kMaxRelativeL2);
+    }
+}
+
+void TestCudaHostGrid::hugeExtentsAreRefused() {
+    ConvLayer layer;
+    layer.weight = Tensor(Shape4{1, 1, 1, 1});
+    try {
+        cuda::makeGeometry(Shape4{1, 1, 1, int64_t(3) << 30}, layer, Shape4{1, 1, 1, int64_t(3) << 30});
+        QFAIL("accepted an extent beyond int");
+    } catch (const ParameterError& e) {
+        QVERIFY2(QString(e.what()).contains("input extent of 3221225472"), e.what());
+    }
+}
+
+void TestCudaHostGrid::image8RoundTripIsExact() {
+    for (int b = 0; b < 256; ++b) QCOMPARE(int(cuda::quantize8(cuda::unquantize8(uint8_t(b)))), b);
+    QCOMPARE(int(cuda::quantize8(-0.25f)), 0);
+    QCOMPARE(int(cuda::quantize8(std::numeric_limits<float>::quiet_NaN())), 0);
+    QCOMPARE(int(cuda::quantize8(1.0f)), 255);
+    QCOMPARE(int(cuda::quantize8(7.0f)), 255);
+    QCOMPARE(int(cuda::quantize8(0.5f / 255.0f)), 0);   // 0.5 -> even
+    QCOMPARE(int(cuda::quantize8(0.6f / 255.0f)), 1);
+}
+
+void TestCudaHostGrid::image8UnpackAndPack() {
+    std::mt19937_64 rng(5);
+    for (int channels = 1; channels <= 4; ++channels)
+        for (int width : {1, 3, 4, 8, 517, 1024})
+            for (int padding : {0, 3}) {
+                const int height = 5;
+                const int64_t pitch = int64_t(width) * channels + padding;
+                std::vector<uint8_t> bytes(static_cast<size_t>(pitch * height));
+                for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+                std::vector<float> planes(static_cast<size_t>(channels) * height * width, -1.0f);
+                cuda::Image8Args a;
+                a.height = height, a.width = width, a.channels = channels, a.pitch = pitch;
+                a.bytesIn = bytes.data();
+                a.planesOut = planes.data();
+                emulateImageGrid(a, 2, [](const cuda::Image8Args& x, cuda::Idx3 b, cuda::Idx3 t) { cuda::unpackImage8(x, b, t); });
+                for (int c = 0; c < channels; ++c)
+                    for (int y = 0; y < height; ++y)
+                        for (int x = 0; x < width; ++x)
+                            QCOMPARE(planes[(size_t(c) * height + y) * width + x],
+                                     float(bytes[size_t(y * pitch + x * channels + c)]) / 255.0f);
+                // Back to packed 8-bit: the original pixels, without the row padding.
+                std::vector<uint8_t> packed(static_cast<size_t>(width) * channels * height, 0xAB);
+                a.planesIn = planes.data();
+                a.bytesOut = packed.data();
+                emulateImageGrid(a, 2, [](const cuda::Image8Args& x, cuda::Idx3 b, cuda::Idx3 t) { cuda::packImage8(x, b, t); });
+                for (int y = 0; y < height; ++y)
+                    QVERIFY(std::memcmp(packed.data() + size_t(y) * width * channels, bytes.data() + size_t(y * pitch),
+                                        size_t(width) * channels) == 0);
+            }
+}
+
+QTEST_APPLESS_MAIN(TestCudaHostGrid)
+#include "test_cuda_host_grid.moc"
