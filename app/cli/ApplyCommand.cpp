@@ -1,12 +1,131 @@
+// tconv apply INPUT OUTPUT [options]: one image or .npy through one layer.
+// Everything that can be refused is refused before the input is read or the
+// output computed, and the output is written atomically, so a failed run
+// leaves nothing at OUTPUT.
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
 
+#include "analysis/ResizeConv.h"
 #include "cli/Commands.h"
+#include "common/ConvSettings.h"
+#include "common/ErrorReport.h"
+#include "common/ImageIO.h"
+#include "core/BackendFactory.h"
+#include "core/ConvError.h"
+#include "core/ConvTranspose.h"
+#include "core/Validation.h"
 
 namespace tconv::cli {
+namespace {
 
-int runApply(int, char**) {
-    std::fprintf(stderr, "tconv: error: 'apply' is not implemented yet\n");
-    return 2;
+struct ApplyArgs {
+    std::string input;
+    std::string output;
+    app::ConvSettings settings;
+    bool help = false;
+    bool quiet = false;
+};
+
+void printHelp() {
+    std::printf(
+        "usage: tconv apply INPUT OUTPUT [options]\n"
+        "Upsamples one image by a PyTorch-exact ConvTranspose2d, each channel on its own (depthwise) unless a\n"
+        "full weight file is given.\n"
+        "  INPUT   an image (png, jpg, tif, bmp, webp, pnm; 8 or 16-bit; gray, RGB or RGBA, alpha processed\n"
+        "          as its own channel; read as value/255 or value/65535) or .npy (float32, float64, uint8,\n"
+        "          uint16; shape (H,W) or (H,W,C))\n"
+        "  OUTPUT  .npy: the raw float32 result, (H,W) or (H,W,C); .png .tif .tiff .jpg .jpeg .bmp .webp:\n"
+        "          clamped to [0,1] and quantized to the input's bit depth (8-bit for .npy inputs and for\n"
+        "          formats without 16-bit); written atomically\n"
+        "%s"
+        "  -q, --quiet               no status line on success\n"
+        "  -h, --help                this help\n"
+        "  --                        end of options (for file names starting with '-')\n"
+        "exit status: 0 ok, 1 processing error (unreadable input, write failure, device error),\n"
+        "2 usage or parameter error\n",
+        app::convOptionsHelp());
+}
+
+ApplyArgs parseArgs(int argc, char** argv) {
+    ApplyArgs a;
+    std::vector<std::string> positional;
+    bool optionsEnded = false;
+    for (int i = 1; i < argc;) {
+        const std::string arg = argv[i];
+        if (!optionsEnded && arg.size() > 1 && arg[0] == '-') {
+            if (arg == "--") {
+                optionsEnded = true;
+                ++i;
+            } else if (arg == "-h" || arg == "--help") {
+                a.help = true;
+                return a;
+            } else if (arg == "-q" || arg == "--quiet") {
+                a.quiet = true;
+                ++i;
+            } else if (!app::parseConvOption(argc, argv, i, a.settings)) {
+                throw ParameterError("unknown option '" + arg + "' (see tconv apply --help)");
+            }
+            continue;
+        }
+        positional.push_back(arg);
+        ++i;
+    }
+    if (positional.size() != 2)
+        throw ParameterError(positional.size() < 2 ? "apply needs INPUT and OUTPUT (see tconv apply --help)"
+                                                   : "apply takes one INPUT and one OUTPUT, but got " +
+                                                         std::to_string(positional.size()) + " file arguments");
+    a.input = positional[0];
+    a.output = positional[1];
+    return a;
+}
+
+std::string dims(const Shape4& s) {
+    return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
+}
+
+}  // namespace
+
+int runApply(int argc, char** argv) {
+    try {
+        const ApplyArgs a = parseArgs(argc, argv);
+        if (a.help) {
+            printHelp();
+            return 0;
+        }
+        const app::ConvSettings& s = a.settings;
+        app::checkSettings(s);
+        app::checkOutputFormat(a.output, Shape4{1, 1, 1, 1});  // the extension, before any work
+        std::unique_ptr<Backend> backend = createBackend(s.backend);
+
+        const app::LoadedImage image = app::loadImage(a.input);
+        const ConvLayer layer = app::buildLayer(s, static_cast<int>(image.tensor.shape().c));
+        const Shape4 outShape = validateProblem(layer.problemFor(image.tensor.shape()));
+        app::checkOutputFormat(a.output, outShape);
+
+        Tensor output;
+        const auto start = std::chrono::steady_clock::now();
+        if (s.method == "resize-conv") {
+            ResizeConvOptions options;
+            options.resize = s.resize;
+            resizeConv2d(image.tensor, layer, options, *backend, output);
+        } else {
+            convTranspose2d(image.tensor, layer, *backend, output);
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        app::saveImage(a.output, output, image.bitDepth);
+        if (!a.quiet)
+            std::printf("wrote %s (%s) in %.1f ms on %s%s\n", a.output.c_str(), dims(output.shape()).c_str(), ms,
+                        backend->description().c_str(),
+                        s.method == "resize-conv" ? (s.resize == ResizeMode::Bilinear ? ", resize-conv bilinear"
+                                                                                      : ", resize-conv nearest")
+                                                  : "");
+        return 0;
+    } catch (...) {
+        return app::reportCurrentException();
+    }
 }
 
 }  // namespace tconv::cli

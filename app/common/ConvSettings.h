@@ -39,9 +39,23 @@ bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s);
 // One help block listing the options above, for the commands' --help.
 const char* convOptionsHelp();
 
+// The parameters as a ConvParams (kernel = --kernel-size or 1, groups = --groups
+// or 1), for early validation and display.
+ConvParams convParams(const ConvSettings& s);
+
+// Checks what can be checked before any input is read: the parameters
+// (Validation.h's rules), sigma, and a preset's size rules; a --kernel that is
+// neither a preset nor an existing file. Throws ParameterError.
+void checkSettings(const ConvSettings& s);
+
 // Builds the layer for an input with `channels` channels: a preset or a 2-D
-// kernel file becomes a depthwise layer; a 4-D .npy is the full PyTorch weight.
-// Throws ParameterError.
+// kernel file becomes a depthwise layer (groups = channels; --bias 1 value or
+// one per channel); a 4-D .npy is the full PyTorch weight (groups = --groups
+// or 1; its C_in must equal `channels`). File kernels are used raw, presets
+// are scaled to sum sH*sW. Throws ParameterError for bad settings or a kernel
+// that does not fit them (exit 2), ProcessingError when the kernel file cannot
+// be read or parsed (exit 1). The final shape check against the input is
+// validateProblem's (ConvTranspose2d does it).
 ConvLayer buildLayer(const ConvSettings& s, int channels);
 
 }  // namespace tconv::app

@@ -25,6 +25,15 @@ LoadedImage loadImage(const std::string& path);
 // extension or channel count the format cannot hold, ProcessingError otherwise.
 void saveImage(const std::string& path, const Tensor& t, int bitDepth);
 
+// The checks saveImage makes before writing, for callers that want to refuse
+// early (before computing): a known extension, and for images batch 1 with 1,
+// 3 or 4 channels (no alpha for JPEG). Throws ParameterError.
+void checkOutputFormat(const std::string& path, const Shape4& shape);
+
+// The sample depth saveImage uses for `path` given the input's bitDepth
+// (16 only for 16-bit inputs written to .png/.tif/.tiff; 32 for .npy float).
+int outputBitDepthFor(const std::string& path, int bitDepth);
+
 bool isSupportedInputExtension(const std::string& path);
 bool isSupportedOutputExtension(const std::string& path);
 

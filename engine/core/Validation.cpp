@@ -57,8 +57,10 @@ Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
     validateParams(p);
     const Shape4& in = pr.input;
     const Shape4& w = pr.weight;
-    if (in.n <= 0 || in.c <= 0 || in.h <= 0 || in.w <= 0)
-        fail("expected a non-empty input of shape (N, C, H, W), but got input of size " + shapeList(in));
+    // Like PyTorch, an empty batch (N = 0) is allowed and gives an empty output.
+    if (in.n < 0 || in.c <= 0 || in.h <= 0 || in.w <= 0)
+        fail("expected a non-empty input of shape (N, C, H, W) (N may be 0), but got input of size " +
+             shapeList(in));
     if (w.n <= 0 || w.c <= 0 || w.h <= 0 || w.w <= 0)
         fail("expected a non-empty weight of shape (C_in, C_out/groups, kH, kW), but got weight of size " +
              shapeList(w));

@@ -19,6 +19,7 @@ private slots:
     void rejects();
     void acceptsOutputPaddingBelowDilation();
     void memoryLimit();
+    void emptyBatchAllowedEmptyImageRefused();
 };
 
 void TestGeometry::outputExtentMatchesFormula_data() {
@@ -150,6 +151,16 @@ void TestGeometry::memoryLimit() {
     } catch (const ParameterError& e) {
         QVERIFY2(QString(e.what()).contains("memory limit"), e.what());
     }
+}
+
+void TestGeometry::emptyBatchAllowedEmptyImageRefused() {
+    // PyTorch accepts N = 0 (empty output) but refuses a zero-sized image.
+    ConvParams p;
+    p.kernel = 3;
+    p.stride = 2;
+    QCOMPARE(validateProblem(ConvProblem{Shape4{0, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p}), (Shape4{0, 1, 9, 9}));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, validateProblem(ConvProblem{Shape4{1, 1, 0, 4}, Shape4{1, 1, 3, 3}, -1, p}));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, validateProblem(ConvProblem{Shape4{-1, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p}));
 }
 
 QTEST_APPLESS_MAIN(TestGeometry)

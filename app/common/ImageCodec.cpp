@@ -1,0 +1,213 @@
+#include "common/ImageCodec.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+#include "common/StderrCapture.h"
+#include "core/ConvError.h"
+
+#ifdef TCONV_HAVE_OPENCV
+#include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
+#endif
+
+namespace tconv::app {
+
+int outputBitDepth(const std::string& ext, int requestedBitDepth) {
+    const bool has16 = ext == ".png" || ext == ".tif" || ext == ".tiff";
+    return (requestedBitDepth == 16 && has16) ? 16 : 8;
+}
+
+void checkImageShapeForFormat(const std::string& path, const std::string& ext, const Shape4& s) {
+    if (s.n != 1)
+        throw ParameterError("cannot write '" + path + "': an image holds one picture, but the result has batch " +
+                             std::to_string(s.n) + "; write .npy instead");
+    if (s.c != 1 && s.c != 3 && s.c != 4)
+        throw ParameterError("cannot write '" + path + "': the result has " + std::to_string(s.c) +
+                             " channels, but an image holds 1, 3 or 4; write .npy instead");
+    if (s.c == 4 && (ext == ".jpg" || ext == ".jpeg"))
+        throw ParameterError("cannot write '" + path +
+                             "': JPEG has no alpha channel and the result has 4 channels; write .png, .tif, .webp or .npy");
+    if (s.h > INT_MAX / 8 || s.w > INT_MAX / 8)
+        throw ParameterError("cannot write '" + path + "': " + std::to_string(s.h) + "x" + std::to_string(s.w) +
+                             " is too large for an image file; write .npy instead");
+}
+
+#ifdef TCONV_HAVE_OPENCV
+
+namespace {
+
+// OpenCV's log lines (e.g. "imread_: can't open file") would break the CLI's
+// one-line errors; every failure is reported through our exceptions instead.
+void silenceOpenCvLog() {
+    static const bool once = [] {
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        return true;
+    }();
+    (void)once;
+}
+
+// One readable line from what a codec printed: "libpng error: X" -> "libpng:
+// X"; OpenCV's "imdecode_(''): can't read data: OpenCV(4.6.0) file:line:
+// error: (-2:Unspecified error) X in function 'f'" -> "X".
+std::string codecComplaint(const std::string& captured) {
+    std::string line = firstLine(captured);
+    if (line.rfind("libpng error: ", 0) == 0) return "libpng: " + line.substr(14);
+    const size_t err = line.find("error: (");
+    if (err != std::string::npos) {
+        const size_t close = line.find(") ", err);
+        if (close != std::string::npos) line = line.substr(close + 2);
+        const size_t fn = line.find(" in function ");
+        if (fn != std::string::npos) line.resize(fn);
+    }
+    return line;
+}
+
+// libjpeg fills a truncated file with gray and reports success; a complete
+// JPEG has an end-of-image marker (FF D9) after its last start-of-scan (FF DA).
+// Entropy-coded data cannot hold either (0xFF bytes there are stuffed), and an
+// EXIF thumbnail's markers come before the main image's scans.
+bool isTruncatedJpeg(const std::vector<unsigned char>& b) {
+    if (b.size() < 3 || b[0] != 0xFF || b[1] != 0xD8 || b[2] != 0xFF) return false;
+    size_t lastSos = 0;
+    for (size_t i = 0; i + 1 < b.size(); ++i)
+        if (b[i] == 0xFF && b[i + 1] == 0xDA) lastSos = i;
+    if (lastSos == 0) return false;  // let the decoder report it
+    for (size_t i = lastSos + 2; i + 1 < b.size(); ++i)
+        if (b[i] == 0xFF && b[i + 1] == 0xD9) return false;
+    return true;
+}
+
+bool isDamageReport(const std::string& captured) {
+    return captured.find("Premature end") != std::string::npos || captured.find("Corrupt") != std::string::npos ||
+           captured.find("corrupt") != std::string::npos || captured.find("truncated") != std::string::npos;
+}
+
+// Image channel i (R, G, B, A order) is stored at OpenCV index swizzle(i, c).
+int swizzle(int i, int channels) { return (channels >= 3 && i < 3) ? 2 - i : i; }
+
+template <typename T>
+void toPlanar(const cv::Mat& m, Tensor& t, float divisor) {
+    const int c = m.channels();
+    for (int ch = 0; ch < c; ++ch) {
+        const int src = swizzle(ch, c);
+        float* dst = t.plane(0, ch);
+        for (int y = 0; y < m.rows; ++y) {
+            const T* row = m.ptr<T>(y);
+            for (int x = 0; x < m.cols; ++x) dst[size_t(y) * m.cols + x] = row[size_t(x) * c + src] / divisor;
+        }
+    }
+}
+
+template <typename T>
+void fromPlanar(const Tensor& t, cv::Mat& m, double maxValue) {
+    const int c = m.channels();
+    for (int ch = 0; ch < c; ++ch) {
+        const int dstIndex = swizzle(ch, c);
+        const float* src = t.plane(0, ch);
+        for (int y = 0; y < m.rows; ++y) {
+            T* row = m.ptr<T>(y);
+            for (int x = 0; x < m.cols; ++x) {
+                double v = src[size_t(y) * m.cols + x];
+                v = std::isnan(v) ? 0.0 : std::min(1.0, std::max(0.0, v));
+                row[size_t(x) * c + dstIndex] = static_cast<T>(std::floor(v * maxValue + 0.5));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+bool imageCodecsAvailable() { return true; }
+std::string imageCodecsVersion() { return CV_VERSION; }
+
+Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& path, int& bitDepth) {
+    silenceOpenCvLog();
+    if (bytes.size() > static_cast<size_t>(INT_MAX))
+        throw ProcessingError("cannot read '" + path + "': file too large for the image decoder");
+    if (isTruncatedJpeg(bytes))
+        throw ProcessingError("cannot read '" + path + "': truncated JPEG (the image data has no end marker)");
+    cv::Mat img;
+    std::string noise;
+    {
+        // The codecs print their complaints to stderr; collect them for our message.
+        StderrCapture capture;
+        try {
+            const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, const_cast<unsigned char*>(bytes.data()));
+            img = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
+        } catch (const cv::Exception& e) {
+            img.release();
+            noise = e.err;
+        }
+        const std::string captured = capture.take();
+        if (noise.empty()) noise = codecComplaint(captured);
+        // A decoder that filled in missing data still "succeeds" (libjpeg on a
+        // truncated file): refuse, the user would get a silently damaged result.
+        if (!img.empty() && isDamageReport(captured)) img.release();
+        else if (!img.empty() && !captured.empty()) std::fwrite(captured.data(), 1, captured.size(), stderr);
+    }
+    if (img.empty())
+        throw ProcessingError("cannot read '" + path + "': " +
+                              (noise.empty() ? "not an image file OpenCV can decode (unknown format, corrupt or truncated)"
+                                             : "corrupt, truncated or not an image (" + noise + ")"));
+    const int c = img.channels();
+    if (c < 1 || c > 4)
+        throw ProcessingError("cannot read '" + path + "': unsupported channel count " + std::to_string(c));
+    Tensor t(Shape4{1, c, img.rows, img.cols});
+    switch (img.depth()) {
+        case CV_8U:
+            bitDepth = 8;
+            toPlanar<uint8_t>(img, t, 255.0f);
+            break;
+        case CV_16U:
+            bitDepth = 16;
+            toPlanar<uint16_t>(img, t, 65535.0f);
+            break;
+        default:
+            throw ProcessingError("cannot read '" + path +
+                                  "': only 8- and 16-bit unsigned images are supported; convert it to .npy (float32)");
+    }
+    return t;
+}
+
+std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, int bitDepth, const std::string& path) {
+    silenceOpenCvLog();
+    const Shape4 s = t.shape();
+    checkImageShapeForFormat(path, ext, s);
+    const int depth = outputBitDepth(ext, bitDepth);
+    cv::Mat m(static_cast<int>(s.h), static_cast<int>(s.w), CV_MAKETYPE(depth == 16 ? CV_16U : CV_8U, int(s.c)));
+    if (depth == 16)
+        fromPlanar<uint16_t>(t, m, 65535.0);
+    else
+        fromPlanar<uint8_t>(t, m, 255.0);
+    std::vector<int> params;
+    if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, 95};
+    if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101};  // > 100: lossless
+    std::vector<unsigned char> bytes;
+    try {
+        if (!cv::imencode(ext, m, bytes, params) || bytes.empty())
+            throw ProcessingError("cannot write '" + path + "': the " + ext + " encoder failed");
+    } catch (const cv::Exception& e) {
+        throw ProcessingError("cannot write '" + path + "': the " + ext + " encoder failed (" + e.err + ")");
+    }
+    return bytes;
+}
+
+#else  // no OpenCV: .npy only
+
+bool imageCodecsAvailable() { return false; }
+std::string imageCodecsVersion() { return ""; }
+
+Tensor decodeImage(const std::vector<unsigned char>&, const std::string& path, int&) {
+    throw ProcessingError("cannot read '" + path + "': this build has no image support (no OpenCV); use .npy input");
+}
+
+std::vector<unsigned char> encodeImage(const Tensor&, const std::string&, int, const std::string& path) {
+    throw ParameterError("cannot write '" + path + "': this build has no image support (no OpenCV); write .npy");
+}
+
+#endif
+
+}  // namespace tconv::app

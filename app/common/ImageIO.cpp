@@ -1,0 +1,187 @@
+#include "common/ImageIO.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "common/AtomicFile.h"
+#include "common/ImageCodec.h"
+#include "core/ConvError.h"
+#include "core/NpyFile.h"
+
+namespace tconv::app {
+namespace {
+
+std::string lowerExtension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
+}
+
+[[noreturn]] void failLoad(const std::string& path, const std::string& why) {
+    throw ProcessingError("cannot read '" + path + "': " + why);
+}
+
+// Reads the first bytes, so a missing, unreadable, empty file or a folder is
+// reported the same way whatever its format.
+std::vector<unsigned char> readHead(const std::string& path, size_t count) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) failLoad(path, "it is a directory");
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) failLoad(path, std::strerror(errno));
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, &std::fclose);
+    std::vector<unsigned char> head(count);
+    head.resize(std::fread(head.data(), 1, count, f));
+    if (std::ferror(f)) failLoad(path, std::strerror(errno));
+    if (head.empty()) failLoad(path, "the file is empty");
+    return head;
+}
+
+std::vector<unsigned char> readWholeFile(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) failLoad(path, std::strerror(errno));
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, &std::fclose);
+    std::vector<unsigned char> data;
+    unsigned char chunk[1 << 16];
+    size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) data.insert(data.end(), chunk, chunk + n);
+    if (std::ferror(f)) failLoad(path, std::strerror(errno));
+    if (data.empty()) failLoad(path, "the file is empty");
+    return data;
+}
+
+bool hasNpyMagic(const std::vector<unsigned char>& d) {
+    return d.size() >= 6 && std::memcmp(d.data(), "\x93NUMPY", 6) == 0;
+}
+
+std::string shapeList(const std::vector<int64_t>& s) {
+    std::string t = "(";
+    for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
+    return t + (s.size() == 1 ? ",)" : ")");
+}
+
+LoadedImage loadNpyImage(const std::string& path) {
+    NpyArray a;
+    try {
+        a = readNpy(path);
+    } catch (const ProcessingError& e) {
+        throw ProcessingError(std::string("cannot read ") + e.what());  // readNpy says "'path': why"
+    }
+    if (a.shape.size() != 2 && a.shape.size() != 3)
+        failLoad(path, "an .npy image must have shape (H, W) or (H, W, C), but this one has shape " + shapeList(a.shape));
+    const int64_t h = a.shape[0], w = a.shape[1], c = a.shape.size() == 3 ? a.shape[2] : 1;
+    if (h <= 0 || w <= 0 || c <= 0) failLoad(path, "the array is empty, shape " + shapeList(a.shape));
+    // Integer arrays hold image samples: scale them like 8/16-bit image files.
+    const bool u8 = a.dtype.size() == 3 && a.dtype.substr(1) == "u1";
+    const bool u16 = a.dtype.size() == 3 && a.dtype.substr(1) == "u2";
+    // Divided, not multiplied by a reciprocal: v / 255 is then exactly the float
+    // nearest to the true ratio, the same value an image file of v gives.
+    const float divisor = u8 ? 255.0f : (u16 ? 65535.0f : 1.0f);
+    LoadedImage img;
+    img.path = path;
+    img.bitDepth = 0;
+    img.tensor = Tensor(Shape4{1, c, h, w});
+    // (H, W, C) interleaved -> (1, C, H, W) planar.
+    for (int64_t ch = 0; ch < c; ++ch) {
+        float* dst = img.tensor.plane(0, ch);
+        for (int64_t i = 0; i < h * w; ++i) dst[i] = a.values[static_cast<size_t>(i * c + ch)] / divisor;
+    }
+    return img;
+}
+
+const char* const kImageInputExts[] = {".png", ".jpg", ".jpeg", ".jpe", ".tif", ".tiff", ".bmp", ".dib",
+                                       ".webp", ".pbm", ".pgm", ".ppm", ".pnm"};
+const char* const kImageOutputExts[] = {".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp", ".webp"};
+
+template <size_t N>
+bool contains(const char* const (&list)[N], const std::string& ext) {
+    return std::any_of(std::begin(list), std::end(list), [&](const char* e) { return ext == e; });
+}
+
+void saveNpy(const std::string& path, const Tensor& t) {
+    const Shape4 s = t.shape();
+    std::vector<int64_t> shape;
+    if (s.n > 1) shape.push_back(s.n);
+    shape.push_back(s.h);
+    shape.push_back(s.w);
+    if (s.c > 1) shape.push_back(s.c);
+    // (N, C, H, W) planar -> (N, H, W, C) interleaved.
+    std::vector<float> hwc(static_cast<size_t>(s.count()));
+    const int64_t plane = s.h * s.w;
+    for (int64_t n = 0; n < s.n; ++n)
+        for (int64_t c = 0; c < s.c; ++c) {
+            const float* src = t.plane(n, c);
+            float* dst = hwc.data() + n * plane * s.c + c;
+            for (int64_t i = 0; i < plane; ++i) dst[i * s.c] = src[i];
+        }
+    writeFileAtomically(path, [&](const std::string& temp) {
+        try {
+            writeNpy(temp, shape, hwc.data());
+        } catch (const ProcessingError& e) {
+            // writeNpy names the temporary file; the user knows only the destination.
+            std::string msg = e.what();
+            const size_t at = msg.find(temp);
+            if (at != std::string::npos) msg.replace(at, temp.size(), path);
+            throw ProcessingError(msg);
+        }
+    });
+}
+
+}  // namespace
+
+LoadedImage loadImage(const std::string& path) {
+    // Decide by content, so an .npy saved under another name still loads and
+    // an image named .npy gets a clear "not an .npy file".
+    if (hasNpyMagic(readHead(path, 6)) || lowerExtension(path) == ".npy") return loadNpyImage(path);
+    const std::vector<unsigned char> data = readWholeFile(path);
+    LoadedImage img;
+    img.path = path;
+    img.tensor = decodeImage(data, path, img.bitDepth);
+    return img;
+}
+
+void checkOutputFormat(const std::string& path, const Shape4& s) {
+    const std::string ext = lowerExtension(path);
+    if (s.count() <= 0)
+        throw ParameterError("cannot write '" + path + "': the result is empty, shape " + shapeText(s));
+    if (ext == ".npy") return;
+    if (!contains(kImageOutputExts, ext))
+        throw ParameterError("cannot write '" + path + "': unknown output extension '" + ext +
+                             "' (use .npy, .png, .tif, .tiff, .jpg, .jpeg, .bmp or .webp)");
+    if (!imageCodecsAvailable())
+        throw ParameterError("cannot write '" + path + "': this build has no image support (no OpenCV); write .npy");
+    checkImageShapeForFormat(path, ext, s);
+}
+
+int outputBitDepthFor(const std::string& path, int bitDepth) {
+    const std::string ext = lowerExtension(path);
+    return ext == ".npy" ? 32 : outputBitDepth(ext, bitDepth);
+}
+
+void saveImage(const std::string& path, const Tensor& t, int bitDepth) {
+    if (t.size() != t.shape().count())
+        throw ParameterError("cannot write '" + path + "': tensor holds " + std::to_string(t.size()) +
+                             " values, its shape " + shapeText(t.shape()) + " needs " +
+                             std::to_string(t.shape().count()));
+    checkOutputFormat(path, t.shape());
+    const std::string ext = lowerExtension(path);
+    if (ext == ".npy") return saveNpy(path, t);
+    const std::vector<unsigned char> bytes = encodeImage(t, ext, bitDepth, path);
+    writeFileAtomically(path, bytes.data(), bytes.size());
+}
+
+bool isSupportedInputExtension(const std::string& path) {
+    const std::string ext = lowerExtension(path);
+    return ext == ".npy" || (imageCodecsAvailable() && contains(kImageInputExts, ext));
+}
+
+bool isSupportedOutputExtension(const std::string& path) {
+    const std::string ext = lowerExtension(path);
+    return ext == ".npy" || (imageCodecsAvailable() && contains(kImageOutputExts, ext));
+}
+
+}  // namespace tconv::app
