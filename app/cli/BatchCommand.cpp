@@ -1,12 +1,315 @@
+// tconv batch INPUT... -o OUTPUT_DIR [options]: upsample files, folders and
+// globs, optionally over a parameter sweep. The work itself is BatchRunner's
+// (app/common), shared with the studio's batch dialog; this file parses the
+// command line, prints progress and the summary, and handles Ctrl-C.
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 #include "cli/Commands.h"
+#include "common/BatchInputs.h"
+#include "common/BatchPlan.h"
+#include "common/BatchProgress.h"
+#include "common/BatchReport.h"
+#include "common/BatchRunner.h"
+#include "common/BatchSweep.h"
+#include "common/ConvSettings.h"
+#include "core/ConvError.h"
+
+namespace fs = std::filesystem;
 
 namespace tconv::cli {
 
-int runBatch(int, char**) {
-    std::fprintf(stderr, "tconv: error: 'batch' is not implemented yet\n");
-    return 2;
+namespace {
+
+using namespace tconv::app;
+
+void printHelp() {
+    std::printf(
+        "usage: tconv batch INPUT... -o OUTPUT_DIR [options]\n"
+        "Upsamples every image of the inputs (files, folders, glob patterns such as 'shots/*.png').\n"
+        "batch options:\n"
+        "  -o, --output DIR          output folder (created when missing)\n"
+        "  -r, --recursive           walk sub-folders and mirror their tree under DIR\n"
+        "  --include PATTERN         only files matching (repeatable; a pattern with '/' is\n"
+        "                            matched against the relative path, else the file name)\n"
+        "  --exclude PATTERN         drop files matching (repeatable)\n"
+        "  --format keep|png|tif|jpg|webp|npy   output format (default keep: the input's)\n"
+        "  --suffix TEXT             appended to output file names (a.png -> aTEXT.png)\n"
+        "  --bit-depth keep|8|16     output bit depth of images (default keep: the input's)\n"
+        "  --skip-existing           skip outputs that exist (default: a stopped batch resumes)\n"
+        "  --overwrite               replace existing outputs (inputs are never overwritten)\n"
+        "  -j, --jobs N              images processed at once (default: the number of CPU threads)\n"
+        "  --max-in-flight N         images decoded and not yet written (default 2 x jobs)\n"
+        "  --report FILE.csv|.json   per-output report: paths, parameters, sizes, CV, R, time\n"
+        "  --dry-run                 list what would be done, write nothing\n"
+        "  -q, --quiet               no progress and no summary (failures are still listed)\n"
+        "sweeps: --kernel-size --stride --padding --output-padding --dilation --kernel --sigma --seed\n"
+        "  --groups --method --resize take comma lists (--stride 2,3 --kernel bilinear,box); every\n"
+        "  combination is run into its own sub-folder named after its settings (k4_s2_p1_bilinear).\n"
+        "%s"
+        "exit status: 0 all succeeded, 1 some failed (listed), 2 usage error, 130 interrupted\n"
+        "(Ctrl-C stops after the images in flight; run the same command again to resume).\n",
+        convOptionsHelp());
+}
+
+struct BatchArgs {
+    InputOptions inputs;
+    PlanOptions plan;
+    ConvSettings base;
+    std::vector<SweepAxis> axes;
+    BatchRunOptions run;
+    std::string report;
+    bool dryRun = false;
+    bool quiet = false;
+    bool help = false;
+};
+
+int parsePositive(const std::string& option, const std::string& value, int max) {
+    char* end = nullptr;
+    const long v = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end || v < 1 || v > max)
+        throw ParameterError(option + ": expected an integer from 1 to " + std::to_string(max) + ", but got '" +
+                             value + "'");
+    return static_cast<int>(v);
+}
+
+BatchArgs parseArgs(int argc, char** argv) {
+    BatchArgs a;
+    a.run.jobs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    for (int i = 1; i < argc;) {
+        const std::string arg = argv[i];
+        const size_t eq = arg.find('=');
+        const std::string name = arg.rfind("--", 0) == 0 ? arg.substr(0, eq) : arg;
+        // The value of an option: "--opt=value" or the next argument.
+        auto value = [&]() -> std::string {
+            if (name.size() < arg.size()) return arg.substr(eq + 1);
+            if (i + 1 >= argc) throw ParameterError(name + " needs a value (see tconv batch --help)");
+            return argv[++i];
+        };
+        if (name == "-h" || name == "--help") {
+            a.help = true;
+        } else if (name == "-o" || name == "--output") {
+            a.plan.outputDir = value();
+        } else if (name == "-r" || name == "--recursive") {
+            a.inputs.recursive = true;
+        } else if (name == "--include") {
+            a.inputs.include.push_back(value());
+        } else if (name == "--exclude") {
+            a.inputs.exclude.push_back(value());
+        } else if (name == "--format") {
+            const std::string v = value();
+            const auto f = parseOutputFormat(v);
+            if (!f) throw ParameterError("--format: expected keep, png, tif, jpg, webp or npy, but got '" + v + "'");
+            a.plan.format = *f;
+        } else if (name == "--suffix") {
+            a.plan.suffix = value();
+            if (a.plan.suffix.find('/') != std::string::npos)
+                throw ParameterError("--suffix: '" + a.plan.suffix + "' must not contain '/'");
+        } else if (name == "--bit-depth") {
+            const std::string v = value();
+            if (v == "keep") a.run.bitDepth = 0;
+            else if (v == "8" || v == "16") a.run.bitDepth = std::stoi(v);
+            else throw ParameterError("--bit-depth: expected keep, 8 or 16, but got '" + v + "'");
+        } else if (name == "--overwrite") {
+            a.plan.overwrite = true;
+        } else if (name == "--skip-existing") {
+            a.plan.overwrite = false;
+        } else if (name == "-j" || name == "--jobs") {
+            a.run.jobs = parsePositive(name, value(), 256);
+        } else if (name == "--max-in-flight") {
+            a.run.maxInFlight = parsePositive(name, value(), 4096);
+        } else if (name == "--report") {
+            a.report = value();
+            if (!isSupportedReportPath(a.report))
+                throw ParameterError("--report: '" + a.report + "' must end in .csv or .json");
+        } else if (name == "--dry-run") {
+            a.dryRun = true;
+        } else if (name == "-q" || name == "--quiet") {
+            a.quiet = true;
+        } else if (isSweepableOption(name)) {
+            SweepAxis axis{name, splitSweepList(name, value())};
+            std::erase_if(a.axes, [&](const SweepAxis& x) { return x.option == name; });  // the last one wins
+            a.axes.push_back(std::move(axis));
+        } else if (parseConvOption(argc, argv, i, a.base)) {
+            continue;  // it advanced i
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            throw ParameterError("unknown option '" + arg + "' (see tconv batch --help)");
+        } else {
+            a.inputs.inputs.push_back(arg);
+        }
+        ++i;
+    }
+    return a;
+}
+
+// Every combination must be usable before anything runs: a typo in one value
+// of a sweep is a usage error, not hundreds of failed images.
+void checkCombinations(const std::vector<SweepCombination>& combos) {
+    for (const SweepCombination& c : combos) {
+        try {
+            checkSettings(c.settings);
+        } catch (const std::exception& e) {
+            throw ParameterError(combos.size() > 1 ? "settings " + c.folder + ": " + e.what() : std::string(e.what()));
+        }
+    }
+}
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) {
+    if (g_interrupted.exchange(true)) _exit(130);  // a second Ctrl-C: stop now
+    static const char msg[] = "\ntconv: interrupted; finishing the images in flight (Ctrl-C again to abort)\n";
+    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+// Installs the handler for the duration of the batch, then restores the previous one.
+class InterruptGuard {
+public:
+    InterruptGuard() {
+        struct sigaction sa {};
+        sa.sa_handler = onInterrupt;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &oldInt_);
+        sigaction(SIGTERM, &sa, &oldTerm_);
+    }
+    ~InterruptGuard() {
+        sigaction(SIGINT, &oldInt_, nullptr);
+        sigaction(SIGTERM, &oldTerm_, nullptr);
+    }
+
+private:
+    struct sigaction oldInt_ {}, oldTerm_ {};
+};
+
+void printDryRun(const BatchPlan& plan) {
+    for (const BatchItem& item : plan.items) {
+        const char* what = item.action == PlanAction::Process ? "process" : item.action == PlanAction::Skip ? "skip" : "refuse";
+        std::printf("%-7s %s -> %s", what, item.input.c_str(), item.output.c_str());
+        if (!item.reason.empty()) std::printf("  (%s)", item.reason.c_str());
+        std::printf("\n");
+    }
+    std::printf("dry run: %zu to process, %zu skipped, %zu refused (%zu settings combination%s); nothing written\n",
+                plan.count(PlanAction::Process), plan.count(PlanAction::Skip), plan.count(PlanAction::Fail),
+                plan.combinations.size(), plan.combinations.size() == 1 ? "" : "s");
+}
+
+std::string failureText(const BatchPlan& plan, const ItemResult& r) {
+    const BatchItem& item = plan.items[r.item];
+    const std::string input = item.input.string();
+    std::string text = r.error.find(input) == std::string::npos ? input + ": " + r.error : r.error;
+    if (plan.combinations.size() > 1) text = "[" + plan.combinations[item.combination].folder + "] " + text;
+    return text;
+}
+
+// For the CLI tests only: TCONV_BATCH_TEST_DELAY_MS slows every item down, so
+// an interruption reliably lands in the middle of a batch.
+void installTestHooks(BatchRunOptions& run) {
+    const char* delay = std::getenv("TCONV_BATCH_TEST_DELAY_MS");
+    if (!delay || !*delay) return;
+    const int ms = std::atoi(delay);
+    run.testHook = [ms](size_t, std::string_view stage) {
+        if (stage == "compute") std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    };
+}
+
+}  // namespace
+
+int runBatch(int argc, char** argv) {
+    BatchArgs a;
+    BatchPlan plan;
+    try {
+        a = parseArgs(argc, argv);
+        if (a.help) {
+            printHelp();
+            return 0;
+        }
+        if (a.inputs.inputs.empty()) throw ParameterError("no INPUT given (usage: tconv batch INPUT... -o OUTPUT_DIR)");
+        if (a.plan.outputDir.empty()) throw ParameterError("no output folder given (-o OUTPUT_DIR)");
+        std::error_code ec;
+        if (fs::exists(a.plan.outputDir, ec) && !fs::is_directory(a.plan.outputDir, ec))
+            throw ParameterError("-o: '" + a.plan.outputDir.string() + "' exists and is not a folder");
+        a.inputs.outputDir = a.plan.outputDir;
+        auto combos = expandSweep(a.base, a.axes);
+        checkCombinations(combos);
+        plan = makeBatchPlan(expandInputs(a.inputs), std::move(combos), a.plan);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
+        return 2;
+    }
+
+    if (a.dryRun) {
+        printDryRun(plan);
+        return 0;
+    }
+    if (plan.items.empty()) {
+        if (!a.quiet) std::fprintf(stderr, "tconv batch: no input images found; nothing to do\n");
+        return 0;
+    }
+
+    a.run.backend = a.base.backend;
+    a.run.cancel = &g_interrupted;
+    installTestHooks(a.run);
+    if (!a.quiet)
+        std::fprintf(stderr, "batch: %zu output%s (%zu to process, %zu skipped, %zu refused), %d job%s -> %s\n",
+                     plan.items.size(), plan.items.size() == 1 ? "" : "s", plan.count(PlanAction::Process),
+                     plan.count(PlanAction::Skip), plan.count(PlanAction::Fail), a.run.jobs,
+                     a.run.jobs == 1 ? "" : "s", a.plan.outputDir.c_str());
+
+    BatchSummary summary;
+    {
+        g_interrupted = false;
+        InterruptGuard guard;
+        BatchProgress progress(stderr, a.quiet);
+        try {
+            std::error_code ec;
+            fs::create_directories(a.plan.outputDir, ec);
+            if (ec)
+                throw ProcessingError("cannot create the output folder '" + a.plan.outputDir.string() +
+                                      "': " + ec.message());
+            BatchRunner runner(plan, a.run);
+            summary = runner.run([&](const ItemResult&, const BatchCounts& c) { progress.update(c); });
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
+            return 1;
+        }
+        progress.finish(summary.counts);
+    }
+
+    int status = summary.counts.failed ? 1 : 0;
+    if (!a.report.empty()) {
+        try {
+            writeBatchReport(a.report, plan, summary);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
+            status = 1;
+        }
+    }
+    if (summary.counts.failed) {
+        std::fprintf(stderr, "tconv batch: %zu failed:\n", summary.counts.failed);
+        for (const ItemResult& r : summary.results)
+            if (r.status == ItemStatus::Failed) std::fprintf(stderr, "  %s\n", failureText(plan, r).c_str());
+    }
+    if (!a.quiet) {
+        std::printf("%s\n", batchSummaryLine(summary).c_str());
+        if (!summary.backend.empty())
+            std::fprintf(stderr, "backend: %s per job, %d job%s\n", summary.backend.c_str(), a.run.jobs,
+                         a.run.jobs == 1 ? "" : "s");
+    }
+    if (summary.wasCancelled) {
+        std::fprintf(stderr, "tconv batch: interrupted; %zu image%s not processed (run the same command to resume)\n",
+                     summary.cancelled, summary.cancelled == 1 ? "" : "s");
+        return 130;
+    }
+    return status;
 }
 
 }  // namespace tconv::cli

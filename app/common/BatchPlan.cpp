@@ -1,0 +1,95 @@
+#include "common/BatchPlan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "common/ImageIO.h"
+
+namespace fs = std::filesystem;
+
+namespace tconv::app {
+
+std::optional<OutputFormat> parseOutputFormat(const std::string& name) {
+    if (name == "keep") return OutputFormat::Keep;
+    if (name == "png") return OutputFormat::Png;
+    if (name == "tif" || name == "tiff") return OutputFormat::Tif;
+    if (name == "jpg" || name == "jpeg") return OutputFormat::Jpg;
+    if (name == "webp") return OutputFormat::Webp;
+    if (name == "npy") return OutputFormat::Npy;
+    return std::nullopt;
+}
+
+size_t BatchPlan::count(PlanAction a) const {
+    return static_cast<size_t>(
+        std::count_if(items.begin(), items.end(), [a](const BatchItem& i) { return i.action == a; }));
+}
+
+namespace {
+
+std::string outputExtension(const fs::path& input, OutputFormat f) {
+    switch (f) {
+        case OutputFormat::Png: return ".png";
+        case OutputFormat::Tif: return ".tif";
+        case OutputFormat::Jpg: return ".jpg";
+        case OutputFormat::Webp: return ".webp";
+        case OutputFormat::Npy: return ".npy";
+        case OutputFormat::Keep: break;
+    }
+    std::string ext = input.extension().string();
+    std::string lower = ext;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return !ext.empty() && isSupportedOutputExtension("x" + lower) ? ext : ".png";
+}
+
+fs::path canonicalOrNormal(const fs::path& p) {
+    std::error_code ec;
+    fs::path c = fs::weakly_canonical(p, ec);
+    return ec ? fs::absolute(p, ec).lexically_normal() : c;
+}
+
+}  // namespace
+
+fs::path plannedOutputPath(const BatchInput& in, const SweepCombination& c, const PlanOptions& o) {
+    fs::path dir = o.outputDir;
+    if (!c.folder.empty()) dir /= c.folder;
+    dir /= in.relative.parent_path();
+    return dir / (in.relative.stem().string() + o.suffix + outputExtension(in.relative, o.format));
+}
+
+BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<SweepCombination> combinations,
+                        const PlanOptions& options) {
+    BatchPlan plan;
+    plan.combinations = std::move(combinations);
+
+    std::set<fs::path> inputPaths;
+    for (const BatchInput& in : inputs) inputPaths.insert(canonicalOrNormal(in.source));
+
+    std::map<fs::path, fs::path> claimed;  // canonical output -> the input that gets it
+    for (const BatchInput& in : inputs) {
+        for (size_t c = 0; c < plan.combinations.size(); ++c) {
+            BatchItem item;
+            item.input = in.source;
+            item.combination = c;
+            item.output = plannedOutputPath(in, plan.combinations[c], options);
+            const fs::path canon = canonicalOrNormal(item.output);
+            std::error_code ec;
+            if (inputPaths.count(canon) || fs::equivalent(item.output, in.source, ec)) {
+                item.action = PlanAction::Fail;
+                item.reason = "refused: the output would overwrite an input file";
+            } else if (auto [it, fresh] = claimed.emplace(canon, in.source); !fresh) {
+                item.action = PlanAction::Fail;
+                item.reason = "refused: same output path as '" + it->second.string() + "' (use --suffix or --format)";
+            } else if (!options.overwrite && fs::exists(item.output, ec)) {
+                item.action = PlanAction::Skip;
+                item.reason = "exists (use --overwrite to replace it)";
+            }
+            plan.items.push_back(std::move(item));
+        }
+    }
+    return plan;
+}
+
+}  // namespace tconv::app

@@ -1,0 +1,53 @@
+#pragma once
+// What a batch will do: for each input and settings combination, the output
+// path and whether it is processed, skipped (the output exists and
+// --overwrite was not given, which makes a stopped batch resumable) or
+// refused (it would overwrite an input, or two inputs map to one output).
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/BatchInputs.h"
+#include "common/BatchSweep.h"
+
+namespace tconv::app {
+
+enum class OutputFormat { Keep, Png, Tif, Jpg, Webp, Npy };
+// "keep" "png" "tif" "jpg" "webp" "npy"; nullopt otherwise.
+std::optional<OutputFormat> parseOutputFormat(const std::string& name);
+
+struct PlanOptions {
+    std::filesystem::path outputDir;
+    OutputFormat format = OutputFormat::Keep;
+    std::string suffix;      // appended to the file stem: "a.png" -> "a_up.png" with "_up"
+    bool overwrite = false;  // false: existing outputs are skipped
+};
+
+enum class PlanAction { Process, Skip, Fail };
+
+struct BatchItem {
+    std::filesystem::path input;
+    std::filesystem::path output;
+    size_t combination = 0;  // index into BatchPlan::combinations
+    PlanAction action = PlanAction::Process;
+    std::string reason;      // why skipped or refused
+};
+
+struct BatchPlan {
+    std::vector<SweepCombination> combinations;
+    std::vector<BatchItem> items;  // input-major: every combination of one input, then the next input
+    size_t count(PlanAction a) const;
+};
+
+// The output path of one input under one combination:
+// OUTPUT_DIR / combination folder / relative folder / stem + suffix + extension.
+// `keep` keeps the input's extension, or uses .png when it is not a format we
+// write (e.g. .pgm).
+std::filesystem::path plannedOutputPath(const BatchInput& in, const SweepCombination& c, const PlanOptions& o);
+
+BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<SweepCombination> combinations,
+                        const PlanOptions& options);
+
+}  // namespace tconv::app

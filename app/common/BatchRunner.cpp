@@ -1,0 +1,271 @@
+#include "common/BatchRunner.h"
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "analysis/PhaseGain.h"
+#include "analysis/ResizeConv.h"
+#include "common/BatchPipeline.h"
+#include "common/ImageIO.h"
+#include "core/BackendFactory.h"
+#include "core/ConvError.h"
+#include "core/ConvTranspose.h"
+#include "core/ResourceLimits.h"
+#include "core/Validation.h"
+#include "cpu/CpuBackend.h"
+
+namespace fs = std::filesystem;
+
+namespace tconv::app {
+
+const char* itemStatusName(ItemStatus s) {
+    switch (s) {
+        case ItemStatus::Done: return "done";
+        case ItemStatus::Skipped: return "skipped";
+        case ItemStatus::Failed: return "failed";
+        case ItemStatus::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The layer of one combination for one channel count, built once and shared
+// by every image with that many channels (a kernel file is read once).
+struct PreparedLayer {
+    ConvLayer layer;
+    std::string error;  // buildLayer refused this channel count
+    double cv = std::nan("");
+    double ratio = std::nan("");
+};
+
+ConvLayer layerFor(const SweepCombination& c, int channels) {
+    if (!c.customKernel) return buildLayer(c.settings, channels);
+    ConvParams p;
+    p.stride = c.settings.stride;
+    p.padding = c.settings.padding;
+    p.outputPadding = c.settings.outputPadding;
+    p.dilation = c.settings.dilation;
+    return makeDepthwiseLayer(*c.customKernel, channels, p, c.settings.bias);
+}
+
+PreparedLayer prepare(const SweepCombination& c, int channels) {
+    PreparedLayer out;
+    try {
+        out.layer = layerFor(c, channels);
+    } catch (const std::exception& e) {
+        out.error = e.what();
+        return out;
+    }
+    if (c.settings.method == "resize-conv") {
+        // Resize then a stride-1 convolution: a constant input gives a constant
+        // output away from the borders, so every phase has the same gain.
+        out.cv = 0;
+        out.ratio = 1;
+    } else if (out.layer.isDepthwise()) {
+        const Shape4 w = out.layer.weight.shape();
+        Kernel2D k(static_cast<int>(w.h), static_cast<int>(w.w));
+        std::copy(out.layer.weight.plane(0, 0), out.layer.weight.plane(0, 0) + w.h * w.w, k.taps.begin());
+        const ArtifactScores s = artifactScores(phaseGainTable(k, out.layer.params.stride, out.layer.params.dilation));
+        out.cv = s.cv;
+        out.ratio = s.ratio;
+    }
+    return out;
+}
+
+class LayerCache {
+public:
+    explicit LayerCache(const BatchPlan& plan) : plan_(plan) {}
+    std::shared_ptr<const PreparedLayer> get(size_t combination, int channels) {
+        std::lock_guard lock(mutex_);
+        auto& slot = cache_[{combination, channels}];
+        if (!slot) slot = std::make_shared<PreparedLayer>(prepare(plan_.combinations[combination], channels));
+        return slot;
+    }
+
+private:
+    const BatchPlan& plan_;
+    std::mutex mutex_;
+    std::map<std::pair<size_t, int>, std::shared_ptr<const PreparedLayer>> cache_;
+};
+
+// Backends are not assumed to be thread-safe: each worker borrows one. A CPU
+// backend gets one thread (the batch's parallelism is across images).
+class BackendPool {
+public:
+    explicit BackendPool(BackendKind kind) : kind_(kind) {}
+
+    std::unique_ptr<Backend> acquire() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!free_.empty()) {
+                auto b = std::move(free_.back());
+                free_.pop_back();
+                return b;
+            }
+        }
+        auto b = createBackend(kind_);
+        if (b->kind() == BackendKind::Cpu) b = createCpuBackend(1);
+        return b;
+    }
+    void release(std::unique_ptr<Backend> b) {
+        std::lock_guard lock(mutex_);
+        free_.push_back(std::move(b));
+    }
+
+private:
+    BackendKind kind_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Backend>> free_;
+};
+
+struct Lease {
+    BackendPool& pool;
+    std::unique_ptr<Backend> backend;
+    explicit Lease(BackendPool& p) : pool(p), backend(p.acquire()) {}
+    ~Lease() { pool.release(std::move(backend)); }
+};
+
+void fail(BatchWork& w, const std::string& why) {
+    w.result.status = ItemStatus::Failed;
+    w.result.error = why;
+}
+
+}  // namespace
+
+BatchRunner::BatchRunner(const BatchPlan& plan, BatchRunOptions options) : plan_(plan), options_(std::move(options)) {
+    if (options_.jobs < 1) options_.jobs = 1;
+    if (options_.maxInFlight < 1) options_.maxInFlight = 2 * options_.jobs;
+}
+
+BatchSummary BatchRunner::run(const ProgressFn& progress) {
+    const Clock::time_point start = Clock::now();
+    BatchSummary summary;
+    summary.results.resize(plan_.items.size());
+    for (size_t i = 0; i < plan_.items.size(); ++i) {
+        ItemResult& r = summary.results[i];
+        r.item = i;
+        switch (plan_.items[i].action) {
+            case PlanAction::Skip:
+                r.status = ItemStatus::Skipped;
+                r.error = plan_.items[i].reason;
+                ++summary.counts.skipped;
+                break;
+            case PlanAction::Fail:
+                r.status = ItemStatus::Failed;
+                r.error = plan_.items[i].reason;
+                ++summary.counts.failed;
+                break;
+            case PlanAction::Process: ++summary.counts.toProcess; break;
+        }
+    }
+    if (summary.counts.toProcess == 0) return summary;
+
+    BackendPool pool(options_.backend);
+    {
+        // Fail early, with the reason, when the backend cannot be created at all.
+        Lease probe(pool);
+        summary.backend = probe.backend->description();
+    }
+    LayerCache layers(plan_);
+    // Every image in flight holds one output: share the memory limit among them.
+    ResourceLimits limits = defaultResourceLimits();
+    limits.maxOutputBytes /= static_cast<uint64_t>(options_.maxInFlight);
+
+    auto guarded = [this](BatchWork& w, std::string_view stage, const auto& body) {
+        if (w.failed()) return;
+        try {
+            if (options_.testHook) options_.testHook(w.item, stage);
+            body();
+        } catch (const std::exception& e) {
+            fail(w, e.what());
+        } catch (...) {
+            fail(w, "unknown error");
+        }
+    };
+
+    size_t cursor = 0;
+    PipelineStages stages;
+    stages.next = [&]() -> std::unique_ptr<BatchWork> {
+        if (options_.cancel && options_.cancel->load()) return nullptr;
+        while (cursor < plan_.items.size() && plan_.items[cursor].action != PlanAction::Process) ++cursor;
+        if (cursor == plan_.items.size()) return nullptr;
+        auto w = std::make_unique<BatchWork>();
+        w->item = cursor++;
+        w->result.item = w->item;
+        w->result.status = ItemStatus::Done;  // until a stage fails
+        return w;
+    };
+    stages.decode = [&](BatchWork& w) {
+        w.started = Clock::now();
+        guarded(w, "decode", [&] {
+            w.image = loadImage(plan_.items[w.item].input.string());
+            w.result.inputShape = w.image.tensor.shape();
+        });
+    };
+    stages.compute = [&](BatchWork& w) {
+        guarded(w, "compute", [&] {
+            const BatchItem& item = plan_.items[w.item];
+            const auto prepared = layers.get(item.combination, static_cast<int>(w.image.tensor.shape().c));
+            if (!prepared->error.empty()) throw ParameterError(prepared->error);
+            // Checked before the output is allocated: an image too large for the
+            // memory limit fails alone and the batch goes on.
+            validateProblem(prepared->layer.problemFor(w.image.tensor.shape()), limits);
+            Lease lease(pool);
+            const ConvSettings& s = plan_.combinations[item.combination].settings;
+            if (s.method == "resize-conv")
+                resizeConv2d(w.image.tensor, prepared->layer, ResizeConvOptions{s.resize, BorderMode::Zeros},
+                             *lease.backend, w.output);
+            else
+                convTranspose2d(w.image.tensor, prepared->layer, *lease.backend, w.output, limits);
+            w.result.outputShape = w.output.shape();
+            w.result.cv = prepared->cv;
+            w.result.ratio = prepared->ratio;
+            w.image.tensor = Tensor();  // the input is no longer needed; keep memory bounded
+        });
+    };
+    stages.encode = [&](BatchWork& w) {
+        guarded(w, "encode", [&] {
+            const fs::path& out = plan_.items[w.item].output;
+            if (out.has_parent_path()) fs::create_directories(out.parent_path());
+            const int depth = options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth;
+            saveImage(out.string(), w.output, depth);
+        });
+        w.output = Tensor();
+        w.result.seconds = std::chrono::duration<double>(Clock::now() - w.started).count();
+    };
+    stages.finish = [&](std::unique_ptr<BatchWork> w) {
+        ItemResult& r = summary.results[w->item];
+        r = std::move(w->result);
+        if (r.status == ItemStatus::Failed) {
+            ++summary.counts.failed;
+        } else {
+            ++summary.counts.done;
+        }
+        if (progress) {
+            try {
+                progress(r, summary.counts);
+            } catch (...) {
+                // A failing progress display must not stop the batch.
+            }
+        }
+    };
+
+    runBoundedPipeline(stages, options_.jobs, options_.maxInFlight, options_.forceThreadFallback);
+
+    for (size_t i = 0; i < plan_.items.size(); ++i)
+        if (plan_.items[i].action == PlanAction::Process && summary.results[i].status == ItemStatus::Cancelled)
+            ++summary.cancelled;
+    summary.wasCancelled = summary.cancelled > 0;
+    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return summary;
+}
+
+}  // namespace tconv::app

@@ -1,0 +1,210 @@
+// The studio's batch dialog: a run with a failure listed, a saved preset, the
+// custom kernel, and cancellation from the GUI while the window stays
+// responsive (no partial files afterwards).
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTimer>
+#include <QtTest>
+
+#include <chrono>
+#include <thread>
+
+#include "BatchDialog.h"
+#include "PresetStore.h"
+#include "batch/BatchTestUtil.h"
+#include "common/TestPrinters.h"
+
+using namespace tconv;
+using namespace tconv::app;
+using namespace tconv::batchtest;
+using tconv::ui::BatchDialog;
+
+namespace {
+
+QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+
+ConvSettings bilinearX2() {
+    ConvSettings s;
+    s.kernelSize = Size2(4);
+    s.stride = Size2(2);
+    s.padding = Size2(1);
+    s.backend = BackendKind::Cpu;
+    return s;
+}
+
+}  // namespace
+
+class TestBatchDialog : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void runListsFailures();
+    void presetAndCustomKernel();
+    void cancelFromTheGui();
+    void closingWhileRunningCancels();
+
+private:
+    std::unique_ptr<QTemporaryDir> tmp_;
+    fs::path root() const { return fs::path(tmp_->path().toStdString()); }
+};
+
+void TestBatchDialog::init() {
+    tmp_ = std::make_unique<QTemporaryDir>();
+    QVERIFY(tmp_->isValid());
+}
+
+void TestBatchDialog::runListsFailures() {
+    writeImage(root() / "in" / "a.npy", 6, 7, 3, 1);
+    writeText(root() / "in" / "b.npy", "corrupt");
+    writeImage(root() / "in" / "sub" / "c.npy", 5, 5, 1, 2);
+    BatchDialog d(bilinearX2(), std::nullopt);
+    d.setInputs({q(root() / "in")});
+    d.setOutputFolder(q(root() / "out"));
+    d.setOpenFolderWhenDone(false);
+    QSignalSpy done(&d, &BatchDialog::batchFinished);
+    d.start();
+    QVERIFY(d.isRunning());
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().first().toBool(), false);
+    QVERIFY(d.lastSummary());
+    QCOMPARE(d.lastSummary()->counts.done, size_t(2));
+    QCOMPARE(d.failures().size(), 1);
+    QVERIFY2(d.failures().first().contains("b.npy"), qPrintable(d.failures().first()));
+    QVERIFY2(d.statusText().startsWith("Batch: 2 done, 0 skipped, 1 failed"), qPrintable(d.statusText()));
+    QCOMPARE(listFiles(root() / "out"), std::vector<std::string>({"a.npy", "sub/c.npy"}));
+    QCOMPARE(loadImage((root() / "out" / "a.npy").string()).tensor.shape(), (Shape4{1, 3, 12, 14}));
+
+    // Nothing to start without an output folder: a message, no run.
+    BatchDialog empty(bilinearX2(), std::nullopt);
+    empty.setInputs({q(root() / "in")});
+    empty.start();
+    QVERIFY(!empty.isRunning());
+    QVERIFY(empty.statusText().contains("output folder"));
+}
+
+void TestBatchDialog::presetAndCustomKernel() {
+    writeImage(root() / "in" / "a.npy", 6, 6, 1, 1);
+    // A preset saved by the studio: box k3 s3 p0.
+    ui::StudioParams p;
+    p.geometry.kernel = Size2(3);
+    p.geometry.stride = Size2(3);
+    p.geometry.padding = Size2(0);
+    p.geometry.outputPadding = Size2(0);
+    p.geometry.dilation = Size2(1);
+    p.kernelSource = "box";
+    p.backend = BackendKind::Cpu;
+    QString error;
+    QVERIFY2(ui::PresetStore::save(q(root() / "box3.json"), p, &error), qPrintable(error));
+    {
+        BatchDialog d(bilinearX2(), std::nullopt);
+        d.setInputs({q(root() / "in" / "a.npy")});
+        d.setOutputFolder(q(root() / "preset"));
+        d.setPresetFile(q(root() / "box3.json"));
+        d.setOpenFolderWhenDone(false);
+        QSignalSpy done(&d, &BatchDialog::batchFinished);
+        d.start();
+        QVERIFY(done.wait(60000));
+        QVERIFY2(d.lastSummary() && d.lastSummary()->counts.done == 1, qPrintable(d.statusText() + d.failures().join('\n')));
+        QCOMPARE(loadImage((root() / "preset" / "a.npy").string()).tensor.shape(), (Shape4{1, 1, 18, 18}));
+    }
+    {
+        // The studio's hand-edited kernel, used raw: a 2x2 of ones at stride 2
+        // repeats every pixel into a 2x2 block.
+        ConvSettings s;
+        s.stride = Size2(2);
+        s.kernel = "custom";
+        s.backend = BackendKind::Cpu;
+        BatchDialog d(s, Kernel2D(2, 2, 1.0f));
+        d.setInputs({q(root() / "in" / "a.npy")});
+        d.setOutputFolder(q(root() / "custom"));
+        d.setOpenFolderWhenDone(false);
+        QSignalSpy done(&d, &BatchDialog::batchFinished);
+        d.start();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(d.lastSummary()->counts.done, size_t(1));
+        const Tensor in = loadImage((root() / "in" / "a.npy").string()).tensor;
+        const Tensor out = loadImage((root() / "custom" / "a.npy").string()).tensor;
+        QCOMPARE(out.shape(), (Shape4{1, 1, 12, 12}));
+        for (int y = 0; y < 12; ++y)
+            for (int x = 0; x < 12; ++x) QCOMPARE(out.at(0, 0, y, x), in.at(0, 0, y / 2, x / 2));
+    }
+}
+
+void TestBatchDialog::cancelFromTheGui() {
+    const int total = 40;
+    for (int i = 0; i < total; ++i) writeImage(root() / "in" / ("img" + std::to_string(100 + i) + ".npy"), 16, 16, 3, i);
+    BatchDialog d(bilinearX2(), std::nullopt);
+    d.setInputs({q(root() / "in")});
+    d.setOutputFolder(q(root() / "out"));
+    d.setJobs(2);
+    d.setOpenFolderWhenDone(false);
+    // Every image takes 50 ms on the worker, so the batch is still running when Cancel is clicked.
+    d.setTestHook([](size_t, std::string_view stage) {
+        if (stage == "compute") std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    });
+    d.show();
+    QSignalSpy progress(&d, &BatchDialog::progressChanged);
+    QSignalSpy done(&d, &BatchDialog::batchFinished);
+    d.start();
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 3, 30000);
+    QVERIFY(d.isRunning());
+
+    // The GUI thread is free while the batch runs: a timer fires while the
+    // batch is still running (a blocking run would deliver it only afterwards).
+    bool fired = false, runningWhenFired = false;
+    QTimer::singleShot(10, &d, [&] {
+        fired = true;
+        runningWhenFired = d.isRunning();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(fired, 10000);
+    QVERIFY(runningWhenFired);
+
+    auto* cancel = d.findChild<QPushButton*>("cancelButton");
+    QVERIFY(cancel && cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(done.wait(30000));
+    QCOMPARE(done.first().first().toBool(), true);
+    QVERIFY(!d.isRunning());
+    QVERIFY(d.lastSummary()->wasCancelled);
+    QVERIFY2(d.statusText().startsWith("Cancelled"), qPrintable(d.statusText()));
+    const size_t written = listFiles(root() / "out").size();
+    QCOMPARE(written, d.lastSummary()->counts.done);
+    QVERIFY(written >= 3 && written < size_t(total));
+    QVERIFY(hiddenFiles(root() / "out").empty());
+    QVERIFY(d.findChild<QPushButton*>("startButton")->isEnabled());
+
+    // Start again: the written outputs are skipped, the rest is done.
+    d.setTestHook({});
+    d.start();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(d.lastSummary()->counts.skipped, written);
+    QCOMPARE(d.lastSummary()->counts.done, size_t(total) - written);
+    QCOMPARE(listFiles(root() / "out").size(), size_t(total));
+}
+
+void TestBatchDialog::closingWhileRunningCancels() {
+    for (int i = 0; i < 20; ++i) writeImage(root() / "in" / ("img" + std::to_string(100 + i) + ".npy"), 8, 8, 1, i);
+    auto* d = new BatchDialog(bilinearX2(), std::nullopt);
+    d->setInputs({q(root() / "in")});
+    d->setOutputFolder(q(root() / "out"));
+    d->setJobs(1);
+    d->setOpenFolderWhenDone(false);
+    d->setTestHook([](size_t, std::string_view) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); });
+    d->show();
+    QSignalSpy done(d, &BatchDialog::batchFinished);
+    d->start();
+    d->reject();  // Esc while running: cancels, closes when the images in flight are written
+    QVERIFY(d->isVisible());
+    QVERIFY(done.wait(30000));
+    QTRY_VERIFY(!d->isVisible());
+    QVERIFY(listFiles(root() / "out").size() < 20);
+    // Destroying a dialog with a running batch waits for it (no crash, no temp files).
+    d->start();
+    delete d;
+    QVERIFY(hiddenFiles(root() / "out").empty());
+}
+
+QTEST_MAIN(TestBatchDialog)
+#include "test_batch_dialog.moc"
