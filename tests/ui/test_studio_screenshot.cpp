@@ -1,0 +1,87 @@
+// `tconv-studio --screenshot`: writes a non-empty PNG of the window after the
+// computation, with the CLI's parameter options; clear failures otherwise.
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestStudioScreenshot : public QObject {
+    Q_OBJECT
+private slots:
+    void writesAPng_data();
+    void writesAPng();
+    void badParametersStillRenderTheMessage();
+    void unreadableImageFails();
+
+private:
+    int run(const QStringList& args, QString* err = nullptr);
+};
+
+int TestStudioScreenshot::run(const QStringList& args, QString* err) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(TCONV_STUDIO_EXE), args);
+    if (!p.waitForFinished(120000)) return -1;
+    if (err) *err = QString::fromLocal8Bit(p.readAllStandardError());
+    return p.exitCode();
+}
+
+void TestStudioScreenshot::writesAPng_data() {
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("default grid") << QStringList{} << QSize(1480, 940);
+    QTest::newRow("result, apply options") << QStringList{"--view", "result", "--kernel", "bilinear", "--stride", "3",
+                                                          "--size", "1200x760"}
+                                           << QSize(1200, 760);
+    QTest::newRow("heatmap") << QStringList{"--view", "heatmap", "--kernel-size", "3", "--stride", "2", "--padding",
+                                            "1", "--kernel", "box", "--size", "1100x700"}
+                             << QSize(1100, 700);
+    QTest::newRow("compare, tutorial") << QStringList{"--view", "compare", "--tutorial", "case2-stride", "--size",
+                                                      "1100x700"}
+                                       << QSize(1100, 700);
+}
+
+void TestStudioScreenshot::writesAPng() {
+    QFETCH(QStringList, extra);
+    QFETCH(QSize, size);
+    QTemporaryDir dir;
+    const QString out = dir.filePath("shot.png");
+    QString err;
+    QCOMPARE(run(QStringList{"--screenshot", out} + extra, &err), 0);
+    QVERIFY2(QFileInfo(out).size() > 10000, qPrintable(err));
+    const QImage img(out);
+    QVERIFY(!img.isNull());
+    QCOMPARE(img.size(), size);
+    // Not blank: a screenshot of the window has many distinct colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < img.height(); y += 7)
+        for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
+    QVERIFY(colours.size() > 50);
+}
+
+void TestStudioScreenshot::badParametersStillRenderTheMessage() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("bad.png");
+    QString err;
+    QCOMPARE(run({"--screenshot", out, "--kernel", "box", "--kernel-size", "3", "--stride", "2", "--output-padding", "3"},
+                 &err),
+             2);
+    QVERIFY2(err.contains("output padding must be smaller"), qPrintable(err));
+    QVERIFY(QFileInfo(out).size() > 0);
+    QCOMPARE(run({"--screenshot", out, "--stride", "zero"}, &err), 2);
+    QVERIFY(err.contains("--stride"));
+}
+
+void TestStudioScreenshot::unreadableImageFails() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("x.png");
+    QString err;
+    QCOMPARE(run({"--screenshot", out, dir.filePath("missing.png")}, &err), 1);
+    QVERIFY(err.contains("missing.png"));
+    QVERIFY(!QFileInfo::exists(out));
+}
+
+QTEST_MAIN(TestStudioScreenshot)
+#include "test_studio_screenshot.moc"

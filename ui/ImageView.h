@@ -1,0 +1,111 @@
+#pragma once
+// One synchronized image view: pixel-exact nearest-neighbour rendering when
+// zoomed in (with a pixel grid and, in numeric mode, the values in the cells),
+// box-filtered mip levels when zoomed out; wheel zooms about the cursor, drag
+// pans, a click pins the hovered pixel. Optionally an A/B split: image A left
+// of a draggable divider, image B right of it.
+#include <QPointer>
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+#include "DisplayImage.h"
+#include "ViewSync.h"
+#include "core/Tensor.h"
+
+namespace tconv::ui {
+
+struct ViewHighlight {
+    QRect pixels;       // in this view's image pixels
+    QColor color;
+    bool filled = false;
+};
+
+class ImageView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ImageView(ViewSync* sync, QWidget* parent = nullptr);
+
+    // `worldPerPixel`: how many world units (output pixels) one image pixel spans.
+    void setImage(const MipImage& image, QSizeF worldPerPixel = QSizeF(1, 1));
+    void setSplitImage(const MipImage& image, const QString& labelA, const QString& labelB);
+    void clearSplit();
+    bool isSplit() const { return split_; }
+    double splitFraction() const { return splitFrac_; }
+    void setSplitFraction(double f);
+
+    // Numeric mode: values drawn in the cells when they are large enough.
+    void setValues(std::shared_ptr<const Tensor> values);
+    void setShowValues(bool on);
+    void setShowGrid(bool on);
+    void setHighlights(const QVector<ViewHighlight>& h);
+    void setMessage(const QString& message);  // shown over the view (e.g. why it is empty)
+    // A caption shown while pixels are smaller than 3 screen pixels (periodic
+    // patterns average out there).
+    void setMinifiedHint(const QString& hint);
+    // A strip across the top (e.g. "showing the last valid result"); empty hides it.
+    void setBanner(const QString& text);
+
+    const MipImage& image() const { return image_; }
+    QSizeF worldPerPixel() const { return worldPerPixel_; }
+    // The image pixel under a widget position (may lie outside the image).
+    QPoint pixelAt(QPointF widgetPos) const;
+    QPointF worldAt(QPointF widgetPos) const;
+    QPointF widgetPosOfWorld(QPointF world) const;
+    double zoom() const;
+
+    QSize sizeHint() const override { return {480, 360}; }
+    QSize minimumSizeHint() const override { return {120, 90}; }
+
+signals:
+    void hovered(QPointF world);  // NaN coordinates when the mouse leaves
+    void clicked(QPointF world);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void wheelEvent(QWheelEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    void mouseMoveEvent(QMouseEvent*) override;
+    void mouseReleaseEvent(QMouseEvent*) override;
+    void mouseDoubleClickEvent(QMouseEvent*) override;
+    void leaveEvent(QEvent*) override;
+    void resizeEvent(QResizeEvent*) override;
+    void showEvent(QShowEvent*) override;
+    void hideEvent(QHideEvent*) override;
+
+private:
+    QPointF center() const;
+    QRectF imageRectOnScreen(const MipImage& img) const;
+    void drawImage(QPainter& p, const MipImage& img, const QRectF& clip) const;
+    void drawGrid(QPainter& p) const;
+    void drawValues(QPainter& p) const;
+    void drawHighlights(QPainter& p) const;
+    void drawSplitHandle(QPainter& p) const;
+    bool nearSplitHandle(QPointF pos) const;
+    QColor backgroundColor() const;
+    QRgb displayedPixel(int x, int y) const;  // of the main image, as last drawn
+
+    QPointer<ViewSync> sync_;
+    MipImage image_, imageB_;
+    QSizeF worldPerPixel_{1, 1};
+    bool split_ = false;
+    double splitFrac_ = 0.5;
+    QString labelA_, labelB_;
+    std::shared_ptr<const Tensor> values_;
+    bool showValues_ = false;
+    bool showGrid_ = true;
+    QVector<ViewHighlight> highlights_;
+    QString message_;
+    QString minifiedHint_;
+    QString banner_;
+    // The level-0 pixels converted for the last paint (lazy images), for drawValues.
+    mutable QImage visible_;
+    mutable QPoint visibleOrigin_;
+
+    enum class Drag { None, Pan, Split };
+    Drag drag_ = Drag::None;
+    QPointF pressPos_, lastPos_;
+    bool moved_ = false;
+};
+
+}  // namespace tconv::ui

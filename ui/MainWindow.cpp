@@ -1,0 +1,374 @@
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDockWidget>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QSettings>
+#include <cmath>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+#include "AppIcon.h"
+#include "ExplanationPanel.h"
+#include "KernelEditor.h"
+#include "ParameterPanel.h"
+#include "PyTorchSnippet.h"
+#include "SampleImages.h"
+#include "Theme.h"
+#include "core/KernelPresets.h"
+#include "TutorialExamples.h"
+#include "ViewSync.h"
+#if __has_include("BatchDialog.h")
+#include "BatchDialog.h"
+#define TCONV_STUDIO_HAS_BATCH 1
+#endif
+
+namespace tconv::ui {
+
+MainWindow::MainWindow() : MainWindow(Options{}) {}
+
+MainWindow::MainWindow(const Options& options) : options_(options) {
+    setWindowTitle(tr("TConv Studio"));
+    setWindowIcon(appIcon());
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    sync_ = new ViewSync(this);
+    area_ = new ViewArea(sync_, this);
+    setCentralWidget(area_);
+    pipeline_ = new ComputePipeline(this);
+    buildDocks();
+    buildMenus();
+    buildStatusBar();
+
+    connect(pipeline_, &ComputePipeline::resultReady, this, &MainWindow::onResult);
+    connect(pipeline_, &ComputePipeline::busyChanged, this, [this](bool busy) {
+        busyLabel_->setText(busy ? tr("● computing") : QString());
+    });
+    connect(area_, &ViewArea::hovered, this, &MainWindow::onHover);
+    connect(area_, &ViewArea::clicked, this, &MainWindow::onClick);
+    connect(area_, &ViewArea::heatmapKindChanged, this, [this](HeatmapKind k) {
+        state_.heatmap = k;
+        area_->setHeatmapKind(k);
+        scheduleCompute();
+    });
+    connect(area_, &ViewArea::resizeModeChanged, this, [this](ResizeMode m) {
+        state_.resize = m;
+        area_->setResizeMode(m);
+        scheduleCompute();
+    });
+    connect(area_, &ViewArea::layoutChanged, this, [this] {
+        // A newly shown view may need a part the last request skipped.
+        if (!last_) return;
+        const ComputeRequest& r = last_->request;
+        if ((needs(ViewContent::Spectrum) && !r.spectrum) || (needs(ViewContent::Heatmap) && !r.heatmap) ||
+            (needs(ViewContent::Difference) && !r.difference) ||
+            (!r.resizeConv && (needs(ViewContent::ResizeConv) || needs(ViewContent::Difference) ||
+                               needs(ViewContent::CompareAB))))
+            scheduleCompute();
+        if (layoutGroup_)
+            for (QAction* a : layoutGroup_->actions())
+                a->setChecked(a->data().toInt() == static_cast<int>(area_->layoutMode()));
+    });
+
+    connect(paramsPanel_, &ParameterPanel::geometryChanged, this, &MainWindow::onGeometry);
+    connect(paramsPanel_, &ParameterPanel::biasChanged, this, [this](float b) {
+        state_.bias = b;
+        scheduleCompute();
+    });
+    connect(paramsPanel_, &ParameterPanel::backendChanged, this, [this](BackendKind k) {
+        state_.backend = k;
+        scheduleCompute();
+    });
+    connect(paramsPanel_, &ParameterPanel::toneChanged, this, [this](ToneMode m) {
+        state_.tone = m;
+        scheduleCompute();
+    });
+    connect(paramsPanel_, &ParameterPanel::solveFailed, this, [this](const QString& m) { showError(m); });
+
+    connect(kernelEditor_, &KernelEditor::presetChosen, this, [this](const QString& s, double sigma, quint64 seed) {
+        state_.kernelSource = s;
+        state_.sigma = sigma;
+        state_.seed = seed;
+        kernelEditor_->setRepairReport({});
+        scheduleCompute();
+    });
+    connect(kernelEditor_, &KernelEditor::kernelEdited, this, [this](const Kernel2D& k) {
+        state_.kernelSource = QStringLiteral("custom");
+        state_.customKernel = k;
+        scheduleCompute();
+    });
+    connect(kernelEditor_, &KernelEditor::normalizeRequested, this, [this] {
+        Kernel2D k = kernel_;
+        normalizeKernelSum(k, double(state_.geometry.stride.h) * state_.geometry.stride.w);
+        state_.kernelSource = QStringLiteral("custom");
+        state_.customKernel = k;
+        scheduleCompute();
+    });
+    connect(kernelEditor_, &KernelEditor::naturalSizeRequested, this, [this] {
+        const auto preset = parseKernelPreset(state_.kernelSource.toStdString());
+        if (!preset) return;
+        StudioParams p = state_;
+        p.geometry.kernel = naturalKernelSize(*preset, p.geometry.stride);
+        setParams(p);
+    });
+    connect(kernelEditor_, &KernelEditor::loadRequested, this, &MainWindow::loadKernelDialog);
+    connect(kernelEditor_, &KernelEditor::repairRequested, this, &MainWindow::onRepair);
+    connect(explain_, &ExplanationPanel::stepChanged, this, &MainWindow::onStep);
+
+    resize(1480, 940);
+    if (options_.persistSettings) restoreSettings();
+    paramsPanel_->setParams(state_);
+    try {
+        kernel_ = resolveKernel(state_);
+        updateKernelView();
+    } catch (const std::exception&) {
+    }
+    area_->setHeatmapKind(state_.heatmap);
+    area_->setResizeMode(state_.resize);
+    if (options_.loadDefaultSample && !input_) loadDefaultStart();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::loadDefaultStart() {
+    loadSample(SampleImages::defaultId());
+    introZoom_ = true;
+}
+
+void MainWindow::buildDocks() {
+    paramsPanel_ = new ParameterPanel;
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(paramsPanel_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* left = new QDockWidget(tr("Parameters"), this);
+    left->setObjectName(QStringLiteral("parametersDock"));
+    left->setWidget(scroll);
+    left->setMinimumWidth(250);
+    addDockWidget(Qt::LeftDockWidgetArea, left);
+
+    kernelEditor_ = new KernelEditor;
+    auto* kscroll = new QScrollArea;
+    kscroll->setWidget(kernelEditor_);
+    kscroll->setWidgetResizable(true);
+    kscroll->setFrameShape(QFrame::NoFrame);
+    kscroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* right = new QDockWidget(tr("Kernel"), this);
+    right->setObjectName(QStringLiteral("kernelDock"));
+    right->setWidget(kscroll);
+    right->setMinimumWidth(240);
+    addDockWidget(Qt::RightDockWidgetArea, right);
+
+    explain_ = new ExplanationPanel;
+    auto* bottom = new QDockWidget(tr("Explanation"), this);
+    bottom->setObjectName(QStringLiteral("explanationDock"));
+    bottom->setWidget(explain_);
+    addDockWidget(Qt::BottomDockWidgetArea, bottom);
+    resizeDocks({bottom}, {150}, Qt::Vertical);
+}
+
+void MainWindow::buildMenus() {
+    buildFileMenu();
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* copy = edit->addAction(tr("Copy as &PyTorch"), this, &MainWindow::copyAsPyTorch);
+    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copy->setStatusTip(tr("Copy the nn.ConvTranspose2d (with its weight) that computes this result."));
+    buildViewMenu();
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&About TConv Studio"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::buildFileMenu() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open image…"), this, &MainWindow::openDialog)->setShortcut(QKeySequence::Open);
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    QMenu* samples = file->addMenu(tr("&Samples"));
+    for (const QString& id : SampleImages::ids())
+        samples->addAction(SampleImages::title(id), this, [this, id] { loadSample(id); });
+    QMenu* tutorials = file->addMenu(tr("&Tutorial examples"));
+    for (const TutorialExample& e : tutorialExamples())
+        tutorials->addAction(e.title, this, [this, id = e.id] { loadTutorial(id); })->setStatusTip(e.explanation);
+    file->addSeparator();
+    file->addAction(tr("&Save result…"), this, &MainWindow::saveResultDialog)->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save &heatmap…"), this, &MainWindow::saveHeatmapDialog)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    file->addAction(tr("Save &comparison (resize-conv)…"), this, &MainWindow::saveComparisonDialog);
+    file->addAction(tr("Save &all views…"), this, &MainWindow::saveAllViews)->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    file->addAction(tr("&Load parameter preset…"), this, &MainWindow::loadPresetDialog)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    file->addAction(tr("Save parameter &preset…"), this, &MainWindow::savePresetDialog)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+#ifdef TCONV_STUDIO_HAS_BATCH
+    file->addSeparator();
+    QAction* batch = file->addAction(tr("&Batch…"), this, [this] {
+        app::ConvSettings s;
+        s.kernelSize = state_.geometry.kernel;
+        s.stride = state_.geometry.stride;
+        s.padding = state_.geometry.padding;
+        s.outputPadding = state_.geometry.outputPadding;
+        s.dilation = state_.geometry.dilation;
+        s.kernel = state_.isCustomKernel() ? std::string("custom") : state_.kernelSource.toStdString();
+        s.sigma = state_.sigma;
+        s.seed = state_.seed;
+        if (state_.bias != 0.0f) s.bias = {state_.bias};
+        s.backend = state_.backend;
+        s.resize = state_.resize;
+        std::optional<Kernel2D> custom;
+        if (state_.isCustomKernel()) custom = kernel_;
+        BatchDialog dialog(s, custom, this);
+        dialog.exec();
+    });
+    batch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+#endif
+    file->addSeparator();
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+    rebuildRecentMenu();
+}
+
+void MainWindow::buildViewMenu() {
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* zin = view->addAction(tr("Zoom &in"), this, [this] { sync_->zoomBy(std::sqrt(2.0)); });
+    zin->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)});
+    QAction* zout = view->addAction(tr("Zoom &out"), this, [this] { sync_->zoomBy(1.0 / std::sqrt(2.0)); });
+    zout->setShortcuts({QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)});
+    view->addAction(tr("&Fit"), this, [this] { sync_->setFit(); })
+        ->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_0), QKeySequence(Qt::Key_F)});
+    view->addAction(tr("&Actual pixels (100%)"), this, [this] { sync_->setActualPixels(devicePixelRatioF()); })
+        ->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_1), QKeySequence(Qt::Key_1)});
+    view->addSeparator();
+    layoutGroup_ = new QActionGroup(this);
+    const std::tuple<LayoutMode, QString, Qt::Key> layouts[] = {
+        {LayoutMode::Grid, tr("&Grid 2×2"), Qt::Key_F2},
+        {LayoutMode::SideBySide, tr("&Side by side"), Qt::Key_F3},
+        {LayoutMode::Single, tr("Single view with A/B &split"), Qt::Key_F4}};
+    for (const auto& [mode, title, key] : layouts) {
+        QAction* a = view->addAction(title, this, [this, m = mode] { setLayoutMode(m); });
+        a->setCheckable(true);
+        a->setShortcut(QKeySequence(key));
+        a->setData(static_cast<int>(mode));
+        a->setChecked(mode == area_->layoutMode());
+        layoutGroup_->addAction(a);
+    }
+    view->addSeparator();
+    showGridAction_ = view->addAction(tr("Pixel &grid"), this, [this](bool on) { area_->setShowGrid(on); });
+    showGridAction_->setCheckable(true);
+    showGridAction_->setChecked(true);
+    showGridAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    showValuesAction_ = view->addAction(tr("Pixel &values (numeric mode)"), this, [this](bool on) { setShowValues(on); });
+    showValuesAction_->setCheckable(true);
+    showValuesAction_->setShortcut(QKeySequence(Qt::Key_V));
+    showValuesAction_->setStatusTip(tr("Write each pixel's value in its cell when zoomed in far enough."));
+    view->addSeparator();
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    for (const QString& name : themeNames()) {
+        QAction* a = theme->addAction(name.left(1).toUpper() + name.mid(1), this, [this, name] {
+            applyTheme(name);
+            if (options_.persistSettings) QSettings().setValue("theme", name);
+        });
+        a->setCheckable(true);
+        a->setData(name);
+        themes->addAction(a);
+        a->setChecked(name == QSettings().value("theme", "system").toString());
+    }
+    view->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+}
+
+void MainWindow::buildStatusBar() {
+    busyLabel_ = new QLabel(this);
+    busyLabel_->setMinimumWidth(90);
+    pixelLabel_ = new QLabel(this);
+    backendLabel_ = new QLabel(this);
+    sizeLabel_ = new QLabel(this);
+    timeLabel_ = new QLabel(this);
+    statusBar()->addWidget(pixelLabel_, 1);
+    statusBar()->addPermanentWidget(busyLabel_);
+    statusBar()->addPermanentWidget(sizeLabel_);
+    statusBar()->addPermanentWidget(timeLabel_);
+    statusBar()->addPermanentWidget(backendLabel_);
+    backendLabel_->setObjectName(QStringLiteral("backendStatus"));
+    sizeLabel_->setObjectName(QStringLiteral("sizeStatus"));
+    timeLabel_->setObjectName(QStringLiteral("timeStatus"));
+}
+
+QString MainWindow::pytorchCode() const {
+    return pytorchSnippet(state_, kernel_, input_ ? static_cast<int>(input_->shape().c) : 3);
+}
+
+void MainWindow::copyAsPyTorch() {
+    const QString code = pytorchCode();
+    QApplication::clipboard()->setText(code);
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("PyTorch code (copied to the clipboard)"));
+    auto* l = new QVBoxLayout(&dialog);
+    auto* text = new QPlainTextEdit(code, &dialog);
+    text->setReadOnly(true);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text->setMinimumSize(620, 320);
+    l->addWidget(text);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    l->addWidget(buttons);
+    dialog.exec();
+}
+
+void MainWindow::showShortcuts() {
+    QMessageBox::information(
+        this, tr("Keyboard shortcuts"),
+        tr("<table cellspacing='4'>"
+           "<tr><td><b>Ctrl+O</b></td><td>Open an image</td></tr>"
+           "<tr><td><b>Ctrl+S / Ctrl+Shift+S</b></td><td>Save the result / all views</td></tr>"
+           "<tr><td><b>Ctrl+H</b></td><td>Save the heatmap</td></tr>"
+           "<tr><td><b>Ctrl+L / Ctrl+P</b></td><td>Load / save a parameter preset</td></tr>"
+           "<tr><td><b>Ctrl+Shift+C</b></td><td>Copy as PyTorch</td></tr>"
+           "<tr><td><b>+ / −, wheel</b></td><td>Zoom (the wheel zooms about the cursor)</td></tr>"
+           "<tr><td><b>F or Ctrl+0</b></td><td>Fit; double-click a view does the same</td></tr>"
+           "<tr><td><b>1 or Ctrl+1</b></td><td>Actual pixels</td></tr>"
+           "<tr><td><b>F2 / F3 / F4</b></td><td>Grid, side by side, single view with A/B split</td></tr>"
+           "<tr><td><b>V</b></td><td>Numeric mode (values in the cells)</td></tr>"
+           "<tr><td><b>Ctrl+G</b></td><td>Pixel grid</td></tr>"
+           "<tr><td><b>Click</b></td><td>Pin the provenance of a pixel</td></tr></table>"));
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(this, tr("About TConv Studio"),
+                       tr("<h3>TConv Studio %1</h3><p>Live exploration of PyTorch-exact ConvTranspose2d: output "
+                          "geometry, checkerboard artifacts (Odena, Dumoulin &amp; Olah 2016), kernel repair and "
+                          "the resize-then-convolution alternative.</p>")
+                           .arg(QStringLiteral(TCONV_VERSION)));
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    if (options_.persistSettings) saveSettings();
+    e->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    for (const QUrl& url : e->mimeData()->urls())
+        if (url.isLocalFile()) {
+            openFile(url.toLocalFile());
+            break;
+        }
+}
+
+}  // namespace tconv::ui

@@ -1,0 +1,78 @@
+#include "StudioParams.h"
+
+#include <algorithm>
+
+#include "core/ConvError.h"
+#include "core/KernelPresets.h"
+
+namespace tconv::ui {
+
+QString heatmapKindName(HeatmapKind k) {
+    switch (k) {
+        case HeatmapKind::GainMap: return QStringLiteral("gain");
+        case HeatmapKind::ArtifactComponent: return QStringLiteral("artifact");
+        case HeatmapKind::PeriodicEnergy: return QStringLiteral("energy");
+    }
+    return {};
+}
+
+QString heatmapKindTitle(HeatmapKind k) {
+    switch (k) {
+        case HeatmapKind::GainMap: return QStringLiteral("Gain map");
+        case HeatmapKind::ArtifactComponent: return QStringLiteral("Artifact component");
+        case HeatmapKind::PeriodicEnergy: return QStringLiteral("Periodic energy");
+    }
+    return {};
+}
+
+ConvParams StudioParams::defaultGeometry() {
+    // A 3x3 box at stride 2: the classic checkerboard (CV 0.48), so a first
+    // start shows what the tool is about.
+    ConvParams g;
+    g.kernel = Size2(3, 3);
+    g.stride = Size2(2, 2);
+    g.padding = Size2(1, 1);
+    g.outputPadding = Size2(1, 1);
+    return g;
+}
+
+Kernel2D resolveKernel(const StudioParams& p) {
+    if (p.isCustomKernel()) {
+        const Kernel2D& k = p.customKernel;
+        if (k.h != p.geometry.kernel.h || k.w != p.geometry.kernel.w)
+            return resizedKernel(k, p.geometry.kernel.h, p.geometry.kernel.w);
+        return k;
+    }
+    const auto preset = parseKernelPreset(p.kernelSource.toStdString());
+    if (!preset) throw ParameterError("unknown kernel preset '" + p.kernelSource.toStdString() + "'");
+    PresetOptions o;
+    o.stride = p.geometry.stride;
+    o.size = p.geometry.kernel;
+    o.sigma = p.sigma;
+    o.seed = p.seed;
+    return makePresetKernel(*preset, o);
+}
+
+ConvLayer buildStudioLayer(const StudioParams& p, const Kernel2D& kernel, int channels) {
+    std::vector<float> bias;
+    if (p.bias != 0.0f) bias.push_back(p.bias);
+    return makeDepthwiseLayer(kernel, channels, p.geometry, bias);
+}
+
+const ResourceLimits& studioLimits() {
+    static const ResourceLimits limits = [] {
+        ResourceLimits l = defaultResourceLimits();
+        l.maxOutputBytes = std::max<uint64_t>(l.maxOutputBytes / 4, 64ull << 20);
+        return l;
+    }();
+    return limits;
+}
+
+Kernel2D resizedKernel(const Kernel2D& k, int h, int w) {
+    Kernel2D r(std::max(h, 0), std::max(w, 0));
+    for (int y = 0; y < std::min(h, k.h); ++y)
+        for (int x = 0; x < std::min(w, k.w); ++x) r.at(y, x) = k.at(y, x);
+    return r;
+}
+
+}  // namespace tconv::ui

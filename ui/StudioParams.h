@@ -1,0 +1,60 @@
+#pragma once
+// The studio's model: everything the user can set that changes what is
+// computed. The main window owns one; each compute request carries a copy, so
+// a result always knows the parameters it was computed for.
+#include <QString>
+
+#include "analysis/ResizeConv.h"
+#include "core/Backend.h"
+#include "core/ConvLayer.h"
+#include "core/ConvParams.h"
+#include "core/Kernel2D.h"
+#include "core/ResourceLimits.h"
+
+namespace tconv::ui {
+
+enum class HeatmapKind { GainMap, ArtifactComponent, PeriodicEnergy };
+enum class ToneMode { Clamp01, AutoRange };
+
+QString heatmapKindName(HeatmapKind k);  // "gain", "artifact", "energy" (JSON/CLI spelling)
+QString heatmapKindTitle(HeatmapKind k);  // "Gain map", ...
+
+struct StudioParams {
+    // Geometry; geometry.kernel is the kernel size, geometry.groups is set by
+    // the layer (the image case is depthwise: one kernel per channel).
+    ConvParams geometry = defaultGeometry();
+    // "box", "nearest", "bilinear", "gaussian", "random" (engine presets,
+    // scaled to sum sH*sW) or "custom" (customKernel, used raw).
+    QString kernelSource = QStringLiteral("box");
+    double sigma = 1.0;
+    quint64 seed = 0;
+    Kernel2D customKernel;
+    float bias = 0.0f;
+    BackendKind backend = BackendKind::Auto;
+    ResizeMode resize = ResizeMode::Nearest;
+    BorderMode border = BorderMode::Zeros;
+    HeatmapKind heatmap = HeatmapKind::GainMap;
+    ToneMode tone = ToneMode::Clamp01;
+
+    static ConvParams defaultGeometry();
+    bool isCustomKernel() const { return kernelSource == QLatin1String("custom"); }
+    friend bool operator==(const StudioParams&, const StudioParams&) = default;
+};
+
+// The taps the parameters describe: the preset at geometry.kernel and
+// geometry.stride, or the custom kernel (which must match geometry.kernel).
+// Throws ParameterError with the engine's message.
+Kernel2D resolveKernel(const StudioParams& p);
+
+// The depthwise layer for `channels` channels with the bias (one value for all).
+ConvLayer buildStudioLayer(const StudioParams& p, const Kernel2D& kernel, int channels);
+
+// The studio keeps several output-sized buffers (result, resize-conv,
+// heatmap, images), so it refuses single outputs above a quarter of what the
+// engine would accept: a typo never exhausts memory.
+const ResourceLimits& studioLimits();
+
+// Resizes a kernel to h x w keeping the top-left taps, new taps 0.
+Kernel2D resizedKernel(const Kernel2D& k, int h, int w);
+
+}  // namespace tconv::ui

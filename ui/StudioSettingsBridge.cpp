@@ -1,0 +1,44 @@
+#include "StudioSettingsBridge.h"
+
+#include "common/KernelFile.h"
+#include "core/KernelPresets.h"
+
+namespace tconv::ui {
+
+bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why) {
+    p.geometry.stride = s.stride;
+    p.geometry.padding = s.padding;
+    p.geometry.outputPadding = s.outputPadding;
+    p.geometry.dilation = s.dilation;
+    p.sigma = s.sigma;
+    p.seed = s.seed;
+    p.backend = s.backend;
+    p.resize = s.resize;
+    p.bias = s.bias.empty() ? 0.0f : s.bias.front();
+    if (s.bias.size() > 1) {
+        *why = QStringLiteral("the studio applies one bias to every channel; using %1").arg(p.bias);
+        return false;
+    }
+    if (const auto preset = parseKernelPreset(s.kernel)) {
+        p.kernelSource = QString::fromLatin1(presetName(*preset));
+        p.geometry.kernel = s.kernelSize ? *s.kernelSize : naturalKernelSize(*preset, s.stride);
+        return true;
+    }
+    try {
+        const app::KernelFile f = app::loadKernelFile(s.kernel);
+        if (f.isFullWeight()) {
+            *why = QStringLiteral("%1 is a full weight %2; the studio shows 2-D kernels applied per channel")
+                       .arg(QString::fromStdString(s.kernel), QString::fromStdString(f.describe()));
+            return false;
+        }
+        p.kernelSource = QStringLiteral("custom");
+        p.customKernel = *f.kernel;
+        p.geometry.kernel = Size2(f.kernel->h, f.kernel->w);
+        return true;
+    } catch (const std::exception& e) {
+        *why = QString::fromUtf8(e.what());
+        return false;
+    }
+}
+
+}  // namespace tconv::ui

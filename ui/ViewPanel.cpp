@@ -1,0 +1,291 @@
+#include "ViewPanel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "ColorBar.h"
+
+namespace tconv::ui {
+namespace {
+
+constexpr ViewContent kContents[] = {ViewContent::Input,      ViewContent::Result,     ViewContent::Heatmap,
+                                     ViewContent::ResizeConv, ViewContent::Difference, ViewContent::CompareAB,
+                                     ViewContent::Spectrum};
+
+QString sizeText(const QSize& s, int64_t channels) {
+    return QStringLiteral("%1 × %2 × %3").arg(s.width()).arg(s.height()).arg(channels);
+}
+
+// Attaches the level-0 renderer of a lazy image; `keep` holds the data alive.
+MipImage lazy(MipImage m, std::function<QImage(const QRect&)> f) {
+    if (!m.hasBase()) m.region = std::move(f);
+    return m;
+}
+
+QString number(double v) {
+    if (std::isinf(v)) return QStringLiteral("∞");
+    return QString::number(v, 'f', 2);
+}
+
+}  // namespace
+
+QString viewContentTitle(ViewContent c) {
+    switch (c) {
+        case ViewContent::Input: return QStringLiteral("Input");
+        case ViewContent::Result: return QStringLiteral("Result (transposed conv)");
+        case ViewContent::Heatmap: return QStringLiteral("Artifact heatmap");
+        case ViewContent::ResizeConv: return QStringLiteral("Resize-conv");
+        case ViewContent::Difference: return QStringLiteral("Difference");
+        case ViewContent::CompareAB: return QStringLiteral("A/B: Result | Resize-conv");
+        case ViewContent::Spectrum: return QStringLiteral("Spectrum");
+    }
+    return {};
+}
+
+ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFrame(parent), content_(content) {
+    setFrameShape(QFrame::StyledPanel);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(1, 1, 1, 1);
+    outer->setSpacing(0);
+
+    auto* header = new QWidget(this);
+    header->setObjectName(QStringLiteral("viewHeader"));
+    header->setAutoFillBackground(true);
+    auto* hl = new QHBoxLayout(header);
+    hl->setContentsMargins(6, 3, 6, 3);
+    hl->setSpacing(6);
+    contentCombo_ = new QComboBox(header);
+    contentCombo_->setObjectName(QStringLiteral("viewContent"));
+    for (ViewContent c : kContents) contentCombo_->addItem(viewContentTitle(c), static_cast<int>(c));
+    contentCombo_->setToolTip(tr("What this view shows. All views share zoom and pan."));
+    heatCombo_ = new QComboBox(header);
+    heatCombo_->setObjectName(QStringLiteral("heatmapKind"));
+    for (HeatmapKind k : {HeatmapKind::GainMap, HeatmapKind::ArtifactComponent, HeatmapKind::PeriodicEnergy})
+        heatCombo_->addItem(heatmapKindTitle(k), static_cast<int>(k));
+    heatCombo_->setToolTip(
+        tr("Gain map: ConvT of a constant image relative to the mean gain (A − 1), borders included.\n"
+           "Artifact component: the part of this result that an artifact-free kernel repair would remove.\n"
+           "Periodic energy: local spread of the per-phase means."));
+    resizeCombo_ = new QComboBox(header);
+    resizeCombo_->setObjectName(QStringLiteral("resizeMode"));
+    resizeCombo_->addItem(tr("Nearest"), static_cast<int>(ResizeMode::Nearest));
+    resizeCombo_->addItem(tr("Bilinear"), static_cast<int>(ResizeMode::Bilinear));
+    resizeCombo_->setToolTip(tr("How resize-conv upsamples before its stride-1 convolution (Odena et al. 2016)."));
+    for (QComboBox* c : {contentCombo_, heatCombo_, resizeCombo_}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(c == contentCombo_ ? 12 : 7);
+    }
+    info_ = new QLabel(header);
+    info_->setForegroundRole(QPalette::PlaceholderText);
+    info_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    info_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    hl->addWidget(contentCombo_);
+    hl->addWidget(heatCombo_);
+    hl->addWidget(resizeCombo_);
+    hl->addWidget(info_, 1);
+    outer->addWidget(header);
+
+    auto* body = new QHBoxLayout;
+    body->setSpacing(0);
+    view_ = new ImageView(sync, this);
+    bar_ = new ColorBar(this);
+    body->addWidget(view_, 1);
+    body->addWidget(bar_);
+    outer->addLayout(body, 1);
+
+    footer_ = new QLabel(this);
+    footer_->setObjectName(QStringLiteral("viewFooter"));
+    footer_->setContentsMargins(8, 2, 8, 3);
+    footer_->setFixedHeight(2 * footer_->fontMetrics().lineSpacing() + 7);
+    footer_->setTextFormat(Qt::RichText);
+    footer_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    outer->addWidget(footer_);
+
+    connect(contentCombo_, &QComboBox::activated, this, [this](int i) {
+        setContent(static_cast<ViewContent>(contentCombo_->itemData(i).toInt()));
+        emit contentChanged(content_);
+    });
+    connect(heatCombo_, &QComboBox::activated, this,
+            [this](int i) { emit heatmapKindChanged(static_cast<HeatmapKind>(heatCombo_->itemData(i).toInt())); });
+    connect(resizeCombo_, &QComboBox::activated, this,
+            [this](int i) { emit resizeModeChanged(static_cast<ResizeMode>(resizeCombo_->itemData(i).toInt())); });
+    setContent(content);
+}
+
+void ViewPanel::setContent(ViewContent c) {
+    content_ = c;
+    contentCombo_->setCurrentIndex(contentCombo_->findData(static_cast<int>(c)));
+    updateHeaderControls();
+    refresh();
+}
+
+void ViewPanel::updateHeaderControls() {
+    heatCombo_->setVisible(content_ == ViewContent::Heatmap);
+    resizeCombo_->setVisible(content_ == ViewContent::ResizeConv || content_ == ViewContent::Difference ||
+                             content_ == ViewContent::CompareAB);
+    bar_->setVisible(content_ == ViewContent::Heatmap || content_ == ViewContent::Difference ||
+                     content_ == ViewContent::Spectrum);
+}
+
+void ViewPanel::setHeatmapKind(HeatmapKind k) { heatCombo_->setCurrentIndex(heatCombo_->findData(static_cast<int>(k))); }
+
+void ViewPanel::setResizeMode(ResizeMode m) {
+    resizeCombo_->setCurrentIndex(resizeCombo_->findData(static_cast<int>(m)));
+}
+
+void ViewPanel::setShowValues(bool on) { view_->setShowValues(on); }
+void ViewPanel::setShowGrid(bool on) { view_->setShowGrid(on); }
+
+void ViewPanel::present(const ComputeResultPtr& result) {
+    result_ = result;
+    refresh();
+}
+
+QString ViewPanel::scoresText(const ComputeResult& r) const {
+    const ArtifactScores& s = r.scores;
+    QString cvDb = std::isinf(s.cvDb) ? QStringLiteral("−∞ dB") : QString::number(s.cvDb, 'f', 1) + " dB";
+    return QStringLiteral("<b>CV</b> %1 (%2) &nbsp; <b>R</b> %3 &nbsp; <b>PP</b> %4%5")
+        .arg(QString::number(s.cv, 'f', 3), cvDb, number(s.ratio), number(s.peakToPeak),
+             s.holes ? tr(" &nbsp; <b>holes</b>") : QString());
+}
+
+void ViewPanel::setFooter(const QString& firstLineHtml, const QString& secondLine) {
+    footerFirst_ = firstLineHtml;
+    footerSecond_ = secondLine;
+    layoutFooter();
+}
+
+void ViewPanel::layoutFooter() {
+    // Two lines at most, the second elided to the width (full text in the tooltip),
+    // so every panel has the same chrome and the grid rows stay equal.
+    const QFontMetrics fm(footer_->font());
+    const int width = std::max(60, footer_->width() - 20);
+    const QString second = fm.elidedText(footerSecond_, Qt::ElideRight, width).toHtmlEscaped();
+    footer_->setText(footerFirst_.isEmpty() ? second : footerFirst_ + QStringLiteral("<br>") + second);
+    footer_->setToolTip(footerSecond_);
+}
+
+void ViewPanel::resizeEvent(QResizeEvent* e) {
+    QFrame::resizeEvent(e);
+    layoutFooter();
+}
+
+MipImage ViewPanel::resultImage() const {
+    return lazy(result_->resultImage,
+                [res = result_](const QRect& rc) { return tensorRegion(res->output, res->tone, rc); });
+}
+
+MipImage ViewPanel::resizeImage() const {
+    return lazy(result_->resizeImage,
+                [res = result_](const QRect& rc) { return tensorRegion(res->resizeConv, res->tone, rc); });
+}
+
+void ViewPanel::refresh() {
+    if (!result_ || !result_->ok) {
+        if (!result_) {
+            view_->setImage({});
+            view_->setMessage(tr("No image yet: File ▸ Open (Ctrl+O), drop an image here, or pick a sample."));
+        }
+        info_->clear();
+        setFooter({}, {});
+        return;
+    }
+    const ComputeResult& r = *result_;
+    const Shape4 in = r.request.input->shape(), out = r.output.shape();
+    const QSizeF outPerIn(double(out.w) / in.w, double(out.h) / in.h);
+    QString note, detail, message;
+    view_->setMinifiedHint({});
+    view_->clearSplit();
+    view_->setValues({});
+    switch (content_) {
+        case ViewContent::Input:
+            view_->setImage(lazy(r.inputImage, [res = result_](const QRect& rc) { return tensorRegion(*res->request.input, res->inputTone, rc); }), outPerIn);
+            view_->setValues(r.request.input);
+            info_->setText(sizeText(r.inputImage.size(), in.c));
+            detail = tr("Each input pixel drawn as a %1 × %2 block of output pixels, aligned with the result.")
+                         .arg(QString::number(outPerIn.width(), 'g', 3), QString::number(outPerIn.height(), 'g', 3));
+            break;
+        case ViewContent::Result:
+            view_->setImage(resultImage());
+            view_->setValues(std::shared_ptr<const Tensor>(result_, &r.output));
+            info_->setText(sizeText(r.resultImage.size(), out.c));
+            note = tr("<b>Transposed convolution</b> &nbsp; %1 ms").arg(QString::number(r.convMs, 'f', 1));
+            {
+                const ConvParams& g = r.request.params.geometry;
+                detail = tr("kernel %1, stride %2, padding %3, output padding %4, dilation %5, one kernel per channel")
+                             .arg(QString::fromStdString(sizeText(g.kernel)), QString::fromStdString(sizeText(g.stride)),
+                                  QString::fromStdString(sizeText(g.padding)),
+                                  QString::fromStdString(sizeText(g.outputPadding)),
+                                  QString::fromStdString(sizeText(g.dilation)));
+            }
+            break;
+        case ViewContent::Heatmap:
+            view_->setImage(lazy(r.heatImage, [res = result_](const QRect& rc) {
+                return planeRegion(res->heat.data(), static_cast<int>(res->output.shape().w), res->heatDiverging,
+                                   res->heatLo, res->heatHi, rc);
+            }));
+            message = r.heatmapError.isEmpty() && r.heat.empty() ? tr("Computing the heatmap…") : r.heatmapError;
+            if (r.heatDiverging) {
+                bar_->setDiverging(r.heatHi, r.request.params.heatmap == HeatmapKind::GainMap ? tr("A − 1") : tr("E"));
+            } else {
+                bar_->setSequential(r.heatLo, r.heatHi, tr("energy"));
+            }
+            info_->setText(r.heatDiverging ? tr("±%1").arg(QString::number(r.heatHi, 'g', 3))
+                                           : tr("%1 … %2").arg(QString::number(r.heatLo, 'g', 3), QString::number(r.heatHi, 'g', 3)));
+            note = scoresText(r);
+            detail = QString::fromStdString(r.scores.verdict);
+            if (r.scores.cv > kArtifactFreeCv)
+                view_->setMinifiedHint(tr("Zoomed out: the %1 × %2 ripple averages out here; zoom in to see it")
+                                       .arg(r.request.params.geometry.stride.h)
+                                       .arg(r.request.params.geometry.stride.w));
+            break;
+        case ViewContent::ResizeConv:
+            view_->setImage(resizeImage());
+            view_->setValues(r.resizeConv.empty() ? nullptr : std::shared_ptr<const Tensor>(result_, &r.resizeConv));
+            message = r.resizeError.isEmpty() && r.resizeImage.isNull() ? tr("Computing resize-conv…") : r.resizeError;
+            info_->setText(sizeText(r.resizeImage.size(), out.c));
+            note = tr("<b>Resize-conv</b> (%1 resize)").arg(QString::fromLatin1(resizeModeName(r.request.params.resize)));
+            detail = tr("Resize ×s, then a stride-1 convolution with K / (sH·sW): same size, no stride checkerboard.");
+            break;
+        case ViewContent::Difference:
+            if (r.difference.empty() && r.resizeError.isEmpty()) message = tr("Computing the difference…");
+            view_->setImage(lazy(r.differenceImage, [res = result_](const QRect& rc) {
+                return planeRegion(res->difference.data(), static_cast<int>(res->output.shape().w), true,
+                                   -res->differenceRange, res->differenceRange, rc);
+            }));
+            if (!r.resizeError.isEmpty()) message = r.resizeError;
+            bar_->setDiverging(r.differenceRange, tr("T − R"));
+            info_->setText(tr("max |T − R| %1").arg(QString::number(r.differenceMax, 'g', 3)));
+            note = tr("<b>Difference</b> T − R");
+            detail = tr("Transposed minus resize-conv, mean over channels: what the resize-conv fix changes.");
+            break;
+        case ViewContent::CompareAB:
+            view_->setImage(resultImage());
+            view_->setValues(std::shared_ptr<const Tensor>(result_, &r.output));
+            if (!r.resizeImage.isNull()) view_->setSplitImage(resizeImage(), tr("Transposed"), tr("Resize-conv"));
+            message = r.resizeError;
+            info_->setText(sizeText(r.resultImage.size(), out.c));
+            note = tr("<b>A/B</b> transposed | resize-conv");
+            detail = tr("Drag the divider to compare; double-click it to centre it.");
+            break;
+        case ViewContent::Spectrum:
+            view_->setImage(lazy(r.spectrumImage, [res = result_](const QRect& rc) {
+                return planeRegion(res->spectrum.db.data(), static_cast<int>(res->spectrum.w), false, res->spectrumLo,
+                                   res->spectrumHi, rc);
+            }));
+            message = r.spectrumImage.isNull() && r.spectrumError.isEmpty() ? tr("Computing the spectrum…")
+                                                                             : r.spectrumError;
+            bar_->setSequential(r.spectrumLo, r.spectrumHi, tr("dB"));
+            info_->setText(tr("log |FFT|, DC at centre"));
+            note = tr("<b>Spectrum</b> of the result (grey, Hann window)");
+            detail = tr("A checkerboard of period s shows as peaks at multiples of N/s from the centre.");
+            break;
+    }
+    view_->setMessage(message);
+    setFooter(note, detail);
+}
+
+}  // namespace tconv::ui
