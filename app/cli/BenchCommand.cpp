@@ -1,12 +1,317 @@
+// tconv bench: times the backends on the standard suite or on one case.
+//
+// Each case is timed as the engine is used in practice: convTranspose2d into
+// an output tensor that is kept between runs (so, after the warm-up, its pages
+// are already faulted in). floor_ms, measured in the same run, is the time to
+// write a buffer of the output's size once (memset over an already-touched
+// buffer, the faster of one thread and all hardware threads): the
+// memory-bound limit of any backend that has to produce that output. The byte written is not zero: on some machines (this
+// project's 2-core VM among them) zeroing memory runs up to twice as fast as
+// writing anything else, and no real output is all zeros. No OpenCV and no
+// image files are involved.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "cli/Commands.h"
+#include "common/ConvSettings.h"
+#include "common/ErrorReport.h"
+#include "core/BackendFactory.h"
+#include "core/ConvError.h"
+#include "core/ConvTranspose.h"
+#include "core/Validation.h"
+#include "cpu/CpuBackend.h"
 
 namespace tconv::cli {
+namespace {
 
-int runBench(int, char**) {
-    std::fprintf(stderr, "tconv: error: 'bench' is not implemented yet\n");
-    return 2;
+using Clock = std::chrono::steady_clock;
+
+struct BenchCase {
+    int64_t h = 1024, w = 1024, c = 3;
+    ConvParams params;
+    bool full = false;  // full channel mixing (C -> C, groups 1) instead of depthwise
+};
+
+struct BenchArgs {
+    bool json = false;
+    bool help = false;
+    std::string backend = "all";
+    int repeat = 10;
+    int threads = 0;  // 0: the CPU backend's default
+    bool custom = false;
+    BenchCase custom_case;
+};
+
+ConvParams makeParams(Size2 k, Size2 s, Size2 p, Size2 op = 0, Size2 d = 1) {
+    ConvParams c;
+    c.kernel = k, c.stride = s, c.padding = p, c.outputPadding = op, c.dilation = d;
+    return c;
+}
+
+std::vector<BenchCase> standardSuite() {
+    return {
+        {1024, 1024, 3, makeParams(4, 2, 1), false},
+        {1024, 1024, 3, makeParams(3, 2, 1, 1), false},
+        {512, 512, 3, makeParams(5, 3, 1), false},
+        {2048, 2048, 1, makeParams(4, 4, 0), false},
+        {1024, 1024, 3, makeParams(4, 2, 1), true},
+        {1024, 1024, 3, makeParams(3, 2, 2, 1, 2), false},
+    };
+}
+
+std::string caseName(const BenchCase& b) {
+    const ConvParams& p = b.params;
+    std::string s = std::to_string(b.h) + "x" + std::to_string(b.w) + "x" + std::to_string(b.c) +
+                    (b.full ? " full " + std::to_string(b.c) + "->" + std::to_string(b.c) : " depthwise") +
+                    " k" + sizeText(p.kernel) + " s" + sizeText(p.stride);
+    if (p.padding != Size2(0)) s += " p" + sizeText(p.padding);
+    if (p.outputPadding != Size2(0)) s += " op" + sizeText(p.outputPadding);
+    if (p.dilation != Size2(1)) s += " d" + sizeText(p.dilation);
+    return s;
+}
+
+void printHelp() {
+    std::printf(
+        "usage: tconv bench [options]\n"
+        "Times ConvTranspose2d on the backends. Without a case option, runs the standard suite.\n"
+        "  --json                    one JSON object per line (case, backend, threads, median_ms, min_ms,\n"
+        "                            floor_ms, out_mpix_s, ratio, ...)\n"
+        "  --backend cpu|cuda|all    default all: every usable backend\n"
+        "  --repeat N                timed runs per case after 2 warm-up runs (default 10)\n"
+        "  --threads N               CPU threads (default: all hardware threads)\n"
+        "one case (defaults: 1024x1024x3 depthwise k4 s2 p1):\n"
+        "  --size HxWxC              input height, width, channels\n"
+        "  --kernel-size, --stride, --padding, --output-padding, --dilation   N or HxW (height first)\n"
+        "  --mode depthwise|full     one kernel per channel, or full C -> C channel mixing\n"
+        "floor_ms: time to write an output-sized buffer once: memset of a non-zero byte over an already-touched\n"
+        "buffer, the faster of 1 thread and all hardware threads (floor_1t_ms, floor_mt_ms); ratio = median_ms /\n"
+        "floor_ms;\n"
+        "out_mpix_s: output pixels (N*H_out*W_out, all channels together) per second.\n"
+        "exit status: 0 ok, 1 processing error (e.g. --backend cuda without a usable device), 2 usage error\n");
+}
+
+int positiveInt(const std::string& option, const std::string& value) {
+    const Size2 v = app::parseSize2(option, value);
+    if (v.h != v.w || v.h <= 0) throw ParameterError(option + ": expected a positive number, but got '" + value + "'");
+    return v.h;
+}
+
+void parseSize3(const std::string& value, BenchCase& b) {
+    const size_t x = value.rfind('x');
+    const Size2 hw = x == std::string::npos ? Size2(0) : app::parseSize2("--size", value.substr(0, x));
+    int c = 0;
+    try {
+        c = x == std::string::npos ? 0 : positiveInt("--size", value.substr(x + 1));
+    } catch (const ParameterError&) {
+        c = 0;
+    }
+    if (x == std::string::npos || value.find('x') == x || hw.h <= 0 || hw.w <= 0 || c <= 0)
+        throw ParameterError("--size: expected HxWxC with positive numbers (e.g. 1024x1024x3), but got '" + value + "'");
+    b.h = hw.h, b.w = hw.w, b.c = c;
+}
+
+BenchArgs parseArgs(int argc, char** argv) {
+    BenchArgs a;
+    a.custom_case = standardSuite().front();
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i], value;
+        const size_t eq = arg.find('=');
+        const bool inlineValue = eq != std::string::npos;
+        if (inlineValue) value = arg.substr(eq + 1), arg = arg.substr(0, eq);
+        auto next = [&]() -> std::string {
+            if (inlineValue) return value;
+            if (i + 1 >= argc) throw ParameterError(arg + " needs a value (see tconv bench --help)");
+            return argv[++i];
+        };
+        BenchCase& c = a.custom_case;
+        if (arg == "-h" || arg == "--help") a.help = true;
+        else if (arg == "--json") a.json = true;
+        else if (arg == "--backend") {
+            a.backend = next();
+            if (a.backend != "cpu" && a.backend != "cuda" && a.backend != "all")
+                throw ParameterError("--backend: expected cpu, cuda or all, but got '" + a.backend + "'");
+        } else if (arg == "--repeat") a.repeat = positiveInt(arg, next());
+        else if (arg == "--threads") a.threads = positiveInt(arg, next());
+        else if (arg == "--size") parseSize3(next(), c), a.custom = true;
+        else if (arg == "--kernel-size") c.params.kernel = app::parseSize2(arg, next()), a.custom = true;
+        else if (arg == "--stride") c.params.stride = app::parseSize2(arg, next()), a.custom = true;
+        else if (arg == "--padding") c.params.padding = app::parseSize2(arg, next()), a.custom = true;
+        else if (arg == "--output-padding") c.params.outputPadding = app::parseSize2(arg, next()), a.custom = true;
+        else if (arg == "--dilation") c.params.dilation = app::parseSize2(arg, next()), a.custom = true;
+        else if (arg == "--mode") {
+            const std::string m = next();
+            if (m != "depthwise" && m != "full")
+                throw ParameterError("--mode: expected depthwise or full, but got '" + m + "'");
+            c.full = m == "full", a.custom = true;
+        } else throw ParameterError("unknown option '" + arg + "' (see tconv bench --help)");
+    }
+    return a;
+}
+
+struct Timing {
+    double medianMs = 0, minMs = 0;
+};
+
+Timing summarize(std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    const size_t n = ms.size();
+    return {n % 2 ? ms[n / 2] : 0.5 * (ms[n / 2 - 1] + ms[n / 2]), ms.front()};
+}
+
+template <class F>
+std::vector<double> timeRuns(int runs, F&& f) {
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        const auto t0 = Clock::now();
+        f();
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    return ms;
+}
+
+// The memory-write floor for an output of `count` floats: the median time to
+// memset a non-zero byte over an already-touched buffer of that size, with
+// one thread and with `threads` threads (contiguous parts; all hardware
+// threads, whatever --threads says); floor_ms is the
+// faster of the two, so a multi-threaded backend is held to the best write
+// rate the machine offers.
+struct Floor {
+    double oneThreadMs = 0, threadsMs = 0;
+    double ms() const { return std::min(oneThreadMs, threadsMs); }
+};
+
+Floor measureFloor(int64_t count, int threads) {
+    std::vector<float> buffer(static_cast<size_t>(count), 1.0f);  // touches every page
+    const size_t n = buffer.size();
+    auto write = [&](size_t begin, size_t end) { std::memset(buffer.data() + begin, 0x3f, (end - begin) * sizeof(float)); };
+    Floor f;
+    f.oneThreadMs = summarize(timeRuns(7, [&] { write(0, n); })).medianMs;
+    f.threadsMs = f.oneThreadMs;
+    if (threads > 1)
+        f.threadsMs = summarize(timeRuns(7, [&] {
+                          std::vector<std::thread> pool;
+                          for (int t = 1; t < threads; ++t) pool.emplace_back(write, n * t / threads, n * (t + 1) / threads);
+                          write(0, n / threads);
+                          for (auto& th : pool) th.join();
+                      })).medianMs;
+    return f;
+}
+
+struct Prepared {
+    Tensor input;
+    ConvLayer layer;
+    Shape4 out;
+};
+
+Shape4 weightShape(const BenchCase& b) { return {b.c, b.full ? b.c : 1, b.params.kernel.h, b.params.kernel.w}; }
+
+ConvParams layerParams(const BenchCase& b) {
+    ConvParams p = b.params;
+    p.groups = b.full ? 1 : static_cast<int>(b.c);
+    return p;
+}
+
+// The output shape; refuses a bad case (ParameterError) before anything is allocated.
+Shape4 validateCase(const BenchCase& b) {
+    return validateProblem(ConvProblem{Shape4{1, b.c, b.h, b.w}, weightShape(b), b.c, layerParams(b)});
+}
+
+Prepared prepare(const BenchCase& b) {
+    Prepared p;
+    p.out = validateCase(b);
+    p.layer.params = layerParams(b);
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    p.input = Tensor(Shape4{1, b.c, b.h, b.w});
+    for (int64_t i = 0; i < p.input.size(); ++i) p.input.data()[i] = u(rng);
+    p.layer.weight = Tensor(weightShape(b));
+    for (int64_t i = 0; i < p.layer.weight.size(); ++i) p.layer.weight.data()[i] = u(rng) - 0.5f;
+    p.layer.bias.assign(static_cast<size_t>(b.c), 0.125f);
+    return p;
+}
+
+std::string jsonEscaped(const std::string& s) {
+    std::string r;
+    for (char ch : s) {
+        if (ch == '"' || ch == '\\') r += '\\';
+        r += static_cast<unsigned char>(ch) < 0x20 ? ' ' : ch;
+    }
+    return r;
+}
+
+struct Row {
+    std::string name, backend, detail;
+    int threads = 1;
+    Timing t;
+    Floor floor;
+    double mpix = 0;
+};
+
+void printJson(const Row& r) {
+    std::printf("{\"case\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
+                "\"floor_ms\": %.3f, \"out_mpix_s\": %.1f, \"ratio\": %.2f, \"floor_1t_ms\": %.3f, "
+                "\"floor_mt_ms\": %.3f, \"detail\": \"%s\"}\n",
+                jsonEscaped(r.name).c_str(), r.backend.c_str(), r.threads, r.t.medianMs, r.t.minMs, r.floor.ms(), r.mpix,
+                r.t.medianMs / r.floor.ms(), r.floor.oneThreadMs, r.floor.threadsMs, jsonEscaped(r.detail).c_str());
+    std::fflush(stdout);
+}
+
+void printTableRow(const Row& r) {
+    std::printf("%-42s %-7s %7d %10.2f %10.2f %9.2f %7.2f %10.1f\n", r.name.c_str(), r.backend.c_str(), r.threads,
+                r.t.medianMs, r.t.minMs, r.floor.ms(), r.t.medianMs / r.floor.ms(), r.mpix);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int runBench(int argc, char** argv) {
+    try {
+        const BenchArgs a = parseArgs(argc, argv);
+        if (a.help) {
+            printHelp();
+            return 0;
+        }
+        const std::vector<BenchCase> cases = a.custom ? std::vector<BenchCase>{a.custom_case} : standardSuite();
+        for (const BenchCase& b : cases) validateCase(b);  // parameter errors before any work
+
+        std::vector<std::pair<std::string, std::unique_ptr<Backend>>> backends;
+        if (a.backend != "cuda")
+            backends.emplace_back("cpu", a.threads > 0 ? createCpuBackend(a.threads) : createBackend(BackendKind::Cpu));
+        if (a.backend != "cpu") {
+            const CudaAvailability cuda = cudaAvailability();
+            if (cuda.usable) backends.emplace_back("cuda", createBackend(BackendKind::Cuda));
+            else if (a.backend == "cuda") throw ProcessingError("CUDA backend unavailable: " + cuda.reason);
+            else if (!a.json) std::fprintf(stderr, "tconv bench: skipping cuda: %s\n", cuda.reason.c_str());
+        }
+        const int cpuThreads = a.threads > 0 ? a.threads : cpuDefaultThreadCount();
+        if (!a.json) {
+            for (const auto& [name, be] : backends) std::printf("# %s: %s\n", name.c_str(), be->description().c_str());
+            std::printf("%-42s %-7s %7s %10s %10s %9s %7s %10s\n", "case", "backend", "threads", "median_ms", "min_ms",
+                        "floor_ms", "ratio", "out_Mpix/s");
+        }
+        for (const BenchCase& b : cases) {
+            const Prepared p = prepare(b);
+            const Floor floor = measureFloor(p.out.count(), cpuDefaultThreadCount());
+            for (const auto& [name, be] : backends) {
+                Tensor out;  // kept across runs, like the studio's and the batch runner's outputs
+                auto once = [&] { convTranspose2d(p.input, p.layer, *be, out); };
+                timeRuns(2, once);  // warm-up: allocation, page faults, thread start-up
+                Row r{caseName(b), name, be->description(), name == "cpu" ? cpuThreads : 1, summarize(timeRuns(a.repeat, once)),
+                      floor, 0.0};
+                r.mpix = double(p.out.n * p.out.h * p.out.w) / (r.t.medianMs * 1e3);
+                a.json ? printJson(r) : printTableRow(r);
+            }
+        }
+        return 0;
+    } catch (...) {
+        return app::reportCurrentException();
+    }
 }
 
 }  // namespace tconv::cli

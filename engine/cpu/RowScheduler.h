@@ -1,0 +1,36 @@
+#pragma once
+// Runs a body over [0, count) output rows on a fixed number of threads, in
+// contiguous blocks (neighbouring output rows share input rows, and streaming
+// one contiguous stretch of output per thread is what memory likes best).
+// oneTBB when available (its own arena, so the thread count is ours and not
+// the process-wide default); otherwise std::thread, one block per thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tconv::cpu {
+
+class RowScheduler {
+public:
+    explicit RowScheduler(int threads);  // threads >= 1
+    ~RowScheduler();
+    RowScheduler(const RowScheduler&) = delete;
+    RowScheduler& operator=(const RowScheduler&) = delete;
+
+    int threads() const { return threads_; }
+
+    // body(begin, end) for disjoint row ranges covering [0, count); returns
+    // when all are done. `minBlock`: rows worth handing to a thread at a time.
+    // An exception thrown by a body is rethrown here.
+    void run(int64_t count, int64_t minBlock, const std::function<void(int64_t, int64_t)>& body);
+
+    static std::string libraryName();  // "oneTBB 2021.8" or "std::thread"
+
+private:
+    struct Impl;
+    int threads_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tconv::cpu

@@ -1,0 +1,341 @@
+// The fast CPU backend against the reference scatter: hand-checked exact
+// cases, wide rows that run the SIMD interior for every stride kernel, and
+// hundreds of seeded random configurations (every parameter per axis, groups,
+// bias, batch, sizes down to 1x1, heavy cropping, 1/2/3 threads). Outputs are
+// pre-filled with NaN so an output the backend forgets to write fails too.
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "common/TestPrinters.h"
+#include "core/ConvError.h"
+#include "core/ReferenceConvTranspose.h"
+#include "core/Validation.h"
+#include "cpu/CpuBackend.h"
+#include "cpu/PhaseTable.h"
+
+using namespace tconv;
+
+namespace {
+
+Tensor tensorOf(Shape4 s, std::initializer_list<float> values) {
+    Tensor t(s);
+    Q_ASSERT(static_cast<int64_t>(values.size()) == s.count());
+    std::copy(values.begin(), values.end(), t.data());
+    return t;
+}
+
+Tensor randomTensor(Shape4 s, std::mt19937& rng) {
+    Tensor t(s);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (int64_t i = 0; i < t.size(); ++i) t.data()[i] = u(rng);
+    return t;
+}
+
+Tensor absolute(const Tensor& t) {
+    Tensor a = t;
+    for (int64_t i = 0; i < a.size(); ++i) a.data()[i] = std::fabs(a.data()[i]);
+    return a;
+}
+
+// Runs the backend on an output full of NaN (so unwritten pixels show).
+Tensor runFast(Backend& backend, const Tensor& input, const ConvLayer& layer) {
+    Tensor out(validateProblem(layer.problemFor(input.shape())), std::numeric_limits<float>::quiet_NaN());
+    backend.run(input, layer, out);
+    return out;
+}
+
+// Empty when equal within 1e-5 scaled by the magnitude of the summed terms
+// (the reference run on |input|, |weight|, |bias|); else the first mismatch.
+QString compare(const Tensor& fast, const Tensor& expected, const Tensor& input, const ConvLayer& layer) {
+    if (fast.shape() != expected.shape()) return "shape " + QString::fromStdString(shapeText(fast.shape()));
+    ConvLayer absLayer = layer;
+    absLayer.weight = absolute(layer.weight);
+    for (float& b : absLayer.bias) b = std::fabs(b);
+    const Tensor magnitude = referenceConvTranspose2d(absolute(input), absLayer);
+    const Shape4 s = fast.shape();
+    for (int64_t n = 0; n < s.n; ++n)
+        for (int64_t c = 0; c < s.c; ++c)
+            for (int64_t y = 0; y < s.h; ++y)
+                for (int64_t x = 0; x < s.w; ++x) {
+                    const double got = fast.at(n, c, y, x), want = expected.at(n, c, y, x);
+                    const double tol = 1e-5 * std::max(1.0, double(magnitude.at(n, c, y, x)));
+                    if (!(std::fabs(got - want) <= tol))
+                        return QString("at (%1,%2,%3,%4): got %5, expected %6")
+                            .arg(n).arg(c).arg(y).arg(x).arg(got, 0, 'g', 9).arg(want, 0, 'g', 9);
+                }
+    return {};
+}
+
+ConvLayer makeLayer(ConvParams p, int64_t cin, int64_t cout, bool bias, std::mt19937& rng) {
+    ConvLayer layer;
+    layer.params = p;
+    layer.weight = randomTensor(Shape4{cin, cout / p.groups, p.kernel.h, p.kernel.w}, rng);
+    if (bias) layer.bias = randomTensor(Shape4{1, 1, 1, cout}, rng).storage();
+    return layer;
+}
+
+struct RandomCase {
+    Shape4 input;
+    ConvLayer layer;
+    QString text;
+};
+
+int pick(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+
+// One axis: k 1..7, s 1..5, d 1..3, p from 0 up to beyond the kernel's reach
+// (heavy cropping), op below max(s, d); input 1..9, sometimes wide.
+void randomAxis(std::mt19937& rng, int& k, int& s, int& p, int& op, int& d, int64_t& in, bool wide) {
+    k = pick(rng, 1, 7);
+    s = pick(rng, 1, 5);
+    d = pick(rng, 1, 3);
+    p = pick(rng, 0, 3) == 0 ? pick(rng, 0, d * (k - 1) + 3) : pick(rng, 0, std::max(0, (d * (k - 1)) / 2));
+    op = pick(rng, 0, std::max(s, d) - 1);
+    in = wide ? pick(rng, 20, 70) : pick(rng, 1, 9);
+}
+
+RandomCase randomCase(std::mt19937& rng) {
+    for (;;) {
+        ConvParams p;
+        int64_t h = 0, w = 0;
+        randomAxis(rng, p.kernel.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h, h, false);
+        randomAxis(rng, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, w, pick(rng, 0, 2) == 0);
+        int64_t cin = 1, cout = 1;
+        switch (pick(rng, 0, 3)) {
+            case 0: cin = cout = p.groups = pick(rng, 1, 3); break;                   // depthwise
+            case 1: cin = pick(rng, 1, 3), cout = pick(rng, 1, 3), p.groups = 1; break;  // full mixing
+            case 2: cin = 4, cout = 6, p.groups = 2; break;                             // mixed groups
+            default: p.groups = 2, cin = 2 * pick(rng, 1, 2), cout = 2 * pick(rng, 1, 3); break;
+        }
+        const Shape4 input{pick(rng, 1, 2), cin, h, w};
+        ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+        try {
+            validateProblem(layer.problemFor(input));
+        } catch (const ParameterError&) {
+            continue;  // e.g. cropped to nothing; draw again
+        }
+        const QString text = QString("in %1 C_in %2 C_out %3 %4 bias %5")
+                                 .arg(QString::fromStdString(shapeText(input)))
+                                 .arg(cin)
+                                 .arg(cout)
+                                 .arg(QString::fromStdString(describe(p)))
+                                 .arg(layer.bias.empty() ? "no" : "yes");
+        return {input, std::move(layer), text};
+    }
+}
+
+}  // namespace
+
+class TestCpuBackend : public QObject {
+    Q_OBJECT
+private slots:
+    void handCheckedCases();
+    void phaseTableSplitsTaps();
+    void wideRowsEveryStride_data();
+    void wideRowsEveryStride();
+    void randomConfigurations();
+    void rowsWiderThanATile();
+    void manyChannels();
+    void streamedLargeOutput();
+    void threadCountsAgreeBitwise();
+    void reportsTarget();
+};
+
+void TestCpuBackend::handCheckedCases() {
+    auto backend = createCpuBackend(2);
+    ConvParams p;
+    // Stride 1, k 2: out[o] = sum in[i] * W[o - i], worked out by hand.
+    p.kernel = 2;
+    ConvLayer a{p, tensorOf({1, 1, 2, 2}, {1, 2, 3, 4}), {}};
+    const Tensor inA = tensorOf({1, 1, 2, 2}, {1, 2, 3, 4});
+    QCOMPARE(runFast(*backend, inA, a).storage(), (std::vector<float>{1, 4, 4, 6, 20, 16, 9, 24, 16}));
+    // k == s == 2: each input pixel becomes an in * W block.
+    p.stride = 2;
+    ConvLayer b{p, a.weight, {}};
+    QCOMPARE(runFast(*backend, inA, b).storage(),
+             (std::vector<float>{1, 2, 2, 4, 3, 4, 6, 8, 3, 6, 4, 8, 9, 12, 12, 16}));
+    // 1-D k3 s2 p1 op1 with bias: uncropped [1,2,5,4,9,6,9,0], crop 1 -> 6 values, + 0.5.
+    ConvParams c;
+    c.kernel = Size2(1, 3);
+    c.stride = Size2(1, 2);
+    c.padding = Size2(0, 1);
+    c.outputPadding = Size2(0, 1);
+    ConvLayer lc{c, tensorOf({1, 1, 1, 3}, {1, 2, 3}), {0.5f}};
+    QCOMPARE(runFast(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), lc).storage(),
+             (std::vector<float>{2.5f, 5.5f, 4.5f, 9.5f, 6.5f, 9.5f}));
+    // Dilation 2: taps at 0 and 2 -> [1, 2, 3+10, 20, 30].
+    ConvParams d;
+    d.kernel = Size2(1, 2);
+    d.dilation = Size2(1, 2);
+    ConvLayer ld{d, tensorOf({1, 1, 1, 2}, {1, 10}), {}};
+    QCOMPARE(runFast(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), ld).storage(), (std::vector<float>{1, 2, 13, 20, 30}));
+    // Channel mixing: 2 -> 1, 1x1 input (2, 3), W ch0 [1 2], ch1 [10 20].
+    ConvParams e;
+    e.kernel = Size2(1, 2);
+    ConvLayer le{e, tensorOf({2, 1, 1, 2}, {1, 2, 10, 20}), {}};
+    QCOMPARE(runFast(*backend, tensorOf({1, 2, 1, 1}, {2, 3}), le).storage(), (std::vector<float>{32, 64}));
+    // k 1 < s 3, op 2: phases 1 and 2 get no tap, only the bias (added once).
+    ConvParams f;
+    f.stride = Size2(1, 3);
+    f.outputPadding = Size2(0, 2);
+    ConvLayer lf{f, tensorOf({1, 1, 1, 1}, {2}), {0.25f}};
+    QCOMPARE(runFast(*backend, tensorOf({1, 1, 1, 2}, {1, 3}), lf).storage(),
+             (std::vector<float>{2.25f, 0.25f, 0.25f, 6.25f, 0.25f, 0.25f}));
+    // Depthwise, 2 channels with their own kernels and biases, k 2 s 2.
+    ConvParams g;
+    g.kernel = Size2(1, 2);
+    g.stride = Size2(1, 2);
+    g.groups = 2;
+    ConvLayer lg{g, tensorOf({2, 1, 1, 2}, {1, -1, 2, 3}), {1, -1}};
+    QCOMPARE(runFast(*backend, tensorOf({1, 2, 1, 2}, {1, 2, 3, 4}), lg).storage(),
+             (std::vector<float>{2, 0, 3, -1, 5, 8, 7, 11}));
+}
+
+void TestCpuBackend::phaseTableSplitsTaps() {
+    // k4 s2 p1: phase 0 gets taps 0 (t 0) and 2 (t 1), phase 1 taps 1 and 3.
+    const cpu::PhaseTable t(8, 16, 4, 2, 1, 1);
+    QCOMPARE(t.taps(0).size(), size_t(2));
+    QCOMPARE(t.taps(0)[1].k, 2);
+    QCOMPARE(t.taps(0)[1].t, int64_t(1));
+    QCOMPARE(t.taps(1)[0].k, 1);
+    QCOMPARE(t.phaseOf(0), 1);  // output 0 = 2*0 + 1 - 1
+    QCOMPARE(t.groupOf(0), int64_t(0));
+    // Interior: m >= 1 (t up to 1; group 0 is cut by the padding) and m < 8.
+    QCOMPARE(t.interiorBegin(), int64_t(1));
+    QCOMPARE(t.interiorEnd(), int64_t(8));
+    // d 2, s 2: every tap is in phase 0; phase 1 is empty.
+    const cpu::PhaseTable u(5, 11, 3, 2, 0, 2);
+    QCOMPARE(u.taps(0).size(), size_t(3));
+    QCOMPARE(u.taps(1).size(), size_t(0));
+    QCOMPARE(u.maxOffset(), int64_t(2));
+}
+
+void TestCpuBackend::wideRowsEveryStride_data() {
+    QTest::addColumn<ConvParams>("params");
+    QTest::addColumn<int>("groups");  // 0: depthwise over 3 channels; else full 2 -> 3
+    auto make = [](int k, int s, int p, int op, int d) {
+        ConvParams c;
+        c.kernel = k, c.stride = s, c.padding = p, c.outputPadding = op, c.dilation = d;
+        return c;
+    };
+    QTest::newRow("image case k4 s2 p1") << make(4, 2, 1, 0, 1) << 0;
+    QTest::newRow("stride 1 k3 p1") << make(3, 1, 1, 0, 1) << 0;
+    QTest::newRow("k3 s2 p1 op1") << make(3, 2, 1, 1, 1) << 0;
+    QTest::newRow("k5 s3 p1") << make(5, 3, 1, 0, 1) << 0;
+    QTest::newRow("k == s == 4") << make(4, 4, 0, 0, 1) << 0;
+    QTest::newRow("k7 s5 p2 op3") << make(7, 5, 2, 3, 1) << 0;
+    QTest::newRow("k3 s2 p2 op1 d2") << make(3, 2, 2, 1, 2) << 0;
+    QTest::newRow("full k4 s2 p1") << make(4, 2, 1, 0, 1) << 1;
+    QTest::newRow("full k2 s6") << make(2, 6, 0, 0, 1) << 1;
+}
+
+void TestCpuBackend::wideRowsEveryStride() {
+    QFETCH(ConvParams, params);
+    QFETCH(int, groups);
+    std::mt19937 rng(7);
+    const int64_t cin = groups == 0 ? 3 : 2, cout = 3;
+    params.groups = groups == 0 ? 3 : 1;
+    const Tensor input = randomTensor(Shape4{2, cin, 13, 131}, rng);
+    const ConvLayer layer = makeLayer(params, cin, cout, true, rng);
+    const Tensor expected = referenceConvTranspose2d(input, layer);
+    for (int threads : {1, 2, 3}) {
+        auto backend = createCpuBackend(threads);
+        const QString diff = compare(runFast(*backend, input, layer), expected, input, layer);
+        QVERIFY2(diff.isEmpty(), qPrintable(QString("%1 threads: %2").arg(threads).arg(diff)));
+    }
+}
+
+void TestCpuBackend::randomConfigurations() {
+    std::mt19937 rng(20240611);
+    std::unique_ptr<Backend> backends[3] = {createCpuBackend(1), createCpuBackend(2), createCpuBackend(3)};
+    int withInterior = 0, cropped = 0, mixing = 0;
+    const int cases = 600;
+    for (int i = 0; i < cases; ++i) {
+        const RandomCase rc = randomCase(rng);
+        const Tensor input = randomTensor(rc.input, rng);
+        const Tensor expected = referenceConvTranspose2d(input, rc.layer);
+        const QString diff = compare(runFast(*backends[i % 3], input, rc.layer), expected, input, rc.layer);
+        QVERIFY2(diff.isEmpty(), qPrintable(QString("case %1 (%2, %3 threads): %4").arg(i).arg(rc.text).arg(i % 3 + 1).arg(diff)));
+        const ConvParams& p = rc.layer.params;
+        const cpu::PhaseTable x(rc.input.w, expected.shape().w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
+        withInterior += x.interiorEnd() - x.interiorBegin() >= 16;
+        cropped += p.padding.h > p.dilation.h * (p.kernel.h - 1) / 2 || p.padding.w > p.dilation.w * (p.kernel.w - 1) / 2;
+        mixing += rc.layer.weight.shape().n / p.groups > 1;
+    }
+    // The draw must reach the SIMD interior, heavy cropping and channel mixing.
+    QVERIFY2(withInterior > cases / 10, qPrintable(QString::number(withInterior)));
+    QVERIFY2(cropped > cases / 10, qPrintable(QString::number(cropped)));
+    QVERIFY2(mixing > cases / 10, qPrintable(QString::number(mixing)));
+}
+
+void TestCpuBackend::rowsWiderThanATile() {
+    // 4200 outputs per row: two scratch tiles, the second starting inside a
+    // group of s outputs; full 2 -> 2 mixing with non-uniform taps (k3 s2).
+    std::mt19937 rng(11);
+    ConvParams p;
+    p.kernel = 3, p.stride = 2, p.padding = 1, p.outputPadding = 1;
+    const Tensor input = randomTensor(Shape4{1, 2, 3, 2100}, rng);
+    const ConvLayer layer = makeLayer(p, 2, 2, true, rng);
+    auto backend = createCpuBackend(2);
+    const QString diff = compare(runFast(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+void TestCpuBackend::manyChannels() {
+    // Long tap lists (8 input channels per group: 8 x 2 x 2 = 32 taps per
+    // phase) through the general kernel; and 4 groups of 2 -> 3.
+    std::mt19937 rng(13);
+    auto backend = createCpuBackend(2);
+    for (int groups : {1, 4}) {
+        ConvParams p;
+        p.kernel = 4, p.stride = 2, p.padding = 1, p.groups = groups;
+        const Tensor input = randomTensor(Shape4{2, 8, 9, 45}, rng);
+        const ConvLayer layer = makeLayer(p, 8, groups == 1 ? 5 : 12, true, rng);
+        const QString diff = compare(runFast(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+        QVERIFY2(diff.isEmpty(), qPrintable(QString("groups %1: %2").arg(groups).arg(diff)));
+    }
+}
+
+void TestCpuBackend::streamedLargeOutput() {
+    // 1002 x 4198 floats = 16.8 MB: above the 16 MiB from which the backend
+    // computes rows tile by tile in a scratch buffer and streams them out.
+    // Rows of 4198 floats start at every alignment (the copy's scalar head and
+    // tail), span two tiles, and p = 1 makes the tile boundary cut a group of
+    // s outputs (an off-by-one there writes outside the scratch: ASan run).
+    std::mt19937 rng(12);
+    ConvParams p;
+    p.kernel = 2, p.stride = 2, p.padding = 1, p.groups = 1;  // k == s keeps the reference cheap
+    const Tensor input = randomTensor(Shape4{1, 1, 502, 2100}, rng);
+    const ConvLayer layer = makeLayer(p, 1, 1, true, rng);
+    auto backend = createCpuBackend(2);
+    const Tensor fast = runFast(*backend, input, layer);
+    QCOMPARE(fast.shape(), (Shape4{1, 1, 1002, 4198}));
+    const QString diff = compare(fast, referenceConvTranspose2d(input, layer), input, layer);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+void TestCpuBackend::threadCountsAgreeBitwise() {
+    // Each output row is computed by one thread in a fixed order, so the
+    // result cannot depend on the thread count.
+    std::mt19937 rng(3);
+    ConvParams p;
+    p.kernel = 4, p.stride = 2, p.padding = 1, p.groups = 3;
+    const Tensor input = randomTensor(Shape4{1, 3, 61, 97}, rng);
+    const ConvLayer layer = makeLayer(p, 3, 3, true, rng);
+    auto one = createCpuBackend(1), three = createCpuBackend(3);
+    QCOMPARE(runFast(*one, input, layer).storage(), runFast(*three, input, layer).storage());
+}
+
+void TestCpuBackend::reportsTarget() {
+    const QString target = QString::fromStdString(cpuSimdTarget());
+    QVERIFY(!target.isEmpty());
+    QVERIFY(cpuDefaultThreadCount() >= 1);
+    auto backend = createCpuBackend(3);
+    QVERIFY2(QString::fromStdString(backend->description()).contains("3 threads"), backend->description().c_str());
+    QVERIFY(!cpuThreadingLibrary().empty());
+}
+
+QTEST_APPLESS_MAIN(TestCpuBackend)
+#include "test_cpu_backend.moc"
