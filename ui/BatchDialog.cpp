@@ -46,18 +46,7 @@ namespace {
 // The studio's parameters in the CLI's terms (as MainWindow does for the
 // current parameters), so a preset file runs exactly like the studio shows it.
 void settingsFromStudio(const StudioParams& p, ConvSettings& s, std::optional<Kernel2D>& custom) {
-    s.kernelSize = p.geometry.kernel;
-    s.stride = p.geometry.stride;
-    s.padding = p.geometry.padding;
-    s.outputPadding = p.geometry.outputPadding;
-    s.dilation = p.geometry.dilation;
-    s.kernel = p.isCustomKernel() ? std::string("custom") : p.kernelSource.toStdString();
-    s.sigma = p.sigma;
-    s.seed = p.seed;
-    s.bias.clear();
-    if (p.bias != 0.0f) s.bias = {p.bias};
-    s.backend = p.backend;
-    s.resize = p.resize;
+    s = toConvSettings(p);
     custom.reset();
     if (p.isCustomKernel()) custom = p.customKernel;
 }

@@ -216,18 +216,7 @@ void MainWindow::buildFileMenu() {
 #ifdef TCONV_STUDIO_HAS_BATCH
     file->addSeparator();
     QAction* batch = file->addAction(tr("&Batch…"), this, [this] {
-        app::ConvSettings s;
-        s.kernelSize = state_.geometry.kernel;
-        s.stride = state_.geometry.stride;
-        s.padding = state_.geometry.padding;
-        s.outputPadding = state_.geometry.outputPadding;
-        s.dilation = state_.geometry.dilation;
-        s.kernel = state_.isCustomKernel() ? std::string("custom") : state_.kernelSource.toStdString();
-        s.sigma = state_.sigma;
-        s.seed = state_.seed;
-        if (state_.bias != 0.0f) s.bias = {state_.bias};
-        s.backend = state_.backend;
-        s.resize = state_.resize;
+        const app::ConvSettings s = toConvSettings(state_);
         std::optional<Kernel2D> custom;
         if (state_.isCustomKernel()) custom = kernel_;
         BatchDialog dialog(s, custom, this);

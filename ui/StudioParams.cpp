@@ -75,4 +75,20 @@ Kernel2D resizedKernel(const Kernel2D& k, int h, int w) {
     return r;
 }
 
+app::ConvSettings toConvSettings(const StudioParams& p) {
+    app::ConvSettings s;
+    s.kernelSize = p.geometry.kernel;
+    s.stride = p.geometry.stride;
+    s.padding = p.geometry.padding;
+    s.outputPadding = p.geometry.outputPadding;
+    s.dilation = p.geometry.dilation;
+    s.kernel = p.isCustomKernel() ? std::string("custom") : p.kernelSource.toStdString();
+    s.sigma = p.sigma;
+    s.seed = p.seed;
+    if (p.bias != 0.0f) s.bias = {p.bias};
+    s.backend = p.backend;
+    s.resize = p.resize;
+    return s;
+}
+
 }  // namespace tconv::ui

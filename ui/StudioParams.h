@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "analysis/ResizeConv.h"
+#include "common/ConvSettings.h"
 #include "core/Backend.h"
 #include "core/ConvLayer.h"
 #include "core/ConvParams.h"
@@ -45,6 +46,11 @@ struct StudioParams {
 // geometry.stride, or the custom kernel (which must match geometry.kernel).
 // Throws ParameterError with the engine's message.
 Kernel2D resolveKernel(const StudioParams& p);
+
+// The same settings in the CLI's terms, so a batch runs exactly what the
+// studio shows (a custom kernel travels separately as a Kernel2D; its
+// settings say "custom").
+app::ConvSettings toConvSettings(const StudioParams& p);
 
 // The depthwise layer for `channels` channels with the bias (one value for all).
 ConvLayer buildStudioLayer(const StudioParams& p, const Kernel2D& kernel, int channels);

@@ -19,6 +19,7 @@
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/HeatmapImage.h"
+#include "common/JsonText.h"
 #include "common/ImageIO.h"
 #include "common/KernelFile.h"
 #include "core/BackendFactory.h"
@@ -29,6 +30,9 @@
 
 namespace tconv::cli {
 namespace {
+
+using app::jsonNumber;
+using app::jsonString;
 
 constexpr Size2 kDefaultInput{64, 64};
 
@@ -117,26 +121,6 @@ std::string num(double v) {
     return buf;
 }
 
-std::string jsonNum(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-
-std::string jsonString(const std::string& s) {
-    std::string o = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\', o += c;
-        else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            o += buf;
-        } else o += c;
-    }
-    return o + "\"";
-}
-
 std::string jsonPair(int64_t a, int64_t b) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "[%lld,%lld]", static_cast<long long>(a), static_cast<long long>(b));
@@ -213,7 +197,7 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
         counts += ry ? ",[" : "[";
         for (int rx = 0; rx < w.table.sw; ++rx) {
             if (rx) g += ',', counts += ',';
-            g += jsonNum(w.table.at(ry, rx));
+            g += jsonNumber(w.table.at(ry, rx));
             counts += std::to_string(w.table.count(ry, rx));
         }
         g += "]";
@@ -235,17 +219,17 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += ",\"channel\":" + std::to_string(w.channel);
     o += ",\"phase_gain\":" + g;
     o += ",\"tap_count\":" + counts;
-    o += ",\"mean\":" + jsonNum(s.mean);
-    o += ",\"cv\":" + jsonNum(s.cv);
-    o += ",\"cv_db\":" + jsonNum(s.cvDb);
-    o += ",\"ratio\":" + jsonNum(s.ratio);
-    o += ",\"peak_to_peak\":" + jsonNum(s.peakToPeak);
+    o += ",\"mean\":" + jsonNumber(s.mean);
+    o += ",\"cv\":" + jsonNumber(s.cv);
+    o += ",\"cv_db\":" + jsonNumber(s.cvDb);
+    o += ",\"ratio\":" + jsonNumber(s.ratio);
+    o += ",\"peak_to_peak\":" + jsonNumber(s.peakToPeak);
     o += ",\"holes\":" + std::string(s.holes ? "true" : "false");
     o += ",\"hole_count\":" + std::to_string(s.holeCount);
     o += ",\"pattern\":" + jsonString(s.pattern);
     o += ",\"period\":" + jsonPair(s.periodH, s.periodW);
-    o += ",\"ripple_shares\":{\"rows\":" + jsonNum(s.rowShare) + ",\"columns\":" + jsonNum(s.colShare) +
-         ",\"cross\":" + jsonNum(s.crossShare) + "}";
+    o += ",\"ripple_shares\":{\"rows\":" + jsonNumber(s.rowShare) + ",\"columns\":" + jsonNumber(s.colShare) +
+         ",\"cross\":" + jsonNumber(s.crossShare) + "}";
     o += ",\"verdict\":" + jsonString(s.verdict);
     if (!a.heatmap.empty()) o += ",\"heatmap\":" + jsonString(a.heatmap);
     if (!a.spectrum.empty()) o += ",\"spectrum\":" + jsonString(a.spectrum);

@@ -6,6 +6,7 @@
 #include "cli/Commands.h"
 #include "common/ErrorReport.h"
 #include "common/ImageCodec.h"
+#include "common/JsonText.h"
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "cpu/CpuBackend.h"
@@ -22,6 +23,9 @@
 
 namespace tconv::cli {
 namespace {
+
+using app::jsonNumber;
+using app::jsonString;
 
 struct BuildInfo {
     std::string version = TCONV_VERSION;
@@ -54,19 +58,6 @@ struct BuildInfo {
 #endif
     }
 };
-
-std::string json(const std::string& s) {
-    std::string o = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\', o += c;
-        else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            o += buf;
-        } else o += c;
-    }
-    return o + "\"";
-}
 
 const char* yesNo(bool b) { return b ? "yes" : "no"; }
 const char* jsonBool(bool b) { return b ? "true" : "false"; }
@@ -101,11 +92,11 @@ int runInfo(int argc, char** argv) {
                         "\"cuda_compiled\": %s, \"sanitizers\": %s, \"simd\": %s, \"threads\": %d, "
                         "\"threading\": %s, \"backends\": {\"cpu\": {\"available\": true, \"description\": %s}, "
                         "\"cuda\": {\"available\": %s, \"device\": %s, \"reason\": %s}}}\n",
-                        json(b.version).c_str(), json(b.buildType).c_str(), json(b.flags).c_str(),
-                        json(b.compiler).c_str(), jsonBool(!b.opencv.empty()), json(b.opencv).c_str(),
-                        jsonBool(b.tbb), jsonBool(b.highway), jsonBool(b.cudaCompiled), json(b.sanitizers).c_str(),
-                        json(simd).c_str(), threads, json(threading).c_str(), json(cpuDescription).c_str(),
-                        jsonBool(cuda.usable), json(cuda.device).c_str(), json(cuda.usable ? "" : cuda.reason).c_str());
+                        jsonString(b.version).c_str(), jsonString(b.buildType).c_str(), jsonString(b.flags).c_str(),
+                        jsonString(b.compiler).c_str(), jsonBool(!b.opencv.empty()), jsonString(b.opencv).c_str(),
+                        jsonBool(b.tbb), jsonBool(b.highway), jsonBool(b.cudaCompiled), jsonString(b.sanitizers).c_str(),
+                        jsonString(simd).c_str(), threads, jsonString(threading).c_str(), jsonString(cpuDescription).c_str(),
+                        jsonBool(cuda.usable), jsonString(cuda.device).c_str(), jsonString(cuda.usable ? "" : cuda.reason).c_str());
             return 0;
         }
         std::printf("tconv %s\n", b.version.c_str());

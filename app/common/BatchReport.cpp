@@ -1,4 +1,5 @@
 #include "common/BatchReport.h"
+#include "common/JsonText.h"
 
 #include <cctype>
 #include <cmath>
@@ -31,28 +32,6 @@ std::string csvField(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
-std::string jsonString(const std::string& s) {
-    std::string q = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': q += "\\\""; break;
-            case '\\': q += "\\\\"; break;
-            case '\n': q += "\\n"; break;
-            case '\r': q += "\\r"; break;
-            case '\t': q += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    q += buf;
-                } else {
-                    q += static_cast<char>(c);
-                }
-        }
-    }
     return q + "\"";
 }
 
