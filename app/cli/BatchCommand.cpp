@@ -22,6 +22,7 @@
 #include "common/BatchRunner.h"
 #include "common/BatchSweep.h"
 #include "common/ConvSettings.h"
+#include "common/StderrCapture.h"
 #include "core/ConvError.h"
 
 namespace fs = std::filesystem;
@@ -56,7 +57,7 @@ void printHelp() {
         "  --groups --method --resize take comma lists (--stride 2,3 --kernel bilinear,box); every\n"
         "  combination is run into its own sub-folder named after its settings (k4_s2_p1_bilinear).\n"
         "%s"
-        "exit status: 0 all succeeded, 1 some failed (listed), 2 usage error, 130 interrupted\n"
+        "exit status: 0 all succeeded, 1 some failed (listed) or interrupted, 2 usage error\n"
         "(Ctrl-C stops after the images in flight; run the same command again to resume).\n",
         convOptionsHelp());
 }
@@ -166,9 +167,9 @@ void checkCombinations(const std::vector<SweepCombination>& combos) {
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void onInterrupt(int) {
-    if (g_interrupted.exchange(true)) _exit(130);  // a second Ctrl-C: stop now
+    if (g_interrupted.exchange(true)) _exit(1);  // a second Ctrl-C: stop now
     static const char msg[] = "\ntconv: interrupted; finishing the images in flight (Ctrl-C again to abort)\n";
-    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)!write(userStderrFd(), msg, sizeof msg - 1);  // fd 2 may be diverted (QuietStderr)
 }
 
 // Installs the handler for the duration of the batch, then restores the previous one.
@@ -268,7 +269,11 @@ int runBatch(int argc, char** argv) {
     {
         g_interrupted = false;
         InterruptGuard guard;
-        BatchProgress progress(stderr, a.quiet);
+        // The image libraries' stderr goes to a private sink during the run, so
+        // decodes need no per-image stderr redirection and run in parallel;
+        // what the user sees meanwhile is written to quietLibraries.out().
+        QuietStderr quietLibraries;
+        BatchProgress progress(quietLibraries.out(), a.quiet);
         try {
             std::error_code ec;
             fs::create_directories(a.plan.outputDir, ec);
@@ -278,7 +283,7 @@ int runBatch(int argc, char** argv) {
             BatchRunner runner(plan, a.run);
             summary = runner.run([&](const ItemResult&, const BatchCounts& c) { progress.update(c); });
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
+            std::fprintf(quietLibraries.out(), "tconv batch: error: %s\n", e.what());
             return 1;
         }
         progress.finish(summary.counts);
@@ -307,7 +312,7 @@ int runBatch(int argc, char** argv) {
     if (summary.wasCancelled) {
         std::fprintf(stderr, "tconv batch: interrupted; %zu image%s not processed (run the same command to resume)\n",
                      summary.cancelled, summary.cancelled == 1 ? "" : "s");
-        return 130;
+        return 1;  // not everything was done: the contract has 0, 1 and 2 only
     }
     return status;
 }

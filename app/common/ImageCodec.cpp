@@ -1,14 +1,16 @@
 #include "common/ImageCodec.h"
 
-#include <algorithm>
 #include <climits>
-#include <cmath>
+#include <cstdint>
+#include <vector>
 
+#include "common/PixelConversion.h"
 #include "common/StderrCapture.h"
 #include "core/ConvError.h"
 
 #ifdef TCONV_HAVE_OPENCV
 #include <opencv2/core.hpp>
+#include <opencv2/core/hal/hal.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #endif
@@ -88,33 +90,46 @@ bool isDamageReport(const std::string& captured) {
 // Image channel i (R, G, B, A order) is stored at OpenCV index swizzle(i, c).
 int swizzle(int i, int channels) { return (channels >= 3 && i < 3) ? 2 - i : i; }
 
+// OpenCV's SIMD (de)interleaving of one row, by sample type.
+void splitRow(const uint8_t* src, uint8_t** dst, int len, int cn) { cv::hal::split8u(src, dst, len, cn); }
+void splitRow(const uint16_t* src, uint16_t** dst, int len, int cn) { cv::hal::split16u(src, dst, len, cn); }
+void mergeRow(const uint8_t** src, uint8_t* dst, int len, int cn) { cv::hal::merge8u(src, dst, len, cn); }
+void mergeRow(const uint16_t** src, uint16_t* dst, int len, int cn) { cv::hal::merge16u(src, dst, len, cn); }
+
+// Interleaved BGR(A) rows -> planes in R, G, B(, A) order, one row at a time
+// (the row buffers stay in L1): split, then normalize each channel's row.
 template <typename T>
-void toPlanar(const cv::Mat& m, Tensor& t, float divisor) {
+void toPlanar(const cv::Mat& m, Tensor& t) {
     const int c = m.channels();
-    for (int ch = 0; ch < c; ++ch) {
-        const int src = swizzle(ch, c);
-        float* dst = t.plane(0, ch);
-        for (int y = 0; y < m.rows; ++y) {
-            const T* row = m.ptr<T>(y);
-            for (int x = 0; x < m.cols; ++x) dst[size_t(y) * m.cols + x] = row[size_t(x) * c + src] / divisor;
-        }
+    const size_t w = static_cast<size_t>(m.cols);
+    if (c == 1) {
+        for (int y = 0; y < m.rows; ++y) normalizeRow(m.ptr<T>(y), t.plane(0, 0) + y * w, w);
+        return;
+    }
+    std::vector<T> rows(static_cast<size_t>(c) * w);
+    T* channelRows[4];
+    for (int ch = 0; ch < c; ++ch) channelRows[swizzle(ch, c)] = rows.data() + ch * w;
+    for (int y = 0; y < m.rows; ++y) {
+        splitRow(m.ptr<T>(y), channelRows, m.cols, c);
+        for (int ch = 0; ch < c; ++ch) normalizeRow(rows.data() + ch * w, t.plane(0, ch) + y * w, w);
     }
 }
 
+// The reverse: quantize each plane's row, then merge into the BGR(A) row.
 template <typename T>
-void fromPlanar(const Tensor& t, cv::Mat& m, double maxValue) {
+void fromPlanar(const Tensor& t, cv::Mat& m) {
     const int c = m.channels();
-    for (int ch = 0; ch < c; ++ch) {
-        const int dstIndex = swizzle(ch, c);
-        const float* src = t.plane(0, ch);
-        for (int y = 0; y < m.rows; ++y) {
-            T* row = m.ptr<T>(y);
-            for (int x = 0; x < m.cols; ++x) {
-                double v = src[size_t(y) * m.cols + x];
-                v = std::isnan(v) ? 0.0 : std::min(1.0, std::max(0.0, v));
-                row[size_t(x) * c + dstIndex] = static_cast<T>(std::floor(v * maxValue + 0.5));
-            }
-        }
+    const size_t w = static_cast<size_t>(m.cols);
+    if (c == 1) {
+        for (int y = 0; y < m.rows; ++y) quantizeRow(t.plane(0, 0) + y * w, m.ptr<T>(y), w);
+        return;
+    }
+    std::vector<T> rows(static_cast<size_t>(c) * w);
+    const T* channelRows[4];
+    for (int ch = 0; ch < c; ++ch) channelRows[swizzle(ch, c)] = rows.data() + ch * w;
+    for (int y = 0; y < m.rows; ++y) {
+        for (int ch = 0; ch < c; ++ch) quantizeRow(t.plane(0, ch) + y * w, rows.data() + ch * w, w);
+        mergeRow(channelRows, m.ptr<T>(y), m.cols, c);
     }
 }
 
@@ -131,9 +146,9 @@ Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& p
         throw ProcessingError("cannot read '" + path + "': truncated JPEG (the image data has no end marker)");
     cv::Mat img;
     std::string noise;
-    {
-        // The codecs print their complaints to stderr; collect them for our message.
-        StderrCapture capture;
+    // The codecs print their complaints to stderr; collect them for our message.
+    const std::string captured = captureStderr([&] {
+        noise.clear();
         try {
             const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, const_cast<unsigned char*>(bytes.data()));
             img = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
@@ -141,13 +156,12 @@ Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& p
             img.release();
             noise = e.err;
         }
-        const std::string captured = capture.take();
-        if (noise.empty()) noise = codecComplaint(captured);
-        // A decoder that filled in missing data still "succeeds" (libjpeg on a
-        // truncated file): refuse, the user would get a silently damaged result.
-        if (!img.empty() && isDamageReport(captured)) img.release();
-        else if (!img.empty() && !captured.empty()) std::fwrite(captured.data(), 1, captured.size(), stderr);
-    }
+    });
+    if (noise.empty()) noise = codecComplaint(captured);
+    // A decoder that filled in missing data still "succeeds" (libjpeg on a
+    // truncated file): refuse, the user would get a silently damaged result.
+    if (!img.empty() && isDamageReport(captured)) img.release();
+    else if (!img.empty()) passOnLibraryNoise(captured);
     if (img.empty())
         throw ProcessingError("cannot read '" + path + "': " +
                               (noise.empty() ? "not an image file OpenCV can decode (unknown format, corrupt or truncated)"
@@ -159,11 +173,11 @@ Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& p
     switch (img.depth()) {
         case CV_8U:
             bitDepth = 8;
-            toPlanar<uint8_t>(img, t, 255.0f);
+            toPlanar<uint8_t>(img, t);
             break;
         case CV_16U:
             bitDepth = 16;
-            toPlanar<uint16_t>(img, t, 65535.0f);
+            toPlanar<uint16_t>(img, t);
             break;
         default:
             throw ProcessingError("cannot read '" + path +
@@ -179,9 +193,9 @@ std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, 
     const int depth = outputBitDepth(ext, bitDepth);
     cv::Mat m(static_cast<int>(s.h), static_cast<int>(s.w), CV_MAKETYPE(depth == 16 ? CV_16U : CV_8U, int(s.c)));
     if (depth == 16)
-        fromPlanar<uint16_t>(t, m, 65535.0);
+        fromPlanar<uint16_t>(t, m);
     else
-        fromPlanar<uint8_t>(t, m, 255.0);
+        fromPlanar<uint8_t>(t, m);
     std::vector<int> params;
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, 95};
     if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101};  // > 100: lossless

@@ -1,5 +1,7 @@
 #include "common/ImageIO.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -45,10 +47,17 @@ std::vector<unsigned char> readWholeFile(const std::string& path) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) failLoad(path, std::strerror(errno));
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, &std::fclose);
+    // One read of the size the file has now, then chunks for whatever it grew
+    // by meanwhile (or all of it where the size is unknown: a pipe).
     std::vector<unsigned char> data;
+    struct stat st {};
+    if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        data.resize(static_cast<size_t>(st.st_size));
+        data.resize(std::fread(data.data(), 1, data.size(), f));
+    }
     unsigned char chunk[1 << 16];
     size_t n;
-    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) data.insert(data.end(), chunk, chunk + n);
+    while (!std::ferror(f) && (n = std::fread(chunk, 1, sizeof chunk, f)) > 0) data.insert(data.end(), chunk, chunk + n);
     if (std::ferror(f)) failLoad(path, std::strerror(errno));
     if (data.empty()) failLoad(path, "the file is empty");
     return data;

@@ -285,7 +285,7 @@ void TestBatchCli::interruptStopsCleanlyAndResumes() {
     ::kill(static_cast<pid_t>(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(30000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(p.exitCode(), 130);
+    QCOMPARE(p.exitCode(), 1);  // interrupted = not all succeeded
     const QString err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(err.contains("interrupted"), qPrintable(err));
     const auto written = listFiles(out());
