@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "common/ProcessResult.h"
+
 #include <cmath>
 #include <memory>
 
@@ -26,10 +28,7 @@
 using namespace tconv;
 
 namespace {
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using Result = ProcessResult;
 }  // namespace
 
 class TestAnalyzeCli : public QObject {
@@ -67,16 +66,7 @@ Result TestAnalyzeCli::tconv(const QStringList& args) {
     QProcess p;
     p.setWorkingDirectory(dir_->path());
     p.start(TCONV_EXE, args);
-    Result r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return finishProcess(p);
 }
 
 void TestAnalyzeCli::writeText(const QString& name, const QByteArray& text) {

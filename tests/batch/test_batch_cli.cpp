@@ -8,6 +8,8 @@
 #include <QProcess>
 #include <QtTest>
 
+#include "common/ProcessResult.h"
+
 #include <csignal>
 
 #include "batch/BatchTestUtil.h"
@@ -19,25 +21,13 @@ using namespace tconv::batchtest;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
+using Run = ProcessResult;
 
 Run runTconv(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(TCONV_EXE, QStringList{"batch"} + args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return finishProcess(p);
 }
 
 QString q(const fs::path& p) { return QString::fromStdString(p.string()); }

@@ -7,6 +7,8 @@
 #include <QProcess>
 #include <QtTest>
 
+#include "common/ProcessResult.h"
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -38,11 +40,7 @@ namespace {
 #define IMAGE_REFUSAL(words) "no image support"
 #endif
 
-struct Result {
-    int code = -1;
-    QString out;
-    QString err;
-};
+using Result = ProcessResult;
 
 // An .npy with any dtype and raw data, for the formats writeNpy never produces.
 QByteArray npyBytes(const QByteArray& descr, const QByteArray& shape, const QByteArray& data, bool fortran = false) {
@@ -148,16 +146,7 @@ Result TestCli::tconv(const QStringList& args, qint64 fileSizeLimit) {
         });
     }
     p.start(TCONV_EXE, args);
-    Result r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return finishProcess(p);
 }
 
 void TestCli::writeNpyFile(const QString& name, const Tensor& t) {
