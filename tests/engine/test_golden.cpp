@@ -205,17 +205,25 @@ void TestGolden::fixturesPresent() {
     QVERIFY2(reject >= 15, qPrintable(QString("only %1 rejected golden cases in %2").arg(reject).arg(goldenDir())));
 }
 
-void TestGolden::accepted_data() {
+namespace {
+
+// One row per fixture of the kind (file names mark rejected cases).
+void addFixtureRows(bool rejectedCases) {
     QTest::addColumn<QString>("file");
     int rows = 0;
     for (const QString& f : goldenFiles())
-        if (!f.contains("_reject_")) {
+        if (f.contains("_reject_") == rejectedCases) {
             QTest::newRow(qPrintable(f)) << f;
             ++rows;
         }
     // Qt Test aborts on a data function without rows; fail cleanly instead.
-    if (rows == 0) QTest::newRow("no accepted golden fixtures") << QString();
+    if (rows == 0)
+        QTest::newRow(rejectedCases ? "no rejected golden fixtures" : "no accepted golden fixtures") << QString();
 }
+
+}  // namespace
+
+void TestGolden::accepted_data() { addFixtureRows(false); }
 
 void TestGolden::accepted() {
     QFETCH(QString, file);
@@ -236,17 +244,7 @@ void TestGolden::accepted() {
     QVERIFY2(cpu.empty(), cpu.c_str());
 }
 
-void TestGolden::rejected_data() {
-    QTest::addColumn<QString>("file");
-    int rows = 0;
-    for (const QString& f : goldenFiles())
-        if (f.contains("_reject_")) {
-            QTest::newRow(qPrintable(f)) << f;
-            ++rows;
-        }
-    // Qt Test aborts on a data function without rows; fail cleanly instead.
-    if (rows == 0) QTest::newRow("no rejected golden fixtures") << QString();
-}
+void TestGolden::rejected_data() { addFixtureRows(true); }
 
 void TestGolden::rejected() {
     QFETCH(QString, file);
