@@ -51,17 +51,18 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     out.heatmapError.clear();
     out.spectrumError.clear();
     out.backend = QString::fromStdString(backend.description());
-    const Tensor& input = *request.input;
-    ConvLayer layer;
     try {
-        layer = buildStudioLayer(request.params, request.kernel, static_cast<int>(input.shape().c));
-        convTranspose2d(input, layer, backend, out.output, studioLimits());
+        out.problem = planStudioProblem(request.params, request.kernel, static_cast<int>(request.input->shape().c));
+        out.layerInput = inputs_.input(out.problem, request.input);
+        convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output, studioLimits());
     } catch (const std::exception& e) {
         out.error = QString::fromUtf8(e.what());
         out.computeMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
         return !cancelled();
     }
     out.convMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    const Tensor& input = *out.layerInput;
+    const ConvLayer& layer = out.problem.layer;
     out.stageMs.clear();
     double mark = 0;
     auto stage = [&](const char* name) {
@@ -96,7 +97,7 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
 
     if (request.heatmap) {
         const std::string why =
-            heatmap_.compute(request, layer, out.output, backend, out.heat, out.heatDiverging);
+            heatmap_.compute(request, layer, input, out.output, backend, out.heat, out.heatDiverging);
         out.heatmapError = QString::fromStdString(why);
         if (!why.empty()) out.heat.clear();
         const auto [lo, hi] = heatRange(out);

@@ -10,6 +10,7 @@
 #include "ComputeRequest.h"
 #include "ComputeResult.h"
 #include "HeatmapStage.h"
+#include "StudioProblem.h"
 #include "analysis/ResizeConv.h"
 #include "core/Backend.h"
 
@@ -28,6 +29,7 @@ private:
     void computeImages(ComputeResult& out);
 
     HeatmapStage heatmap_;
+    StudioInputCache inputs_;  // weight mode: the image turned into the layer's input
     ResizeConvWorkspace resizeWorkspace_;
     std::shared_ptr<const Tensor> lastInput_;  // the input image is converted once per input and tone
     ToneRange lastInputTone_;

@@ -9,6 +9,7 @@
 
 #include "ComputeRequest.h"
 #include "DisplayImage.h"
+#include "StudioProblem.h"
 #include "analysis/PhaseGain.h"
 #include "analysis/Spectrum.h"
 #include "core/Tensor.h"
@@ -22,6 +23,11 @@ struct ComputeResult {
     QString resizeError;   // resize-conv failed alone (the rest is valid)
     QString heatmapError;  // the selected heatmap could not be computed
     QString spectrumError;
+
+    // What was computed: the layer, which channel the analysis follows, and the
+    // layer's input (the image itself unless weight mode derived it).
+    StudioProblem problem;
+    std::shared_ptr<const Tensor> layerInput;
 
     Tensor output;      // transposed convolution, (1, C, H_out, W_out)
     Tensor resizeConv;  // resize-then-convolution, same shape (empty on resizeError)

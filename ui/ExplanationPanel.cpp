@@ -129,6 +129,10 @@ void ExplanationPanel::setGeometry(const ConvParams& p, int inH, int inW) {
 }
 
 void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
+    if (!info.valid && !info.unavailable.isEmpty()) {
+        provenance_->setText(info.unavailable);
+        return;
+    }
     if (!info.valid) {
         provenance_->setText(tr("<b>Where does a pixel come from?</b><br>Hover over the result to see the input "
                                 "pixels and kernel taps that make it, and their sum. Click to pin a pixel."));

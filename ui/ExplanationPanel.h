@@ -20,6 +20,7 @@ struct TutorialExample;
 
 struct ProvenanceInfo {
     bool valid = false;
+    QString unavailable;  // when !valid: why this pixel's sum cannot be shown (empty: nothing hovered)
     bool pinned = false;
     int oy = 0, ox = 0, channel = 0;
     QString channelName;

@@ -8,10 +8,11 @@
 
 namespace tconv::ui {
 
-std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& result,
+std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input,
+                                  const Tensor& result,
                                   Backend& backend, std::vector<float>& plane, bool& diverging) {
     diverging = true;
-    const Shape4 in = request.input->shape();
+    const Shape4 in = input.shape();
     try {
         switch (request.params.heatmap) {
             case HeatmapKind::GainMap: {
@@ -28,7 +29,7 @@ std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer
                 plane = gainPlane_;
                 return {};
             }
-            case HeatmapKind::ArtifactComponent: channelMean(artifactComponent(*request.input, layer, backend), plane); return {};
+            case HeatmapKind::ArtifactComponent: channelMean(artifactComponent(input, layer, backend), plane); return {};
             case HeatmapKind::PeriodicEnergy: {
                 diverging = false;
                 PeriodicEnergyOptions o;

@@ -20,7 +20,8 @@ class HeatmapStage {
 public:
     // Fills `plane` (H_out * W_out). Returns an empty string, or why this
     // heatmap cannot be shown for these parameters.
-    std::string compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& result,
+    // `input` is the layer's input (StudioProblem), `result` its output.
+    std::string compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input, const Tensor& result,
                         Backend& backend, std::vector<float>& plane, bool& diverging);
 
 private:

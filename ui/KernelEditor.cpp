@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -41,6 +42,10 @@ public:
     }
 };
 
+const char* const kTableTip = QT_TRANSLATE_NOOP("tconv::ui::KernelEditor",
+                                                "Kernel weights K[row, column]; double-click to edit. Highlighted "
+                                                "taps feed the output pixel under the mouse.");
+
 QString fmt(double v) { return std::isinf(v) ? QStringLiteral("∞") : QString::number(v, 'g', 3); }
 
 }  // namespace
@@ -65,7 +70,8 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
                            "Editing a weight or loading a file makes the kernel custom, used exactly as shown."));
     auto* load = new QPushButton(tr("Load…"), src);
     load->setObjectName(QStringLiteral("kernelLoad"));
-    load->setToolTip(tr("Load a 2-D kernel from .npy (kH, kW) or a text matrix, used raw."));
+    load->setToolTip(tr("Load a 2-D kernel from .npy (kH, kW) or a text matrix, used raw; or a full "
+                        "ConvTranspose2d weight (C_in, C_out/groups, kH, kW) .npy, e.g. a trained decoder layer."));
     presetRow->addWidget(preset_, 1);
     presetRow->addWidget(load);
     sf->addRow(tr("Preset"), presetRow);
@@ -86,6 +92,41 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     sf->addRow(seedLabel_, seed_);
     outer->addWidget(src);
 
+    weightBox_ = new QGroupBox(tr("Layer weight"), this);
+    weightBox_->setObjectName(QStringLiteral("weightBox"));
+    auto* wl = new QVBoxLayout(weightBox_);
+    weightInfo_ = new QLabel(weightBox_);
+    weightInfo_->setObjectName(QStringLiteral("weightInfo"));
+    weightInfo_->setWordWrap(true);
+    weightInfo_->setTextFormat(Qt::RichText);
+    // Wrapped text must follow the dock's width, not widen it.
+    weightInfo_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    wl->addWidget(weightInfo_);
+    layerNote_ = new QLabel(weightBox_);
+    layerNote_->setObjectName(QStringLiteral("layerNote"));
+    layerNote_->setWordWrap(true);
+    layerNote_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    QFont small = layerNote_->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    layerNote_->setFont(small);
+    wl->addWidget(layerNote_);
+    auto* channelRow = new QHBoxLayout;
+    channel_ = new QSpinBox(weightBox_);
+    channel_->setObjectName(QStringLiteral("weightChannel"));
+    channel_->setKeyboardTracking(false);
+    channel_->setPrefix(tr("channel "));
+    channel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    channel_->setToolTip(tr("The output channel analysed: its kernel (summed over the input channels of its "
+                            "group) is shown below, with its phase gains, gain map and provenance."));
+    worst_ = new QPushButton(tr("Worst"), weightBox_);
+    worst_->setObjectName(QStringLiteral("weightWorst"));
+    worst_->setToolTip(tr("Go to the output channel with the strongest checkerboard (largest CV)."));
+    channelRow->addWidget(channel_, 1);
+    channelRow->addWidget(worst_);
+    wl->addLayout(channelRow);
+    weightBox_->hide();
+    outer->addWidget(weightBox_);
+
     table_ = new QTableWidget(this);
     table_->setObjectName(QStringLiteral("kernelTable"));
     table_->setItemDelegate(new WeightDelegate(table_));
@@ -95,22 +136,24 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setMinimumSectionSize(24);
     table_->verticalHeader()->setMinimumSectionSize(20);
     table_->setMinimumHeight(150);
-    table_->setToolTip(tr("Kernel weights K[row, column]; double-click to edit. Highlighted taps feed the "
-                          "output pixel under the mouse."));
+    table_->setToolTip(tr(kTableTip));
     outer->addWidget(table_, 1);
 
     auto* sumRow = new QHBoxLayout;
     sum_ = new QLabel(this);
     sum_->setObjectName(QStringLiteral("kernelSum"));
-    auto* normalize = new QPushButton(tr("Normalize"), this);
-    normalize->setObjectName(QStringLiteral("kernelNormalize"));
-    normalize->setToolTip(tr("Scale the taps so they sum to sH·sW (keeps mean brightness)."));
-    auto* natural = new QPushButton(tr("Natural size"), this);
-    natural->setToolTip(tr("Set the kernel size to the preset's natural size for this stride "
-                           "(nearest s, bilinear 2s, gaussian 2s+1)."));
+    // Long sums wrap instead of widening the dock past its width.
+    sum_->setWordWrap(true);
+    sum_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    normalize_ = new QPushButton(tr("Normalize"), this);
+    normalize_->setObjectName(QStringLiteral("kernelNormalize"));
+    normalize_->setToolTip(tr("Scale the taps so they sum to sH·sW (keeps mean brightness)."));
+    natural_ = new QPushButton(tr("Natural size"), this);
+    natural_->setToolTip(tr("Set the kernel size to the preset's natural size for this stride "
+                            "(nearest s, bilinear 2s, gaussian 2s+1)."));
     sumRow->addWidget(sum_, 1);
-    sumRow->addWidget(normalize);
-    sumRow->addWidget(natural);
+    sumRow->addWidget(normalize_);
+    sumRow->addWidget(natural_);
     outer->addLayout(sumRow);
 
     auto* repair = new QGroupBox(tr("Repair (artifact-free kernel)"), this);
@@ -146,8 +189,12 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     connect(sigma_, &QDoubleSpinBox::valueChanged, this, [this] { emitPreset(); });
     connect(seed_, &QSpinBox::valueChanged, this, [this] { emitPreset(); });
     connect(table_, &QTableWidget::cellChanged, this, &KernelEditor::onCellChanged);
-    connect(normalize, &QPushButton::clicked, this, &KernelEditor::normalizeRequested);
-    connect(natural, &QPushButton::clicked, this, &KernelEditor::naturalSizeRequested);
+    connect(normalize_, &QPushButton::clicked, this, &KernelEditor::normalizeRequested);
+    connect(natural_, &QPushButton::clicked, this, &KernelEditor::naturalSizeRequested);
+    connect(channel_, &QSpinBox::valueChanged, this, [this](int c) {
+        if (!updating_) emit weightChannelChosen(c);
+    });
+    connect(worst_, &QPushButton::clicked, this, [this] { emit weightChannelChosen(worstChannel_); });
     connect(load, &QPushButton::clicked, this, &KernelEditor::loadRequested);
     connect(repairAdditive_, &QPushButton::clicked, this, [this] { emit repairRequested(QStringLiteral("additive")); });
     connect(repairZoh_, &QPushButton::clicked, this, [this] { emit repairRequested(QStringLiteral("zoh")); });
@@ -175,8 +222,60 @@ void KernelEditor::setKernel(const Kernel2D& k, const StudioParams& p) {
     sigmaLabel_->setVisible(gauss);
     seed_->setVisible(random);
     seedLabel_->setVisible(random);
+    showWeightMode(p);
     rebuildTable();
     updating_ = false;
+}
+
+// Offers "Layer weight" while one is loaded; in weight mode the grid is the
+// analysed channel's kernel, derived from the weight, so it is read-only and
+// the edits that only make sense for one 2-D kernel are off.
+void KernelEditor::showWeightMode(const StudioParams& p) {
+    const int item = preset_->findData(QStringLiteral("weight"));
+    if (p.weight && item < 0) preset_->addItem(tr("Layer weight"), QStringLiteral("weight"));
+    if (!p.weight && item >= 0) preset_->removeItem(item);
+    preset_->setCurrentIndex(std::max(0, preset_->findData(p.kernelSource)));
+    const bool on = p.isFullWeight();
+    weightBox_->setVisible(on);
+    table_->setEditTriggers(on ? QAbstractItemView::NoEditTriggers
+                               : QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                                     QAbstractItemView::AnyKeyPressed);
+    normalize_->setEnabled(!on);
+    natural_->setEnabled(!on);
+    // Repairs make one 2-D kernel; a layer's channels would each need their own.
+    repairAdditive_->setEnabled(!on);
+    repairZoh_->setEnabled(!on);
+    if (!on) {
+        table_->setToolTip(tr(kTableTip));
+        return;
+    }
+    const Shape4 w = p.weight->shape();
+    const int groups = std::max(1, p.geometry.groups);
+    const int64_t cout = w.c * groups;
+    const WorstKey key{p.weight.get(), groups, p.geometry.stride, p.geometry.dilation};
+    if (!(key == worstKey_)) {
+        worstChannel_ = worstWeightChannel(p);
+        worstKey_ = key;
+    }
+    channel_->setRange(0, static_cast<int>(std::max<int64_t>(cout - 1, 0)));
+    channel_->setSuffix(tr(" / %1").arg(cout));
+    channel_->setValue(p.weightChannel);
+    weightInfo_->setText(tr("<b>%1</b><br>weight (%2, %3, %4, %5), groups %6: %7 → %8 channels. "
+                            "Worst checkerboard: channel %9.")
+                             .arg(QFileInfo(p.weightPath).fileName().toHtmlEscaped())
+                             .arg(w.n)
+                             .arg(w.c)
+                             .arg(w.h)
+                             .arg(w.w)
+                             .arg(groups)
+                             .arg(w.n)
+                             .arg(cout)
+                             .arg(worstChannel_));
+    weightInfo_->setToolTip(p.weightPath);
+    table_->setToolTip(tr("Output channel %1's kernel: weight[:, %1] summed over the input channels of its "
+                          "group (what the channel does to an input that is the same on every channel). "
+                          "Read-only: it comes from the weight file.")
+                           .arg(p.weightChannel));
 }
 
 void KernelEditor::rebuildTable() {
@@ -252,15 +351,11 @@ void KernelEditor::setAnalysis(const PhaseGainTable& g, const ArtifactScores& s)
     scores_->setToolTip(QString::fromStdString(s.verdict));
 }
 
+void KernelEditor::setLayerNote(const QString& text) { layerNote_->setText(text); }
+
 void KernelEditor::setRepairReport(const QString& html) {
     repairReport_->setText(html);
     repairReport_->setVisible(!html.isEmpty());
-}
-
-void KernelEditor::setRepairAvailable(bool additive, bool zoh, const QString& why) {
-    repairAdditive_->setEnabled(additive);
-    repairZoh_->setEnabled(zoh);
-    repairAdditive_->setStatusTip(why);
 }
 
 void KernelEditor::setHighlightedTaps(const QVector<QPoint>& taps) {

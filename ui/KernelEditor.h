@@ -3,7 +3,9 @@
 // edit turns the kernel into a custom one, used raw), presets with their
 // sigma/seed, loading from .npy/text, normalize, the additive and zero-order
 // hold repairs with before/after scores, and the phase-gain plot. Taps that
-// feed the hovered output pixel are highlighted.
+// feed the hovered output pixel are highlighted. In weight mode (a full layer
+// weight) it shows, read-only, the channel kernel of one output channel, with
+// a channel selector and the layer's worst channel.
 #include <QWidget>
 
 #include "StudioParams.h"
@@ -29,8 +31,8 @@ public:
     void setKernel(const Kernel2D& k, const StudioParams& p);
     void setAnalysis(const PhaseGainTable& g, const ArtifactScores& s);
     void setRepairReport(const QString& html);
+    void setLayerNote(const QString& text);  // weight mode: how the image feeds the layer (StudioProblem::note)
     void setHighlightedTaps(const QVector<QPoint>& taps);  // (x = column, y = row)
-    void setRepairAvailable(bool additive, bool zoh, const QString& why);
 
     Kernel2D kernel() const { return kernel_; }
     QTableWidget* table() const { return table_; }
@@ -40,6 +42,7 @@ public:
 signals:
     void presetChosen(const QString& source, double sigma, quint64 seed);
     void kernelEdited(const tconv::Kernel2D& kernel);
+    void weightChannelChosen(int channel);
     void normalizeRequested();
     void naturalSizeRequested();
     void loadRequested();
@@ -50,6 +53,7 @@ private:
     void colourCells();
     void onCellChanged(int row, int column);
     void emitPreset();
+    void showWeightMode(const StudioParams& p);
 
     Kernel2D kernel_;
     QVector<QPoint> highlighted_;
@@ -58,6 +62,22 @@ private:
     QSpinBox* seed_;
     QLabel* sigmaLabel_;
     QLabel* seedLabel_;
+    QWidget* weightBox_;
+    QLabel* weightInfo_;
+    QLabel* layerNote_;
+    QSpinBox* channel_;
+    QPushButton* worst_;
+    QPushButton* normalize_;
+    QPushButton* natural_;
+    // The worst channel of the shown weight, for its geometry (recomputed when either changes).
+    struct WorstKey {
+        const Tensor* weight = nullptr;
+        int groups = 0;
+        Size2 stride, dilation;
+        friend bool operator==(const WorstKey&, const WorstKey&) = default;
+    };
+    WorstKey worstKey_;
+    int worstChannel_ = 0;
     QTableWidget* table_;
     QLabel* sum_;
     QLabel* scores_;

@@ -98,10 +98,17 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
     connect(paramsPanel_, &ParameterPanel::solveFailed, this, [this](const QString& m) { showError(m); });
 
     connect(kernelEditor_, &KernelEditor::presetChosen, this, [this](const QString& s, double sigma, quint64 seed) {
-        state_.kernelSource = s;
-        state_.sigma = sigma;
-        state_.seed = seed;
+        StudioParams p = state_;
+        p.kernelSource = s;
+        p.sigma = sigma;
+        p.seed = seed;
+        // Back to the loaded weight: its kernel size again.
+        if (p.isFullWeight()) p.geometry.kernel = Size2(p.weight->shape().h, p.weight->shape().w);
         kernelEditor_->setRepairReport({});
+        setParams(p);
+    });
+    connect(kernelEditor_, &KernelEditor::weightChannelChosen, this, [this](int channel) {
+        state_.weightChannel = channel;
         scheduleCompute();
     });
     connect(kernelEditor_, &KernelEditor::kernelEdited, this, [this](const Kernel2D& k) {

@@ -45,6 +45,10 @@ bool MainWindow::needs(ViewContent c) const {
 
 void MainWindow::onGeometry(const ConvParams& g) {
     state_.geometry = g;
+    // Fewer groups, fewer output channels: stay on an existing one.
+    if (state_.isFullWeight() && g.groups > 0)
+        state_.weightChannel = static_cast<int>(
+            std::min<int64_t>(state_.weightChannel, state_.weight->shape().c * g.groups - 1));
     scheduleCompute();
 }
 
@@ -74,15 +78,17 @@ void MainWindow::scheduleCompute() {
     explain_->setGeometry(state_.geometry, static_cast<int>(in.h), static_cast<int>(in.w));
     // Resolve and validate on the GUI thread (cheap), so a bad combination is
     // flagged at once with the engine's message and nothing is submitted.
+    StudioProblem problem;
     try {
         kernel_ = resolveKernel(state_);
-        const ConvLayer layer = buildStudioLayer(state_, kernel_, static_cast<int>(in.c));
-        validateProblem(layer.problemFor(in), studioLimits());
+        problem = planStudioProblem(state_, kernel_, static_cast<int>(in.c));
+        validateProblem(problem.layer.problemFor(Shape4{in.n, problem.inputChannels, in.h, in.w}), studioLimits());
     } catch (const std::exception& e) {
         showError(QString::fromUtf8(e.what()));
         return;
     }
     showError({});
+    kernelEditor_->setLayerNote(problem.note);
     updateKernelView();
     ComputeRequest r;
     r.input = input_;
@@ -220,21 +226,39 @@ void MainWindow::showProvenance(int oy, int ox, bool pinned) {
         explain_->showProvenance({});
         return;
     }
+    // Image mode: channel 0 through the kernel. Weight mode: the analysed
+    // output channel, whose input is one plane (the luminance, or a 1-channel
+    // group) through its channel kernel; a layer mixing several distinct input
+    // planes has no single kernel to show sums for (the taps are still marked).
+    const StudioProblem& sp = last_->problem;
+    const Tensor& x = *last_->layerInput;
     ProvenanceInfo info;
-    info.valid = true;
+    info.valid = sp.provenanceExact;
     info.pinned = pinned;
     info.oy = oy;
     info.ox = ox;
-    info.channel = 0;
-    info.channelName = in.c >= 3 ? tr("R (0)") : QString();
+    info.channel = sp.analysedOutput;
+    if (r.params.isFullWeight())
+        info.channelName = QString::number(r.params.weightChannel);
+    else
+        info.channelName = in.c >= 3 ? tr("R (0)") : QString();
     info.terms = contributionsTo(r.params.geometry, static_cast<int>(in.h), static_cast<int>(in.w), oy, ox);
-    for (const Contribution& c : info.terms) {
-        info.inputValues.push_back(r.input->at(0, 0, c.iy, c.ix));
-        info.tapValues.push_back(r.kernel.at(c.ky, c.kx));
+    if (info.valid) {
+        for (const Contribution& c : info.terms) {
+            info.inputValues.push_back(x.at(0, 0, c.iy, c.ix));
+            info.tapValues.push_back(r.kernel.at(c.ky, c.kx));
+        }
+        info.bias = r.params.bias;
+        info.sum = provenanceSum(info.terms, x, 0, r.kernel, r.params.bias);
+        info.engine = last_->output.at(0, sp.analysedOutput, oy, ox);
+    } else {
+        info.unavailable = tr("<b>Output pixel</b> (row %1, column %2): this layer mixes %3 different input "
+                              "channels, so no single kernel gives its sum. The marked input pixels and taps are "
+                              "where each input channel's weights apply.")
+                               .arg(oy)
+                               .arg(ox)
+                               .arg(x.shape().c);
     }
-    info.bias = r.params.bias;
-    info.sum = provenanceSum(info.terms, *r.input, 0, r.kernel, r.params.bias);
-    info.engine = last_->output.at(0, 0, oy, ox);
     explain_->showProvenance(info);
 
     QVector<ViewHighlight> inputMarks, outputMarks;
@@ -266,8 +290,10 @@ void MainWindow::showInputFootprint(int iy, int ix) {
 }
 
 void MainWindow::updateStepper() {
+    // The stepper scatters one 2-D kernel over the input: image mode only.
     const Shape4 in = last_->request.input->shape();
-    const int total = in.h * in.w <= kStepperMaxPixels ? static_cast<int>(in.h * in.w) : 0;
+    const bool scatterable = !last_->request.params.isFullWeight() && in.h * in.w <= kStepperMaxPixels;
+    const int total = scatterable ? static_cast<int>(in.h * in.w) : 0;
     if (explain_->stepSlider()->maximum() != total || !explain_->isVisible()) explain_->setStepCount(total);
     if (total > 0 && explain_->step() < total) onStep(explain_->step());
     else explain_->setStepText(total > 0 ? tr("All %1 input pixels scattered: the engine's result.").arg(total)

@@ -107,14 +107,11 @@ void MainWindow::loadKernelDialog() {
     if (path.isEmpty()) return;
     try {
         const app::KernelFile f = app::loadKernelFile(path.toStdString());
+        StudioParams p = state_;
         if (f.isFullWeight()) {
-            QMessageBox::warning(this, tr("Cannot use this kernel"),
-                                 tr("%1 holds a full weight %2; the studio edits one 2-D kernel applied per channel. "
-                                    "Use `tconv apply --kernel` for full weights.")
-                                     .arg(path, QString::fromStdString(f.describe())));
+            setParams(weightModeParams(p, std::make_shared<const Tensor>(f.weight), path));
             return;
         }
-        StudioParams p = state_;
         p.kernelSource = QStringLiteral("custom");
         p.customKernel = *f.kernel;
         p.geometry.kernel = Size2(f.kernel->h, f.kernel->w);

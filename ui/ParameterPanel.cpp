@@ -118,7 +118,16 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     groups_->setWordWrap(true);
     groups_->setToolTip(tr("Images are upsampled per channel: groups = channels, one copy of the kernel for "
                            "each (a depthwise ConvTranspose2d)."));
-    cf->addRow(tr("Groups"), groups_);
+    groupsBox_ = new QSpinBox(ch);
+    groupsBox_->setObjectName(QStringLiteral("groups"));
+    groupsBox_->setKeyboardTracking(false);
+    groupsBox_->setToolTip(tr("The layer's groups: its weight (C_in, C_out/groups, kH, kW) does not record them. "
+                              "C_in must be divisible by groups; C_out = groups · C_out/groups."));
+    groupsBox_->hide();
+    auto* groupsRow = new QHBoxLayout;
+    groupsRow->addWidget(groups_, 1);
+    groupsRow->addWidget(groupsBox_, 1);
+    cf->addRow(tr("Groups"), groupsRow);
     bias_ = new QDoubleSpinBox(ch);
     bias_->setObjectName(QStringLiteral("bias"));
     bias_->setRange(-100, 100);
@@ -165,6 +174,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
 
     for (AxisPairEditor* e : {kernel_, stride_, padding_, outputPadding_, dilation_})
         connect(e, &AxisPairEditor::valueChanged, this, &ParameterPanel::emitGeometry);
+    connect(groupsBox_, &QSpinBox::valueChanged, this, [this] {
+        if (weightMode_) emitGeometry();
+    });
     connect(bias_, &QDoubleSpinBox::valueChanged, this, [this](double v) { emit biasChanged(static_cast<float>(v)); });
     connect(backend_, &QComboBox::activated, this,
             [this](int i) { emit backendChanged(static_cast<BackendKind>(backend_->itemData(i).toInt())); });
@@ -182,6 +194,7 @@ ConvParams ParameterPanel::geometry() const {
     g.padding = padding_->value();
     g.outputPadding = outputPadding_->value();
     g.dilation = dilation_->value();
+    if (weightMode_) g.groups = groupsBox_->value();
     return g;
 }
 
@@ -198,6 +211,16 @@ void ParameterPanel::setParams(const StudioParams& p) {
     padding_->setValue(p.geometry.padding);
     outputPadding_->setValue(p.geometry.outputPadding);
     dilation_->setValue(p.geometry.dilation);
+    // Weight mode: the weight fixes the kernel size; the groups are the user's.
+    weightMode_ = p.isFullWeight();
+    kernel_->setEnabled(!weightMode_);
+    groups_->setVisible(!weightMode_);
+    groupsBox_->setVisible(weightMode_);
+    if (weightMode_) {
+        QSignalBlocker b(groupsBox_);
+        groupsBox_->setRange(1, static_cast<int>(std::max<int64_t>(1, p.weight->shape().n)));
+        groupsBox_->setValue(p.geometry.groups);
+    }
     {
         QSignalBlocker b(bias_);
         bias_->setValue(p.bias);

@@ -60,7 +60,9 @@ private:
     QSpinBox* targetH_;
     QSpinBox* targetW_;
     QPushButton* solve_;
-    QLabel* groups_;
+    QLabel* groups_;       // image mode: groups = channels (depthwise)
+    QSpinBox* groupsBox_;  // weight mode: the layer's groups
+    bool weightMode_ = false;
     QDoubleSpinBox* bias_;
     QComboBox* backend_;
     QComboBox* tone_;

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include "common/KernelFile.h"
 #include "core/BackendFactory.h"
 
 namespace tconv::ui {
@@ -47,6 +48,39 @@ bool readEnum(const QJsonObject& o, const char* key, E& out, std::initializer_li
     return false;
 }
 
+// Weight mode: loads the weight the preset names, with its groups and channel.
+bool readWeight(const QJsonObject& o, StudioParams& p, QString* error) {
+    const QString path = o.value("weight_path").toString();
+    if (path.isEmpty()) {
+        *error = QStringLiteral("a 'weight' kernel needs 'weight_path': the .npy holding the layer weight");
+        return false;
+    }
+    try {
+        const app::KernelFile f = app::loadKernelFile(path.toStdString());
+        if (!f.isFullWeight()) {
+            *error = QStringLiteral("'weight_path' %1 holds a %2, not a (C_in, C_out/groups, kH, kW) weight")
+                         .arg(path, QString::fromStdString(f.describe()));
+            return false;
+        }
+        p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), path);
+    } catch (const std::exception& e) {
+        *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    p.geometry.groups = o.value("groups").toInt(1);
+    const int64_t cout = p.weight->shape().c * p.geometry.groups;
+    p.weightChannel = o.value("weight_channel").toInt(p.weightChannel);
+    if (p.geometry.groups < 1 || p.weight->shape().n % p.geometry.groups != 0 || p.weightChannel < 0 ||
+        p.weightChannel >= cout) {
+        *error = QStringLiteral("'groups' %1 and 'weight_channel' %2 do not fit the weight %3")
+                     .arg(p.geometry.groups)
+                     .arg(p.weightChannel)
+                     .arg(QString::fromStdString(shapeText(p.weight->shape())));
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 QJsonObject PresetStore::toJson(const StudioParams& p) {
@@ -69,6 +103,12 @@ QJsonObject PresetStore::toJson(const StudioParams& p) {
             rows.append(row);
         }
         o["weights"] = rows;
+    }
+    if (p.isFullWeight()) {
+        // The weight stays in its file: presets name it, as PyTorch code would.
+        o["weight_path"] = p.weightPath;
+        o["groups"] = p.geometry.groups;
+        o["weight_channel"] = p.weightChannel;
     }
     o["bias"] = static_cast<double>(p.bias);
     o["backend"] = QString::fromLatin1(backendName(p.backend));
@@ -93,7 +133,7 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
         !readPair(o, "dilation", p.geometry.dilation, error))
         return std::nullopt;
     if (o.contains("kernel")) p.kernelSource = o.value("kernel").toString();
-    const QStringList sources{"box", "nearest", "bilinear", "gaussian", "random", "custom"};
+    const QStringList sources{"box", "nearest", "bilinear", "gaussian", "random", "custom", "weight"};
     if (!sources.contains(p.kernelSource)) {
         *error = QStringLiteral("'kernel' is '%1'; expected one of %2").arg(p.kernelSource, sources.join(", "));
         return std::nullopt;
@@ -119,6 +159,7 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
         p.customKernel = k;
         p.geometry.kernel = Size2(h, w);
     }
+    if (p.kernelSource == QLatin1String("weight") && !readWeight(o, p, error)) return std::nullopt;
     p.bias = static_cast<float>(o.value("bias").toDouble(0.0));
     if (!readEnum(o, "backend", p.backend,
                   {{"auto", BackendKind::Auto}, {"cpu", BackendKind::Cpu}, {"cuda", BackendKind::Cuda}}, error) ||

@@ -14,9 +14,35 @@ QString num(float v) {
     return s;
 }
 
+// Weight mode: the layer itself, its weight read from the same .npy.
+QString weightSnippet(const StudioParams& p) {
+    const ConvParams& g = p.geometry;
+    const Shape4 w = p.weight->shape();
+    const int64_t cout = w.c * g.groups;
+    QString path = p.weightPath;
+    path.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    QString code;
+    code += QStringLiteral("import numpy as np\nimport torch\nfrom torch import nn\n\n");
+    code += QStringLiteral("# TConv Studio: the layer weight (%1, %2, %3, %4) from its .npy\n")
+                .arg(w.n).arg(w.c).arg(w.h).arg(w.w);
+    code += QStringLiteral("conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%2, kernel_size=%3,\n"
+                           "    stride=%4, padding=%5, output_padding=%6,\n    groups=%7, bias=%8, dilation=%9)\n")
+                .arg(w.n)
+                .arg(cout)
+                .arg(pair(Size2(w.h, w.w)), pair(g.stride), pair(g.padding), pair(g.outputPadding))
+                .arg(g.groups)
+                .arg(p.bias != 0.0f ? QStringLiteral("True") : QStringLiteral("False"), pair(g.dilation));
+    code += QStringLiteral("with torch.no_grad():\n");
+    code += QStringLiteral("    conv.weight.copy_(torch.from_numpy(np.load(\"%1\")))\n").arg(path);
+    if (p.bias != 0.0f) code += QStringLiteral("    conv.bias.fill_(%1)\n").arg(num(p.bias));
+    code += QStringLiteral("\n# x: (N, %1, H, W) float32\n# y = conv(x)  # (N, %2, H_out, W_out)\n").arg(w.n).arg(cout);
+    return code;
+}
+
 }  // namespace
 
 QString pytorchSnippet(const StudioParams& p, const Kernel2D& kernel, int channels) {
+    if (p.isFullWeight()) return weightSnippet(p);
     const ConvParams& g = p.geometry;
     QStringList rows;
     for (int y = 0; y < kernel.h; ++y) {

@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "core/ConvError.h"
+#include "analysis/LayerKernels.h"
+#include "analysis/PhaseGain.h"
 #include "core/KernelPresets.h"
+#include "core/Validation.h"
 
 namespace tconv::ui {
 
@@ -37,6 +40,9 @@ ConvParams StudioParams::defaultGeometry() {
 }
 
 Kernel2D resolveKernel(const StudioParams& p) {
+    if (p.isFullWeight()) return channelKernel(fullWeightLayer(p), p.weightChannel);
+    if (p.kernelSource == QLatin1String("weight"))
+        throw ParameterError("no layer weight is loaded: load a (C_in, C_out/groups, kH, kW) .npy or pick a preset");
     if (p.isCustomKernel()) {
         const Kernel2D& k = p.customKernel;
         if (k.h != p.geometry.kernel.h || k.w != p.geometry.kernel.w)
@@ -57,6 +63,47 @@ ConvLayer buildStudioLayer(const StudioParams& p, const Kernel2D& kernel, int ch
     std::vector<float> bias;
     if (p.bias != 0.0f) bias.push_back(p.bias);
     return makeDepthwiseLayer(kernel, channels, p.geometry, bias);
+}
+
+ConvLayer fullWeightLayer(const StudioParams& p) {
+    if (!p.weight) throw ParameterError("no layer weight is loaded");
+    ConvLayer layer;
+    layer.params = p.geometry;
+    layer.params.kernel = Size2(p.weight->shape().h, p.weight->shape().w);
+    validateParams(layer.params);
+    validateWeight(p.weight->shape(), layer.params);
+    layer.weight = *p.weight;
+    if (p.bias != 0.0f && p.geometry.groups > 0)
+        layer.bias.assign(static_cast<size_t>(layer.outChannels()), p.bias);
+    return layer;
+}
+
+StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path) {
+    p.kernelSource = QStringLiteral("weight");
+    p.geometry.kernel = Size2(weight->shape().h, weight->shape().w);
+    p.geometry.groups = 1;
+    // A layer's outputs are features, not [0, 1] intensities.
+    p.tone = ToneMode::AutoRange;
+    p.weight = std::move(weight);
+    p.weightPath = path;
+    p.weightChannel = 0;
+    p.weightChannel = worstWeightChannel(p);
+    return p;
+}
+
+int worstWeightChannel(const StudioParams& p) {
+    int worst = 0;
+    double worstCv = -1.0;
+    try {
+        const ConvLayer layer = fullWeightLayer(p);
+        for (int64_t co = 0; co < layer.outChannels(); ++co) {
+            const double cv = artifactScores(phaseGainTable(channelKernel(layer, co), layer.params.stride,
+                                                            layer.params.dilation)).cv;
+            if (cv > worstCv) worstCv = cv, worst = static_cast<int>(co);
+        }
+    } catch (const std::exception&) {
+    }
+    return worst;
 }
 
 const ResourceLimits& studioLimits() {
@@ -82,7 +129,10 @@ app::ConvSettings toConvSettings(const StudioParams& p) {
     s.padding = p.geometry.padding;
     s.outputPadding = p.geometry.outputPadding;
     s.dilation = p.geometry.dilation;
-    s.kernel = p.isCustomKernel() ? std::string("custom") : p.kernelSource.toStdString();
+    s.kernel = p.isCustomKernel() ? std::string("custom")
+               : p.isFullWeight() ? p.weightPath.toStdString()
+                                  : p.kernelSource.toStdString();
+    if (p.isFullWeight()) s.groups = p.geometry.groups;
     s.sigma = p.sigma;
     s.seed = p.seed;
     if (p.bias != 0.0f) s.bias = {p.bias};

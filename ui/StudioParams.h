@@ -3,6 +3,7 @@
 // computed. The main window owns one; each compute request carries a copy, so
 // a result always knows the parameters it was computed for.
 #include <QString>
+#include <memory>
 
 #include "analysis/ResizeConv.h"
 #include "common/ConvSettings.h"
@@ -11,6 +12,7 @@
 #include "core/ConvParams.h"
 #include "core/Kernel2D.h"
 #include "core/ResourceLimits.h"
+#include "core/Tensor.h"
 
 namespace tconv::ui {
 
@@ -25,11 +27,20 @@ struct StudioParams {
     // the layer (the image case is depthwise: one kernel per channel).
     ConvParams geometry = defaultGeometry();
     // "box", "nearest", "bilinear", "gaussian", "random" (engine presets,
-    // scaled to sum sH*sW) or "custom" (customKernel, used raw).
+    // scaled to sum sH*sW), "custom" (customKernel, used raw) or "weight"
+    // (the full layer weight below).
     QString kernelSource = QStringLiteral("box");
     double sigma = 1.0;
     quint64 seed = 0;
     Kernel2D customKernel;
+    // Weight mode: a full PyTorch ConvTranspose2d weight (C_in, C_out/groups,
+    // kH, kW) loaded from weightPath, with geometry.groups as the layer's
+    // groups. The analysis (kernel editor, gain map, provenance) follows one
+    // output channel, weightChannel, through its channelKernel. Kept while
+    // another kernel source is chosen, so the user can switch back.
+    std::shared_ptr<const Tensor> weight;
+    QString weightPath;
+    int weightChannel = 0;
     float bias = 0.0f;
     BackendKind backend = BackendKind::Auto;
     ResizeMode resize = ResizeMode::Nearest;
@@ -39,12 +50,14 @@ struct StudioParams {
 
     static ConvParams defaultGeometry();
     bool isCustomKernel() const { return kernelSource == QLatin1String("custom"); }
+    bool isFullWeight() const { return kernelSource == QLatin1String("weight") && weight != nullptr; }
     friend bool operator==(const StudioParams&, const StudioParams&) = default;
 };
 
 // The taps the parameters describe: the preset at geometry.kernel and
-// geometry.stride, or the custom kernel (which must match geometry.kernel).
-// Throws ParameterError with the engine's message.
+// geometry.stride, the custom kernel (which must match geometry.kernel), or in
+// weight mode the analysed channel's channelKernel. Throws ParameterError with
+// the engine's message.
 Kernel2D resolveKernel(const StudioParams& p);
 
 // The same settings in the CLI's terms, so a batch runs exactly what the
@@ -54,6 +67,19 @@ app::ConvSettings toConvSettings(const StudioParams& p);
 
 // The depthwise layer for `channels` channels with the bias (one value for all).
 ConvLayer buildStudioLayer(const StudioParams& p, const Kernel2D& kernel, int channels);
+
+// Weight mode: the full layer (weight, geometry with its groups, the bias on
+// every output channel). Throws ParameterError when there is no weight.
+ConvLayer fullWeightLayer(const StudioParams& p);
+
+// `p` switched to weight mode on `weight` (loaded from `path`): its kernel
+// size, groups 1 (PyTorch's default; the weight does not record them), and the
+// worst channel analysed first.
+StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path);
+
+// Weight mode: the output channel with the largest checkerboard CV (ties: the
+// first), to show first. 0 when no channel can be analysed.
+int worstWeightChannel(const StudioParams& p);
 
 // The studio keeps several output-sized buffers (result, resize-conv,
 // heatmap, images), so it refuses single outputs above a quarter of what the

@@ -27,9 +27,9 @@ bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why
     try {
         const app::KernelFile f = app::loadKernelFile(s.kernel);
         if (f.isFullWeight()) {
-            *why = QStringLiteral("%1 is a full weight %2; the studio shows 2-D kernels applied per channel")
-                       .arg(QString::fromStdString(s.kernel), QString::fromStdString(f.describe()));
-            return false;
+            p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), QString::fromStdString(s.kernel));
+            if (s.groups > 0) p.geometry.groups = s.groups;
+            return true;
         }
         p.kernelSource = QStringLiteral("custom");
         p.customKernel = *f.kernel;

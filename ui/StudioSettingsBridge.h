@@ -8,8 +8,9 @@
 
 namespace tconv::ui {
 
-// Updates `p`; false and *why when the settings cannot be shown (a full 4-D
-// weight file, an unreadable kernel file, several bias values).
+// Updates `p`; false and *why when the settings cannot be shown (an
+// unreadable kernel file, several bias values). A full 4-D weight file puts
+// the studio in weight mode with --groups (default 1).
 bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why);
 
 }  // namespace tconv::ui

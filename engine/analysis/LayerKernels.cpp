@@ -46,4 +46,41 @@ Kernel2D channelKernel(const ConvLayer& layer, int64_t co) {
     return k;
 }
 
+int64_t groupInputBegin(const ConvLayer& layer, int64_t co) {
+    channelKernel(layer, co);  // validates co and groups with its message
+    const Shape4 w = layer.weight.shape();
+    return co / w.c * (w.n / layer.params.groups);
+}
+
+ConvLayer outputChannelLayer(const ConvLayer& layer, int64_t co) {
+    const int64_t first = groupInputBegin(layer, co);
+    const Shape4 w = layer.weight.shape();
+    const int64_t cinG = w.n / layer.params.groups, col = co % w.c;
+    ConvLayer one;
+    one.params = layer.params;
+    one.params.groups = 1;
+    one.weight = Tensor(Shape4{cinG, 1, w.h, w.w});
+    for (int64_t i = 0; i < cinG; ++i) {
+        const float* src = layer.weight.plane(first + i, col);
+        std::copy(src, src + w.h * w.w, one.weight.plane(i, 0));
+    }
+    if (!layer.bias.empty()) one.bias = {layer.bias.at(static_cast<size_t>(co))};
+    return one;
+}
+
+ConvLayer collapsedLayer(const ConvLayer& layer, const std::vector<int64_t>& channels) {
+    if (channels.empty()) throw ParameterError("collapsedLayer needs at least one output channel");
+    const Shape4 w = layer.weight.shape();
+    ConvLayer one;
+    one.params = layer.params;
+    one.params.groups = 1;
+    one.weight = Tensor(Shape4{1, static_cast<int64_t>(channels.size()), w.h, w.w});
+    for (size_t i = 0; i < channels.size(); ++i) {
+        const Kernel2D k = channelKernel(layer, channels[i]);
+        std::copy(k.taps.begin(), k.taps.end(), one.weight.plane(0, static_cast<int64_t>(i)));
+        if (!layer.bias.empty()) one.bias.push_back(layer.bias.at(static_cast<size_t>(channels[i])));
+    }
+    return one;
+}
+
 }  // namespace tconv

@@ -52,6 +52,17 @@ void validateParams(const ConvParams& p) {
     if (p.groups <= 0) fail("non-positive groups is not supported, but got groups=" + std::to_string(p.groups));
 }
 
+void validateWeight(const Shape4& w, const ConvParams& p) {
+    if (w.n <= 0 || w.c <= 0 || w.h <= 0 || w.w <= 0)
+        fail("expected a non-empty weight of shape (C_in, C_out/groups, kH, kW), but got weight of size " +
+             shapeList(w));
+    if (w.h != p.kernel.h || w.w != p.kernel.w)
+        fail("weight of size " + shapeList(w) + " does not match kernel_size " + sizeText(p.kernel));
+    if (w.n % p.groups != 0)
+        fail("Given groups=" + std::to_string(p.groups) + ", expected weight to be divisible by " +
+             std::to_string(p.groups) + " at dimension 0, but got weight of size " + shapeList(w) + " instead");
+}
+
 Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
     const ConvParams& p = pr.params;
     validateParams(p);
@@ -61,14 +72,7 @@ Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
     if (in.n < 0 || in.c <= 0 || in.h <= 0 || in.w <= 0)
         fail("expected a non-empty input of shape (N, C, H, W) (N may be 0), but got input of size " +
              shapeList(in));
-    if (w.n <= 0 || w.c <= 0 || w.h <= 0 || w.w <= 0)
-        fail("expected a non-empty weight of shape (C_in, C_out/groups, kH, kW), but got weight of size " +
-             shapeList(w));
-    if (w.h != p.kernel.h || w.w != p.kernel.w)
-        fail("weight of size " + shapeList(w) + " does not match kernel_size " + sizeText(p.kernel));
-    if (w.n % p.groups != 0)
-        fail("Given groups=" + std::to_string(p.groups) + ", expected weight to be divisible by " +
-             std::to_string(p.groups) + " at dimension 0, but got weight of size " + shapeList(w) + " instead");
+    validateWeight(w, p);
     if (in.c != w.n)
         fail("Given transposed=1, weight of size " + shapeList(w) + ", expected input" + shapeList(in) + " to have " +
              std::to_string(w.n) + " channels, but got " + std::to_string(in.c) + " channels instead");

@@ -24,6 +24,11 @@ struct ConvProblem {
 // groups > 0). Throws ParameterError.
 void validateParams(const ConvParams& p);
 
+// The weight against the parameters (validated already): non-empty, its
+// kH x kW equal to the kernel size, C_in divisible by groups. Throws
+// ParameterError. Lets a viewer check a layer before it has an input.
+void validateWeight(const Shape4& weight, const ConvParams& p);
+
 // Everything: the parameters, the shapes against each other, a positive output
 // size and the memory limit. Returns the output shape (N, C_out, H_out, W_out).
 // Throws ParameterError.

@@ -30,6 +30,7 @@ private slots:
     void scoresMatchDirectFormulas();
     void zeroSumKernel();
     void channelKernelSumsGroup();
+    void channelLayersMatchFullLayer();
     void rejectsBadInput();
 };
 
@@ -243,6 +244,59 @@ void TestPhaseGain::channelKernelSumsGroup() {
             }
     }
     QVERIFY_THROWS_EXCEPTION(ParameterError, channelKernel(layer, 6));
+}
+
+// outputChannelLayer computes exactly one channel of the full layer;
+// collapsedLayer on one plane equals the full layer on that plane replicated.
+void TestPhaseGain::channelLayersMatchFullLayer() {
+    std::mt19937 rng(11);
+    for (int trial = 0; trial < 40; ++trial) {
+        std::uniform_int_distribution<int> small(1, 3);
+        ConvLayer layer;
+        layer.params.groups = small(rng);
+        const int cinG = small(rng), coutG = small(rng);
+        layer.params.kernel = Size2(small(rng) + 1, small(rng));
+        layer.params.stride = Size2(small(rng), small(rng));
+        layer.params.padding = Size2(small(rng) - 1, 0);
+        layer.params.dilation = Size2(1, small(rng));
+        layer.weight = randomTensor(rng, Shape4{cinG * layer.params.groups, coutG, layer.params.kernel.h,
+                                                layer.params.kernel.w});
+        if (trial % 2) layer.bias = randomTensor(rng, Shape4{1, 1, 1, layer.outChannels()}).storage();
+        const int64_t cin = layer.inChannels();
+        const Tensor x = randomTensor(rng, Shape4{1, cin, 5, 4});
+        const Tensor full = referenceConvTranspose2d(x, layer);
+        const QString where = QStringLiteral("trial %1").arg(trial);
+        for (int64_t co = 0; co < layer.outChannels(); ++co) {
+            const ConvLayer one = outputChannelLayer(layer, co);
+            const int64_t first = groupInputBegin(layer, co);
+            QCOMPARE(first, co / coutG * cinG);
+            Tensor part(Shape4{1, cinG, 5, 4});
+            for (int c = 0; c < cinG; ++c) std::copy(x.plane(0, first + c), x.plane(0, first + c) + 20, part.plane(0, c));
+            const Tensor y = referenceConvTranspose2d(part, one);
+            QCOMPARE(y.shape().c, int64_t(1));
+            for (int64_t i = 0; i < y.shape().h * y.shape().w; ++i)
+                QVERIFY2(std::abs(y.plane(0, 0)[i] - full.plane(0, co)[i]) < 1e-4f, qPrintable(where));
+        }
+        // An input with equal channels, and the collapsed layer for channels in a shuffled order.
+        Tensor same(Shape4{1, cin, 5, 4});
+        const Tensor plane = randomTensor(rng, Shape4{1, 1, 5, 4});
+        for (int64_t c = 0; c < cin; ++c) std::copy(plane.data(), plane.data() + 20, same.plane(0, c));
+        const Tensor fullSame = referenceConvTranspose2d(same, layer);
+        std::vector<int64_t> order;
+        for (int64_t co = layer.outChannels() - 1; co >= 0; --co) order.push_back(co);
+        const Tensor collapsed = referenceConvTranspose2d(plane, collapsedLayer(layer, order));
+        QCOMPARE(collapsed.shape().c, layer.outChannels());
+        for (size_t i = 0; i < order.size(); ++i)
+            for (int64_t j = 0; j < collapsed.shape().h * collapsed.shape().w; ++j)
+                QVERIFY2(std::abs(collapsed.plane(0, int64_t(i))[j] - fullSame.plane(0, order[i])[j]) < 1e-4f,
+                         qPrintable(where));
+    }
+    ConvLayer layer;
+    layer.params.groups = 2;
+    layer.weight = Tensor(Shape4{4, 3, 2, 2});
+    QVERIFY_THROWS_EXCEPTION(ParameterError, outputChannelLayer(layer, 6));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, collapsedLayer(layer, {}));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, collapsedLayer(layer, {0, -1}));
 }
 
 void TestPhaseGain::rejectsBadInput() {
