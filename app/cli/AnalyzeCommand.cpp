@@ -2,6 +2,7 @@
 // [--heatmap-kind gain|artifact|energy] [--spectrum OUT.png] [--json]:
 // the checkerboard analysis of a kernel and its parameters (phase-gain table
 // and scores, engine/analysis), optionally as pictures.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -52,6 +53,8 @@ void printHelp() {
         "Checkerboard-artifact analysis of a kernel with its stride, padding and dilation: the phase-gain\n"
         "table G (the gain of each output phase (o+p) mod s for a constant input), CV = std(G)/mean,\n"
         "R = max/min, PP = (max-min)/mean, holes (phases no tap reaches), the pattern and a verdict.\n"
+        "A full weight (C_in, C_out/groups, kH, kW) .npy is analysed per output channel (its kernel summed over\n"
+        "the group's inputs): the CV spread over the channels, how many ripple, and the worst channel in full.\n"
         "%s"
         "analysis options:\n"
         "  --input IMAGE             analyse for this image (its size; needed by artifact/energy heatmaps)\n"
@@ -140,33 +143,60 @@ struct ChannelAnalysis {
     ArtifactScores scores;
 };
 
-// The worst channel (holes first, then the largest CV), and whether all channels share one kernel.
-ChannelAnalysis analyzeLayer(const ConvLayer& layer, bool& uniform) {
-    const Kernel2D first = channelKernel(layer, 0);
+// Every output channel of a layer: the worst one (holes first, then the
+// largest CV), whether all share one kernel, and each channel's CV, so a
+// decoder layer's report says how many of its channels ripple.
+struct LayerAnalysis {
     ChannelAnalysis worst;
-    uniform = true;
+    bool uniform = true;
+    std::vector<double> cv;  // per output channel
+    int64_t visible = 0;     // channels with CV >= 1% (or holes, or a zero-sum ripple)
+    int64_t withHoles = 0;
+};
+
+// A ripple of 1% of the mean is where the verdict stops calling it faint.
+constexpr double kVisibleCv = 0.01;
+
+LayerAnalysis analyzeLayer(const ConvLayer& layer) {
+    const Kernel2D first = channelKernel(layer, 0);
+    LayerAnalysis r;
     for (int64_t c = 0; c < layer.outChannels(); ++c) {
         const Kernel2D k = channelKernel(layer, c);
-        uniform = uniform && k == first;
+        r.uniform = r.uniform && k == first;
         ChannelAnalysis a{c, phaseGainTable(k, layer.params.stride, layer.params.dilation), {}};
         a.scores = artifactScores(a.table);
-        const bool worse = c == 0 || (a.scores.holes && !worst.scores.holes) ||
-                           (a.scores.holes == worst.scores.holes && a.scores.cv > worst.scores.cv);
-        if (worse) worst = std::move(a);
+        r.cv.push_back(a.scores.cv);
+        r.withHoles += a.scores.holes ? 1 : 0;
+        r.visible += (a.scores.holes || !(a.scores.cv < kVisibleCv)) ? 1 : 0;
+        const bool worse = c == 0 || (a.scores.holes && !r.worst.scores.holes) ||
+                           (a.scores.holes == r.worst.scores.holes && a.scores.cv > r.worst.scores.cv);
+        if (worse) r.worst = std::move(a);
     }
-    return worst;
+    return r;
+}
+
+// "min a, median b, max c" of the channels' CVs.
+std::string cvSpread(std::vector<double> cv) {
+    std::sort(cv.begin(), cv.end());
+    const double median = cv.size() % 2 ? cv[cv.size() / 2] : 0.5 * (cv[cv.size() / 2 - 1] + cv[cv.size() / 2]);
+    return "min " + num(cv.front()) + ", median " + num(median) + ", max " + num(cv.back());
 }
 
 void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
-               const ChannelAnalysis& w, bool uniform) {
+               const LayerAnalysis& la) {
+    const ChannelAnalysis& w = la.worst;
     const ArtifactScores& s = w.scores;
     const ConvParams& p = layer.params;
     std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.c_str(), p.kernel.h, p.kernel.w, describe(p).c_str());
     std::printf("input size: %lldx%lld%s\n", static_cast<long long>(in.h), static_cast<long long>(in.w),
                 a.input.empty() ? (a.size ? " (--size)" : " (default; use --input or --size)") : "");
     std::printf("output size: %lldx%lld\n", static_cast<long long>(out.h), static_cast<long long>(out.w));
-    if (!uniform)
+    if (!la.uniform) {
+        std::printf("channels: %zu output channels, CV %s; %lld with a ripple of 1%% or more, %lld with holes\n",
+                    la.cv.size(), cvSpread(la.cv).c_str(), static_cast<long long>(la.visible),
+                    static_cast<long long>(la.withHoles));
         std::printf("channels differ; showing the worst, output channel %lld\n", static_cast<long long>(w.channel));
+    }
     std::printf("phase gain G (%dx%d; row = output row phase (oy+p) mod s, column = (ox+p) mod s):\n", w.table.sh,
                 w.table.sw);
     for (int ry = 0; ry < w.table.sh; ++ry) {
@@ -188,7 +218,8 @@ void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
 }
 
 void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
-               const ChannelAnalysis& w, bool uniform) {
+               const LayerAnalysis& la) {
+    const ChannelAnalysis& w = la.worst;
     const ArtifactScores& s = w.scores;
     const ConvParams& p = layer.params;
     std::string g = "[", counts = "[";
@@ -215,7 +246,12 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += ",\"padding\":" + jsonPair(p.padding.h, p.padding.w);
     o += ",\"output_padding\":" + jsonPair(p.outputPadding.h, p.outputPadding.w);
     o += ",\"dilation\":" + jsonPair(p.dilation.h, p.dilation.w);
-    o += ",\"channels_uniform\":" + std::string(uniform ? "true" : "false");
+    o += ",\"channels_uniform\":" + std::string(la.uniform ? "true" : "false");
+    std::string cvs = "[";
+    for (size_t c = 0; c < la.cv.size(); ++c) cvs += (c ? "," : "") + jsonNumber(la.cv[c]);
+    o += ",\"channel_cv\":" + cvs + "]";
+    o += ",\"channels_visible\":" + std::to_string(la.visible);
+    o += ",\"channels_with_holes\":" + std::to_string(la.withHoles);
     o += ",\"channel\":" + std::to_string(w.channel);
     o += ",\"phase_gain\":" + g;
     o += ",\"tap_count\":" + counts;
@@ -335,17 +371,16 @@ int runAnalyze(int argc, char** argv) {
         }
         const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
         const Shape4 out = validateProblem(layer.problemFor(in));
-        bool uniform = true;
-        const ChannelAnalysis worst = analyzeLayer(layer, uniform);
+        const LayerAnalysis analysis = analyzeLayer(layer);
 #ifdef TCONV_HAVE_OPENCV
         const Tensor* x = image ? &image->tensor : nullptr;
-        if (!a.heatmap.empty()) writeHeatmap(a, layer, x, in, *backend, uniform);
+        if (!a.heatmap.empty()) writeHeatmap(a, layer, x, in, *backend, analysis.uniform);
         if (!a.spectrum.empty()) writeSpectrum(a, layer, x, in, *backend);
 #endif
         if (a.json)
-            printJson(a, layer, in, out, worst, uniform);
+            printJson(a, layer, in, out, analysis);
         else {
-            printText(a, layer, in, out, worst, uniform);
+            printText(a, layer, in, out, analysis);
             if (!a.heatmap.empty()) std::printf("heatmap (%s): %s\n", a.heatmapKind.c_str(), a.heatmap.c_str());
             if (!a.spectrum.empty()) std::printf("spectrum: %s\n", a.spectrum.c_str());
         }

@@ -46,6 +46,7 @@ private slots:
     void repairAdditive();
     void repairZohKeepsOutputSize();
     void repairFullWeight();
+    void fullWeightChannelSummary();
     void repairRefusals();
 
 private:
@@ -286,6 +287,40 @@ void TestAnalyzeCli::repairFullWeight() {
                     "w_fixed.txt"})
                  .code,
              2);
+}
+
+// A layer whose output channels differ: a 3x3 box (CV 0.484), an artifact-free
+// tent and a single tap (3 of 4 phases at zero gain), each split over 2 inputs.
+void TestAnalyzeCli::fullWeightChannelSummary() {
+    const float tent[3] = {0.5f, 1.0f, 0.5f};
+    std::vector<float> w(2 * 3 * 3 * 3, 0.0f);
+    for (int ci = 0; ci < 2; ++ci)
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 3; ++x) {
+                const int at = ((ci * 3) * 3 + y) * 3 + x;
+                w[at] = 0.5f;                          // channel 0: box
+                w[at + 9] = 0.5f * tent[y] * tent[x];  // channel 1: tent
+                w[at + 18] = y == 1 && x == 1 ? 2.0f : 0.0f;  // channel 2: one tap
+            }
+    writeNpy(path("layer.npy").toStdString(), {2, 3, 3, 3}, w.data());
+    const Result t = tconv({"analyze", "--kernel", "layer.npy", "--stride", "2"});
+    QVERIFY2(t.code == 0, qPrintable(t.err));
+    QVERIFY2(t.out.contains("channels: 3 output channels, CV min 0, median 0.484322, max 1.73205; 2 with a ripple "
+                            "of 1% or more, 0 with holes\n"),
+             qPrintable(t.out));
+    QVERIFY(t.out.contains("showing the worst, output channel 2"));
+    const Result j = tconv({"analyze", "--kernel", "layer.npy", "--stride", "2", "--json"});
+    QCOMPARE(j.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(j.out.toUtf8()).object();
+    const QJsonArray cv = o["channel_cv"].toArray();
+    QCOMPARE(cv.size(), 3);
+    QVERIFY(std::abs(cv[0].toDouble() - 0.4843221) < 1e-6);
+    QCOMPARE(cv[1].toDouble(-1), 0.0);
+    QVERIFY(std::abs(cv[2].toDouble() - std::sqrt(3.0)) < 1e-6);
+    QCOMPARE(o["channels_visible"].toInt(), 2);
+    QCOMPARE(o["channels_with_holes"].toInt(), 0);
+    QCOMPARE(o["channel"].toInt(), 2);
+    QCOMPARE(o["channels_uniform"].toBool(true), false);
 }
 
 void TestAnalyzeCli::repairRefusals() {
