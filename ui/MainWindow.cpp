@@ -223,6 +223,17 @@ void MainWindow::buildFileMenu() {
 #ifdef TCONV_STUDIO_HAS_BATCH
     file->addSeparator();
     QAction* batch = file->addAction(tr("&Batch…"), this, [this] {
+        // Batch runs `tconv batch`: each image feeds the layer with its own
+        // channels (no luminance stand-in), so a layer wider than an image
+        // cannot run on any of them.
+        if (state_.isFullWeight() && state_.weight->shape().n > 4) {
+            QMessageBox::information(this, tr("Batch"),
+                                     tr("This layer takes %1 input channels; images have 1 to 4, and a batch feeds "
+                                        "each image's own channels to the layer. The luminance stand-in of the "
+                                        "views is for looking at the layer only.")
+                                         .arg(state_.weight->shape().n));
+            return;
+        }
         const app::ConvSettings s = toConvSettings(state_);
         std::optional<Kernel2D> custom;
         if (state_.isCustomKernel()) custom = kernel_;
