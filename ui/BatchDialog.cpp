@@ -28,6 +28,7 @@
 #include "common/BatchProgress.h"
 #include "common/BatchReport.h"
 #include "common/BatchSweep.h"
+#include "common/StderrCapture.h"
 
 namespace tconv::ui {
 
@@ -268,6 +269,10 @@ void BatchDialog::start() {
             out->plan = makeBatchPlan(expandInputs(inputs), std::move(combos), plan);
             if (out->plan.items.empty()) throw std::runtime_error("no images found in the inputs");
             std::filesystem::create_directories(plan.outputDir);
+            // As `tconv batch` does: the image libraries' stderr noise goes to a
+            // private sink for the run, which lets decodes run concurrently
+            // instead of one at a time under the per-capture lock.
+            const QuietStderr quietLibraries;
             out->summary = BatchRunner(out->plan, run).run([&](const ItemResult& r, const BatchCounts& c) {
                 QString failure;
                 if (r.status == ItemStatus::Failed) failure = failureLine(out->plan.items[r.item], r);

@@ -9,6 +9,8 @@
 #include <QtTest>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "BatchDialog.h"
@@ -41,6 +43,7 @@ class TestBatchDialog : public QObject {
 private slots:
     void init();
     void runListsFailures();
+    void damagedImagesFailWithTheLibrarysReason();
     void presetAndCustomKernel();
     void cancelFromTheGui();
     void closingWhileRunningCancels();
@@ -82,6 +85,36 @@ void TestBatchDialog::runListsFailures() {
     empty.start();
     QVERIFY(!empty.isRunning());
     QVERIFY(empty.statusText().contains("output folder"));
+}
+
+// Decodes run concurrently under the dialog's QuietStderr; each damaged file
+// still fails with its own library message, and nothing raw reaches stderr.
+void TestBatchDialog::damagedImagesFailWithTheLibrarysReason() {
+#if !defined(TCONV_HAVE_OPENCV)
+    QSKIP("built without OpenCV");
+#else
+    for (int i = 0; i < 6; ++i) writeImage(root() / "in" / ("good" + std::to_string(i) + ".png"), 30 + i, 20, 3, i);
+    writeImage(root() / "full.png", 30, 20, 3, 9);
+    std::ifstream f(root() / "full.png", std::ios::binary);
+    const std::string png((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    for (int i = 0; i < 3; ++i)
+        writeText(root() / "in" / ("cut" + std::to_string(i) + ".png"), png.substr(0, png.size() / 2 + size_t(i)));
+    BatchDialog d(bilinearX2(), std::nullopt);
+    d.setInputs({q(root() / "in")});
+    d.setOutputFolder(q(root() / "out"));
+    d.setOpenFolderWhenDone(false);
+    d.setJobs(2);
+    QSignalSpy done(&d, &BatchDialog::batchFinished);
+    d.start();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(d.lastSummary()->counts.done, size_t(6));
+    QCOMPARE(d.failures().size(), 3);
+    for (const QString& line : d.failures()) {
+        QVERIFY2(line.contains("cut"), qPrintable(line));
+        QVERIFY2(line.contains("libpng"), qPrintable(line));
+    }
+    QCOMPARE(listFiles(root() / "out").size(), size_t(6));
+#endif
 }
 
 void TestBatchDialog::presetAndCustomKernel() {
