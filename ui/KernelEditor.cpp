@@ -114,16 +114,23 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     channel_ = new QSpinBox(weightBox_);
     channel_->setObjectName(QStringLiteral("weightChannel"));
     channel_->setKeyboardTracking(false);
-    channel_->setPrefix(tr("channel "));
-    channel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+
     channel_->setToolTip(tr("The output channel analysed: its kernel (summed over the input channels of its "
                             "group) is shown below, with its phase gains, gain map and provenance."));
     worst_ = new QPushButton(tr("Worst"), weightBox_);
     worst_->setObjectName(QStringLiteral("weightWorst"));
     worst_->setToolTip(tr("Go to the output channel with the strongest checkerboard (largest CV)."));
+    auto* save = new QPushButton(tr("Save…"), weightBox_);
+    save->setObjectName(QStringLiteral("weightSave"));
+    save->setToolTip(tr("Save the layer weight as .npy (C_in, C_out/groups, kH, kW), e.g. after a repair."));
+    connect(save, &QPushButton::clicked, this, &KernelEditor::weightSaveRequested);
+    channelRow->addWidget(new QLabel(tr("Output channel"), weightBox_));
     channelRow->addWidget(channel_, 1);
-    channelRow->addWidget(worst_);
     wl->addLayout(channelRow);
+    auto* weightButtons = new QHBoxLayout;
+    weightButtons->addWidget(worst_);
+    weightButtons->addWidget(save);
+    wl->addLayout(weightButtons);
     weightBox_->hide();
     outer->addWidget(weightBox_);
 
@@ -242,9 +249,6 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
                                      QAbstractItemView::AnyKeyPressed);
     normalize_->setEnabled(!on);
     natural_->setEnabled(!on);
-    // Repairs make one 2-D kernel; a layer's channels would each need their own.
-    repairAdditive_->setEnabled(!on);
-    repairZoh_->setEnabled(!on);
     if (!on) {
         table_->setToolTip(tr(kTableTip));
         return;
@@ -262,7 +266,8 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
     channel_->setValue(p.weightChannel);
     weightInfo_->setText(tr("<b>%1</b><br>weight (%2, %3, %4, %5), groups %6: %7 → %8 channels. "
                             "Worst checkerboard: channel %9.")
-                             .arg(QFileInfo(p.weightPath).fileName().toHtmlEscaped())
+                             .arg(p.weightPath.isEmpty() ? tr("repaired weight, not saved yet")
+                                                         : QFileInfo(p.weightPath).fileName().toHtmlEscaped())
                              .arg(w.n)
                              .arg(w.c)
                              .arg(w.h)

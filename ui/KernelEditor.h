@@ -43,6 +43,7 @@ signals:
     void presetChosen(const QString& source, double sigma, quint64 seed);
     void kernelEdited(const tconv::Kernel2D& kernel);
     void weightChannelChosen(int channel);
+    void weightSaveRequested();
     void normalizeRequested();
     void naturalSizeRequested();
     void loadRequested();

@@ -131,6 +131,7 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
         setParams(p);
     });
     connect(kernelEditor_, &KernelEditor::loadRequested, this, &MainWindow::loadKernelDialog);
+    connect(kernelEditor_, &KernelEditor::weightSaveRequested, this, &MainWindow::saveWeightDialog);
     connect(kernelEditor_, &KernelEditor::repairRequested, this, &MainWindow::onRepair);
     connect(explain_, &ExplanationPanel::stepChanged, this, &MainWindow::onStep);
 
@@ -226,6 +227,12 @@ void MainWindow::buildFileMenu() {
         // Batch runs `tconv batch`: each image feeds the layer with its own
         // channels (no luminance stand-in), so a layer wider than an image
         // cannot run on any of them.
+        if (state_.isFullWeight() && state_.weightPath.isEmpty()) {
+            QMessageBox::information(this, tr("Batch"),
+                                     tr("The repaired weight is not saved yet: a batch reads it from its file. "
+                                        "Save it first (Save… under Layer weight)."));
+            return;
+        }
         if (state_.isFullWeight() && state_.weight->shape().n > 4) {
             QMessageBox::information(this, tr("Batch"),
                                      tr("This layer takes %1 input channels; images have 1 to 4, and a batch feeds "

@@ -13,6 +13,7 @@
 
 #include "ComputePipeline.h"
 #include "StudioParams.h"
+#include "analysis/KernelRepair.h"
 #include "ViewArea.h"
 #include "core/Tensor.h"
 
@@ -52,6 +53,9 @@ public:
     void setParams(const StudioParams& p);  // shows p in the panels and recomputes
     Kernel2D currentKernel() const { return kernel_; }
     QString pytorchCode() const;
+    // Weight mode: writes the weight (e.g. a repaired one) to `path` (.npy)
+    // and names it from then on. False and *error when it cannot.
+    bool saveWeight(const QString& path, QString* error = nullptr);
 
     // The last good result (never a failed one) and the message of the last failure.
     ComputeResultPtr lastResult() const { return last_; }
@@ -105,6 +109,7 @@ private:
     bool needs(ViewContent c) const;
     void onGeometry(const ConvParams& g);
     void onRepair(const QString& method);
+    void repairWeight(RepairMethod method);
     // MainWindowFiles.cpp
     void openDialog();
     void saveResultDialog();
@@ -114,6 +119,7 @@ private:
     void savePresetDialog();
     void loadPresetDialog();
     void loadKernelDialog();
+    void saveWeightDialog();
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
     void restoreSettings();

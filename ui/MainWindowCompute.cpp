@@ -15,6 +15,7 @@
 #include "TutorialExamples.h"
 #include "ViewSync.h"
 #include "analysis/KernelRepair.h"
+#include "analysis/LayerKernels.h"
 #include "core/ConvError.h"
 #include "core/Validation.h"
 
@@ -352,6 +353,10 @@ void MainWindow::onStep(int step) {
 void MainWindow::onRepair(const QString& method) {
     const auto m = parseRepairMethod(method.toStdString());
     if (!m) return;
+    if (state_.isFullWeight()) {
+        repairWeight(*m);
+        return;
+    }
     try {
         const PhaseGainTable before = phaseGainTable(kernel_, state_.geometry.stride, state_.geometry.dilation);
         const ArtifactScores sb = artifactScores(before);
@@ -382,6 +387,49 @@ void MainWindow::onRepair(const QString& method) {
                                     QString::fromStdString(sizeText(rep.params.padding)),
                                     QString::fromStdString(sizeText(rep.params.outputPadding)))
                          : QString()));
+    } catch (const std::exception& e) {
+        kernelEditor_->setRepairReport(tr("<b>Cannot repair:</b> %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+namespace {
+
+// The largest CV over a layer's output channels (their channel kernels).
+double worstChannelCv(const ConvLayer& layer) {
+    double worst = 0;
+    for (int64_t co = 0; co < layer.outChannels(); ++co)
+        worst = std::max(worst, artifactScores(phaseGainTable(channelKernel(layer, co), layer.params.stride,
+                                                              layer.params.dilation)).cv);
+    return worst;
+}
+
+}  // namespace
+
+// Weight mode: every (input, output) slice of the weight is repaired
+// (repairLayer, as `tconv repair` does), so every channel kernel is
+// artifact-free. The result lives in memory until saved.
+void MainWindow::repairWeight(RepairMethod method) {
+    try {
+        const ConvLayer full = fullWeightLayer(state_);
+        const LayerRepair rep = repairLayer(full, method);
+        if (!rep.ok) {
+            kernelEditor_->setRepairReport(tr("<b>Cannot repair:</b> %1").arg(QString::fromStdString(rep.reason)));
+            return;
+        }
+        const double before = worstChannelCv(full), after = worstChannelCv(rep.layer);
+        StudioParams p = state_;
+        p.weight = std::make_shared<const Tensor>(rep.layer.weight);
+        p.weightPath.clear();
+        p.geometry.kernel = rep.layer.params.kernel;
+        p.geometry.padding = rep.layer.params.padding;
+        p.geometry.outputPadding = rep.layer.params.outputPadding;
+        p.geometry.dilation = rep.layer.params.dilation;
+        setParams(p);
+        kernelEditor_->setRepairReport(
+            tr("<b>%1 repair of all %2 weight slices:</b> worst channel CV %3 → %4. Not saved yet: Save… keeps it.")
+                .arg(method == RepairMethod::Additive ? tr("Additive") : tr("Zero-order hold"))
+                .arg(full.weight.shape().n * full.weight.shape().c)
+                .arg(QString::number(before, 'g', 3), QString::number(after, 'g', 3)));
     } catch (const std::exception& e) {
         kernelEditor_->setRepairReport(tr("<b>Cannot repair:</b> %1").arg(QString::fromUtf8(e.what())));
     }

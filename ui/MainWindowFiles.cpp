@@ -21,6 +21,7 @@
 #include "ViewSync.h"
 #include "common/ImageIO.h"
 #include "common/KernelFile.h"
+#include "core/ConvError.h"
 
 namespace tconv::ui {
 namespace {
@@ -119,6 +120,28 @@ void MainWindow::loadKernelDialog() {
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Cannot load kernel"), QString::fromUtf8(e.what()));
     }
+}
+
+bool MainWindow::saveWeight(const QString& path, QString* error) {
+    try {
+        if (!state_.isFullWeight()) throw ParameterError("there is no layer weight to save");
+        app::saveWeightFile(path.toStdString(), *state_.weight);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    state_.weightPath = path;
+    updateKernelView();
+    return true;
+}
+
+void MainWindow::saveWeightDialog() {
+    const QString start = state_.weightPath.isEmpty() ? QSettings().value("lastDir").toString() + "/weight.npy"
+                                                      : state_.weightPath;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save layer weight"), start, tr("NumPy array (*.npy)"));
+    if (path.isEmpty()) return;
+    QString why;
+    if (!saveWeight(path, &why)) QMessageBox::warning(this, tr("Cannot save the weight"), why);
 }
 
 void MainWindow::saveResultDialog() {

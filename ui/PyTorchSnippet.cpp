@@ -19,7 +19,9 @@ QString weightSnippet(const StudioParams& p) {
     const ConvParams& g = p.geometry;
     const Shape4 w = p.weight->shape();
     const int64_t cout = w.c * g.groups;
-    QString path = p.weightPath;
+    // A repaired weight lives in memory until the user saves it.
+    const bool saved = !p.weightPath.isEmpty();
+    QString path = saved ? p.weightPath : QStringLiteral("weight.npy");
     path.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
     QString code;
     code += QStringLiteral("import numpy as np\nimport torch\nfrom torch import nn\n\n");
@@ -33,7 +35,8 @@ QString weightSnippet(const StudioParams& p) {
                 .arg(g.groups)
                 .arg(p.bias != 0.0f ? QStringLiteral("True") : QStringLiteral("False"), pair(g.dilation));
     code += QStringLiteral("with torch.no_grad():\n");
-    code += QStringLiteral("    conv.weight.copy_(torch.from_numpy(np.load(\"%1\")))\n").arg(path);
+    code += QStringLiteral("    conv.weight.copy_(torch.from_numpy(np.load(\"%1\")))%2\n")
+                .arg(path, saved ? QString() : QStringLiteral("  # not saved yet: Save… under Layer weight"));
     if (p.bias != 0.0f) code += QStringLiteral("    conv.bias.fill_(%1)\n").arg(num(p.bias));
     code += QStringLiteral("\n# x: (N, %1, H, W) float32\n# y = conv(x)  # (N, %2, H_out, W_out)\n").arg(w.n).arg(cout);
     return code;

@@ -10,13 +10,11 @@
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
 #include "cli/Commands.h"
-#include "common/AtomicFile.h"
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/KernelFile.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
-#include "core/NpyFile.h"
 
 namespace tconv::cli {
 namespace {
@@ -100,10 +98,11 @@ void writeWeight(const std::string& path, const ConvLayer& layer, bool fullWeigh
         app::saveKernelFile(path, weightSlice(layer, 0, 0));
         return;
     }
-    if (std::string(path).size() < 4 || path.substr(path.size() - 4) != ".npy")
-        throw ParameterError("--out: a full weight is written as .npy, but got '" + path + "'");
-    const Shape4 w = layer.weight.shape();
-    app::writeFileAtomically(path, [&](const std::string& temp) { writeNpy(temp, {w.n, w.c, w.h, w.w}, layer.weight.data()); });
+    try {
+        app::saveWeightFile(path, layer.weight);
+    } catch (const ParameterError& e) {
+        throw ParameterError(std::string("--out: ") + e.what());
+    }
 }
 
 }  // namespace

@@ -161,6 +161,14 @@ KernelFile loadKernelFile(const std::string& path) {
     return k;
 }
 
+void saveWeightFile(const std::string& path, const Tensor& weight) {
+    if (lowerExtension(path) != ".npy")
+        throw ParameterError("a full weight is written as .npy, but got '" + path + "'");
+    const Shape4 w = weight.shape();
+    if (w.count() <= 0) throw ProcessingError("cannot write weight '" + path + "': the weight is empty");
+    writeFileAtomically(path, [&](const std::string& temp) { writeNpy(temp, {w.n, w.c, w.h, w.w}, weight.data()); });
+}
+
 void saveKernelFile(const std::string& path, const Kernel2D& kernel) {
     if (kernel.h <= 0 || kernel.w <= 0 || kernel.taps.size() != size_t(kernel.h) * size_t(kernel.w))
         throw ProcessingError("cannot write kernel '" + path + "': the kernel is empty or malformed");

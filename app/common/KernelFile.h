@@ -32,4 +32,9 @@ Kernel2D parseKernelText(const std::string& text, const std::string& source);
 // text with one row per line and round-trip precision. Throws ProcessingError.
 void saveKernelFile(const std::string& path, const Kernel2D& kernel);
 
+// Writes a full weight (C_in, C_out/groups, kH, kW) atomically as float32
+// .npy. Throws ParameterError when `path` does not end in .npy (no other
+// format holds 4-D), ProcessingError when it cannot be written.
+void saveWeightFile(const std::string& path, const Tensor& weight);
+
 }  // namespace tconv::app

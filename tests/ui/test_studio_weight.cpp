@@ -22,6 +22,8 @@
 #include "StudioSettingsBridge.h"
 #include "StudioTestUtil.h"
 #include "analysis/LayerKernels.h"
+#include "analysis/PhaseGain.h"
+#include "common/KernelFile.h"
 #include "common/TestPrinters.h"
 #include "core/NpyFile.h"
 #include "core/ReferenceConvTranspose.h"
@@ -96,6 +98,7 @@ private slots:
     void worstChannelIsTheCheckerboard();
     void widgetsDriveWeightMode();
     void presetsSnippetAndOptionsNameTheWeight();
+    void repairEveryChannelThenSave();
 };
 
 void TestStudioWeight::luminanceFeedsAWideLayer() {
@@ -287,6 +290,57 @@ void TestStudioWeight::presetsSnippetAndOptionsNameTheWeight() {
     const app::ConvSettings again = toConvSettings(fromCli);
     QCOMPARE(again.kernel, path.toStdString());
     QCOMPARE(again.groups, 3);
+}
+
+// Repair in weight mode repairs every slice (every channel kernel becomes
+// artifact-free); the weight is then unsaved until Save writes it.
+void TestStudioWeight::repairEveryChannelThenSave() {
+    MainWindow::Options o;
+    o.persistSettings = false;
+    o.loadDefaultSample = false;
+    MainWindow w(o);
+    w.show();
+    w.setInputTensor(test::seededImage(9, 11, 3, 2), "test", 8);
+    const Tensor weight = randomWeight(Shape4{5, 3, 3, 3}, 6);
+    StudioParams p = weightParams(weight, 1, 2);
+    p.geometry.outputPadding = Size2(0, 0);
+    w.setParams(p);
+    QVERIFY(w.waitForIdle());
+    const auto worstCv = [](const StudioParams& sp) {
+        const ConvLayer l = fullWeightLayer(sp);
+        double worst = 0;
+        for (int64_t co = 0; co < l.outChannels(); ++co)
+            worst = std::max(worst, artifactScores(phaseGainTable(channelKernel(l, co), l.params.stride,
+                                                                  l.params.dilation)).cv);
+        return worst;
+    };
+    QVERIFY(worstCv(w.params()) > 0.05);
+    auto* additive = w.kernelEditor()->findChild<QPushButton*>("repairAdditive");
+    QVERIFY(additive && additive->isEnabled());
+    additive->click();
+    QVERIFY(w.waitForIdle());
+    QVERIFY2(w.currentError().isEmpty(), qPrintable(w.currentError()));
+    QVERIFY(w.params().isFullWeight());
+    QVERIFY(w.params().weightPath.isEmpty());
+    QVERIFY(worstCv(w.params()) < 1e-5);
+    QCOMPARE(w.params().weight->shape(), weight.shape());
+    QVERIFY(w.pytorchCode().contains("not saved yet"));
+    // The views show the repaired layer.
+    const Tensor want = referenceFull(replicatedLuma(*w.input(), 5), w.params());
+    QCOMPARE(w.lastResult()->output.shape().c, int64_t(3));  // 3 outputs: colour
+    QVERIFY(test::sameTensor(w.lastResult()->output, want, 1e-4f));
+
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(!w.saveWeight(dir.filePath("weight.txt"), &error));  // 4-D needs .npy
+    QVERIFY2(error.contains(".npy"), qPrintable(error));
+    const QString path = dir.filePath("repaired.npy");
+    QVERIFY2(w.saveWeight(path, &error), qPrintable(error));
+    QCOMPARE(w.params().weightPath, path);
+    const app::KernelFile f = app::loadKernelFile(path.toStdString());
+    QVERIFY(f.isFullWeight());
+    QVERIFY(test::sameTensor(f.weight, *w.params().weight));
+    QVERIFY(w.pytorchCode().contains(path));
 }
 
 QTEST_MAIN(TestStudioWeight)
