@@ -42,7 +42,11 @@ public:
     ~MainWindow() override;
 
     // Input. All return false and set *error (also shown to the user unless quiet).
+    // An image, or a 4-D .npy, which opens as a layer weight (openKernel).
     bool openFile(const QString& path, QString* error = nullptr, bool quiet = false);
+    // A kernel file: a 2-D kernel becomes the custom kernel, a 4-D weight
+    // opens weight mode.
+    bool openKernel(const QString& path, QString* error = nullptr, bool quiet = false);
     void loadSample(const QString& id);
     void loadDefaultStart();  // the first-start view: the default sample, zoomed in on its centre
     bool loadTutorial(const QString& id);

@@ -22,6 +22,7 @@
 #include "common/ImageIO.h"
 #include "common/KernelFile.h"
 #include "core/ConvError.h"
+#include "core/NpyFile.h"
 
 namespace tconv::ui {
 namespace {
@@ -62,6 +63,14 @@ bool MainWindow::openFile(const QString& path, QString* error, bool quiet) {
         statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
         return true;
     } catch (const std::exception& e) {
+        // A 4-D .npy (dropped or opened) is a layer weight, not an image.
+        if (path.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive)) {
+            try {
+                if (readNpy(path.toStdString()).shape.size() == 4) return openKernel(path, error, quiet);
+            } catch (const std::exception&) {
+                // Not a readable array: the image error says why.
+            }
+        }
         const QString message = QString::fromUtf8(e.what());
         if (error) *error = message;
         if (!quiet) QMessageBox::warning(this, tr("Cannot open image"), message);
@@ -105,20 +114,28 @@ bool MainWindow::loadTutorial(const QString& id) {
 void MainWindow::loadKernelDialog() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load kernel"), QSettings().value("lastDir").toString(),
                                                       tr("Kernels (*.npy *.txt *.csv);;All files (*)"));
-    if (path.isEmpty()) return;
+    if (!path.isEmpty()) openKernel(path);
+}
+
+bool MainWindow::openKernel(const QString& path, QString* error, bool quiet) {
     try {
         const app::KernelFile f = app::loadKernelFile(path.toStdString());
         StudioParams p = state_;
         if (f.isFullWeight()) {
             setParams(weightModeParams(p, std::make_shared<const Tensor>(f.weight), path));
-            return;
+            statusBar()->showMessage(tr("Layer weight %1: %2").arg(path, QString::fromStdString(f.describe())), 6000);
+            return true;
         }
         p.kernelSource = QStringLiteral("custom");
         p.customKernel = *f.kernel;
         p.geometry.kernel = Size2(f.kernel->h, f.kernel->w);
         setParams(p);
+        return true;
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot load kernel"), QString::fromUtf8(e.what()));
+        const QString message = QString::fromUtf8(e.what());
+        if (error) *error = message;
+        if (!quiet) QMessageBox::warning(this, tr("Cannot load kernel"), message);
+        return false;
     }
 }
 

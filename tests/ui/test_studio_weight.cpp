@@ -341,6 +341,21 @@ void TestStudioWeight::repairEveryChannelThenSave() {
     QVERIFY(f.isFullWeight());
     QVERIFY(test::sameTensor(f.weight, *w.params().weight));
     QVERIFY(w.pytorchCode().contains(path));
+
+    // Opening (or dropping) the 4-D .npy as a file opens it as the weight; the image stays.
+    const auto image = w.input();
+    w.setParams(StudioParams{});
+    QVERIFY(!w.params().isFullWeight());
+    QVERIFY2(w.openFile(path, &error, true), qPrintable(error));
+    QVERIFY(w.waitForIdle());
+    QVERIFY(w.params().isFullWeight());
+    QCOMPARE(w.params().weightPath, path);
+    QCOMPARE(w.input(), image);
+    // A 4-D array that is not a weight either: the image's error.
+    const std::vector<float> empty;
+    writeNpy(dir.filePath("zero.npy").toStdString(), {2, 0, 3, 3}, empty.data());
+    QVERIFY(!w.openFile(dir.filePath("zero.npy"), &error, true));
+    QVERIFY(!error.isEmpty());
 }
 
 QTEST_MAIN(TestStudioWeight)
