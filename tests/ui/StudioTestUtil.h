@@ -4,12 +4,21 @@
 #include <cmath>
 #include <cstdint>
 
+#include "MainWindow.h"
 #include "StudioParams.h"
 #include "core/BackendFactory.h"
 #include "core/ConvTranspose.h"
 #include "core/Tensor.h"
 
 namespace tconv::ui::test {
+
+// A window for tests: no QSettings read or written, no sample loaded.
+inline MainWindow::Options testWindowOptions() {
+    MainWindow::Options o;
+    o.persistSettings = false;
+    o.loadDefaultSample = false;
+    return o;
+}
 
 inline Tensor seededImage(int h, int w, int c, uint64_t seed) {
     Tensor t(Shape4{1, c, h, w});

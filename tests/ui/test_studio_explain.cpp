@@ -83,10 +83,7 @@ void TestStudioExplain::provenanceMatchesTheDefinition() {
 }
 
 void TestStudioExplain::hoverHighlightsInputsAndTaps() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    MainWindow w(o);
+    MainWindow w(test::testWindowOptions());
     w.resize(1200, 800);
     w.show();
     QVERIFY(w.loadTutorial("case2-stride"));
@@ -114,10 +111,7 @@ void TestStudioExplain::hoverHighlightsInputsAndTaps() {
 }
 
 void TestStudioExplain::scatterStepsEndAtTheEngineResult() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    MainWindow w(o);
+    MainWindow w(test::testWindowOptions());
     w.show();
     QVERIFY(w.loadTutorial("case1-basic"));
     QVERIFY(w.waitForIdle());
@@ -140,10 +134,7 @@ void TestStudioExplain::scatterStepsEndAtTheEngineResult() {
 }
 
 void TestStudioExplain::tutorialsOnScreen() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    MainWindow w(o);
+    MainWindow w(test::testWindowOptions());
     w.show();
     for (const TutorialExample& e : tutorialExamples()) {
         QVERIFY(w.loadTutorial(e.id));
@@ -165,10 +156,7 @@ void TestStudioExplain::tutorialsOnScreen() {
 }
 
 void TestStudioExplain::formulaShowsTheNumbers() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    MainWindow w(o);
+    MainWindow w(test::testWindowOptions());
     QVERIFY(w.loadTutorial("case4-output-padding"));
     QVERIFY(w.waitForIdle());
     const QString f = w.explanationPanel()->formulaLabel()->text();

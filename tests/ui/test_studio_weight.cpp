@@ -180,10 +180,7 @@ void TestStudioWeight::worstChannelIsTheCheckerboard() {
 }
 
 void TestStudioWeight::widgetsDriveWeightMode() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    MainWindow w(o);
+    MainWindow w(test::testWindowOptions());
     w.resize(1200, 800);
     w.show();
     w.setInputTensor(test::seededImage(10, 12, 3, 9), "test", 8);
@@ -295,10 +292,7 @@ void TestStudioWeight::presetsSnippetAndOptionsNameTheWeight() {
 // Repair in weight mode repairs every slice (every channel kernel becomes
 // artifact-free); the weight is then unsaved until Save writes it.
 void TestStudioWeight::repairEveryChannelThenSave() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    MainWindow w(o);
+    MainWindow w(test::testWindowOptions());
     w.show();
     w.setInputTensor(test::seededImage(9, 11, 3, 2), "test", 8);
     const Tensor weight = randomWeight(Shape4{5, 3, 3, 3}, 6);

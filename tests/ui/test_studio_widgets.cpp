@@ -58,10 +58,7 @@ private:
 };
 
 void TestStudioWidgets::init() {
-    MainWindow::Options o;
-    o.persistSettings = false;
-    o.loadDefaultSample = false;
-    w = new MainWindow(o);
+    w = new MainWindow(test::testWindowOptions());
     w->resize(1200, 800);
     w->show();
     w->setInputTensor(test::seededImage(19, 26, 3, 7), "test", 8);
