@@ -1,8 +1,11 @@
 // The fast CPU backend against the reference scatter: hand-checked exact
 // cases, wide rows that run the SIMD interior for every stride kernel, and
 // hundreds of seeded random configurations (every parameter per axis, groups,
-// bias, batch, sizes down to 1x1, heavy cropping, 1/2/3 threads). Outputs are
-// pre-filled with NaN so an output the backend forgets to write fails too.
+// bias, batch, sizes down to 1x1, heavy cropping, 1/2/3 threads; channel
+// mixing with 2..9 output channels per group, which the backend computes in
+// blocks of up to 4; a few outputs above the 16 MiB streaming threshold).
+// Outputs are pre-filled with NaN so an output the backend forgets to write
+// fails too.
 #include <QtTest>
 
 #include <cmath>
@@ -11,6 +14,7 @@
 
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
+#include "core/OutputGeometry.h"
 #include "core/ReferenceConvTranspose.h"
 #include "core/Validation.h"
 #include "cpu/CpuBackend.h"
@@ -96,6 +100,15 @@ void randomAxis(std::mt19937& rng, int& k, int& s, int& p, int& op, int& d, int6
     in = wide ? pick(rng, 20, 70) : pick(rng, 1, 9);
 }
 
+QString caseText(const Shape4& input, const ConvLayer& layer) {
+    return QString("in %1 C_in %2 C_out %3 %4 bias %5")
+        .arg(QString::fromStdString(shapeText(input)))
+        .arg(layer.inChannels())
+        .arg(layer.outChannels())
+        .arg(QString::fromStdString(describe(layer.params)))
+        .arg(layer.bias.empty() ? "no" : "yes");
+}
+
 RandomCase randomCase(std::mt19937& rng) {
     for (;;) {
         ConvParams p;
@@ -103,26 +116,60 @@ RandomCase randomCase(std::mt19937& rng) {
         randomAxis(rng, p.kernel.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h, h, false);
         randomAxis(rng, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, w, pick(rng, 0, 2) == 0);
         int64_t cin = 1, cout = 1;
-        switch (pick(rng, 0, 3)) {
+        switch (pick(rng, 0, 5)) {
             case 0: cin = cout = p.groups = pick(rng, 1, 3); break;                   // depthwise
             case 1: cin = pick(rng, 1, 3), cout = pick(rng, 1, 3), p.groups = 1; break;  // full mixing
             case 2: cin = 4, cout = 6, p.groups = 2; break;                             // mixed groups
-            default: p.groups = 2, cin = 2 * pick(rng, 1, 2), cout = 2 * pick(rng, 1, 3); break;
+            case 3: p.groups = 2, cin = 2 * pick(rng, 1, 2), cout = 2 * pick(rng, 1, 3); break;
+            default:  // 2..9 output channels per group: blocks of 4 and what is left
+                p.groups = pick(rng, 1, 3);
+                cin = p.groups * pick(rng, 1, 3);
+                cout = p.groups * pick(rng, 2, 9);
+                break;
         }
-        const Shape4 input{pick(rng, 1, 2), cin, h, w};
+        const Shape4 input{pick(rng, 1, 3), cin, h, w};
         ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
         try {
             validateProblem(layer.problemFor(input));
         } catch (const ParameterError&) {
             continue;  // e.g. cropped to nothing; draw again
         }
-        const QString text = QString("in %1 C_in %2 C_out %3 %4 bias %5")
-                                 .arg(QString::fromStdString(shapeText(input)))
-                                 .arg(cin)
-                                 .arg(cout)
-                                 .arg(QString::fromStdString(describe(p)))
-                                 .arg(layer.bias.empty() ? "no" : "yes");
-        return {input, std::move(layer), text};
+        return {input, layer, caseText(input, layer)};
+    }
+}
+
+// Channel mixing (2..9 output channels per group) with an output just above
+// the 16 MiB from which the backend streams: few multiply-adds per output
+// (k <= 4, s >= 2, at most 2 input channels per group) keep the reference
+// fast, the input width is arbitrary (rows at every alignment).
+// oneOutputPerGroup: the row path, which streams outputs this large; else the
+// channel-block path, which writes them in place.
+RandomCase largeCase(std::mt19937& rng, bool oneOutputPerGroup) {
+    for (;;) {
+        ConvParams p;
+        int64_t unusedH = 0, unusedW = 0;
+        randomAxis(rng, p.kernel.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h, unusedH, false);
+        randomAxis(rng, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, unusedW, false);
+        p.kernel = Size2(std::min(p.kernel.h, 4), std::min(p.kernel.w, 4));
+        p.stride = Size2(std::max(p.stride.h, 2), std::max(p.stride.w, 2));
+        p.dilation = Size2(std::min(p.dilation.h, 2), std::min(p.dilation.w, 2));
+        p.padding = Size2(std::min(p.padding.h, p.dilation.h * (p.kernel.h - 1)), std::min(p.padding.w, p.dilation.w * (p.kernel.w - 1)));
+        p.outputPadding = Size2(std::min(p.outputPadding.h, std::max(p.stride.h, p.dilation.h) - 1),
+                                std::min(p.outputPadding.w, std::max(p.stride.w, p.dilation.w) - 1));
+        p.groups = pick(rng, 1, 2);
+        const int64_t cin = p.groups * pick(rng, 1, 2), cout = p.groups * (oneOutputPerGroup ? 1 : pick(rng, 2, 9));
+        const int64_t n = pick(rng, 1, 2), w = pick(rng, 200, 700);
+        const int64_t target = (16ll << 20) / int64_t(sizeof(float)) + pick(rng, 1, 100000);  // output floats
+        int64_t h = 1;
+        while (n * cout * outputSize(h, w, p).h * outputSize(h, w, p).w < target) ++h;
+        const Shape4 input{n, cin, h, w};
+        ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+        try {
+            validateProblem(layer.problemFor(input));
+        } catch (const ParameterError&) {
+            continue;
+        }
+        return {input, layer, caseText(input, layer)};
     }
 }
 
@@ -136,6 +183,7 @@ private slots:
     void wideRowsEveryStride_data();
     void wideRowsEveryStride();
     void randomConfigurations();
+    void everyChannelBlock();
     void rowsWiderThanATile();
     void manyChannels();
     void streamedLargeOutput();
@@ -250,24 +298,70 @@ void TestCpuBackend::wideRowsEveryStride() {
 void TestCpuBackend::randomConfigurations() {
     std::mt19937 rng(20240611);
     std::unique_ptr<Backend> backends[3] = {createCpuBackend(1), createCpuBackend(2), createCpuBackend(3)};
-    int withInterior = 0, cropped = 0, mixing = 0;
+    int withInterior = 0, cropped = 0, mixing = 0, blocked = 0, unevenBlocks = 0, groupedBlocks = 0, batchedBlocks = 0,
+        streamed = 0, largeBlocked = 0;
     const int cases = 600;
     for (int i = 0; i < cases; ++i) {
-        const RandomCase rc = randomCase(rng);
+        // Three of the cases (slow-ish: ~17 MB of output each) are above the
+        // 16 MiB streaming threshold: one through the row path, two blocked.
+        const RandomCase rc = i % 200 == 100 ? largeCase(rng, i == 100) : randomCase(rng);
         const Tensor input = randomTensor(rc.input, rng);
         const Tensor expected = referenceConvTranspose2d(input, rc.layer);
         const QString diff = compare(runFast(*backends[i % 3], input, rc.layer), expected, input, rc.layer);
         QVERIFY2(diff.isEmpty(), qPrintable(QString("case %1 (%2, %3 threads): %4").arg(i).arg(rc.text).arg(i % 3 + 1).arg(diff)));
         const ConvParams& p = rc.layer.params;
         const cpu::PhaseTable x(rc.input.w, expected.shape().w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
+        const int64_t coutPerGroup = rc.layer.weight.shape().c;
         withInterior += x.interiorEnd() - x.interiorBegin() >= 16;
         cropped += p.padding.h > p.dilation.h * (p.kernel.h - 1) / 2 || p.padding.w > p.dilation.w * (p.kernel.w - 1) / 2;
         mixing += rc.layer.weight.shape().n / p.groups > 1;
+        blocked += coutPerGroup > 1;
+        unevenBlocks += coutPerGroup > 4 && coutPerGroup % 4 != 0;
+        groupedBlocks += coutPerGroup > 1 && p.groups > 1;
+        batchedBlocks += coutPerGroup > 1 && rc.input.n > 1;
+        const bool large = expected.size() * int64_t(sizeof(float)) >= (16ll << 20);
+        streamed += large && coutPerGroup == 1;
+        largeBlocked += large && coutPerGroup > 1;
     }
-    // The draw must reach the SIMD interior, heavy cropping and channel mixing.
+    // The draw must reach the SIMD interior, heavy cropping, channel mixing,
+    // the channel blocks (uneven splits, several groups, batches), streaming,
+    // and large blocked outputs.
     QVERIFY2(withInterior > cases / 10, qPrintable(QString::number(withInterior)));
     QVERIFY2(cropped > cases / 10, qPrintable(QString::number(cropped)));
     QVERIFY2(mixing > cases / 10, qPrintable(QString::number(mixing)));
+    QVERIFY2(blocked > cases / 4, qPrintable(QString::number(blocked)));
+    QVERIFY2(unevenBlocks > cases / 20, qPrintable(QString::number(unevenBlocks)));
+    QVERIFY2(groupedBlocks > cases / 10, qPrintable(QString::number(groupedBlocks)));
+    QVERIFY2(batchedBlocks > cases / 10, qPrintable(QString::number(batchedBlocks)));
+    QCOMPARE(streamed, 1);
+    QCOMPARE(largeBlocked, 2);
+}
+
+void TestCpuBackend::everyChannelBlock() {
+    // 1..9 output channels per group (one block; two or three of uneven
+    // sizes: 5 = 2 + 3, 7 = 3 + 4, 9 = 3 + 3 + 3) in 1..3 groups, batch 2,
+    // rows wide enough for the SIMD interior, strides 1..6 (every stride
+    // variant of the block kernel), 1..3 threads.
+    std::mt19937 rng(20240612);
+    std::unique_ptr<Backend> backends[3] = {createCpuBackend(1), createCpuBackend(2), createCpuBackend(3)};
+    int i = 0;
+    for (int perGroup = 1; perGroup <= 9; ++perGroup)
+        for (int groups = 1; groups <= 3; ++groups, ++i) {
+            ConvParams p;
+            p.kernel = Size2(pick(rng, 1, 4), pick(rng, 1, 6));
+            p.stride = Size2(pick(rng, 1, 3), i % 6 + 1);
+            p.dilation = Size2(1, pick(rng, 1, 2));
+            p.padding = Size2(pick(rng, 0, p.kernel.h - 1), pick(rng, 0, p.dilation.w * (p.kernel.w - 1)));
+            p.outputPadding = Size2(pick(rng, 0, p.stride.h - 1), pick(rng, 0, std::max(p.stride.w, p.dilation.w) - 1));
+            p.groups = groups;
+            const int64_t cin = groups * pick(rng, 1, 3), cout = int64_t(groups) * perGroup;
+            const Shape4 shape{2, cin, pick(rng, 3, 6), pick(rng, 40, 90)};
+            const Tensor input = randomTensor(shape, rng);
+            const ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+            const QString diff = compare(runFast(*backends[i % 3], input, layer), referenceConvTranspose2d(input, layer), input, layer);
+            QVERIFY2(diff.isEmpty(), qPrintable(QString("%1 per group, %2 groups (%3): %4")
+                                                    .arg(perGroup).arg(groups).arg(caseText(shape, layer)).arg(diff)));
+        }
 }
 
 void TestCpuBackend::rowsWiderThanATile() {
@@ -314,6 +408,17 @@ void TestCpuBackend::streamedLargeOutput() {
     QCOMPARE(fast.shape(), (Shape4{1, 1, 1002, 4198}));
     const QString diff = compare(fast, referenceConvTranspose2d(input, layer), input, layer);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    // Channel mixing (2 -> 5: blocks of 2 and 3 channels), 5 x 220 x 4200
+    // floats = 18.5 MB: as large, written in place by the block path, rows of
+    // 4200 at every alignment (k3 s2 p1 op1).
+    ConvParams q;
+    q.kernel = 3, q.stride = 2, q.padding = 1, q.outputPadding = 1;
+    const Tensor mixIn = randomTensor(Shape4{1, 2, 110, 2100}, rng);
+    const ConvLayer mixing = makeLayer(q, 2, 5, true, rng);
+    const Tensor mixOut = runFast(*backend, mixIn, mixing);
+    QCOMPARE(mixOut.shape(), (Shape4{1, 5, 220, 4200}));
+    const QString mixDiff = compare(mixOut, referenceConvTranspose2d(mixIn, mixing), mixIn, mixing);
+    QVERIFY2(mixDiff.isEmpty(), qPrintable(mixDiff));
 }
 
 void TestCpuBackend::threadCountsAgreeBitwise() {
@@ -326,6 +431,10 @@ void TestCpuBackend::threadCountsAgreeBitwise() {
     const ConvLayer layer = makeLayer(p, 3, 3, true, rng);
     auto one = createCpuBackend(1), three = createCpuBackend(3);
     QCOMPARE(runFast(*one, input, layer).storage(), runFast(*three, input, layer).storage());
+    // Channel mixing in blocks (7 = 3 + 4 channels): the same holds.
+    p.groups = 1;
+    const ConvLayer mixing = makeLayer(p, 3, 7, true, rng);
+    QCOMPARE(runFast(*one, input, mixing).storage(), runFast(*three, input, mixing).storage());
 }
 
 void TestCpuBackend::reportsTarget() {
