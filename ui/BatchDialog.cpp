@@ -271,7 +271,8 @@ void BatchDialog::start() {
             std::filesystem::create_directories(plan.outputDir);
             // As `tconv batch` does: the image libraries' stderr noise goes to a
             // private sink for the run, which lets decodes run concurrently
-            // instead of one at a time under the per-capture lock.
+            // instead of one at a time under the per-capture lock. Meanwhile the
+            // whole process's stderr (Qt's warnings included) goes there too.
             const QuietStderr quietLibraries;
             out->summary = BatchRunner(out->plan, run).run([&](const ItemResult& r, const BatchCounts& c) {
                 QString failure;

@@ -256,7 +256,7 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
     const Shape4 w = p.weight->shape();
     const int groups = std::max(1, p.geometry.groups);
     const int64_t cout = w.c * groups;
-    const WorstKey key{p.weight.get(), groups, p.geometry.stride, p.geometry.dilation};
+    const WorstKey key{p.weight, groups, p.geometry.stride, p.geometry.dilation};
     if (!(key == worstKey_)) {
         worstChannel_ = worstWeightChannel(p);
         worstKey_ = key;
@@ -277,10 +277,12 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
                              .arg(cout)
                              .arg(worstChannel_));
     weightInfo_->setToolTip(p.weightPath);
-    table_->setToolTip(tr("Output channel %1's kernel: weight[:, %1] summed over the input channels of its "
-                          "group (what the channel does to an input that is the same on every channel). "
-                          "Read-only: it comes from the weight file.")
-                           .arg(p.weightChannel));
+    table_->setToolTip(tr("Output channel %1's kernel: the weight's slices for this channel (column %2 of "
+                          "its group %3) summed over the group's input channels: what the channel does to an "
+                          "input that is the same on every channel. Read-only: it comes from the weight.")
+                           .arg(p.weightChannel)
+                           .arg(p.weightChannel % w.c)
+                           .arg(p.weightChannel / w.c));
 }
 
 void KernelEditor::rebuildTable() {

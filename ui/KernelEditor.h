@@ -7,6 +7,7 @@
 // weight) it shows, read-only, the channel kernel of one output channel, with
 // a channel selector and the layer's worst channel.
 #include <QWidget>
+#include <memory>
 
 #include "StudioParams.h"
 #include "analysis/PhaseGain.h"
@@ -72,7 +73,7 @@ private:
     QPushButton* natural_;
     // The worst channel of the shown weight, for its geometry (recomputed when either changes).
     struct WorstKey {
-        const Tensor* weight = nullptr;
+        std::shared_ptr<const Tensor> weight;  // owned: a freed weight's address may come back
         int groups = 0;
         Size2 stride, dilation;
         friend bool operator==(const WorstKey&, const WorstKey&) = default;

@@ -14,6 +14,7 @@
 #include "Provenance.h"
 #include "TutorialExamples.h"
 #include "ViewSync.h"
+#include "analysis/ChannelScores.h"
 #include "analysis/KernelRepair.h"
 #include "analysis/LayerKernels.h"
 #include "core/ConvError.h"
@@ -46,15 +47,14 @@ bool MainWindow::needs(ViewContent c) const {
 
 void MainWindow::onGeometry(const ConvParams& g) {
     state_.geometry = g;
-    // Fewer groups, fewer output channels: stay on an existing one.
-    if (state_.isFullWeight() && g.groups > 0)
-        state_.weightChannel = static_cast<int>(
-            std::min<int64_t>(state_.weightChannel, state_.weight->shape().c * g.groups - 1));
+    clampWeightChannel(state_);
     scheduleCompute();
 }
 
 void MainWindow::setParams(const StudioParams& p) {
     state_ = p;
+    // Back in weight mode after a tutorial or preset changed the groups: stay on an existing channel.
+    clampWeightChannel(state_);
     paramsPanel_->setParams(state_);
     area_->setHeatmapKind(state_.heatmap);
     area_->setResizeMode(state_.resize);
@@ -392,19 +392,6 @@ void MainWindow::onRepair(const QString& method) {
     }
 }
 
-namespace {
-
-// The largest CV over a layer's output channels (their channel kernels).
-double worstChannelCv(const ConvLayer& layer) {
-    double worst = 0;
-    for (int64_t co = 0; co < layer.outChannels(); ++co)
-        worst = std::max(worst, artifactScores(phaseGainTable(channelKernel(layer, co), layer.params.stride,
-                                                              layer.params.dilation)).cv);
-    return worst;
-}
-
-}  // namespace
-
 // Weight mode: every (input, output) slice of the weight is repaired
 // (repairLayer, as `tconv repair` does), so every channel kernel is
 // artifact-free. The result lives in memory until saved.
@@ -416,7 +403,7 @@ void MainWindow::repairWeight(RepairMethod method) {
             kernelEditor_->setRepairReport(tr("<b>Cannot repair:</b> %1").arg(QString::fromStdString(rep.reason)));
             return;
         }
-        const double before = worstChannelCv(full), after = worstChannelCv(rep.layer);
+        const double before = channelScores(full).maxCv(), after = channelScores(rep.layer).maxCv();
         StudioParams p = state_;
         p.weight = std::make_shared<const Tensor>(rep.layer.weight);
         p.weightPath.clear();

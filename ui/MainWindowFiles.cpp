@@ -246,8 +246,17 @@ void MainWindow::restoreSettings() {
     restoreGeometry(s.value("window/geometry").toByteArray());
     restoreState(s.value("window/state").toByteArray());
     const QByteArray json = s.value("lastParams").toByteArray();
-    if (!json.isEmpty())
-        if (auto p = PresetStore::fromJson(QJsonDocument::fromJson(json).object(), nullptr)) state_ = *p;
+    if (!json.isEmpty()) {
+        QJsonObject o = QJsonDocument::fromJson(json).object();
+        auto p = PresetStore::fromJson(o, nullptr);
+        if (!p && o.value("kernel").toString() == QLatin1String("weight")) {
+            // The weight file moved, or a repaired weight was never saved:
+            // keep the rest of the last session.
+            o["kernel"] = QStringLiteral("box");
+            p = PresetStore::fromJson(o, nullptr);
+        }
+        if (p) state_ = *p;
+    }
     for (LayoutMode m : {LayoutMode::Grid, LayoutMode::SideBySide, LayoutMode::Single}) {
         const QList<QVariant> v = s.value("layout/" + layoutModeName(m)).toList();
         QVector<ViewContent> c;

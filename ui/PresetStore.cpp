@@ -62,20 +62,28 @@ bool readWeight(const QJsonObject& o, StudioParams& p, QString* error) {
                          .arg(path, QString::fromStdString(f.describe()));
             return false;
         }
-        p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), path);
+        const int groups = o.value("groups").toInt(1);
+        if (groups < 1 || f.weight.shape().n % groups != 0) {
+            *error = QStringLiteral("'groups' %1 does not divide the weight %2's %3 input channels")
+                         .arg(groups)
+                         .arg(QString::fromStdString(shapeText(f.weight.shape())))
+                         .arg(f.weight.shape().n);
+            return false;
+        }
+        p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), path, groups);
     } catch (const std::exception& e) {
         *error = QString::fromUtf8(e.what());
         return false;
     }
-    p.geometry.groups = o.value("groups").toInt(1);
     const int64_t cout = p.weight->shape().c * p.geometry.groups;
     p.weightChannel = o.value("weight_channel").toInt(p.weightChannel);
-    if (p.geometry.groups < 1 || p.weight->shape().n % p.geometry.groups != 0 || p.weightChannel < 0 ||
-        p.weightChannel >= cout) {
-        *error = QStringLiteral("'groups' %1 and 'weight_channel' %2 do not fit the weight %3")
-                     .arg(p.geometry.groups)
+    if (p.weightChannel < 0 || p.weightChannel >= cout) {
+        *error = QStringLiteral("'weight_channel' %1 is not an output channel of the weight %2 with groups %3 "
+                                "(0 to %4)")
                      .arg(p.weightChannel)
-                     .arg(QString::fromStdString(shapeText(p.weight->shape())));
+                     .arg(QString::fromStdString(shapeText(p.weight->shape())))
+                     .arg(p.geometry.groups)
+                     .arg(cout - 1);
         return false;
     }
     return true;
@@ -179,6 +187,12 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
 }
 
 bool PresetStore::save(const QString& path, const StudioParams& p, QString* error) {
+    if (p.isFullWeight() && p.weightPath.isEmpty()) {
+        // A preset names the weight's file; a repaired weight has none yet.
+        if (error) *error = QStringLiteral("the repaired layer weight is not saved yet: save it (Save… under Layer "
+                                           "weight), then the preset");
+        return false;
+    }
     QSaveFile f(path);  // atomic: a half-written preset never replaces a good one
     if (!f.open(QIODevice::WriteOnly)) {
         if (error) *error = QStringLiteral("cannot write %1: %2").arg(path, f.errorString());

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/ConvError.h"
+#include "analysis/ChannelScores.h"
 #include "analysis/LayerKernels.h"
-#include "analysis/PhaseGain.h"
 #include "core/KernelPresets.h"
 #include "core/Validation.h"
 
@@ -78,10 +78,10 @@ ConvLayer fullWeightLayer(const StudioParams& p) {
     return layer;
 }
 
-StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path) {
+StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path, int groups) {
     p.kernelSource = QStringLiteral("weight");
     p.geometry.kernel = Size2(weight->shape().h, weight->shape().w);
-    p.geometry.groups = 1;
+    p.geometry.groups = groups;
     // A layer's outputs are features, not [0, 1] intensities.
     p.tone = ToneMode::AutoRange;
     p.weight = std::move(weight);
@@ -92,18 +92,17 @@ StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weig
 }
 
 int worstWeightChannel(const StudioParams& p) {
-    int worst = 0;
-    double worstCv = -1.0;
     try {
-        const ConvLayer layer = fullWeightLayer(p);
-        for (int64_t co = 0; co < layer.outChannels(); ++co) {
-            const double cv = artifactScores(phaseGainTable(channelKernel(layer, co), layer.params.stride,
-                                                            layer.params.dilation)).cv;
-            if (cv > worstCv) worstCv = cv, worst = static_cast<int>(co);
-        }
+        return static_cast<int>(channelScores(fullWeightLayer(p)).worst);
     } catch (const std::exception&) {
+        return 0;
     }
-    return worst;
+}
+
+void clampWeightChannel(StudioParams& p) {
+    if (!p.weight || p.geometry.groups < 1) return;
+    const int64_t cout = p.weight->shape().c * p.geometry.groups;
+    p.weightChannel = static_cast<int>(std::clamp<int64_t>(p.weightChannel, 0, std::max<int64_t>(cout - 1, 0)));
 }
 
 const ResourceLimits& studioLimits() {

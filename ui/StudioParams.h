@@ -73,13 +73,18 @@ ConvLayer buildStudioLayer(const StudioParams& p, const Kernel2D& kernel, int ch
 ConvLayer fullWeightLayer(const StudioParams& p);
 
 // `p` switched to weight mode on `weight` (loaded from `path`): its kernel
-// size, groups 1 (PyTorch's default; the weight does not record them), and the
-// worst channel analysed first.
-StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path);
+// size, `groups` (PyTorch's default is 1; the weight does not record them),
+// and the worst channel (channelScores) analysed first.
+StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path,
+                              int groups = 1);
 
 // Weight mode: the output channel with the largest checkerboard CV (ties: the
 // first), to show first. 0 when no channel can be analysed.
 int worstWeightChannel(const StudioParams& p);
+
+// Keeps weightChannel inside the layer's output channels (fewer groups, fewer
+// outputs); no-op outside weight mode.
+void clampWeightChannel(StudioParams& p);
 
 // The studio keeps several output-sized buffers (result, resize-conv,
 // heatmap, images), so it refuses single outputs above a quarter of what the

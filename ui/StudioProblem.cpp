@@ -23,7 +23,7 @@ StudioProblem planStudioProblem(const StudioParams& p, const Kernel2D& kernel, i
     const ConvLayer full = fullWeightLayer(p);
     const int64_t cin = full.inChannels(), cout = full.outChannels();
     const int64_t co = p.weightChannel;
-    channelKernel(full, co);  // groups and channel checks, with the engine's message
+    checkOutputChannel(full, co);
     const bool colour = cout == 3;
     const QString shown = colour ? tr("all 3 output channels in colour")
                                  : tr("output channel %1 of %2").arg(co).arg(cout);

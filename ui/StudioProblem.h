@@ -50,7 +50,8 @@ private:
     int64_t groupBegin_ = 0, channels_ = 0;
 };
 
-// Mean of the colour channels (alpha, a 4th channel, is left out), one plane.
+// One plane: Rec. 601 luma of R, G, B (alpha, a 4th channel, is left out);
+// the grey plane of a 1- or 2-channel image.
 Tensor luminancePlane(const Tensor& image);
 
 }  // namespace tconv::ui

@@ -27,8 +27,8 @@ bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why
     try {
         const app::KernelFile f = app::loadKernelFile(s.kernel);
         if (f.isFullWeight()) {
-            p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), QString::fromStdString(s.kernel));
-            if (s.groups > 0) p.geometry.groups = s.groups;
+            p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), QString::fromStdString(s.kernel),
+                                 s.groups > 0 ? s.groups : 1);
             return true;
         }
         p.kernelSource = QStringLiteral("custom");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/ArtifactComponent.h"
+#include "analysis/ChannelScores.h"
 #include "analysis/GainMap.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PeriodicEnergy.h"
@@ -136,73 +137,39 @@ std::string channelName(int64_t c, int64_t channels) {
     return "channel " + std::to_string(c);
 }
 
-// The analysis of one output channel's constant-input kernel.
-struct ChannelAnalysis {
-    int64_t channel = 0;
-    PhaseGainTable table;
-    ArtifactScores scores;
-};
-
-// Every output channel of a layer: the worst one (holes first, then the
-// largest CV), whether all share one kernel, and each channel's CV, so a
-// decoder layer's report says how many of its channels ripple.
-struct LayerAnalysis {
-    ChannelAnalysis worst;
-    bool uniform = true;
-    std::vector<double> cv;  // per output channel
-    int64_t visible = 0;     // channels with CV >= 1% (or holes, or a zero-sum ripple)
-    int64_t withHoles = 0;
-};
-
 // A ripple of 1% of the mean is where the verdict stops calling it faint.
 constexpr double kVisibleCv = 0.01;
 
-LayerAnalysis analyzeLayer(const ConvLayer& layer) {
-    const Kernel2D first = channelKernel(layer, 0);
-    LayerAnalysis r;
-    for (int64_t c = 0; c < layer.outChannels(); ++c) {
-        const Kernel2D k = channelKernel(layer, c);
-        r.uniform = r.uniform && k == first;
-        ChannelAnalysis a{c, phaseGainTable(k, layer.params.stride, layer.params.dilation), {}};
-        a.scores = artifactScores(a.table);
-        r.cv.push_back(a.scores.cv);
-        r.withHoles += a.scores.holes ? 1 : 0;
-        r.visible += (a.scores.holes || !(a.scores.cv < kVisibleCv)) ? 1 : 0;
-        const bool worse = c == 0 || (a.scores.holes && !r.worst.scores.holes) ||
-                           (a.scores.holes == r.worst.scores.holes && a.scores.cv > r.worst.scores.cv);
-        if (worse) r.worst = std::move(a);
-    }
-    return r;
-}
-
 // "min a, median b, max c" of the channels' CVs.
-std::string cvSpread(std::vector<double> cv) {
+std::string cvSpread(const ChannelScores& cs) {
+    std::vector<double> cv;
+    for (const ArtifactScores& s : cs.scores) cv.push_back(s.cv);
     std::sort(cv.begin(), cv.end());
     const double median = cv.size() % 2 ? cv[cv.size() / 2] : 0.5 * (cv[cv.size() / 2 - 1] + cv[cv.size() / 2]);
     return "min " + num(cv.front()) + ", median " + num(median) + ", max " + num(cv.back());
 }
 
 void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
-               const LayerAnalysis& la) {
-    const ChannelAnalysis& w = la.worst;
-    const ArtifactScores& s = w.scores;
+               const ChannelScores& cs) {
+    const PhaseGainTable& table = cs.tables[static_cast<size_t>(cs.worst)];
+    const ArtifactScores& s = cs.scores[static_cast<size_t>(cs.worst)];
     const ConvParams& p = layer.params;
     std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.c_str(), p.kernel.h, p.kernel.w, describe(p).c_str());
     std::printf("input size: %lldx%lld%s\n", static_cast<long long>(in.h), static_cast<long long>(in.w),
                 a.input.empty() ? (a.size ? " (--size)" : " (default; use --input or --size)") : "");
     std::printf("output size: %lldx%lld\n", static_cast<long long>(out.h), static_cast<long long>(out.w));
-    if (!la.uniform) {
+    if (!cs.uniform) {
         std::printf("channels: %zu output channels, CV %s; %lld with a ripple of 1%% or more, %lld with holes\n",
-                    la.cv.size(), cvSpread(la.cv).c_str(), static_cast<long long>(la.visible),
-                    static_cast<long long>(la.withHoles));
-        std::printf("channels differ; showing the worst, output channel %lld\n", static_cast<long long>(w.channel));
+                    cs.scores.size(), cvSpread(cs).c_str(), static_cast<long long>(cs.countAtLeast(kVisibleCv)),
+                    static_cast<long long>(cs.countWithHoles()));
+        std::printf("channels differ; showing the worst, output channel %lld\n", static_cast<long long>(cs.worst));
     }
-    std::printf("phase gain G (%dx%d; row = output row phase (oy+p) mod s, column = (ox+p) mod s):\n", w.table.sh,
-                w.table.sw);
-    for (int ry = 0; ry < w.table.sh; ++ry) {
+    std::printf("phase gain G (%dx%d; row = output row phase (oy+p) mod s, column = (ox+p) mod s):\n", table.sh,
+                table.sw);
+    for (int ry = 0; ry < table.sh; ++ry) {
         std::printf(" ");
-        for (int rx = 0; rx < w.table.sw; ++rx)
-            std::printf(" %10s%s", num(w.table.at(ry, rx)).c_str(), w.table.count(ry, rx) ? "" : "*");
+        for (int rx = 0; rx < table.sw; ++rx)
+            std::printf(" %10s%s", num(table.at(ry, rx)).c_str(), table.count(ry, rx) ? "" : "*");
         std::printf("\n");
     }
     std::printf("mean gain: %s\n", num(s.mean).c_str());
@@ -218,18 +185,18 @@ void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
 }
 
 void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
-               const LayerAnalysis& la) {
-    const ChannelAnalysis& w = la.worst;
-    const ArtifactScores& s = w.scores;
+               const ChannelScores& cs) {
+    const PhaseGainTable& table = cs.tables[static_cast<size_t>(cs.worst)];
+    const ArtifactScores& s = cs.scores[static_cast<size_t>(cs.worst)];
     const ConvParams& p = layer.params;
     std::string g = "[", counts = "[";
-    for (int ry = 0; ry < w.table.sh; ++ry) {
+    for (int ry = 0; ry < table.sh; ++ry) {
         g += ry ? ",[" : "[";
         counts += ry ? ",[" : "[";
-        for (int rx = 0; rx < w.table.sw; ++rx) {
+        for (int rx = 0; rx < table.sw; ++rx) {
             if (rx) g += ',', counts += ',';
-            g += jsonNumber(w.table.at(ry, rx));
-            counts += std::to_string(w.table.count(ry, rx));
+            g += jsonNumber(table.at(ry, rx));
+            counts += std::to_string(table.count(ry, rx));
         }
         g += "]";
         counts += "]";
@@ -246,13 +213,16 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += ",\"padding\":" + jsonPair(p.padding.h, p.padding.w);
     o += ",\"output_padding\":" + jsonPair(p.outputPadding.h, p.outputPadding.w);
     o += ",\"dilation\":" + jsonPair(p.dilation.h, p.dilation.w);
-    o += ",\"channels_uniform\":" + std::string(la.uniform ? "true" : "false");
+    o += ",\"channels_uniform\":" + std::string(cs.uniform ? "true" : "false");
     std::string cvs = "[";
-    for (size_t c = 0; c < la.cv.size(); ++c) cvs += (c ? "," : "") + jsonNumber(la.cv[c]);
+    for (size_t c = 0; c < cs.scores.size(); ++c) {
+        if (c) cvs += ',';
+        cvs += jsonNumber(cs.scores[c].cv);
+    }
     o += ",\"channel_cv\":" + cvs + "]";
-    o += ",\"channels_visible\":" + std::to_string(la.visible);
-    o += ",\"channels_with_holes\":" + std::to_string(la.withHoles);
-    o += ",\"channel\":" + std::to_string(w.channel);
+    o += ",\"channels_visible\":" + std::to_string(cs.countAtLeast(kVisibleCv));
+    o += ",\"channels_with_holes\":" + std::to_string(cs.countWithHoles());
+    o += ",\"channel\":" + std::to_string(cs.worst);
     o += ",\"phase_gain\":" + g;
     o += ",\"tap_count\":" + counts;
     o += ",\"mean\":" + jsonNumber(s.mean);
@@ -371,7 +341,7 @@ int runAnalyze(int argc, char** argv) {
         }
         const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
         const Shape4 out = validateProblem(layer.problemFor(in));
-        const LayerAnalysis analysis = analyzeLayer(layer);
+        const ChannelScores analysis = channelScores(layer);
 #ifdef TCONV_HAVE_OPENCV
         const Tensor* x = image ? &image->tensor : nullptr;
         if (!a.heatmap.empty()) writeHeatmap(a, layer, x, in, *backend, analysis.uniform);

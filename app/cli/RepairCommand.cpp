@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "analysis/ChannelScores.h"
 #include "analysis/KernelRepair.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
@@ -78,16 +79,14 @@ std::string num(double v) {
 }
 
 void printScores(const char* when, const ConvLayer& layer) {
-    double cv = 0, ratio = 1, pp = 0;
-    bool holes = false;
-    for (int64_t c = 0; c < layer.outChannels(); ++c) {
-        const ArtifactScores s =
-            artifactScores(phaseGainTable(channelKernel(layer, c), layer.params.stride, layer.params.dilation));
-        cv = std::max(cv, s.cv);
+    const ChannelScores cs = channelScores(layer);
+    double ratio = 1, pp = 0;
+    for (const ArtifactScores& s : cs.scores) {
         ratio = std::max(ratio, s.ratio);
         pp = std::max(pp, s.peakToPeak);
-        holes = holes || s.holes;
     }
+    const double cv = cs.maxCv();
+    const bool holes = cs.countWithHoles() > 0;
     std::printf("%-7s kernel %dx%d, %s: CV %s, R %s, PP %s, holes %s\n", when, layer.params.kernel.h,
                 layer.params.kernel.w, describe(layer.params).c_str(), num(cv).c_str(), num(ratio).c_str(),
                 num(pp).c_str(), holes ? "yes" : "no");

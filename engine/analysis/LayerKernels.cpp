@@ -26,14 +26,19 @@ void setWeightSlice(ConvLayer& layer, int64_t ci, int64_t col, const Kernel2D& k
     std::copy(k.taps.begin(), k.taps.end(), layer.weight.plane(ci, col));
 }
 
-Kernel2D channelKernel(const ConvLayer& layer, int64_t co) {
+void checkOutputChannel(const ConvLayer& layer, int64_t co) {
     const Shape4 w = layer.weight.shape();
-    const int64_t coutG = w.c;
     const int64_t groups = layer.params.groups;
-    if (groups <= 0 || w.n % groups != 0 || co < 0 || co >= coutG * groups)
+    if (groups <= 0 || w.n % groups != 0 || co < 0 || co >= w.c * groups)
         throw ParameterError("output channel " + std::to_string(co) + " does not exist in a layer with weight " +
                              shapeText(w) + " and groups=" + std::to_string(groups));
-    const int64_t cinG = w.n / groups;
+}
+
+Kernel2D channelKernel(const ConvLayer& layer, int64_t co) {
+    checkOutputChannel(layer, co);
+    const Shape4 w = layer.weight.shape();
+    const int64_t coutG = w.c;
+    const int64_t cinG = w.n / layer.params.groups;
     const int64_t g = co / coutG, col = co % coutG;
     Kernel2D k(static_cast<int>(w.h), static_cast<int>(w.w));
     // Accumulate in double so that many input channels do not lose precision.
@@ -47,7 +52,7 @@ Kernel2D channelKernel(const ConvLayer& layer, int64_t co) {
 }
 
 int64_t groupInputBegin(const ConvLayer& layer, int64_t co) {
-    channelKernel(layer, co);  // validates co and groups with its message
+    checkOutputChannel(layer, co);
     const Shape4 w = layer.weight.shape();
     return co / w.c * (w.n / layer.params.groups);
 }

@@ -9,6 +9,10 @@
 
 namespace tconv {
 
+// Throws ParameterError naming the values unless `co` is an output channel of
+// `layer` (groups > 0 dividing C_in, 0 <= co < C_out).
+void checkOutputChannel(const ConvLayer& layer, int64_t co);
+
 // weight[ci, col] as a kernel.
 Kernel2D weightSlice(const ConvLayer& layer, int64_t ci, int64_t col);
 void setWeightSlice(ConvLayer& layer, int64_t ci, int64_t col, const Kernel2D& k);

@@ -239,6 +239,21 @@ void TestStudioWeight::widgetsDriveWeightMode() {
     QVERIFY(w.params().isFullWeight());
     QCOMPARE(w.params().geometry.kernel, Size2(4, 4));
     QVERIFY(w.currentError().isEmpty());
+
+    // A tutorial resets the groups to 1; back in weight mode the channel must
+    // still exist (6 outputs at groups 3, 2 at groups 1).
+    groups->setValue(3);
+    channel->setValue(5);
+    expectChannel(5, "groups 3, channel 5");
+    QVERIFY(w.loadTutorial("case2-stride"));
+    QVERIFY(w.waitForIdle());
+    preset->setCurrentIndex(preset->findData(QString("weight")));
+    emit preset->activated(preset->findData(QString("weight")));
+    QVERIFY(w.waitForIdle());
+    QVERIFY2(w.currentError().isEmpty(), qPrintable(w.currentError()));
+    QCOMPARE(w.params().geometry.groups, 1);
+    QCOMPARE(w.params().weightChannel, 1);
+    QVERIFY(channel->isVisible());
 }
 
 void TestStudioWeight::presetsSnippetAndOptionsNameTheWeight() {
@@ -283,6 +298,8 @@ void TestStudioWeight::presetsSnippetAndOptionsNameTheWeight() {
     QVERIFY2(applyConvSettings(s, fromCli, &why), qPrintable(why));
     QVERIFY(fromCli.isFullWeight());
     QCOMPARE(fromCli.geometry.groups, 3);
+    // The first channel shown is the worst of the layer with its real groups.
+    QCOMPARE(fromCli.weightChannel, worstWeightChannel(fromCli));
     QCOMPARE(fromCli.geometry.kernel, Size2(3, 3));
     const app::ConvSettings again = toConvSettings(fromCli);
     QCOMPARE(again.kernel, path.toStdString());
@@ -319,6 +336,12 @@ void TestStudioWeight::repairEveryChannelThenSave() {
     QVERIFY(worstCv(w.params()) < 1e-5);
     QCOMPARE(w.params().weight->shape(), weight.shape());
     QVERIFY(w.pytorchCode().contains("not saved yet"));
+    // A preset names the weight's file: refused until it is saved.
+    QTemporaryDir presets;
+    QString presetError;
+    QVERIFY(!PresetStore::save(presets.filePath("p.json"), w.params(), &presetError));
+    QVERIFY2(presetError.contains("not saved"), qPrintable(presetError));
+    QVERIFY(!QFile::exists(presets.filePath("p.json")));
     // The views show the repaired layer.
     const Tensor want = referenceFull(replicatedLuma(*w.input(), 5), w.params());
     QCOMPARE(w.lastResult()->output.shape().c, int64_t(3));  // 3 outputs: colour
