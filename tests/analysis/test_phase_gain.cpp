@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 
+#include "analysis/ChannelScores.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
 #include "analysis/AnalysisTestUtil.h"
@@ -31,6 +32,7 @@ private slots:
     void zeroSumKernel();
     void channelKernelSumsGroup();
     void channelLayersMatchFullLayer();
+    void channelScoresOfALayer();
     void rejectsBadInput();
 };
 
@@ -297,6 +299,41 @@ void TestPhaseGain::channelLayersMatchFullLayer() {
     QVERIFY_THROWS_EXCEPTION(ParameterError, outputChannelLayer(layer, 6));
     QVERIFY_THROWS_EXCEPTION(ParameterError, collapsedLayer(layer, {}));
     QVERIFY_THROWS_EXCEPTION(ParameterError, collapsedLayer(layer, {0, -1}));
+}
+
+// Channels: a 3x3 box (CV 0.484), a tent (CV 0), a single tap (CV sqrt(3)),
+// each split over 2 inputs; stride 2.
+void TestPhaseGain::channelScoresOfALayer() {
+    const float tent[3] = {0.5f, 1.0f, 0.5f};
+    ConvLayer layer;
+    layer.params.kernel = Size2(3, 3);
+    layer.params.stride = Size2(2, 2);
+    layer.weight = Tensor(Shape4{2, 3, 3, 3});
+    for (int ci = 0; ci < 2; ++ci)
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 3; ++x) {
+                layer.weight.at(ci, 0, y, x) = 0.5f;
+                layer.weight.at(ci, 1, y, x) = 0.5f * tent[y] * tent[x];
+                layer.weight.at(ci, 2, y, x) = y == 1 && x == 1 ? 1.0f : 0.0f;
+            }
+    const ChannelScores cs = channelScores(layer);
+    QCOMPARE(cs.scores.size(), size_t(3));
+    QCOMPARE(cs.tables.size(), size_t(3));
+    QVERIFY(std::abs(cs.scores[0].cv - 0.4843221) < 1e-6);
+    QCOMPARE(cs.scores[1].cv, 0.0);
+    QVERIFY(std::abs(cs.scores[2].cv - std::sqrt(3.0)) < 1e-6);
+    QCOMPARE(cs.worst, int64_t(2));
+    QVERIFY(!cs.uniform);
+    QVERIFY(std::abs(cs.maxCv() - std::sqrt(3.0)) < 1e-6);
+    QCOMPARE(cs.countAtLeast(0.01), int64_t(2));
+    QCOMPARE(cs.countAtLeast(0.5), int64_t(1));
+    QCOMPARE(cs.countWithHoles(), int64_t(0));
+    // k 1 < s 2: every channel has holes, and they all count.
+    ConvLayer holes = makeDepthwiseLayer(Kernel2D(1, 1, 1.0f), 2, layer.params);
+    const ChannelScores h = channelScores(holes);
+    QVERIFY(h.uniform);
+    QCOMPARE(h.countWithHoles(), int64_t(2));
+    QCOMPARE(h.countAtLeast(1e9), int64_t(2));
 }
 
 void TestPhaseGain::rejectsBadInput() {
