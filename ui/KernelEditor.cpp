@@ -114,7 +114,6 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     channel_ = new QSpinBox(weightBox_);
     channel_->setObjectName(QStringLiteral("weightChannel"));
     channel_->setKeyboardTracking(false);
-
     channel_->setToolTip(tr("The output channel analysed: its kernel (summed over the input channels of its "
                             "group) is shown below, with its phase gains, gain map and provenance."));
     worst_ = new QPushButton(tr("Worst"), weightBox_);
@@ -221,7 +220,6 @@ void KernelEditor::setKernel(const Kernel2D& k, const StudioParams& p) {
     updating_ = true;
     kernel_ = k;
     target_ = double(p.geometry.stride.h) * p.geometry.stride.w;
-    preset_->setCurrentIndex(std::max(0, preset_->findData(p.kernelSource)));
     sigma_->setValue(p.sigma);
     seed_->setValue(static_cast<int>(p.seed));
     const bool gauss = p.kernelSource == QLatin1String("gaussian"), random = p.kernelSource == QLatin1String("random");
@@ -237,6 +235,7 @@ void KernelEditor::setKernel(const Kernel2D& k, const StudioParams& p) {
 // Offers "Layer weight" while one is loaded; in weight mode the grid is the
 // analysed channel's kernel, derived from the weight, so it is read-only and
 // the edits that only make sense for one 2-D kernel are off.
+// Also selects p's kernel source in the preset box.
 void KernelEditor::showWeightMode(const StudioParams& p) {
     const int item = preset_->findData(QStringLiteral("weight"));
     if (p.weight && item < 0) preset_->addItem(tr("Layer weight"), QStringLiteral("weight"));

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "analysis/LayerKernels.h"
+#include "analysis/Spectrum.h"
 #include "core/ConvError.h"
 
 namespace tconv::ui {
@@ -56,26 +57,6 @@ StudioProblem planStudioProblem(const StudioParams& p, const Kernel2D& kernel, i
     return sp;
 }
 
-Tensor luminancePlane(const Tensor& image) {
-    const Shape4 s = image.shape();
-    Tensor out(Shape4{s.n, 1, s.h, s.w});
-    const int64_t plane = s.h * s.w;
-    for (int64_t n = 0; n < s.n; ++n) {
-        float* dst = out.plane(n, 0);
-        if (s.c < 3) {
-            // Grey, or grey + alpha: the grey plane.
-            std::copy(image.plane(n, 0), image.plane(n, 0) + plane, dst);
-            continue;
-        }
-        // Rec. 601 luma, as OpenCV's RGB-to-grey conversion.
-        const float* r = image.plane(n, 0);
-        const float* g = image.plane(n, 1);
-        const float* b = image.plane(n, 2);
-        for (int64_t i = 0; i < plane; ++i) dst[i] = 0.299f * r[i] + 0.587f * g[i] + 0.114f * b[i];
-    }
-    return out;
-}
-
 std::shared_ptr<const Tensor> StudioInputCache::input(const StudioProblem& problem,
                                                       const std::shared_ptr<const Tensor>& image) {
     if (problem.input == StudioInput::Image) return image;
@@ -84,7 +65,7 @@ std::shared_ptr<const Tensor> StudioInputCache::input(const StudioProblem& probl
         return derived_;
     const Shape4 s = image->shape();
     if (problem.input == StudioInput::Luminance) {
-        derived_ = std::make_shared<const Tensor>(luminancePlane(*image));
+        derived_ = std::make_shared<const Tensor>(grayscale(*image));
     } else {
         if (problem.groupBegin < 0 || problem.groupBegin + problem.inputChannels > s.c)
             throw ParameterError("input channels " + std::to_string(problem.groupBegin) + ".." +

@@ -9,7 +9,8 @@
 //   - C_in == image channels: the image feeds the layer. C_out == 3 is shown in
 //     colour (the whole layer); any other C_out shows the analysed output
 //     channel alone (outputChannelLayer, reading its group's input channels).
-//   - otherwise the image's luminance feeds every input channel. Then each
+//   - otherwise the image's luminance (grayscale(), the spectrum's grey: Rec.
+//     709 luma) feeds every input channel. Then each
 //     output channel is its channelKernel applied to that one plane, exactly
 //     (collapsedLayer): C_out == 3 in colour, else the analysed channel.
 #include <QString>
@@ -49,9 +50,5 @@ private:
     StudioInput kind_ = StudioInput::Image;
     int64_t groupBegin_ = 0, channels_ = 0;
 };
-
-// One plane: Rec. 601 luma of R, G, B (alpha, a 4th channel, is left out);
-// the grey plane of a 1- or 2-channel image.
-Tensor luminancePlane(const Tensor& image);
 
 }  // namespace tconv::ui

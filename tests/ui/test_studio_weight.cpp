@@ -54,13 +54,13 @@ StudioParams weightParams(const Tensor& weight, int groups, int channel) {
 // The reference of the whole layer on `input`.
 Tensor referenceFull(const Tensor& input, const StudioParams& p) { return referenceConvTranspose2d(input, fullWeightLayer(p)); }
 
-// Every input channel = the Rec. 601 luma of an RGB image.
+// Every input channel = the Rec. 709 luma of an RGB image.
 Tensor replicatedLuma(const Tensor& rgb, int64_t channels) {
     const Shape4 s = rgb.shape();
     Tensor t(Shape4{1, channels, s.h, s.w});
     for (int64_t y = 0; y < s.h; ++y)
         for (int64_t x = 0; x < s.w; ++x) {
-            const float l = 0.299f * rgb.at(0, 0, y, x) + 0.587f * rgb.at(0, 1, y, x) + 0.114f * rgb.at(0, 2, y, x);
+            const float l = 0.2126f * rgb.at(0, 0, y, x) + 0.7152f * rgb.at(0, 1, y, x) + 0.0722f * rgb.at(0, 2, y, x);
             for (int64_t c = 0; c < channels; ++c) t.at(0, c, y, x) = l;
         }
     return t;
