@@ -24,6 +24,7 @@
 #include "common/JsonText.h"
 #include "common/ImageIO.h"
 #include "common/KernelFile.h"
+#include "common/SameFile.h"
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
@@ -325,8 +326,12 @@ int runAnalyze(int argc, char** argv) {
         if (!a.heatmap.empty() || !a.spectrum.empty())
             throw ParameterError("--heatmap and --spectrum need image support, and this tconv was built without OpenCV");
 #endif
-        for (const std::string* out : {&a.heatmap, &a.spectrum})
-            if (!out->empty()) app::checkOutputFormat(*out, Shape4{1, 3, 1, 1});
+        const std::string kernelFile = parseKernelPreset(a.settings.kernel) ? "" : a.settings.kernel;
+        for (const std::string* out : {&a.heatmap, &a.spectrum}) {
+            if (out->empty()) continue;
+            app::checkOutputFormat(*out, Shape4{1, 3, 1, 1});
+            app::refuseOutputOverInputs(*out, {a.input, kernelFile}, out == &a.heatmap ? "--heatmap" : "--spectrum");
+        }
         std::unique_ptr<Backend> backend = createBackend(a.settings.backend);
 
         std::optional<app::LoadedImage> image;

@@ -13,9 +13,11 @@
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/ImageIO.h"
+#include "common/SameFile.h"
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
+#include "core/KernelPresets.h"
 #include "core/Validation.h"
 
 namespace tconv::cli {
@@ -98,6 +100,7 @@ int runApply(int argc, char** argv) {
         const app::ConvSettings& s = a.settings;
         app::checkSettings(s);
         app::checkOutputFormat(a.output, Shape4{1, 1, 1, 1});  // the extension, before any work
+        app::refuseOutputOverInputs(a.output, {a.input, parseKernelPreset(s.kernel) ? "" : s.kernel});
         std::unique_ptr<Backend> backend = createBackend(s.backend);
 
         const app::LoadedImage image = app::loadImage(a.input);

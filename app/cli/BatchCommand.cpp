@@ -203,6 +203,14 @@ void printDryRun(const BatchPlan& plan) {
                 plan.combinations.size(), plan.combinations.size() == 1 ? "" : "s");
 }
 
+// The first output that is one of the inputs, for the error message.
+std::string firstOverInput(const BatchPlan& plan) {
+    for (const BatchItem& item : plan.items)
+        if (item.action == PlanAction::Fail && item.reason.find("overwrite an input") != std::string::npos)
+            return item.output.string();
+    return {};
+}
+
 std::string failureText(const BatchPlan& plan, const ItemResult& r) {
     const BatchItem& item = plan.items[r.item];
     const std::string input = item.input.string();
@@ -247,10 +255,16 @@ int runBatch(int argc, char** argv) {
         return 2;
     }
 
-    if (a.dryRun) {
-        printDryRun(plan);
-        return 0;
+    if (a.dryRun) printDryRun(plan);
+    if (plan.outputsOverInputs) {
+        // Usage error: nothing is written when an input would be replaced.
+        std::fprintf(stderr,
+                     "tconv batch: error: %zu output%s would overwrite an input file (first: '%s'); nothing was "
+                     "written (use --suffix, --format or another -o folder)\n",
+                     plan.outputsOverInputs, plan.outputsOverInputs == 1 ? "" : "s", firstOverInput(plan).c_str());
+        return 2;
     }
+    if (a.dryRun) return 0;
     if (plan.items.empty()) {
         if (!a.quiet) std::fprintf(stderr, "tconv batch: no input images found; nothing to do\n");
         return 0;

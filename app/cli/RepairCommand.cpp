@@ -14,6 +14,7 @@
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/KernelFile.h"
+#include "common/SameFile.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
 
@@ -114,6 +115,7 @@ int runRepair(int argc, char** argv) {
             return 0;
         }
         app::checkSettings(a.settings);
+        if (!parseKernelPreset(a.settings.kernel)) app::refuseOutputOverInputs(a.out, {a.settings.kernel}, "--out");
         int channels = 1;
         bool fullWeight = false;
         if (!parseKernelPreset(a.settings.kernel)) {

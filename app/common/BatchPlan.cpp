@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "common/ImageIO.h"
+#include "common/SameFile.h"
 
 namespace fs = std::filesystem;
 
@@ -64,8 +65,16 @@ BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<Sweep
     BatchPlan plan;
     plan.combinations = std::move(combinations);
 
-    std::set<fs::path> inputPaths;
-    for (const BatchInput& in : inputs) inputPaths.insert(canonicalOrNormal(in.source));
+    // By device and inode: symlinks, hard links and other spellings of an input are caught.
+    std::vector<FileId> inputIds;
+    for (const BatchInput& in : inputs) {
+        FileId id;
+        if (fileId(in.source.string(), id)) inputIds.push_back(id);
+    }
+    auto isAnInput = [&](const fs::path& p) {
+        FileId id;
+        return fileId(p.string(), id) && std::find(inputIds.begin(), inputIds.end(), id) != inputIds.end();
+    };
 
     std::map<fs::path, fs::path> claimed;  // canonical output -> the input that gets it
     for (const BatchInput& in : inputs) {
@@ -76,9 +85,10 @@ BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<Sweep
             item.output = plannedOutputPath(in, plan.combinations[c], options);
             const fs::path canon = canonicalOrNormal(item.output);
             std::error_code ec;
-            if (inputPaths.count(canon) || fs::equivalent(item.output, in.source, ec)) {
+            if (isAnInput(item.output)) {
                 item.action = PlanAction::Fail;
                 item.reason = "refused: the output would overwrite an input file";
+                ++plan.outputsOverInputs;
             } else if (auto [it, fresh] = claimed.emplace(canon, in.source); !fresh) {
                 item.action = PlanAction::Fail;
                 item.reason = "refused: same output path as '" + it->second.string() + "' (use --suffix or --format)";

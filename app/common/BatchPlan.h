@@ -38,6 +38,9 @@ struct BatchItem {
 struct BatchPlan {
     std::vector<SweepCombination> combinations;
     std::vector<BatchItem> items;  // input-major: every combination of one input, then the next input
+    // Items refused because their output is (device and inode) one of the
+    // inputs: `tconv batch` refuses the whole run (exit 2) when this is not 0.
+    size_t outputsOverInputs = 0;
     size_t count(PlanAction a) const;
 };
 

@@ -238,7 +238,7 @@ void TestBatchCli::neverOverwritesAnInput() {
     const auto size = fs::file_size(in() / name("a"));
     const auto time = fs::last_write_time(in() / name("a"));
     Run r = runTconv({q(in()), "-o", q(in()), "--overwrite"});
-    QCOMPARE(r.code, 1);
+    QCOMPARE(r.code, 2);  // a usage error: nothing is written
     QVERIFY2(r.err.contains("overwrite an input"), qPrintable(r.err));
     QCOMPARE(fs::file_size(in() / name("a")), size);
     QCOMPARE(fs::last_write_time(in() / name("a")), time);
