@@ -12,6 +12,7 @@
 #include "StudioSettingsBridge.h"
 #include "Theme.h"
 #include "common/ConvSettings.h"
+#include "common/SameFile.h"
 
 namespace tconv::ui {
 namespace {
@@ -76,6 +77,12 @@ int ScreenshotMode::run(int argc, char** argv) {
         return fail(2, QString::fromUtf8(e.what()));
     }
     if (out.isEmpty()) return fail(2, QStringLiteral("--screenshot needs an output path"));
+    try {  // never replace the image (or kernel file) the screenshot is made of
+        app::refuseOutputOverInputs(out.toLocal8Bit().toStdString(),
+                                    {image.toLocal8Bit().toStdString(), settings.kernel}, "--screenshot");
+    } catch (const std::exception& e) {
+        return fail(2, QString::fromUtf8(e.what()));
+    }
     const QStringList views{"grid", "result", "heatmap", "compare", "spectrum"};
     if (!views.contains(view))
         return fail(2, QStringLiteral("--view must be one of grid, result, heatmap, compare, spectrum"));
