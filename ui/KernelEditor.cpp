@@ -15,6 +15,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <vector>
 
 #include "ColorLut.h"
 #include "PhaseGainPlot.h"
@@ -45,6 +46,10 @@ public:
 const char* const kTableTip = QT_TRANSLATE_NOOP("tconv::ui::KernelEditor",
                                                 "Kernel weights K[row, column]; double-click to edit. Highlighted "
                                                 "taps feed the output pixel under the mouse.");
+
+constexpr int kCompactExtent = 16;  // above this many taps per axis the table scrolls
+constexpr int kCompactCellWidth = 44;
+constexpr int kCompactCellHeight = 20;
 
 QString fmt(double v) { return std::isinf(v) ? QStringLiteral("∞") : QString::number(v, 'g', 3); }
 
@@ -284,8 +289,12 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
                            .arg(p.weightChannel / w.c));
 }
 
+// Small kernels fill the table (cells stretch to the dock); from
+// kCompactExtent taps per axis on, cells keep a fixed small size and the
+// table scrolls, so even a 255x255 kernel stays one bounded widget.
 void KernelEditor::rebuildTable() {
     QSignalBlocker b(table_);
+    const bool compact = kernel_.h > kCompactExtent || kernel_.w > kCompactExtent;
     table_->setRowCount(kernel_.h);
     table_->setColumnCount(kernel_.w);
     QStringList rows, cols;
@@ -294,8 +303,15 @@ void KernelEditor::rebuildTable() {
     table_->setVerticalHeaderLabels(rows);
     table_->setHorizontalHeaderLabels(cols);
     // Re-applied after the section count changes (a shrinking table otherwise keeps its old widths).
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    table_->verticalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    const auto mode = compact ? QHeaderView::Fixed : QHeaderView::Stretch;
+    table_->horizontalHeader()->setSectionResizeMode(mode);
+    table_->verticalHeader()->setSectionResizeMode(mode);
+    if (compact) {
+        table_->horizontalHeader()->setDefaultSectionSize(kCompactCellWidth);
+        table_->verticalHeader()->setDefaultSectionSize(kCompactCellHeight);
+    }
+    table_->setHorizontalScrollBarPolicy(compact ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
+    table_->setVerticalScrollBarPolicy(compact ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
     for (int y = 0; y < kernel_.h; ++y)
         for (int x = 0; x < kernel_.w; ++x) {
             auto* item = table_->item(y, x);
@@ -317,18 +333,22 @@ void KernelEditor::rebuildTable() {
 void KernelEditor::colourCells() {
     float m = 0;
     for (float t : kernel_.taps) m = std::max(m, std::abs(t));
+    // A mask, not a search per cell: a large kernel's footprint highlights every tap.
+    std::vector<char> hot(size_t(std::max(kernel_.h, 0)) * size_t(std::max(kernel_.w, 0)), 0);
+    for (const QPoint& t : highlighted_)
+        if (t.x() >= 0 && t.y() >= 0 && t.x() < kernel_.w && t.y() < kernel_.h) hot[size_t(t.y()) * kernel_.w + t.x()] = 1;
+    QFont normal = table_->font(), bold = normal;
+    bold.setBold(true);
     for (int y = 0; y < kernel_.h; ++y)
         for (int x = 0; x < kernel_.w; ++x) {
             QTableWidgetItem* item = table_->item(y, x);
             if (!item) continue;
-            const bool hot = highlighted_.contains(QPoint(x, y));
+            const bool isHot = hot[size_t(y) * kernel_.w + x];
             QColor c = m > 0 ? QColor(divergingColor(kernel_.at(y, x) / m * 0.8f)) : palette().color(QPalette::Base);
-            if (hot) c = QColor(255, 196, 0);
+            if (isHot) c = QColor(255, 196, 0);
             item->setBackground(c);
             item->setForeground(QColor(qGray(c.rgb()) > 140 ? Qt::black : Qt::white));
-            QFont f = item->font();
-            f.setBold(hot);
-            item->setFont(f);
+            item->setFont(isHot ? bold : normal);
         }
 }
 

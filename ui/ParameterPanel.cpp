@@ -61,7 +61,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(geo);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    kernel_ = new AxisPairEditor(QStringLiteral("kernelSize"), 1, 15, geo);
+    kernel_ = new AxisPairEditor(QStringLiteral("kernelSize"), 1, kMaxKernelExtent, geo);
     stride_ = new AxisPairEditor(QStringLiteral("stride"), 1, 8, geo);
     padding_ = new AxisPairEditor(QStringLiteral("padding"), 0, 32, geo);
     outputPadding_ = new AxisPairEditor(QStringLiteral("outputPadding"), 0, 8, geo);

@@ -1,6 +1,8 @@
 #include "ScreenshotMode.h"
 
 #include <QApplication>
+#include <QFileInfo>
+#include <QImageWriter>
 #include <QSaveFile>
 #include <QThread>
 #include <cstdio>
@@ -9,6 +11,7 @@
 
 #include "ExplanationPanel.h"
 #include "MainWindow.h"
+#include "SampleImages.h"
 #include "StudioSettingsBridge.h"
 #include "Theme.h"
 #include "common/ConvSettings.h"
@@ -20,6 +23,31 @@ namespace {
 int fail(int code, const QString& message) {
     std::fprintf(stderr, "tconv-studio: %s\n", message.toLocal8Bit().constData());
     return code;
+}
+
+// The formats a screenshot can be written in (those of this Qt's plugins).
+QList<QByteArray> screenshotFormats() {
+    QList<QByteArray> out;
+    const QList<QByteArray> supported = QImageWriter::supportedImageFormats();
+    for (const char* f : {"png", "jpg", "bmp", "tif", "webp"})
+        if (supported.contains(f)) out << f;
+    return out;
+}
+
+// The image format the output's extension names (".jpg" writes JPEG), or
+// empty when this Qt cannot write it: the bytes always match the name.
+QByteArray formatForExtension(const QString& path) {
+    QByteArray suffix = QFileInfo(path).suffix().toLower().toLatin1();
+    if (suffix == "jpeg") suffix = "jpg";
+    if (suffix == "tiff") suffix = "tif";
+    return screenshotFormats().contains(suffix) ? suffix : QByteArray();
+}
+
+// Fails unless `value` is one of `allowed`, naming them all.
+void requireOneOf(const char* option, const QString& value, const QStringList& allowed) {
+    if (!value.isEmpty() && !allowed.contains(value))
+        throw std::invalid_argument(std::string(option) + " '" + value.toStdString() + "' is not one of " +
+                                    allowed.join(QStringLiteral(", ")).toStdString());
 }
 
 }  // namespace
@@ -73,6 +101,8 @@ int ScreenshotMode::run(int argc, char** argv) {
                 }
             }
         }
+        requireOneOf("--theme", theme, themeNames());
+        requireOneOf("--sample", sample, SampleImages::ids());
     } catch (const std::exception& e) {
         return fail(2, QString::fromUtf8(e.what()));
     }
@@ -82,6 +112,13 @@ int ScreenshotMode::run(int argc, char** argv) {
                                     {image.toLocal8Bit().toStdString(), settings.kernel}, "--screenshot");
     } catch (const std::exception& e) {
         return fail(2, QString::fromUtf8(e.what()));
+    }
+    const QByteArray format = formatForExtension(out);
+    if (format.isEmpty()) {
+        QStringList names;
+        for (const QByteArray& f : screenshotFormats()) names << QLatin1Char('.') + QString::fromLatin1(f);
+        return fail(2, QStringLiteral("cannot tell the image format of '%1' from its extension: use one of %2")
+                           .arg(out, names.join(QStringLiteral(", "))));
     }
     const QStringList views{"grid", "result", "heatmap", "compare", "spectrum"};
     if (!views.contains(view))
@@ -139,7 +176,7 @@ int ScreenshotMode::run(int argc, char** argv) {
     }
     const QImage shot = w.grab().toImage();
     QSaveFile f(out);
-    if (shot.isNull() || !f.open(QIODevice::WriteOnly) || !shot.save(&f, "PNG") || !f.commit())
+    if (shot.isNull() || !f.open(QIODevice::WriteOnly) || !shot.save(&f, format.constData()) || !f.commit())
         return fail(1, QStringLiteral("cannot write %1: %2").arg(out, f.errorString()));
     std::printf("%s\n", out.toLocal8Bit().constData());
     return code;

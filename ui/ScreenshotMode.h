@@ -2,7 +2,8 @@
 // `tconv-studio --screenshot OUT.png [IMAGE] [parameter options as in tconv
 // apply] [--view grid|result|heatmap|compare|spectrum] [--size WxH] [--theme light|dark]
 // [--tutorial ID] [--sample ID] [--step N] [--hover ROW,COL]`: shows the window, waits until the
-// computation has finished and the views are drawn, saves the window as PNG
+// computation has finished and the views are drawn, saves the window in the
+// format OUT's extension names (PNG, JPEG, BMP, TIFF, WebP; others refused)
 // and exits. Works on the offscreen platform and under Xvfb.
 namespace tconv::ui {
 

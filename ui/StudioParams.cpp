@@ -40,6 +40,10 @@ ConvParams StudioParams::defaultGeometry() {
 }
 
 Kernel2D resolveKernel(const StudioParams& p) {
+    const Size2 k = p.geometry.kernel;
+    if (k.h > kMaxKernelExtent || k.w > kMaxKernelExtent)
+        throw ParameterError("kernel size " + sizeText(k) + " is above the maximum of " +
+                             std::to_string(kMaxKernelExtent) + " per axis");
     if (p.isFullWeight()) return channelKernel(fullWeightLayer(p), p.weightChannel);
     if (p.kernelSource == QLatin1String("weight"))
         throw ParameterError("no layer weight is loaded: load a (C_in, C_out/groups, kH, kW) .npy or pick a preset");

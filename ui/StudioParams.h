@@ -16,6 +16,11 @@
 
 namespace tconv::ui {
 
+// The largest kernel extent per axis the studio accepts: what a person could
+// mean (the engine's documented cap). Above it the kernel editor would need
+// millions of cells and the convolution minutes.
+inline constexpr int kMaxKernelExtent = 255;
+
 enum class HeatmapKind { GainMap, ArtifactComponent, PeriodicEnergy };
 enum class ToneMode { Clamp01, AutoRange };
 

@@ -18,12 +18,13 @@ namespace {
 void usage() {
     std::printf(
         "usage: tconv-studio [IMAGE]\n"
-        "       tconv-studio --screenshot OUT.png [IMAGE] [parameter options as in tconv apply]\n"
+        "       tconv-studio --screenshot OUT.png|.jpg|.bmp|.tif|.webp [IMAGE] [parameter options as in tconv apply]\n"
         "                    [--view grid|result|heatmap|compare|spectrum] [--size WxH] [--theme light|dark]\n"
         "                    [--tutorial ID] [--sample zoneplate|chart|gradients|photo]\n"
         "                    [--step N] [--hover ROW,COL]\n"
         "       tconv-studio --bench-pipeline [--size HxW] [--runs N]\n"
-        "tutorial IDs (the worked examples of shared/seeds):\n");
+        "  (the format follows OUT's extension; --sample and --theme refuse other values)\n"
+        "tutorial IDs (the worked examples of the tutorials the studio replays):\n");
     for (const auto& e : tconv::ui::tutorialExamples())
         std::printf("  %-22s %s\n", e.id.toUtf8().constData(), e.title.toUtf8().constData());
 }

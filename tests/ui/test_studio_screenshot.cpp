@@ -12,6 +12,10 @@ private slots:
     void writesAPng();
     void badParametersStillRenderTheMessage();
     void unreadableImageFails();
+    void writesTheFormatItsExtensionNames();
+    void unknownExtensionIsRefused();
+    void unknownSampleOrThemeIsRefused();
+    void kernelAboveTheCapIsRefusedNotACrash();
 
 private:
     int run(const QStringList& args, QString* err = nullptr);
@@ -81,6 +85,51 @@ void TestStudioScreenshot::unreadableImageFails() {
     QCOMPARE(run({"--screenshot", out, dir.filePath("missing.png")}, &err), 1);
     QVERIFY(err.contains("missing.png"));
     QVERIFY(!QFileInfo::exists(out));
+}
+
+void TestStudioScreenshot::writesTheFormatItsExtensionNames() {
+    QTemporaryDir dir;
+    const QList<QPair<QString, QByteArray>> cases{
+        {"shot.jpg", QByteArray("\xff\xd8\xff", 3)}, {"shot.JPEG", QByteArray("\xff\xd8\xff", 3)},
+        {"shot.bmp", QByteArray("BM")}, {"shot.png", QByteArray("\x89PNG")}};
+    for (const auto& [name, magic] : cases) {
+        const QString out = dir.filePath(name);
+        QString err;
+        QCOMPARE(run({"--screenshot", out, "--sample", "chart", "--size", "700x1000"}, &err), 0);
+        QFile f(out);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(name + ": " + err));
+        QVERIFY2(f.read(magic.size()) == magic, qPrintable(name));
+    }
+}
+
+void TestStudioScreenshot::unknownExtensionIsRefused() {
+    QTemporaryDir dir;
+    for (const QString& name : {QStringLiteral("shot.xyz"), QStringLiteral("shot")}) {
+        const QString out = dir.filePath(name);
+        QString err;
+        QCOMPARE(run({"--screenshot", out}, &err), 2);
+        QVERIFY2(err.contains(".png") && err.contains(".jpg"), qPrintable(err));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+}
+
+void TestStudioScreenshot::unknownSampleOrThemeIsRefused() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("x.png");
+    QString err;
+    QCOMPARE(run({"--screenshot", out, "--sample", "zoneplat"}, &err), 2);
+    QVERIFY2(err.contains("zoneplat") && err.contains("zoneplate, chart"), qPrintable(err));
+    QCOMPARE(run({"--screenshot", out, "--theme", "solarized"}, &err), 2);
+    QVERIFY2(err.contains("solarized") && err.contains("light") && err.contains("dark"), qPrintable(err));
+    QVERIFY(!QFileInfo::exists(out));
+}
+
+void TestStudioScreenshot::kernelAboveTheCapIsRefusedNotACrash() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("big.png");
+    QString err;
+    QCOMPARE(run({"--screenshot", out, "--kernel", "box", "--kernel-size", "4096"}, &err), 2);
+    QVERIFY2(err.contains("255"), qPrintable(err));
 }
 
 QTEST_MAIN(TestStudioScreenshot)
