@@ -25,6 +25,7 @@
 #include "common/ImageIO.h"
 #include "common/KernelFile.h"
 #include "common/SameFile.h"
+#include "common/StaleTempFiles.h"
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
@@ -331,6 +332,7 @@ int runAnalyze(int argc, char** argv) {
             if (out->empty()) continue;
             app::checkOutputFormat(*out, Shape4{1, 3, 1, 1});
             app::refuseOutputOverInputs(*out, {a.input, kernelFile}, out == &a.heatmap ? "--heatmap" : "--spectrum");
+            app::cleanStaleTempFiles(app::folderOf(*out));
         }
         std::unique_ptr<Backend> backend = createBackend(a.settings.backend);
 

@@ -14,6 +14,7 @@
 #include "common/ErrorReport.h"
 #include "common/ImageIO.h"
 #include "common/SameFile.h"
+#include "common/StaleTempFiles.h"
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
@@ -41,7 +42,8 @@ void printHelp() {
         "          uint16; shape (H,W) or (H,W,C))\n"
         "  OUTPUT  .npy: the raw float32 result, (H,W) or (H,W,C); .png .tif .tiff .jpg .jpeg .bmp .webp:\n"
         "          clamped to [0,1] and quantized to the input's bit depth (8-bit for .npy inputs and for\n"
-        "          formats without 16-bit); written atomically\n"
+        "          formats without 16-bit); written atomically. An existing OUTPUT is replaced (its permission\n"
+        "          bits kept); OUTPUT may not be INPUT or the --kernel file (exit 2)\n"
         "%s"
         "  -q, --quiet               no status line on success\n"
         "  -h, --help                this help\n"
@@ -101,6 +103,7 @@ int runApply(int argc, char** argv) {
         app::checkSettings(s);
         app::checkOutputFormat(a.output, Shape4{1, 1, 1, 1});  // the extension, before any work
         app::refuseOutputOverInputs(a.output, {a.input, parseKernelPreset(s.kernel) ? "" : s.kernel});
+        app::cleanStaleTempFiles(app::folderOf(a.output));
         std::unique_ptr<Backend> backend = createBackend(s.backend);
 
         const app::LoadedImage image = app::loadImage(a.input);

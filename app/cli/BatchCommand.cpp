@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -22,7 +23,9 @@
 #include "common/BatchRunner.h"
 #include "common/BatchSweep.h"
 #include "common/ConvSettings.h"
+#include "common/StaleTempFiles.h"
 #include "common/StderrCapture.h"
+#include "common/TempFileRegistry.h"
 #include "core/ConvError.h"
 
 namespace fs = std::filesystem;
@@ -167,7 +170,10 @@ void checkCombinations(const std::vector<SweepCombination>& combos) {
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void onInterrupt(int) {
-    if (g_interrupted.exchange(true)) _exit(1);  // a second Ctrl-C: stop now
+    if (g_interrupted.exchange(true)) {  // a second Ctrl-C: stop now, leaving no temporary file
+        unlinkRegisteredTempFiles();
+        _exit(1);
+    }
     static const char msg[] = "\ntconv: interrupted; finishing the images in flight (Ctrl-C again to abort)\n";
     (void)!write(userStderrFd(), msg, sizeof msg - 1);  // fd 2 may be diverted (QuietStderr)
 }
@@ -201,6 +207,15 @@ void printDryRun(const BatchPlan& plan) {
     std::printf("dry run: %zu to process, %zu skipped, %zu refused (%zu settings combination%s); nothing written\n",
                 plan.count(PlanAction::Process), plan.count(PlanAction::Skip), plan.count(PlanAction::Fail),
                 plan.combinations.size(), plan.combinations.size() == 1 ? "" : "s");
+}
+
+// Temporary files of killed runs in the folders this batch writes to: removed
+// (and said so) before new ones are made.
+void removeStaleTempFilesOfPlan(const BatchPlan& plan) {
+    std::set<std::string> folders;
+    for (const BatchItem& item : plan.items)
+        if (item.action == PlanAction::Process) folders.insert(item.output.parent_path().string());
+    for (const std::string& f : folders) cleanStaleTempFiles(f);
 }
 
 // The first output that is one of the inputs, for the error message.
@@ -270,6 +285,7 @@ int runBatch(int argc, char** argv) {
         return 0;
     }
 
+    removeStaleTempFilesOfPlan(plan);
     a.run.backend = a.base.backend;
     a.run.cancel = &g_interrupted;
     installTestHooks(a.run);

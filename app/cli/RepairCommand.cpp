@@ -15,6 +15,7 @@
 #include "common/ErrorReport.h"
 #include "common/KernelFile.h"
 #include "common/SameFile.h"
+#include "common/StaleTempFiles.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
 
@@ -116,6 +117,7 @@ int runRepair(int argc, char** argv) {
         }
         app::checkSettings(a.settings);
         if (!parseKernelPreset(a.settings.kernel)) app::refuseOutputOverInputs(a.out, {a.settings.kernel}, "--out");
+        app::cleanStaleTempFiles(app::folderOf(a.out));
         int channels = 1;
         bool fullWeight = false;
         if (!parseKernelPreset(a.settings.kernel)) {

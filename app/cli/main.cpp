@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "cli/Commands.h"
+#include "common/TempFileRegistry.h"
 
 namespace {
 
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
         printUsage(stderr);
         return 2;
     }
+    // A Ctrl-C or kill while a file is being written removes its temporary file.
+    tconv::app::installTempFileCleanupOnSignals();
     const char* cmd = argv[1];
     if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "-h") || !std::strcmp(cmd, "help")) {
         printUsage(stdout);

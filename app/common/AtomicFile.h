@@ -1,21 +1,48 @@
 #pragma once
 // Writing a file so that readers never see a partial one: the content goes to a
 // temporary file in the destination's folder (same file system, so the final
-// rename is atomic) and is renamed over the destination only when complete.
-// On any failure, or when the AtomicFile is destroyed uncommitted, the
-// temporary file is removed and the destination is left untouched.
+// rename is atomic) and is renamed to the destination only when complete.
+// On any failure, when the AtomicFile is destroyed uncommitted, or when the
+// process gets SIGINT/SIGTERM/SIGHUP (TempFileRegistry.h), the temporary file
+// is removed and the destination is left untouched. Temporary file names are
+// TempFileName.h's: hidden, naming the writer's PID, within NAME_MAX.
 #include <cstddef>
 #include <functional>
 #include <string>
 
 namespace tconv::app {
 
+// What the final rename does when the destination exists.
+enum class CommitMode {
+    // Replace it (`tconv apply`, batch --overwrite, reports), keeping its
+    // permission bits: a 0600 file stays 0600.
+    Replace,
+    // Never replace it: a file that appeared after the write was planned is
+    // kept and the commit fails (batch without --overwrite). Uses
+    // renameat2(RENAME_NOREPLACE), or link()+unlink() where the file system
+    // lacks it.
+    NoReplace,
+};
+
+// The mode writeFileAtomically uses on this thread while it lives (the image
+// and kernel writers call writeFileAtomically; batch workers set NoReplace).
+class ScopedCommitMode {
+public:
+    explicit ScopedCommitMode(CommitMode mode);
+    ~ScopedCommitMode();
+    ScopedCommitMode(const ScopedCommitMode&) = delete;
+    ScopedCommitMode& operator=(const ScopedCommitMode&) = delete;
+    static CommitMode current();
+
+private:
+    CommitMode previous_;
+};
+
 class AtomicFile {
 public:
-    // Creates the (empty) temporary file "<dir>/.<name>.tconv-<unique><ext>",
-    // keeping the extension so format-by-extension writers (OpenCV) still work.
-    // Throws ProcessingError when the folder is missing or not writable.
-    explicit AtomicFile(const std::string& destination);
+    // Creates the (empty) temporary file beside the destination. Throws
+    // ProcessingError when the folder is missing or not writable.
+    explicit AtomicFile(const std::string& destination, CommitMode mode = ScopedCommitMode::current());
     ~AtomicFile();
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
@@ -23,8 +50,9 @@ public:
     const std::string& tempPath() const { return temp_; }
     const std::string& destination() const { return dest_; }
 
-    // Renames the temporary file over the destination. Throws ProcessingError
-    // (and removes the temporary file) when that fails.
+    // Renames the temporary file to the destination. Throws ProcessingError
+    // (and removes the temporary file) when that fails, including, in
+    // NoReplace mode, when the destination exists.
     void commit();
     // Removes the temporary file now (also done by the destructor).
     void discard();
@@ -32,6 +60,8 @@ public:
 private:
     std::string dest_;
     std::string temp_;
+    CommitMode mode_;
+    int slot_ = -1;  // in TempFileRegistry
     bool done_ = false;
 };
 

@@ -82,6 +82,7 @@ BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<Sweep
             BatchItem item;
             item.input = in.source;
             item.combination = c;
+            item.replaceExisting = options.overwrite;
             item.output = plannedOutputPath(in, plan.combinations[c], options);
             const fs::path canon = canonicalOrNormal(item.output);
             std::error_code ec;

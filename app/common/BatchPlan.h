@@ -33,6 +33,7 @@ struct BatchItem {
     size_t combination = 0;  // index into BatchPlan::combinations
     PlanAction action = PlanAction::Process;
     std::string reason;      // why skipped or refused
+    bool replaceExisting = false;  // --overwrite: the write may replace a file; else it never does
 };
 
 struct BatchPlan {

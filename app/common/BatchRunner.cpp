@@ -10,6 +10,7 @@
 
 #include "analysis/PhaseGain.h"
 #include "analysis/ResizeConv.h"
+#include "common/AtomicFile.h"
 #include "common/BatchPipeline.h"
 #include "common/ImageIO.h"
 #include "core/BackendFactory.h"
@@ -236,6 +237,10 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             const fs::path& out = plan_.items[w.item].output;
             if (out.has_parent_path()) fs::create_directories(out.parent_path());
             const int depth = options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth;
+            // Without --overwrite the output did not exist when planned: one
+            // that appeared since (another batch, the user) is kept, and this
+            // item fails.
+            ScopedCommitMode mode(plan_.items[w.item].replaceExisting ? CommitMode::Replace : CommitMode::NoReplace);
             saveImage(out.string(), w.output, depth);
         });
         w.output = Tensor();

@@ -70,6 +70,12 @@ private slots:
     void analyzeRefusesItsInputAsOutput();
     void repairRefusesItsKernelAsOutput();
     void batchRefusesAnInputAsOutput();
+    void applyReplacesAndKeepsPermissions();
+    void signalRemovesTempFile_data();
+    void signalRemovesTempFile();
+    void killedApplyLeftoverRemovedByNextRun();
+    void killedBatchLeftoverRemovedByNextRun();
+    void longOutputNamesWork();
 
 private:
     std::unique_ptr<QTemporaryDir> tmp_;
@@ -175,6 +181,129 @@ void TestCliFiles::batchRefusesAnInputAsOutput() {
     QVERIFY(!fs::exists(root() / "out" / "a.npy"));  // nothing at all was written
     QCOMPARE(bytesOf(root() / "in" / "a.npy"), a);
     QCOMPARE(bytesOf(root() / "in" / "b.npy"), b);
+}
+
+namespace {
+
+// Starts `tconv args` in `cwd` with the writer paused after its temporary file
+// is complete (TCONV_TEST_PAUSE_AFTER_TEMP) and returns that file's path.
+QString startPaused(QProcess& p, const QStringList& args, const QString& cwd) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("TCONV_TEST_PAUSE_AFTER_TEMP", "1");
+    p.setProcessEnvironment(env);
+    p.setWorkingDirectory(cwd);
+    p.setReadChannel(QProcess::StandardError);
+    p.start(TCONV_EXE, args);
+    if (!p.waitForStarted()) return {};
+    QByteArray err;
+    while (!err.contains("TCONV_TEST_PAUSED ") || !err.endsWith('\n')) {
+        if (!p.waitForReadyRead(120000)) return {};
+        err += p.readAllStandardError();
+    }
+    const QByteArray line = err.mid(err.indexOf("TCONV_TEST_PAUSED ") + 18);
+    return QString::fromLocal8Bit(line.left(line.indexOf('\n')));
+}
+
+}  // namespace
+
+void TestCliFiles::applyReplacesAndKeepsPermissions() {
+    writeSmallNpy(root() / "a.npy");
+    writeSmallNpy(root() / "out.npy", 2, 2, 9);
+    QCOMPARE(::chmod((root() / "out.npy").c_str(), 0600), 0);
+    const std::string before = bytesOf(root() / "out.npy");
+    QCOMPARE(runTconv({"apply", "a.npy", "out.npy"}, q(root())).code, 0);  // apply replaces by design
+    QVERIFY(bytesOf(root() / "out.npy") != before);
+    struct stat st {};
+    QCOMPARE(::stat((root() / "out.npy").c_str(), &st), 0);
+    QCOMPARE(int(st.st_mode & 07777), 0600);
+}
+
+void TestCliFiles::signalRemovesTempFile_data() {
+    QTest::addColumn<int>("sig");
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGHUP") << int(SIGHUP);
+}
+
+void TestCliFiles::signalRemovesTempFile() {
+    QFETCH(int, sig);
+    writeSmallNpy(root() / "a.npy", 40, 40);
+    QProcess p;
+    const QString temp = startPaused(p, {"apply", "a.npy", "out.npy"}, q(root()));
+    QVERIFY2(!temp.isEmpty(), "the writer never paused");
+    QVERIFY(fs::exists(root() / temp.toStdString()));
+    // Recognisable: hidden, names the destination and the writer's PID.
+    const QString name = QString::fromStdString(fs::path(temp.toStdString()).filename().string());
+    QVERIFY2(name.startsWith(".out.npy.tconv-" + QString::number(p.processId()) + "-"), qPrintable(name));
+    QCOMPARE(::kill(pid_t(p.processId()), sig), 0);
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);  // died of the signal, as the shell expects
+    QVERIFY(tempFilesIn(root()).empty());
+    QVERIFY(!fs::exists(root() / "out.npy"));
+    // The same for analyze and repair writes.
+    writeSmallNpy(root() / "k.npy", 3, 3, 3);
+    for (const QStringList& args : {QStringList{"repair", "--kernel", "k.npy", "--stride", "2", "--method", "zoh",
+                                                "--out", "r.npy"},
+                                    QStringList{"analyze", "--heatmap", "h.png"}}) {
+#ifndef TCONV_HAVE_OPENCV
+        if (args[0] == "analyze") continue;
+#endif
+        QProcess w;
+        QVERIFY2(!startPaused(w, args, q(root())).isEmpty(), qPrintable(args.join(' ')));
+        QCOMPARE(::kill(pid_t(w.processId()), sig), 0);
+        QVERIFY(w.waitForFinished(120000));
+        QCOMPARE(w.exitStatus(), QProcess::CrashExit);
+        QVERIFY(tempFilesIn(root()).empty());
+    }
+}
+
+void TestCliFiles::killedApplyLeftoverRemovedByNextRun() {
+    writeSmallNpy(root() / "a.npy", 40, 40);
+    fs::create_directories(root() / "sub");
+    QProcess p;
+    const QString temp = startPaused(p, {"apply", "a.npy", "sub/out.npy"}, q(root()));
+    QVERIFY(!temp.isEmpty());
+    QCOMPARE(::kill(pid_t(p.processId()), SIGKILL), 0);  // no handler runs: the file stays
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(tempFilesIn(root() / "sub").size(), size_t(1));
+    // A live writer's file is never taken for a stale one: this process is alive.
+    const std::string live = ".x.npy.tconv-" + std::to_string(::getpid()) + "-0000beef.tmp.npy";
+    std::ofstream(root() / "sub" / live) << "busy";
+    fs::last_write_time(root() / "sub" / live, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    const ProcessResult r = runTconv({"apply", "a.npy", "sub/out.npy"}, q(root()));
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("removed 1 stale temporary file of interrupted runs in 'sub'"), qPrintable(r.err));
+    QCOMPARE(tempFilesIn(root() / "sub"), std::vector<std::string>{live});
+    QVERIFY(fs::exists(root() / "sub" / "out.npy"));
+    // Nothing stale left: nothing said.
+    QVERIFY(!runTconv({"apply", "a.npy", "sub/out.npy"}, q(root())).err.contains("stale"));
+}
+
+void TestCliFiles::killedBatchLeftoverRemovedByNextRun() {
+    fs::create_directories(root() / "in");
+    writeSmallNpy(root() / "in" / "a.npy", 30, 30);
+    QProcess p;
+    const QString temp = startPaused(p, {"batch", "in", "-o", "out", "-j", "1"}, q(root()));
+    QVERIFY(!temp.isEmpty());
+    QCOMPARE(::kill(pid_t(p.processId()), SIGKILL), 0);
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(tempFilesIn(root() / "out").size(), size_t(1));
+    const ProcessResult r = runTconv({"batch", "in", "-o", "out"}, q(root()));
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("removed 1 stale temporary file"), qPrintable(r.err));
+    QVERIFY(tempFilesIn(root() / "out").empty());
+    QVERIFY(fs::exists(root() / "out" / "a.npy"));
+}
+
+void TestCliFiles::longOutputNamesWork() {
+    writeSmallNpy(root() / "a.npy");
+    for (int n : {224, 240, 255}) {
+        const std::string name = std::string(size_t(n - 4), 'o') + ".npy";
+        const ProcessResult r = runTconv({"apply", "a.npy", QString::fromStdString(name)}, q(root()));
+        QVERIFY2(r.code == 0, qPrintable(QString::number(n) + ": " + r.err));
+        QVERIFY(fs::exists(root() / name));
+    }
+    QVERIFY(tempFilesIn(root()).empty());
 }
 
 QTEST_GUILESS_MAIN(TestCliFiles)
