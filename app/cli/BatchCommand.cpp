@@ -56,6 +56,14 @@ void printHelp() {
         "  --report FILE.csv|.json   per-output report: paths, parameters, sizes, CV, R, time\n"
         "  --dry-run                 list what would be done, write nothing\n"
         "  -q, --quiet               no progress and no summary (failures are still listed)\n"
+        "  --                        end of options: what follows is an INPUT even if it starts with '-'\n"
+        "files: a batch never takes as input a file it writes, so running the same command again resumes\n"
+        "  and never nests. A folder walk or glob that starts outside DIR never enters DIR; one that starts\n"
+        "  inside it (tconv batch d -o d --suffix _up) leaves out the planned outputs of the other inputs,\n"
+        "  the settings sub-folders of a sweep, and files named like this batch's outputs (stem ending in\n"
+        "  the --suffix, an extension it writes). Files named one by one are always taken. An output that\n"
+        "  is an input file (same device and inode) is a usage error: nothing is written. Without\n"
+        "  --overwrite, an output that appears while the batch runs is kept and that image fails.\n"
         "sweeps: --kernel-size --stride --padding --output-padding --dilation --kernel --sigma --seed\n"
         "  --groups --method --resize take comma lists (--stride 2,3 --kernel bilinear,box); every\n"
         "  combination is run into its own sub-folder named after its settings (k4_s2_p1_bilinear).\n"
@@ -91,6 +99,10 @@ BatchArgs parseArgs(int argc, char** argv) {
     a.run.jobs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     for (int i = 1; i < argc;) {
         const std::string arg = argv[i];
+        if (arg == "--") {  // the end of options: the rest are inputs, '-x.png' included
+            for (++i; i < argc; ++i) a.inputs.inputs.push_back(argv[i]);
+            break;
+        }
         const size_t eq = arg.find('=');
         const std::string name = arg.rfind("--", 0) == 0 ? arg.substr(0, eq) : arg;
         // The value of an option: "--opt=value" or the next argument.
@@ -270,6 +282,10 @@ int runBatch(int argc, char** argv) {
         return 2;
     }
 
+    if (plan.excludedInputs && !a.quiet)
+        std::fprintf(stderr, "batch: %zu file%s found in the output folder not taken as input%s (written by this "
+                             "batch or an earlier run of it)\n",
+                     plan.excludedInputs, plan.excludedInputs == 1 ? "" : "s", plan.excludedInputs == 1 ? "" : "s");
     if (a.dryRun) printDryRun(plan);
     if (plan.outputsOverInputs) {
         // Usage error: nothing is written when an input would be replaced.

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "common/ImageIO.h"
+#include "common/SameFile.h"
 #include "core/ConvError.h"
 
 namespace fs = std::filesystem;
@@ -49,18 +50,27 @@ fs::path globBase(const std::string& pattern) {
 class Collector {
 public:
     explicit Collector(const InputOptions& o) : o_(o) {
-        if (!o.outputDir.empty()) outCanon_ = canonicalOrSelf(o.outputDir);
+        haveOut_ = !o.outputDir.empty() && fileId(o.outputDir.string(), outId_);
     }
 
-    void addFile(const fs::path& file, const fs::path& relative, bool named) {
+    // Inside the output folder, or the output folder itself.
+    bool insideOutput(const fs::path& p) const { return haveOut_ && isInsideFolder(p.string(), outId_); }
+    bool isOutputFolder(const fs::path& p) const {
+        FileId id;
+        return haveOut_ && fileId(p.string(), id) && id == outId_;
+    }
+
+    void addFile(const fs::path& file, const fs::path& relative, bool named, bool inOutputTree) {
         if (!named && !isSupportedInputExtension(file.string())) return;
         if (!passesFilters(relative)) return;
         const fs::path canon = canonicalOrSelf(file);
         if (!seen_.insert(canon).second) return;
-        items_.push_back({file, relative});
+        items_.push_back({file, relative, named, inOutputTree});
     }
 
-    void addFolder(const fs::path& dir, const fs::path& prefix) {
+    // `startsInside`: `dir` is the output folder or lies in it; then the walk
+    // may not skip it, and what it finds is marked inOutputTree.
+    void addFolder(const fs::path& dir, const fs::path& prefix, bool startsInside) {
         std::error_code ec;
         const auto opts = fs::directory_options::skip_permission_denied;
         if (o_.recursive) {
@@ -73,11 +83,11 @@ public:
                 const bool isDir = it->is_directory(sec);
                 // The output folder inside a walked folder holds our outputs of
                 // an earlier run: never take them as inputs.
-                if (isHidden(p) || (isDir && !outCanon_.empty() && canonicalOrSelf(p) == outCanon_)) {
+                if (isHidden(p) || (isDir && !startsInside && isOutputFolder(p))) {
                     if (isDir) it.disable_recursion_pending();
                     continue;
                 }
-                if (it->is_regular_file(sec)) addFile(p, prefix / p.lexically_relative(dir), false);
+                if (it->is_regular_file(sec)) addFile(p, prefix / p.lexically_relative(dir), false, startsInside);
             }
         } else {
             fs::directory_iterator it(dir, opts, ec), end;
@@ -86,7 +96,7 @@ public:
                 if (ec) break;
                 std::error_code sec;
                 if (!isHidden(it->path()) && it->is_regular_file(sec))
-                    addFile(it->path(), prefix / it->path().filename(), false);
+                    addFile(it->path(), prefix / it->path().filename(), false, startsInside);
             }
         }
     }
@@ -100,14 +110,19 @@ public:
         globfree(&g);
         if (matches.empty()) throw ParameterError("no file matches the pattern '" + pattern + "'");
         const fs::path base = globBase(pattern);
+        // 'dir/*' with -o dir/out matches dir/out: skipped, unless the pattern
+        // itself looks inside the output folder ('out/*' with -o out).
+        const bool baseInside = insideOutput(base.empty() ? fs::path(".") : base);
         for (const std::string& m : matches) {
             const fs::path p(m);
             const fs::path rel = base.empty() ? p.lexically_normal() : p.lexically_relative(base);
+            const bool inside = insideOutput(p);
+            if (inside && !baseInside) continue;
             std::error_code ec;
             if (fs::is_directory(p, ec))
-                addFolder(p, rel);
+                addFolder(p, rel, inside);
             else if (fs::is_regular_file(p, ec))
-                addFile(p, rel, false);
+                addFile(p, rel, false, inside);
         }
     }
 
@@ -129,7 +144,8 @@ private:
     }
 
     const InputOptions& o_;
-    fs::path outCanon_;
+    bool haveOut_ = false;
+    FileId outId_;
     std::set<fs::path> seen_;
     std::vector<BatchInput> items_;
 };
@@ -143,10 +159,10 @@ std::vector<BatchInput> expandInputs(const InputOptions& options) {
         const fs::path p(in);
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            c.addFolder(p, {});
+            c.addFolder(p, {}, c.insideOutput(p));
         } else if (fs::exists(p, ec) || fs::is_symlink(p, ec)) {
             // Named explicitly: kept even if unreadable, so the failure is reported.
-            c.addFile(p, p.filename(), true);
+            c.addFile(p, p.filename(), true, c.insideOutput(p));
         } else if (hasGlobChars(in)) {
             c.addGlob(in);
         } else {

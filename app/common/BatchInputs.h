@@ -11,6 +11,8 @@ namespace tconv::app {
 struct BatchInput {
     std::filesystem::path source;    // the file to read, as found (not canonicalized)
     std::filesystem::path relative;  // where its output goes under OUTPUT_DIR (extension kept)
+    bool named = false;         // given one by one (not found in a folder or by a glob): always taken
+    bool inOutputTree = false;  // found inside OUTPUT_DIR by a walk or glob that started there
 };
 
 struct InputOptions {
@@ -18,8 +20,10 @@ struct InputOptions {
     bool recursive = false;            // folders: walk sub-folders and mirror their tree
     std::vector<std::string> include;  // when not empty, a file must match one of these
     std::vector<std::string> exclude;  // a file matching one of these is dropped
-    // A recursive walk does not enter this folder when it lies inside an
-    // input folder (the outputs of an earlier run must not be upsampled again).
+    // The output folder (by device and inode): a folder walk or glob that
+    // starts outside it never enters it, so outputs of an earlier run are not
+    // upsampled again. One that starts inside it (tconv batch d -o d) marks
+    // what it finds inOutputTree, for makeBatchPlan's rules.
     std::filesystem::path outputDir;
 };
 

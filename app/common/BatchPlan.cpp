@@ -51,6 +51,57 @@ fs::path canonicalOrNormal(const fs::path& p) {
     return ec ? fs::absolute(p, ec).lexically_normal() : c;
 }
 
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+// "a_up.png" for --suffix _up: named like an output of this batch.
+bool namedLikeAnOutput(const fs::path& file, const PlanOptions& o) {
+    if (o.suffix.empty()) return false;
+    const std::string stem = file.stem().string(), ext = lower(file.extension().string());
+    if (stem.size() < o.suffix.size() || stem.compare(stem.size() - o.suffix.size(), o.suffix.size(), o.suffix) != 0)
+        return false;
+    if (o.format == OutputFormat::Keep) return ext == ".png" || isSupportedOutputExtension("x" + ext);
+    return ext == outputExtension(fs::path("x.png"), o.format) ||
+           (o.format == OutputFormat::Tif && ext == ".tiff") || (o.format == OutputFormat::Jpg && ext == ".jpeg");
+}
+
+// The inputs this batch does not write (makeBatchPlan's rules, BatchPlan.h).
+std::vector<BatchInput> inputsNotWrittenByThisBatch(const std::vector<BatchInput>& inputs,
+                                                    const std::vector<SweepCombination>& combos,
+                                                    const PlanOptions& o, size_t& excluded) {
+    std::map<fs::path, std::vector<size_t>> producers;  // canonical planned output -> inputs
+    for (size_t i = 0; i < inputs.size(); ++i)
+        for (const SweepCombination& c : combos)
+            producers[canonicalOrNormal(plannedOutputPath(inputs[i], c, o))].push_back(i);
+    std::vector<FileId> settingsFolders;
+    for (const SweepCombination& c : combos) {
+        FileId id;
+        if (!c.folder.empty() && fileId((o.outputDir / c.folder).string(), id)) settingsFolders.push_back(id);
+    }
+    std::vector<BatchInput> kept;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        const BatchInput& in = inputs[i];
+        bool written = false;
+        if (!in.named) {
+            const auto it = producers.find(canonicalOrNormal(in.source));
+            written = it != producers.end() &&
+                      std::any_of(it->second.begin(), it->second.end(), [i](size_t j) { return j != i; });
+            if (!written && in.inOutputTree)
+                written = namedLikeAnOutput(in.source, o) ||
+                          std::any_of(settingsFolders.begin(), settingsFolders.end(), [&](const FileId& f) {
+                              return isInsideFolder(in.source.string(), f);
+                          });
+        }
+        if (written)
+            ++excluded;
+        else
+            kept.push_back(in);
+    }
+    return kept;
+}
+
 }  // namespace
 
 fs::path plannedOutputPath(const BatchInput& in, const SweepCombination& c, const PlanOptions& o) {
@@ -60,10 +111,12 @@ fs::path plannedOutputPath(const BatchInput& in, const SweepCombination& c, cons
     return dir / (in.relative.stem().string() + o.suffix + outputExtension(in.relative, o.format));
 }
 
-BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<SweepCombination> combinations,
+BatchPlan makeBatchPlan(const std::vector<BatchInput>& allInputs, std::vector<SweepCombination> combinations,
                         const PlanOptions& options) {
     BatchPlan plan;
     plan.combinations = std::move(combinations);
+    const std::vector<BatchInput> inputs =
+        inputsNotWrittenByThisBatch(allInputs, plan.combinations, options, plan.excludedInputs);
 
     // By device and inode: symlinks, hard links and other spellings of an input are caught.
     std::vector<FileId> inputIds;

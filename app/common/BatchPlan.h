@@ -42,6 +42,9 @@ struct BatchPlan {
     // Items refused because their output is (device and inode) one of the
     // inputs: `tconv batch` refuses the whole run (exit 2) when this is not 0.
     size_t outputsOverInputs = 0;
+    // Files found in folders or by globs that this batch does not take as
+    // inputs because it writes them (see makeBatchPlan).
+    size_t excludedInputs = 0;
     size_t count(PlanAction a) const;
 };
 
@@ -51,6 +54,16 @@ struct BatchPlan {
 // write (e.g. .pgm).
 std::filesystem::path plannedOutputPath(const BatchInput& in, const SweepCombination& c, const PlanOptions& o);
 
+// A batch never takes as input a file it writes, so running the same command
+// again resumes and never nests (x_up_up.png, out/out/...). A file found in a
+// folder or by a glob (not one named on its own) is left out when
+//  - it is the planned output of another input of this batch, or
+//  - it was found inside the output folder (a walk that started there, as in
+//    `tconv batch d -o d`) and either lies in a sweep's settings sub-folder or
+//    is named as this batch names its outputs: a non-empty --suffix at the end
+//    of the stem and an extension this batch writes.
+// Walks and globs that start outside the output folder never enter it
+// (expandInputs). Left-out files are counted in excludedInputs.
 BatchPlan makeBatchPlan(const std::vector<BatchInput>& inputs, std::vector<SweepCombination> combinations,
                         const PlanOptions& options);
 

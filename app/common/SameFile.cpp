@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "core/ConvError.h"
 
 namespace tconv::app {
@@ -16,6 +18,19 @@ bool fileId(const std::string& path, FileId& id) {
 bool sameFile(const std::string& a, const std::string& b) {
     FileId x, y;
     return fileId(a, x) && fileId(b, y) && x == y;
+}
+
+bool isInsideFolder(const std::string& path, const FileId& folder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    if (ec) return false;
+    for (;;) {
+        FileId id;
+        if (fileId(p.string(), id) && id == folder) return true;
+        if (!p.has_relative_path()) return false;  // reached the root
+        p = p.parent_path();
+    }
 }
 
 void refuseOutputOverInputs(const std::string& output, const std::vector<std::string>& inputs,

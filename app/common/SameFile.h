@@ -22,6 +22,11 @@ bool fileId(const std::string& path, FileId& id);
 // True when both paths exist and are the same file.
 bool sameFile(const std::string& a, const std::string& b);
 
+// True when `path` (existing or not) lies inside the folder `folder` or is
+// it: some folder on its resolved path (symlinks followed) has that device
+// and inode.
+bool isInsideFolder(const std::string& path, const FileId& folder);
+
 // Throws ParameterError (exit 2) when `output` resolves to the same file as one
 // of `inputs`. Empty inputs, and an output or inputs that do not exist yet, are
 // fine: there is nothing to lose. `role` names the output in the message

@@ -60,6 +60,10 @@ private slots:
     void neverOverwritesAnInput();
     void failedWritesLeaveNoPartialFiles();
     void interruptStopsCleanlyAndResumes();
+    void rerunsNeverNest_data();
+    void rerunsNeverNest();
+    void rerunBesideInputsDoesNotReprocessOutputs();
+    void doubleDashEndsOptions();
 
 private:
     void makeTree();
@@ -288,6 +292,89 @@ void TestBatchCli::interruptStopsCleanlyAndResumes() {
     const QString expected = QString("batch: %1 done, %2 skipped, 0 failed").arg(total - written.size()).arg(written.size());
     QVERIFY2(r.out.contains(expected), qPrintable(r.out));
     QCOMPARE(listFiles(out()).size(), size_t(total));
+}
+
+namespace {
+
+bool anyNested(const std::vector<std::string>& files, const std::string& part) {
+    return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return f.find(part) != std::string::npos; });
+}
+
+}  // namespace
+
+void TestBatchCli::rerunsNeverNest_data() {
+    QTest::addColumn<QStringList>("args");  // relative to root(); "dir" holds the images
+    QTest::newRow("glob, recursive, -o inside") << QStringList{"dir/*", "-r", "-o", "dir/out"};
+    QTest::newRow("glob, -o inside") << QStringList{"dir/*", "-o", "dir/out"};
+    QTest::newRow("folder, recursive, -o inside") << QStringList{"dir", "-r", "-o", "dir/out"};
+    QTest::newRow("folder, recursive, -o inside, spelled differently") << QStringList{"./dir/", "-r", "-o", "dir/./out"};
+    QTest::newRow("folder into itself, suffix") << QStringList{"dir", "-o", "dir", "--suffix", "_up"};
+    QTest::newRow("recursive into itself, suffix") << QStringList{"dir", "-r", "-o", "dir", "--suffix", "_up"};
+    QTest::newRow("glob into itself, suffix") << QStringList{"dir/*", "-o", "dir", "--suffix", "_up"};
+    QTest::newRow("into itself, npy") << QStringList{"dir", "-r", "-o", "dir", "--format", "npy"};
+    QTest::newRow("sweep into itself") << QStringList{"dir", "-r", "-o", "dir", "--stride", "2,3"};
+}
+
+// The same command three times: the second and third only skip (resume),
+// and no output of a run is taken as an input of the next.
+void TestBatchCli::rerunsNeverNest() {
+    QFETCH(QStringList, args);
+    writeImage(root() / "dir" / name("a"), 6, 6, 3, 1);
+    writeImage(root() / "dir" / "sub" / name("b"), 5, 4, 1, 2);
+    QProcess p;
+    auto run = [&] {
+        p.setWorkingDirectory(q(root()));
+        p.start(TCONV_EXE, QStringList{"batch"} + args);
+        return finishProcess(p);
+    };
+    const Run first = run();
+    QVERIFY2(first.code == 0, qPrintable(first.out + first.err));
+    const std::vector<std::string> afterFirst = listFiles(root() / "dir");
+    for (int i = 0; i < 2; ++i) {
+        const Run again = run();
+        QVERIFY2(again.code == 0, qPrintable(again.out + again.err));
+        QVERIFY2(again.out.contains(" 0 done,"), qPrintable(again.out + again.err));
+        QCOMPARE(listFiles(root() / "dir"), afterFirst);
+    }
+    QVERIFY(!anyNested(afterFirst, "out/out"));
+    QVERIFY(!anyNested(afterFirst, "_up_up"));
+    QVERIFY(!anyNested(afterFirst, "/k4_s2_p1_bilinear/k"));
+    QVERIFY(!anyNested(afterFirst, "/k4_s3_p1_bilinear/k"));
+}
+
+// Outputs beside their inputs: even with the original gone, a file named like
+// an output of this batch is not upsampled again.
+void TestBatchCli::rerunBesideInputsDoesNotReprocessOutputs() {
+    writeImage(in() / name("a"), 6, 6, 3, 1);
+    // The price of the rule: a file of the user's that is named like an
+    // output (here beside the outputs) is left out too; name it to take it.
+    writeImage(in() / name("make_up"), 6, 6, 3, 2);
+    Run r = runTconv({q(in()), "-o", q(in()), "--suffix", "_up"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("batch: 1 done"), qPrintable(r.out));
+    QVERIFY2(r.err.contains("1 file found in the output folder not taken as input"), qPrintable(r.err));
+    fs::remove(in() / name("a"));
+    r = runTconv({q(in()), "-o", q(in()), "--suffix", "_up"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(!fs::exists(in() / name("a_up_up")));
+    QVERIFY(!fs::exists(in() / name("make_up_up")));
+    QVERIFY2(r.err.contains("2 files found in the output folder not taken as inputs"), qPrintable(r.err));
+    // Named one by one, a file is always taken.
+    r = runTconv({q(in() / name("a_up")), "-o", q(in()), "--suffix", "_up"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(fs::exists(in() / name("a_up_up")));
+}
+
+void TestBatchCli::doubleDashEndsOptions() {
+    writeImage(root() / name("-x"), 5, 5, 3, 1);
+    QProcess p;
+    p.setWorkingDirectory(q(root()));
+    p.start(TCONV_EXE, {"batch", "-o", "out", "--", name("-x").c_str()});
+    const Run r = finishProcess(p);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(fs::exists(root() / "out" / name("-x")));
+    p.start(TCONV_EXE, {"batch", "-o", "out", name("-x").c_str()});  // without it, an unknown option
+    QCOMPARE(finishProcess(p).code, 2);
 }
 
 QTEST_GUILESS_MAIN(TestBatchCli)
