@@ -18,12 +18,18 @@
 #include <QSettings>
 #include <cmath>
 #include <QStatusBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "AppIcon.h"
 #include "ExplanationPanel.h"
 #include "KernelEditor.h"
+#include "DocumentReset.h"
+#include "ImageView.h"
 #include "ParameterPanel.h"
+#include "StateHistory.h"
+#include "StudioHelp.h"
+#include "ViewPanel.h"
 #include "PyTorchSnippet.h"
 #include "SampleImages.h"
 #include "Theme.h"
@@ -48,9 +54,12 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
     area_ = new ViewArea(sync_, this);
     setCentralWidget(area_);
     pipeline_ = new ComputePipeline(this);
+    history_ = new StateHistory([this](const StudioParams& p) { setParams(p); }, this);
     buildDocks();
     buildMenus();
     buildStatusBar();
+    reset_ = std::make_unique<DocumentReset>(explain_, kernelEditor_, area_, pixelLabel_);
+    connect(history_, &StateHistory::kernelChanged, this, &MainWindow::resetDocumentState);
 
     connect(pipeline_, &ComputePipeline::resultReady, this, &MainWindow::onResult);
     connect(pipeline_, &ComputePipeline::busyChanged, this, [this](bool busy) {
@@ -132,7 +141,11 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
     });
     connect(kernelEditor_, &KernelEditor::loadRequested, this, &MainWindow::loadKernelDialog);
     connect(kernelEditor_, &KernelEditor::weightSaveRequested, this, &MainWindow::saveWeightDialog);
-    connect(kernelEditor_, &KernelEditor::repairRequested, this, &MainWindow::onRepair);
+    connect(kernelEditor_, &KernelEditor::repairRequested, this, [this](const QString& method) {
+        history_->nameNextStep(method == QLatin1String("zoh") ? tr("Zero-order hold repair") : tr("Additive repair"));
+        onRepair(method);
+        history_->nameNextStep({});  // a refused repair changes nothing: the name must not stick
+    });
     connect(explain_, &ExplanationPanel::stepChanged, this, &MainWindow::onStep);
 
     resize(1480, 940);
@@ -146,6 +159,7 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
     area_->setHeatmapKind(state_.heatmap);
     area_->setResizeMode(state_.resize);
     if (options_.loadDefaultSample && !input_) loadDefaultStart();
+    history_->setBaseline(state_);  // what the window opens with is not an undo step
 }
 
 MainWindow::~MainWindow() = default;
@@ -190,14 +204,46 @@ void MainWindow::buildDocks() {
 
 void MainWindow::buildMenus() {
     buildFileMenu();
+    buildEditMenu();
+    buildViewMenu();
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&The views explained"), this, &MainWindow::showViewsHelp)->setObjectName("viewsHelpAction");
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&About TConv Studio"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::buildEditMenu() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = history_->stack()->createUndoAction(this, tr("&Undo"));
+    undo->setObjectName(QStringLiteral("undoAction"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = history_->stack()->createRedoAction(this, tr("&Redo"));
+    redo->setObjectName(QStringLiteral("redoAction"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
     QAction* copy = edit->addAction(tr("Copy as &PyTorch"), this, &MainWindow::copyAsPyTorch);
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     copy->setStatusTip(tr("Copy the nn.ConvTranspose2d (with its weight) that computes this result."));
-    buildViewMenu();
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
-    help->addAction(tr("&About TConv Studio"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::resetDocumentState() {
+    pinned_.reset();
+    hovered_.reset();
+    reset_->run();
+}
+
+void MainWindow::revealOutputPixel(int oy, int ox) {
+    if (sync_->fitMode()) return;  // the whole image is on screen
+    const QList<ViewPanel*> panels = area_->visiblePanels();
+    if (panels.isEmpty()) return;
+    const QSizeF view = panels.first()->view()->size();
+    const double z = sync_->zoom();
+    const QPointF c = sync_->center(), p(ox + 0.5, oy + 0.5);
+    const bool onScreen = std::abs(p.x() - c.x()) < view.width() / (2 * z) - 1 &&
+                          std::abs(p.y() - c.y()) < view.height() / (2 * z) - 1;
+    if (!onScreen) sync_->setView(z, p);
 }
 
 void MainWindow::buildFileMenu() {
@@ -343,22 +389,11 @@ void MainWindow::copyAsPyTorch() {
 }
 
 void MainWindow::showShortcuts() {
-    QMessageBox::information(
-        this, tr("Keyboard shortcuts"),
-        tr("<table cellspacing='4'>"
-           "<tr><td><b>Ctrl+O</b></td><td>Open an image</td></tr>"
-           "<tr><td><b>Ctrl+S / Ctrl+Shift+S</b></td><td>Save the result / all views</td></tr>"
-           "<tr><td><b>Ctrl+H</b></td><td>Save the heatmap</td></tr>"
-           "<tr><td><b>Ctrl+L / Ctrl+P</b></td><td>Load / save a parameter preset</td></tr>"
-           "<tr><td><b>Ctrl+Shift+C</b></td><td>Copy as PyTorch</td></tr>"
-           "<tr><td><b>+ / −, wheel</b></td><td>Zoom (the wheel zooms about the cursor)</td></tr>"
-           "<tr><td><b>F or Ctrl+0</b></td><td>Fit; double-click a view does the same</td></tr>"
-           "<tr><td><b>1 or Ctrl+1</b></td><td>Actual pixels</td></tr>"
-           "<tr><td><b>F2 / F3 / F4</b></td><td>Grid, side by side, single view with A/B split</td></tr>"
-           "<tr><td><b>V</b></td><td>Numeric mode (values in the cells)</td></tr>"
-           "<tr><td><b>Ctrl+G</b></td><td>Pixel grid</td></tr>"
-           "<tr><td><b>Click</b></td><td>Pin the provenance of a pixel</td></tr></table>"));
+    // Read from the menus, so the list always agrees with them.
+    QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsHtml(menuBar()));
 }
+
+void MainWindow::showViewsHelp() { QMessageBox::information(this, tr("The views explained"), viewsHelpHtml()); }
 
 void MainWindow::showAbout() {
     QMessageBox::about(this, tr("About TConv Studio"),

@@ -24,8 +24,10 @@ class QMenu;
 
 namespace tconv::ui {
 
+class DocumentReset;
 class ExplanationPanel;
 class KernelEditor;
+class StateHistory;
 class ParameterPanel;
 class ViewSync;
 struct TutorialExample;
@@ -78,6 +80,7 @@ public:
     ExplanationPanel* explanationPanel() const { return explain_; }
     ViewArea* viewArea() const { return area_; }
     ViewSync* viewSync() const { return sync_; }
+    StateHistory* history() const { return history_; }
 
 signals:
     void resultShown(tconv::ui::ComputeResultPtr result);
@@ -97,6 +100,11 @@ private:
     void showAbout();
     void showShortcuts();
     void copyAsPyTorch();
+    void buildEditMenu();
+    void showViewsHelp();
+    // The one reset path (DocumentReset): pinned/hovered pixel, explanation, repair report, selections.
+    void resetDocumentState();
+    void revealOutputPixel(int oy, int ox);  // scrolls the views so the pixel is on screen
     // MainWindowCompute.cpp
     void scheduleCompute();
     void onResult(const ComputeResultPtr& result);
@@ -136,6 +144,8 @@ private:
     KernelEditor* kernelEditor_ = nullptr;
     ExplanationPanel* explain_ = nullptr;
     ComputePipeline* pipeline_ = nullptr;
+    StateHistory* history_ = nullptr;
+    std::unique_ptr<DocumentReset> reset_;
 
     StudioParams state_;
     Kernel2D kernel_;

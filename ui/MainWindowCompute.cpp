@@ -12,6 +12,7 @@
 #include "MainWindow.h"
 #include "ParameterPanel.h"
 #include "Provenance.h"
+#include "StateHistory.h"
 #include "TutorialExamples.h"
 #include "ViewSync.h"
 #include "analysis/ChannelScores.h"
@@ -70,6 +71,7 @@ void MainWindow::showError(const QString& message) {
 }
 
 void MainWindow::scheduleCompute() {
+    history_->record(state_);  // one undo step per change of the model (StateHistory)
     if (tutorial_ && !(state_ == tutorialParams_)) {
         tutorial_ = nullptr;
         explain_->setTutorial(nullptr, false);
@@ -207,8 +209,12 @@ void MainWindow::hoverOutputPixel(int oy, int ox, bool pin) {
     if (!last_) return;
     const Shape4 out = last_->output.shape();
     if (oy < 0 || ox < 0 || oy >= out.h || ox >= out.w) return;
-    if (pin) pinned_ = QPoint(ox, oy);
-    else hovered_ = QPoint(ox, oy);
+    if (pin) {
+        pinned_ = QPoint(ox, oy);
+        revealOutputPixel(oy, ox);
+    } else {
+        hovered_ = QPoint(ox, oy);
+    }
     showProvenance(oy, ox, pin);
 }
 

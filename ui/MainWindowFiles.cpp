@@ -17,6 +17,7 @@
 #include "ParameterPanel.h"
 #include "PresetStore.h"
 #include "SampleImages.h"
+#include "StateHistory.h"
 #include "TutorialExamples.h"
 #include "ViewSync.h"
 #include "common/ImageIO.h"
@@ -43,9 +44,7 @@ void MainWindow::setInputTensor(Tensor input, const QString& name, int bitDepth)
     inputBitDepth_ = bitDepth;
     tutorial_ = nullptr;
     explain_->setTutorial(nullptr, false);
-    pinned_.reset();
-    hovered_.reset();
-    clearHighlights();
+    resetDocumentState();
     const Shape4 s = input_->shape();
     paramsPanel_->setInputShape(static_cast<int>(s.h), static_cast<int>(s.w), static_cast<int>(s.c));
     explain_->setStepCount(s.h * s.w <= 256 ? static_cast<int>(s.h * s.w) : 0);
@@ -108,6 +107,7 @@ bool MainWindow::loadTutorial(const QString& id) {
     tutorialParams_ = state_;
     explain_->setTutorial(e, false);
     setShowValues(true);
+    history_->setBaseline(state_);  // a tutorial is a new document: its own undo history
     return true;
 }
 

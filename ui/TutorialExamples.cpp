@@ -43,10 +43,10 @@ Tensor seededInput(int n) {
 }
 
 QVector<TutorialExample> build() {
-    const QString d2l = QStringLiteral("shared/seeds/000 and 002 (d2l.ai, basic operation)");
-    const QString medium = QStringLiteral("shared/seeds/002 (Demystify transposed convolutional layers)");
-    const QString zh = QStringLiteral("shared/seeds/001 (转置卷积)");
-    const QString notebook = QStringLiteral("shared/seeds/000 (transposed convolution notebook)");
+    const QString d2l = QStringLiteral("Dive into Deep Learning (d2l.ai), “Transposed Convolution”: basic operation");
+    const QString medium = QStringLiteral("“Demystify transposed convolutional layers”");
+    const QString zh = QStringLiteral("“转置卷积” (transposed convolution, a Chinese tutorial)");
+    const QString notebook = QStringLiteral("a transposed convolution notebook");
     const auto in12 = matrix({{1, 2}, {3, 4}});
     const auto ones3 = kernel({{1, 1, 1}, {1, 1, 1}, {1, 1, 1}});
     QVector<TutorialExample> v;

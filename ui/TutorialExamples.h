@@ -1,5 +1,5 @@
 #pragma once
-// The worked examples of the tutorials in shared/seeds, as studio inputs:
+// The worked examples of well-known tutorials (named by title on screen), as studio inputs:
 // each entry loads its input tensor, kernel (used raw) and parameters, so the
 // printed results can be reproduced and stepped through in numeric mode.
 #include <QString>

@@ -16,6 +16,7 @@ private slots:
     void unknownExtensionIsRefused();
     void unknownSampleOrThemeIsRefused();
     void kernelAboveTheCapIsRefusedNotACrash();
+    void helpNamesNoInternalPaths();
 
 private:
     int run(const QStringList& args, QString* err = nullptr);
@@ -130,6 +131,16 @@ void TestStudioScreenshot::kernelAboveTheCapIsRefusedNotACrash() {
     QString err;
     QCOMPARE(run({"--screenshot", out, "--kernel", "box", "--kernel-size", "4096"}, &err), 2);
     QVERIFY2(err.contains("255"), qPrintable(err));
+}
+
+void TestStudioScreenshot::helpNamesNoInternalPaths() {
+    QProcess p;
+    p.start(QStringLiteral(TCONV_STUDIO_EXE), {"--help"});
+    QVERIFY(p.waitForFinished(30000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(out.contains("case2-stride"));
+    QVERIFY2(!out.contains("shared/") && !out.contains("seeds"), qPrintable(out));
 }
 
 QTEST_MAIN(TestStudioScreenshot)
