@@ -88,6 +88,12 @@ AnalyzeArgs parseArgs(int argc, char** argv) {
             a.help = true;
             return a;
         }
+        if (arg == "--") {  // the end of options; analyze has no file arguments
+            if (i + 1 < argc)
+                throw ParameterError("analyze takes no file arguments, but got '" + std::string(argv[i + 1]) +
+                                     "' after '--' (use --input FILE)");
+            break;
+        }
         if (arg == "--json") {
             a.json = true;
             ++i;

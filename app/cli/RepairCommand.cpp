@@ -53,6 +53,12 @@ RepairArgs parseArgs(int argc, char** argv) {
             a.help = true;
             return a;
         }
+        if (arg == "--") {  // the end of options; repair has no file arguments
+            if (i + 1 < argc)
+                throw ParameterError("repair takes no file arguments, but got '" + std::string(argv[i + 1]) +
+                                     "' after '--' (use --kernel FILE and --out FILE)");
+            break;
+        }
         // --method means the repair here, not apply's transposed|resize-conv.
         if (arg == "--method" || arg == "--out") {
             if (i + 1 >= argc) throw ParameterError(arg + " needs a value (see tconv repair --help)");

@@ -21,6 +21,22 @@ void printUsage(std::FILE* to) {
                  "run 'tconv <command> --help' for a command's options\n");
 }
 
+// "--" ends the options of every command. apply and batch take file
+// arguments after it and parse it themselves, as do analyze and repair; info
+// and bench take none, so a "--" is dropped there, and anything after it is
+// refused.
+int dropEndOfOptions(const char* cmd, int argc, char** argv) {
+    for (int i = 2; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") != 0) continue;
+        if (i + 1 < argc) {
+            std::fprintf(stderr, "tconv: error: %s takes no file arguments, but got '%s' after '--'\n", cmd, argv[i + 1]);
+            return -1;
+        }
+        return i;
+    }
+    return argc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,8 +54,11 @@ int main(int argc, char** argv) {
     try {
         using namespace tconv::cli;
         if (!std::strcmp(cmd, "apply")) return runApply(argc - 1, argv + 1);
-        if (!std::strcmp(cmd, "info")) return runInfo(argc - 1, argv + 1);
-        if (!std::strcmp(cmd, "bench")) return runBench(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "info") || !std::strcmp(cmd, "bench")) {
+            const int n = dropEndOfOptions(cmd, argc, argv);
+            if (n < 0) return 2;
+            return !std::strcmp(cmd, "info") ? runInfo(n - 1, argv + 1) : runBench(n - 1, argv + 1);
+        }
         if (!std::strcmp(cmd, "analyze")) return runAnalyze(argc - 1, argv + 1);
         if (!std::strcmp(cmd, "repair")) return runRepair(argc - 1, argv + 1);
         if (!std::strcmp(cmd, "batch")) return runBatch(argc - 1, argv + 1);

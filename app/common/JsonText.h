@@ -5,7 +5,10 @@
 
 namespace tconv::app {
 
-std::string jsonString(const std::string& s);  // quoted and escaped
+// Quoted and escaped. Always valid JSON: a byte that is not part of valid
+// UTF-8 (file names are bytes: a Latin-1 name, a cut sequence) becomes
+// \ufffd (U+FFFD, the replacement character), one per byte.
+std::string jsonString(const std::string& s);
 std::string jsonNumber(double v);              // %.10g, or null when not finite
 
 }  // namespace tconv::app

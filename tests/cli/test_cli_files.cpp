@@ -4,6 +4,7 @@
 // on SIGINT/SIGTERM and after a SIGKILL, writes long legal names, ends options
 // at "--" and prints valid JSON for any file name.
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QtTest>
@@ -76,6 +77,8 @@ private slots:
     void killedApplyLeftoverRemovedByNextRun();
     void killedBatchLeftoverRemovedByNextRun();
     void longOutputNamesWork();
+    void doubleDashEndsOptionsEverywhere();
+    void nonUtf8NamesGiveValidJson();
 
 private:
     std::unique_ptr<QTemporaryDir> tmp_;
@@ -304,6 +307,60 @@ void TestCliFiles::longOutputNamesWork() {
         QVERIFY(fs::exists(root() / name));
     }
     QVERIFY(tempFilesIn(root()).empty());
+}
+
+void TestCliFiles::doubleDashEndsOptionsEverywhere() {
+    writeSmallNpy(root() / "-a.npy");
+    ProcessResult r = runTconv({"apply", "--", "-a.npy", "-b.npy"}, q(root()));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(fs::exists(root() / "-b.npy"));
+    r = runTconv({"apply", "--stride", "3", "--", "-a.npy", "-c.npy"}, q(root()));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    // Commands without file arguments accept "--" and refuse anything after it.
+    const QStringList repair{"repair", "--kernel", "box", "--kernel-size", "2", "--stride", "2", "--method", "zoh",
+                             "--out", "-r.npy"};
+    const QStringList analyze{"analyze", "--stride", "2", "--json"};
+    const QStringList bench{"bench", "--size", "4x4x1", "--repeat", "1", "--backend", "cpu", "--json"};
+    for (const QStringList& cmd : {repair, analyze, bench, QStringList{"info"}}) {
+        r = runTconv(cmd + QStringList{"--"}, q(root()));
+        QVERIFY2(r.code == 0, qPrintable(cmd.join(' ') + " --: " + r.err));
+        r = runTconv(cmd + QStringList{"--", "extra"}, q(root()));
+        QVERIFY2(r.code == 2, qPrintable(cmd.join(' ') + " -- extra: " + r.err));
+        QVERIFY2(r.err.contains("no file arguments"), qPrintable(r.err));
+    }
+    QVERIFY(fs::exists(root() / "-r.npy"));
+}
+
+// File names are bytes; a Latin-1 "\xe9" is not UTF-8. The JSON stays valid,
+// with U+FFFD for each byte that is not UTF-8.
+void TestCliFiles::nonUtf8NamesGiveValidJson() {
+    const std::string kernel = "k\xe9.npy", image = "b\xe9\xff.npy";
+    writeSmallNpy(root() / kernel, 3, 3, 3);
+    fs::create_directories(root() / "in");
+    writeSmallNpy(root() / "in" / image);
+    writeSmallNpy(root() / "in" / "\xc3\xa9t\xc3\xa9.npy");  // valid UTF-8 stays as it is
+    QProcess p;
+    p.setWorkingDirectory(q(root()));
+    // The name goes through the shell: a QString argument cannot hold the byte.
+    p.start("/bin/sh", {"-c", "exec \"$0\" analyze --json --stride 2 --kernel \"$(printf 'k\\351.npy')\"", TCONV_EXE});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 0);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(p.readAllStandardOutput(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QCOMPARE(doc.object().value("kernel").toString(), QString::fromUtf8("k\uFFFD.npy"));
+
+    const ProcessResult r = runTconv({"batch", "in", "-o", "out", "--report", "r.json"}, q(root()));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile f(q(root() / "r.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonDocument report = QJsonDocument::fromJson(f.readAll(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QStringList inputs;
+    for (const QJsonValue& item : report.object().value("items").toArray())
+        inputs << item.toObject().value("input").toString();
+    inputs.sort();
+    QCOMPARE(inputs, (QStringList{"in/b\uFFFD\uFFFD.npy", QString::fromUtf8("in/\u00e9t\u00e9.npy")}));
 }
 
 QTEST_GUILESS_MAIN(TestCliFiles)
