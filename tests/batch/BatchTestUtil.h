@@ -52,7 +52,7 @@ inline std::vector<std::string> listFiles(const fs::path& dir) {
     return out;
 }
 
-// Temporary files of AtomicFile are hidden (".name.tconv-XXXX.ext").
+// Temporary files of AtomicFile are hidden (".name.tconv-PID-XXXXXXXX.tmp.ext").
 inline std::vector<std::string> hiddenFiles(const fs::path& dir) {
     std::vector<std::string> out;
     for (const std::string& f : listFiles(dir))

@@ -71,6 +71,7 @@ private slots:
     void analyzeRefusesItsInputAsOutput();
     void repairRefusesItsKernelAsOutput();
     void batchRefusesAnInputAsOutput();
+    void screenshotRefusesItsInputAsOutput();
     void applyReplacesAndKeepsPermissions();
     void signalRemovesTempFile_data();
     void signalRemovesTempFile();
@@ -208,6 +209,29 @@ QString startPaused(QProcess& p, const QStringList& args, const QString& cwd) {
 }
 
 }  // namespace
+
+void TestCliFiles::screenshotRefusesItsInputAsOutput() {
+#ifndef TCONV_STUDIO_EXE
+    QSKIP("built without the studio");
+#else
+    const fs::path a = root() / "a.npy";
+    writeSmallNpy(a, 16, 16);
+    fs::create_symlink("a.npy", root() / "link.npy");
+    const std::string before = bytesOf(a);
+    for (const char* out : {"a.npy", "./link.npy"}) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        p.setProcessEnvironment(env);
+        p.setWorkingDirectory(q(root()));
+        p.start(TCONV_STUDIO_EXE, {"a.npy", "--screenshot", out});
+        const ProcessResult r = finishProcess(p);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("same file as the input"), qPrintable(r.err));
+        QCOMPARE(bytesOf(a), before);
+    }
+#endif
+}
 
 void TestCliFiles::applyReplacesAndKeepsPermissions() {
     writeSmallNpy(root() / "a.npy");
