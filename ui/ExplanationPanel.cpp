@@ -1,5 +1,6 @@
 #include "ExplanationPanel.h"
 
+#include <QCoreApplication>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,10 +21,18 @@ QString v(double x) {
     return QString::number(x, 'g', 5);
 }
 
-// One axis of the formula, with the numbers substituted.
-QString formulaLine(const char* out, const char* in, int64_t n, int k, int s, int p, int q, int d) {
+// A factor in a product or sum: negative numbers in parentheses, with a true minus sign.
+QString factor(double x) {
+    if (x >= 0) return v(x);
+    return QStringLiteral("(−") + v(-x) + QLatin1Char(')');
+}
+
+// One axis of the formula, with the numbers substituted; `valid` false: the
+// parameters are invalid, so no size is printed as if it were one.
+QString formulaLine(const char* out, const char* in, int64_t n, int k, int s, int p, int q, int d, bool valid) {
     const int64_t r = outputExtent(n, k, s, p, q, d);
-    const QString colour = r > 0 ? QString() : QStringLiteral(" style='color:#d9534f'");
+    const QString colour = r > 0 && valid ? QString() : QStringLiteral(" style='color:#d9534f'");
+    const QString result = valid ? QString::number(r).replace(QLatin1Char('-'), QStringLiteral("−")) : QStringLiteral("—");
     return QStringLiteral("<tr><td><i>%1</i> = (<i>%2</i> − 1)·s − 2p + d·(k − 1) + q + 1</td>"
                           "<td>&nbsp;= (%3 − 1)·%4 − 2·%5 + %6·(%7 − 1) + %8 + 1</td><td%9>&nbsp;= <b>%10</b></td></tr>")
         .arg(QLatin1String(out), QLatin1String(in))
@@ -34,7 +43,42 @@ QString formulaLine(const char* out, const char* in, int64_t n, int k, int s, in
         .arg(k)
         .arg(q)
         .arg(colour)
-        .arg(r);
+        .arg(result);
+}
+
+// Along one axis, whether some tap j in [0, k) has an integer input i with
+// i·s − p + j·d = o (whatever the input's extent).
+bool someTapAligns(int o, int k, int s, int p, int d) {
+    for (int j = 0; j < k; ++j) {
+        const int64_t r = int64_t(o) + p - int64_t(j) * d;
+        if (((r % s) + s) % s == 0) return true;
+    }
+    return false;
+}
+
+// Why an output pixel gets no contribution: a hole of the stride/dilation
+// lattice (no integer input/tap pair at all), or a border where the pairs
+// fall outside the input.
+QString noTapReason(const ConvParams& g, int oy, int ox) {
+    const bool rows = someTapAligns(oy, g.kernel.h, g.stride.h, g.padding.h, g.dilation.h);
+    const bool cols = someTapAligns(ox, g.kernel.w, g.stride.w, g.padding.w, g.dilation.w);
+    if (!rows || !cols) {
+        const bool r = !rows;
+        return QCoreApplication::translate(
+                   "tconv::ui::ExplanationPanel",
+                   "A hole: no integer input/tap pair lands on this %1. o + p − j·d = %2 + %3 − j·%4 is never a "
+                   "multiple of the stride %5 for any tap j = 0…%6 (here stride and dilation share a factor), so "
+                   "the value is the bias alone.")
+            .arg(r ? QStringLiteral("row") : QStringLiteral("column"))
+            .arg(r ? oy : ox)
+            .arg(r ? g.padding.h : g.padding.w)
+            .arg(r ? g.dilation.h : g.dilation.w)
+            .arg(r ? g.stride.h : g.stride.w)
+            .arg((r ? g.kernel.h : g.kernel.w) - 1);
+    }
+    return QCoreApplication::translate("tconv::ui::ExplanationPanel",
+                                       "No kernel tap lands here: every (input i, tap j) with i·s − p + j·d = o has "
+                                       "its input outside the image (a border), so the value is the bias alone.");
 }
 
 }  // namespace
@@ -116,16 +160,36 @@ ExplanationPanel::ExplanationPanel(QWidget* parent) : QWidget(parent) {
 }
 
 void ExplanationPanel::setGeometry(const ConvParams& p, int inH, int inW) {
-    if (inH <= 0) {
+    geometry_ = p;
+    inH_ = inH;
+    inW_ = inW;
+    showFormula();
+}
+
+void ExplanationPanel::setProblems(const QStringList& problems) {
+    if (problems == problems_) return;
+    problems_ = problems;
+    showFormula();
+}
+
+void ExplanationPanel::showFormula() {
+    if (inH_ <= 0) {
         formula_->clear();
         return;
     }
-    formula_->setText(QStringLiteral("<table cellspacing='2'>") +
-                      formulaLine("H<sub>out</sub>", "H", inH, p.kernel.h, p.stride.h, p.padding.h,
-                                  p.outputPadding.h, p.dilation.h) +
-                      formulaLine("W<sub>out</sub>", "W", inW, p.kernel.w, p.stride.w, p.padding.w,
-                                  p.outputPadding.w, p.dilation.w) +
-                      QStringLiteral("</table>"));
+    const ConvParams& p = geometry_;
+    const bool valid = problems_.isEmpty();
+    QString html = QStringLiteral("<table cellspacing='2'>") +
+                   formulaLine("H<sub>out</sub>", "H", inH_, p.kernel.h, p.stride.h, p.padding.h, p.outputPadding.h,
+                               p.dilation.h, valid) +
+                   formulaLine("W<sub>out</sub>", "W", inW_, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w,
+                               p.dilation.w, valid) +
+                   QStringLiteral("</table>");
+    if (!valid)
+        html += QStringLiteral("<span style='color:#d9534f'>") +
+                tr("not valid: %1").arg(problems_.join(QStringLiteral("; ")).toHtmlEscaped()) +
+                QStringLiteral("</span>");
+    formula_->setText(html);
 }
 
 void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
@@ -144,8 +208,7 @@ void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
                        .arg(info.channelName.isEmpty() ? QString() : tr(", channel %1").arg(info.channelName))
                        .arg(info.pinned ? tr(" &nbsp;<i>(pinned)</i>") : QString());
     if (info.terms.empty()) {
-        html += tr("No kernel tap lands here: every (input i, tap j) with i·s − p + j·d = o falls outside the "
-                   "input, so the value is the bias alone.<br>");
+        html += noTapReason(geometry_, info.oy, info.ox) + QStringLiteral("<br>");
     } else {
         html += tr("%n contribution(s): x[i] · K[j] with i·s − p + j·d = o<br>", "", int(info.terms.size()));
         QStringList parts;
@@ -157,13 +220,13 @@ void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
                          .arg(c.ix)
                          .arg(c.ky)
                          .arg(c.kx)
-                         .arg(v(info.inputValues[i]), v(info.tapValues[i]));
+                         .arg(factor(info.inputValues[i]), factor(info.tapValues[i]));
         }
         if (info.terms.size() > shown) parts << tr("… %1 more").arg(info.terms.size() - shown);
         html += QStringLiteral("<span style='font-family:monospace'>") + parts.join(QStringLiteral("<br>+ ")) +
                 QStringLiteral("</span><br>");
     }
-    if (info.bias != 0.0f) html += tr("+ bias %1<br>").arg(v(info.bias));
+    if (info.bias != 0.0f) html += tr("+ bias %1<br>").arg(factor(info.bias));
     const bool agree = std::abs(info.sum - info.engine) <= 1e-4 * std::max(1.0, std::abs(info.sum));
     html += tr("<b>= %1</b> &nbsp; (engine: %2 %3)")
                 .arg(v(info.sum), v(info.engine), agree ? QStringLiteral("✓") : QStringLiteral("≠"));

@@ -37,6 +37,8 @@ public:
     explicit ExplanationPanel(QWidget* parent = nullptr);
 
     void setGeometry(const ConvParams& p, int inH, int inW);
+    // The parameters' problems (ParamsDiagnosis): while any, the formula shows no size.
+    void setProblems(const QStringList& problems);
     void showProvenance(const ProvenanceInfo& info);
     // total = H*W scatter steps for small inputs; 0 hides the stepper.
     void setStepCount(int total);
@@ -53,6 +55,11 @@ signals:
     void stepChanged(int step);
 
 private:
+    void showFormula();
+
+    ConvParams geometry_;
+    int inH_ = 0, inW_ = 0;
+    QStringList problems_;
     QLabel* formula_;
     QLabel* provenance_;
     QLabel* tutorial_;

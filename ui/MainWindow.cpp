@@ -105,6 +105,7 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
         scheduleCompute();
     });
     connect(paramsPanel_, &ParameterPanel::solveFailed, this, [this](const QString& m) { showError(m); });
+    connect(paramsPanel_, &ParameterPanel::problemsChanged, explain_, &ExplanationPanel::setProblems);
 
     connect(kernelEditor_, &KernelEditor::presetChosen, this, [this](const QString& s, double sigma, quint64 seed) {
         StudioParams p = state_;

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "AxisPairEditor.h"
+#include "core/OutputSizeSolver.h"
 #include "core/BackendFactory.h"
 #include "cpu/CpuBackend.h"
 
@@ -66,11 +67,15 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     padding_ = new AxisPairEditor(QStringLiteral("padding"), 0, 32, geo);
     outputPadding_ = new AxisPairEditor(QStringLiteral("outputPadding"), 0, 8, geo);
     dilation_ = new AxisPairEditor(QStringLiteral("dilation"), 1, 8, geo);
-    kernel_->setToolTips(tr(kKernelTip));
-    stride_->setToolTips(tr(kStrideTip));
-    padding_->setToolTips(tr(kPaddingTip));
-    outputPadding_->setToolTips(tr(kOutputPaddingTip));
-    dilation_->setToolTips(tr(kDilationTip));
+    const std::pair<AxisPairEditor*, const char*> tips[] = {{kernel_, kKernelTip},
+                                                            {stride_, kStrideTip},
+                                                            {padding_, kPaddingTip},
+                                                            {outputPadding_, kOutputPaddingTip},
+                                                            {dilation_, kDilationTip}};
+    for (const auto& [editor, tip] : tips) {
+        editor->setToolTips(tr(tip));
+        editor->setProperty("baseTip", tr(tip));  // restored when a field stops being invalid
+    }
     form->addRow(tr("Kernel size"), kernel_);
     form->addRow(tr("Stride"), stride_);
     form->addRow(tr("Padding"), padding_);
@@ -89,9 +94,11 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     outer->addWidget(geo);
 
     auto* target = new QGroupBox(tr("Desired output size"), this);
-    target->setToolTip(tr("PyTorch's output_size argument: type the size you want and the padding and "
-                          "output_padding that give it are solved for (smallest padding)."));
-    auto* tl = new QHBoxLayout(target);
+    target->setToolTip(tr("PyTorch's output_size argument: the padding stays; output_padding is chosen "
+                          "(sizes from the minimum to minimum + stride − 1 are reachable)."));
+    auto* tv = new QVBoxLayout(target);
+    auto* tl = new QHBoxLayout;
+    tv->addLayout(tl);
     targetH_ = new QSpinBox(target);
     targetW_ = new QSpinBox(target);
     targetH_->setObjectName(QStringLiteral("targetH"));
@@ -103,12 +110,17 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     }
     targetH_->setPrefix(QStringLiteral("H "));
     targetW_->setPrefix(QStringLiteral("W "));
-    solve_ = new QPushButton(tr("Solve"), target);
+    solve_ = new QPushButton(tr("Set"), target);
     solve_->setObjectName(QStringLiteral("solveButton"));
     solve_->setToolTip(target->toolTip());
+    solvePadding_ = new QPushButton(tr("Solve for padding"), target);
+    solvePadding_->setObjectName(QStringLiteral("solvePaddingButton"));
+    solvePadding_->setToolTip(tr("Not PyTorch's output_size: changes the padding too (the smallest padding, "
+                                 "then output_padding) to reach sizes output_size cannot."));
     tl->addWidget(targetH_, 1);
     tl->addWidget(targetW_, 1);
     tl->addWidget(solve_);
+    tv->addWidget(solvePadding_, 0, Qt::AlignRight);
     outer->addWidget(target);
 
     auto* ch = new QGroupBox(tr("Channels"), this);
@@ -183,6 +195,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     connect(tone_, &QComboBox::activated, this,
             [this](int i) { emit toneChanged(static_cast<ToneMode>(tone_->itemData(i).toInt())); });
     connect(solve_, &QPushButton::clicked, this, &ParameterPanel::solveForTarget);
+    connect(solvePadding_, &QPushButton::clicked, this, &ParameterPanel::solvePaddingForTarget);
     connect(targetH_, &QSpinBox::editingFinished, this, &ParameterPanel::solveForTarget);
     connect(targetW_, &QSpinBox::editingFinished, this, &ParameterPanel::solveForTarget);
 }
@@ -216,6 +229,7 @@ void ParameterPanel::setParams(const StudioParams& p) {
     kernel_->setEnabled(!weightMode_);
     groups_->setVisible(!weightMode_);
     groupsBox_->setVisible(weightMode_);
+    layerInChannels_ = weightMode_ ? p.weight->shape().n : 0;
     if (weightMode_) {
         QSignalBlocker b(groupsBox_);
         groupsBox_->setRange(1, static_cast<int>(std::max<int64_t>(1, p.weight->shape().n)));
@@ -239,15 +253,60 @@ void ParameterPanel::setInputShape(int h, int w, int channels) {
 }
 
 void ParameterPanel::updateOutputSize() {
+    issues_ = diagnoseParams(shown_, inH_, inW_, layerInChannels_, kMaxKernelExtent);
+    showIssues();
     if (inH_ <= 0) {
         outputSize_->setText(QStringLiteral("–"));
         return;
     }
     const OutputSize o = outputSize(inH_, inW_, shown_);
-    outputSize_->setText(tr("%1 × %2  (from %3 × %4)").arg(o.h).arg(o.w).arg(inH_).arg(inW_));
+    // An invalid combination has no output size: never print one as if it did.
+    outputSize_->setText(issues_.isEmpty() ? tr("%1 × %2  (from %3 × %4)").arg(o.h).arg(o.w).arg(inH_).arg(inW_)
+                                           : tr("none: invalid parameters"));
     QSignalBlocker bh(targetH_), bw(targetW_);
-    if (o.h > 0) targetH_->setValue(static_cast<int>(o.h));
-    if (o.w > 0) targetW_->setValue(static_cast<int>(o.w));
+    if (issues_.isEmpty() && o.h > 0) targetH_->setValue(static_cast<int>(o.h));
+    if (issues_.isEmpty() && o.w > 0) targetW_->setValue(static_cast<int>(o.w));
+}
+
+// Marks the offending spin boxes (palette and tooltip) and lists the fixes
+// under the engine's message.
+void ParameterPanel::showIssues() {
+    const std::pair<QString, AxisPairEditor*> editors[] = {{QStringLiteral("kernelSize"), kernel_},
+                                                           {QStringLiteral("stride"), stride_},
+                                                           {QStringLiteral("padding"), padding_},
+                                                           {QStringLiteral("outputPadding"), outputPadding_},
+                                                           {QStringLiteral("dilation"), dilation_}};
+    auto mark = [this](QWidget* box, const QString& why) {
+        box->setProperty("invalid", !why.isEmpty());
+        if (why.isEmpty()) {
+            box->setPalette(QPalette());
+        } else {
+            QPalette pal = palette();
+            pal.setColor(QPalette::Base, QColor(255, 205, 205));
+            pal.setColor(QPalette::Text, Qt::black);
+            box->setPalette(pal);
+        }
+        box->setStatusTip(why);
+        if (!why.isEmpty()) box->setToolTip(why);
+    };
+    for (const auto& [name, editor] : editors)
+        for (int axis = 0; axis < 2; ++axis) {
+            QString why;
+            for (const ParamsIssue& i : issues_)
+                if (i.field == name && (i.axis == axis || i.axis < 0)) why = i.message;
+            QWidget* box = axis == 0 ? static_cast<QWidget*>(editor->heightBox()) : editor->widthBox();
+            const bool was = box->property("invalid").toBool();
+            mark(box, why);
+            if (was && why.isEmpty()) editor->setToolTips(editor->property("baseTip").toString());
+        }
+    QString groupsWhy;
+    for (const ParamsIssue& i : issues_)
+        if (i.field == QLatin1String("groups")) groupsWhy = i.message;
+    mark(groupsBox_, groupsWhy);
+    QStringList problems;
+    for (const ParamsIssue& i : issues_) problems << i.message;
+    setValidationMessage(engineMessage_);
+    emit problemsChanged(problems);
 }
 
 void ParameterPanel::solveForTarget() {
@@ -255,6 +314,21 @@ void ParameterPanel::solveForTarget() {
     const ConvParams g = geometry();
     const OutputSize now = outputSize(inH_, inW_, g);
     if (now.h == targetH_->value() && now.w == targetW_->value()) return;
+    ConvParams n = g;
+    try {
+        n.outputPadding = outputPaddingForSize(inH_, inW_, g, targetH_->value(), targetW_->value());
+    } catch (const std::exception& e) {
+        emit solveFailed(QString::fromUtf8(e.what()) + tr(" (padding is kept, as in PyTorch; "
+                                                          "\"Solve for padding\" may reach it)"));
+        return;
+    }
+    outputPadding_->setValue(n.outputPadding);
+    emitGeometry();
+}
+
+void ParameterPanel::solvePaddingForTarget() {
+    if (inH_ <= 0) return;
+    const ConvParams g = geometry();
     const auto h = solvePaddingForExtent(inH_, g.kernel.h, g.stride.h, g.dilation.h, targetH_->value());
     const auto w = solvePaddingForExtent(inW_, g.kernel.w, g.stride.w, g.dilation.w, targetW_->value());
     if (!h || !w) {
@@ -275,17 +349,20 @@ void ParameterPanel::solveForTarget() {
                              .arg(maxOut));
         return;
     }
-    ConvParams n = g;
-    n.padding = Size2(h->padding, w->padding);
-    n.outputPadding = Size2(h->outputPadding, w->outputPadding);
-    padding_->setValue(n.padding);
-    outputPadding_->setValue(n.outputPadding);
+    padding_->setValue(Size2(h->padding, w->padding));
+    outputPadding_->setValue(Size2(h->outputPadding, w->outputPadding));
     emitGeometry();
 }
 
 void ParameterPanel::setValidationMessage(const QString& message) {
-    message_->setText(message);
-    message_->setVisible(!message.isEmpty());
+    engineMessage_ = message;
+    QStringList lines;
+    if (!message.isEmpty()) lines << message;
+    if (!message.isEmpty())
+        for (const ParamsIssue& i : issues_)
+            if (!message.contains(i.message)) lines << QStringLiteral("→ ") + i.message;
+    message_->setText(lines.join(QLatin1Char('\n')));
+    message_->setVisible(!lines.isEmpty());
 }
 
 QString ParameterPanel::validationMessage() const { return message_->isVisible() ? message_->text() : QString(); }

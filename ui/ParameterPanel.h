@@ -6,6 +6,7 @@
 // invalid. It edits nothing itself: it emits what the user changed.
 #include <QWidget>
 
+#include "ParamsDiagnosis.h"
 #include "StudioParams.h"
 #include "core/OutputGeometry.h"
 
@@ -35,6 +36,8 @@ public:
     AxisPairEditor* outputPadding() const { return outputPadding_; }
     AxisPairEditor* dilation() const { return dilation_; }
     QDoubleSpinBox* biasBox() const { return bias_; }
+    // What is wrong with the shown parameters, field by field (empty: valid).
+    const QVector<ParamsIssue>& issues() const { return issues_; }
     QComboBox* backendBox() const { return backend_; }
 
 signals:
@@ -43,12 +46,16 @@ signals:
     void backendChanged(tconv::BackendKind kind);
     void toneChanged(tconv::ui::ToneMode mode);
     void solveFailed(const QString& message);
+    // The shown parameters' problems changed (empty: they are valid), for the formula.
+    void problemsChanged(const QStringList& problems);
 
 private:
     ConvParams geometry() const;
     void emitGeometry();
     void updateOutputSize();
-    void solveForTarget();
+    void solveForTarget();         // PyTorch's output_size: padding kept, output_padding chosen
+    void solvePaddingForTarget();  // the separate "solve for padding": smallest padding, then output_padding
+    void showIssues();
 
     AxisPairEditor* kernel_;
     AxisPairEditor* stride_;
@@ -60,6 +67,10 @@ private:
     QSpinBox* targetH_;
     QSpinBox* targetW_;
     QPushButton* solve_;
+    QPushButton* solvePadding_;
+    QVector<ParamsIssue> issues_;
+    QString engineMessage_;
+    int64_t layerInChannels_ = 0;  // weight mode: the weight's C_in (groups must divide it)
     QLabel* groups_;       // image mode: groups = channels (depthwise)
     QSpinBox* groupsBox_;  // weight mode: the layer's groups
     bool weightMode_ = false;

@@ -139,7 +139,17 @@ void TestStudioWidgets::invalidCombinationKeepsLastGoodResult() {
         expected = QString::fromUtf8(e.what());
     }
     QVERIFY(!expected.isEmpty());
-    QCOMPARE(p->validationMessage(), expected);
+    // The engine's message, then the fix, and the offending field marked.
+    QVERIFY2(p->validationMessage().startsWith(expected), qPrintable(p->validationMessage()));
+    QVERIFY2(p->validationMessage().contains("output padding must be < stride 2 or dilation 1: use 0 or 1"),
+             qPrintable(p->validationMessage()));
+    QVERIFY(p->outputPadding()->heightBox()->property("invalid").toBool());
+    QVERIFY(!p->stride()->heightBox()->property("invalid").toBool());
+    // No size printed as if valid, in the panel or the formula.
+    QVERIFY(p->findChild<QLabel*>("outputSizeLabel")->text().contains("invalid"));
+    QVERIFY2(!w->explanationPanel()->formulaLabel()->text().contains("<b>40</b>"),
+             qPrintable(w->explanationPanel()->formulaLabel()->text()));
+    QVERIFY(w->explanationPanel()->formulaLabel()->text().contains("not valid"));
     QCOMPARE(w->currentError(), expected);
     QCOMPARE(w->lastResult(), good);  // the views keep the last good result
     // Too much padding: the output would be empty; again the engine's message.
@@ -151,6 +161,9 @@ void TestStudioWidgets::invalidCombinationKeepsLastGoodResult() {
     p->padding()->heightBox()->setValue(1);
     check("valid again");
     QVERIFY(p->validationMessage().isEmpty());
+    QVERIFY(!p->outputPadding()->heightBox()->property("invalid").toBool());
+    QVERIFY(!p->padding()->heightBox()->property("invalid").toBool());
+    QVERIFY(!w->explanationPanel()->formulaLabel()->text().contains("not valid"));
 }
 
 void TestStudioWidgets::rapidChangesEndWithTheLast() {
@@ -240,7 +253,9 @@ void TestStudioWidgets::desiredOutputSizeSolvesPadding() {
     solve->click();
     QVERIFY(w->waitForIdle());
     QCOMPARE(w->params(), before);
-    QVERIFY(w->parameterPanel()->validationMessage().contains("No padding"));
+    QVERIFY2(w->parameterPanel()->validationMessage().contains(
+                 "requested an output size of [500, 52], but valid sizes range from [37, 51] to [38, 52]"),
+             qPrintable(w->parameterPanel()->validationMessage()));
 }
 
 void TestStudioWidgets::cudaEntryReflectsAvailability() {
