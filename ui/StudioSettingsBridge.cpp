@@ -6,6 +6,11 @@
 namespace tconv::ui {
 
 bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why) {
+    if (s.outputSize) {
+        *why = QStringLiteral("--output-size is tconv apply's; here give --output-padding (or use Desired output "
+                              "size in the studio)");
+        return false;
+    }
     p.geometry.stride = s.stride;
     p.geometry.padding = s.padding;
     p.geometry.outputPadding = s.outputPadding;

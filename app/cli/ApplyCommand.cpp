@@ -107,7 +107,7 @@ int runApply(int argc, char** argv) {
         std::unique_ptr<Backend> backend = createBackend(s.backend);
 
         const app::LoadedImage image = app::loadImage(a.input);
-        const ConvLayer layer = app::buildLayer(s, static_cast<int>(image.tensor.shape().c));
+        const ConvLayer layer = app::buildLayerFor(s, image.tensor.shape());
         const Shape4 outShape = validateProblem(layer.problemFor(image.tensor.shape()));
         app::checkOutputFormat(a.output, outShape);
 

@@ -11,6 +11,7 @@
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
+#include "core/OutputSizeSolver.h"
 #include "core/Validation.h"
 
 namespace tconv::app {
@@ -69,7 +70,7 @@ bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s) {
     static const char* const kOptions[] = {"--kernel-size", "--stride", "--padding", "--output-padding",
                                            "--dilation",    "--kernel", "--groups",  "--bias",
                                            "--backend",     "--sigma",  "--seed",    "--method",
-                                           "--resize"};
+                                           "--resize",      "--output-size"};
     const std::string arg = argv[i];
     // "--opt value" or "--opt=value".
     const size_t eq = arg.find('=');
@@ -89,6 +90,7 @@ bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s) {
     else if (name == "--stride") s.stride = parseSize2(name, value);
     else if (name == "--padding") s.padding = parseSize2(name, value);
     else if (name == "--output-padding") s.outputPadding = parseSize2(name, value);
+    else if (name == "--output-size") s.outputSize = parseSize2(name, value);
     else if (name == "--dilation") s.dilation = parseSize2(name, value);
     else if (name == "--kernel") {
         if (value.empty()) bad(name, value, "a preset (" + presetList() + ") or a kernel file");
@@ -143,6 +145,8 @@ const char* convOptionsHelp() {
            "  --padding N|HxW           default 0\n"
            "  --output-padding N|HxW    default 0 (must be smaller than the stride or the dilation)\n"
            "  --dilation N|HxW          default 1\n"
+           "  --output-size N|HxW       tconv apply: the output size, as PyTorch's output_size: the padding\n"
+           "                            stays, output_padding is chosen (refused outside [min, min+stride-1])\n"
            "  --groups G                default: one group per channel for 2-D kernels, 1 for full weights\n"
            "  --bias V[,V...]           one value for all output channels, or one per output channel\n"
            "  --sigma S                 gaussian preset sigma in output pixels (default 1)\n"
@@ -180,7 +184,20 @@ void checkSettings(const ConvSettings& s) {
                              ") nor an existing kernel file");
 }
 
+ConvLayer buildLayerFor(const ConvSettings& s, const Shape4& input) {
+    ConvSettings rest = s;
+    rest.outputSize.reset();
+    ConvLayer layer = buildLayer(rest, static_cast<int>(input.c));
+    if (s.outputSize)
+        layer.params.outputPadding =
+            outputPaddingForSize(input.h, input.w, layer.params, s.outputSize->h, s.outputSize->w);
+    return layer;
+}
+
 ConvLayer buildLayer(const ConvSettings& s, int channels) {
+    if (s.outputSize)
+        throw ParameterError("--output-size " + sizeText(*s.outputSize) +
+                             " needs one input's size: it is for tconv apply (give --output-padding here)");
     if (channels <= 0) throw ParameterError("the input must have at least one channel, but has " + std::to_string(channels));
     checkSettings(s);
     ConvParams p = convParams(s);

@@ -17,6 +17,7 @@ struct ConvSettings {
     Size2 stride{2, 2};               // --stride (default 2: this is an upsampling tool)
     Size2 padding{0, 0};              // --padding
     Size2 outputPadding{0, 0};        // --output-padding
+    std::optional<Size2> outputSize;  // --output-size (apply): output_padding as PyTorch's output_size picks it
     Size2 dilation{1, 1};             // --dilation
     int groups = 0;                   // --groups; 0: depthwise for 2-D kernels, 1 for full weights
     std::string kernel = "bilinear";  // --kernel PRESET|FILE
@@ -56,6 +57,13 @@ void checkSettings(const ConvSettings& s);
 // that does not fit them (exit 2), ProcessingError when the kernel file cannot
 // be read or parsed (exit 1). The final shape check against the input is
 // validateProblem's (ConvTranspose2d does it).
+// buildLayer refuses --output-size: it needs one input's size (buildLayerFor).
 ConvLayer buildLayer(const ConvSettings& s, int channels);
+
+// buildLayer for this input, with --output-size applied as PyTorch's
+// output_size is: the padding kept, output_padding = size − minimum
+// (OutputSizeSolver.h); a size outside [minimum, minimum + stride − 1] is a
+// ParameterError with PyTorch's message.
+ConvLayer buildLayerFor(const ConvSettings& s, const Shape4& input);
 
 }  // namespace tconv::app
