@@ -3,6 +3,8 @@
 // replace keeping the permission bits, temporary file names (recognisable,
 // within NAME_MAX), the stale-file sweep, and BatchRunner failing one image
 // (and keeping the file) when its output appeared after planning.
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -17,6 +19,7 @@
 #include "common/BatchPlan.h"
 #include "common/BatchRunner.h"
 #include "common/BatchSweep.h"
+#include "common/JsonText.h"
 #include "common/StaleTempFiles.h"
 #include "common/TempFileName.h"
 #include "common/TestPrinters.h"
@@ -58,6 +61,8 @@ private slots:
     void staleSweepRemovesOnlyDeadWritersFiles();
     void runnerFailsAnImageWhoseOutputAppeared();
     void runnerOverwriteStillReplaces();
+    void jsonStringsAreValidForAnyBytes_data();
+    void jsonStringsAreValidForAnyBytes();
 
 private:
     std::unique_ptr<QTemporaryDir> tmp_;
@@ -221,6 +226,31 @@ void TestBatchFiles::runnerOverwriteStillReplaces() {
     const BatchSummary s = BatchRunner(plan, ro).run();
     QCOMPARE(s.counts.done, size_t(1));
     QCOMPARE(loadImage((root() / "out" / "a.npy").string()).tensor.shape(), (Shape4{1, 1, 10, 10}));
+}
+
+void TestBatchFiles::jsonStringsAreValidForAnyBytes_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("parsed");
+    const QString r(QChar(0xFFFD));
+    QTest::newRow("ascii") << QByteArray("a \"b\" \\ c") << QString("a \"b\" \\ c");
+    QTest::newRow("controls") << QByteArray("\x01\n\x7f") << QString("\x01\n\x7f");
+    QTest::newRow("utf-8") << QByteArray("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") << QString::fromUtf8("\u00e9\u20ac\U0001F600");
+    QTest::newRow("latin-1") << QByteArray("b\xe9.png") << "b" + r + ".png";
+    QTest::newRow("overlong") << QByteArray("\xc0\xaf") << r + r;
+    QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << r + r + r;
+    QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << r + r + r + r;
+    QTest::newRow("cut sequence") << QByteArray("x\xe2\x82") << "x" + r + r;
+    QTest::newRow("stray continuation") << QByteArray("\x80z") << r + "z";
+}
+
+void TestBatchFiles::jsonStringsAreValidForAnyBytes() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, parsed);
+    const std::string json = "[" + jsonString(bytes.toStdString()) + "]";
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, json.c_str());
+    QCOMPARE(doc.array().at(0).toString(), parsed);
 }
 
 QTEST_GUILESS_MAIN(TestBatchFiles)
