@@ -21,6 +21,7 @@
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/HeatmapImage.h"
+#include "common/JobMemory.h"
 #include "common/JsonText.h"
 #include "common/ImageIO.h"
 #include "common/KernelFile.h"
@@ -353,7 +354,11 @@ int runAnalyze(int argc, char** argv) {
             if (file.isFullWeight()) in.c = file.weight.shape().n;
         }
         const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
-        const Shape4 out = validateProblem(layer.problemFor(in));
+        const Shape4 out = validateProblem(layer.problemFor(in), ResourceLimits{});  // memory: below, the whole job
+        PeakMemory peak;
+        if (image) app::addInputMemory(peak, app::InputProbe{.shape = in});
+        app::addAnalysisMemory(peak, in, layer, a.settings, a.heatmap.empty() ? "" : a.heatmapKind, !a.spectrum.empty());
+        peak.check(defaultResourceLimits(), "analyze");
         const ChannelScores analysis = channelScores(layer);
 #ifdef TCONV_HAVE_OPENCV
         const Tensor* x = image ? &image->tensor : nullptr;

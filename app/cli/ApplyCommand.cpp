@@ -13,6 +13,8 @@
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/ImageIO.h"
+#include "common/JobMemory.h"
+#include "core/MemoryEstimate.h"
 #include "common/SameFile.h"
 #include "common/StaleTempFiles.h"
 #include "core/BackendFactory.h"
@@ -90,6 +92,29 @@ std::string dims(const Shape4& s) {
     return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
 }
 
+// F + D + I + K + X + O + E (MemoryEstimate.h) against the limit.
+void checkJobMemory(const ApplyArgs& a, const app::InputProbe& probe, const ConvLayer& layer, const Shape4& outShape,
+                    const ResourceLimits& limits) {
+    PeakMemory peak;
+    app::addInputMemory(peak, probe);
+    app::addLayerMemory(peak, probe.shape, layer, a.settings);
+    peak.add("encoding '" + a.output + "'", app::encodeBytes(a.output, outShape, probe.bitDepth));
+    peak.check(limits, "apply with output " + shapeText(outShape));
+}
+
+// The probe without the file's bytes, for a second check after decoding.
+app::InputProbe headerOnly(const app::InputProbe& p) {
+    app::InputProbe h;
+    h.path = p.path;
+    h.isNpy = p.isNpy;
+    h.shape = p.shape;
+    h.fileBytes = p.fileBytes;
+    h.decodedBytes = p.decodedBytes;
+    h.orientation = p.orientation;
+    h.bitDepth = p.bitDepth;
+    return h;
+}
+
 }  // namespace
 
 int runApply(int argc, char** argv) {
@@ -106,10 +131,26 @@ int runApply(int argc, char** argv) {
         app::cleanStaleTempFiles(app::folderOf(a.output));
         std::unique_ptr<Backend> backend = createBackend(s.backend);
 
-        const app::LoadedImage image = app::loadImage(a.input);
-        const ConvLayer layer = app::buildLayerFor(s, image.tensor.shape());
-        const Shape4 outShape = validateProblem(layer.problemFor(image.tensor.shape()));
+        // The whole job's peak is checked from the input's header, before
+        // anything large is decoded or allocated.
+        const ResourceLimits limits = defaultResourceLimits();
+        app::InputProbe probe = app::probeInput(a.input, limits);
+        ConvLayer layer = app::buildLayerFor(s, probe.shape);
+        // The shapes here; the memory below, for the whole job at once.
+        Shape4 outShape = validateProblem(layer.problemFor(probe.shape), ResourceLimits{});
         app::checkOutputFormat(a.output, outShape);
+        checkJobMemory(a, probe, layer, outShape, limits);
+        const Shape4 announced = probe.shape;
+        const app::InputProbe header = headerOnly(probe);
+        const app::LoadedImage image = app::decodeInput(std::move(probe));
+        if (image.tensor.shape() != announced) {  // a header that undersold its channels
+            app::InputProbe actual = header;
+            actual.shape = image.tensor.shape();
+            layer = app::buildLayerFor(s, actual.shape);
+            outShape = validateProblem(layer.problemFor(actual.shape), ResourceLimits{});
+            app::checkOutputFormat(a.output, outShape);
+            checkJobMemory(a, actual, layer, outShape, limits);
+        }
 
         Tensor output;
         const auto start = std::chrono::steady_clock::now();

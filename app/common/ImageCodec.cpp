@@ -133,12 +133,28 @@ void fromPlanar(const Tensor& t, cv::Mat& m) {
     }
 }
 
+// As OpenCV's own imread does when it may (the EXIF orientation names where
+// the stored first row and column belong).
+void applyExifOrientation(cv::Mat& img, int orientation) {
+    cv::Mat t;
+    switch (orientation) {
+        case 2: cv::flip(img, img, 1); break;
+        case 3: cv::flip(img, img, -1); break;
+        case 4: cv::flip(img, img, 0); break;
+        case 5: cv::transpose(img, t); img = t; break;
+        case 6: cv::transpose(img, t); cv::flip(t, img, 1); break;
+        case 7: cv::transpose(img, t); cv::flip(t, img, -1); break;
+        case 8: cv::transpose(img, t); cv::flip(t, img, 0); break;
+        default: break;
+    }
+}
+
 }  // namespace
 
 bool imageCodecsAvailable() { return true; }
 std::string imageCodecsVersion() { return CV_VERSION; }
 
-Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& path, int& bitDepth) {
+Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& path, int& bitDepth, int orientation) {
     silenceOpenCvLog();
     if (bytes.size() > static_cast<size_t>(INT_MAX))
         throw ProcessingError("cannot read '" + path + "': file too large for the image decoder");
@@ -166,6 +182,7 @@ Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& p
         throw ProcessingError("cannot read '" + path + "': " +
                               (noise.empty() ? "not an image file OpenCV can decode (unknown format, corrupt or truncated)"
                                              : "corrupt, truncated or not an image (" + noise + ")"));
+    applyExifOrientation(img, orientation);
     const int c = img.channels();
     if (c < 1 || c > 4)
         throw ProcessingError("cannot read '" + path + "': unsupported channel count " + std::to_string(c));
@@ -214,7 +231,7 @@ std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, 
 bool imageCodecsAvailable() { return false; }
 std::string imageCodecsVersion() { return ""; }
 
-Tensor decodeImage(const std::vector<unsigned char>&, const std::string& path, int&) {
+Tensor decodeImage(const std::vector<unsigned char>&, const std::string& path, int&, int) {
     throw ProcessingError("cannot read '" + path + "': this build has no image support (no OpenCV); use .npy input");
 }
 

@@ -15,8 +15,11 @@ std::string imageCodecsVersion();
 
 // Decodes an 8/16-bit gray, gray+alpha, RGB or RGBA image to (1, C, H, W) in
 // R, G, B(, A) order, scaled by 1/255 or 1/65535; sets bitDepth to 8 or 16.
-// `path` is only for messages. Throws ProcessingError.
-Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& path, int& bitDepth);
+// `path` is only for messages. `orientation` (EXIF, 1..8) turns the picture
+// upright as image viewers show it: the decoder reads unchanged (to keep 16
+// bits and alpha), which would ignore it. Throws ProcessingError.
+Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& path, int& bitDepth,
+                   int orientation = 1);
 
 // The sample depth an image of this extension is written with: 16 when asked
 // for and the format has it (png, tif, tiff), else 8.

@@ -9,14 +9,22 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "common/AtomicFile.h"
 #include "common/ImageCodec.h"
+#include "common/ImageHeader.h"
 #include "core/ConvError.h"
 #include "core/NpyFile.h"
 
 namespace tconv::app {
 namespace {
+
+// OpenCV's own cap (OPENCV_IO_MAX_IMAGE_PIXELS: 2^30 pixels) in samples of up
+// to 4 channels, checked from the header: no decoder runs on more, whatever
+// the memory limit (OpenCV reads its variable once, when it is loaded, so the
+// process cannot lower it for itself).
+constexpr uint64_t kMaxDecodedSamples = uint64_t(1) << 32;
 
 std::string lowerExtension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
@@ -43,21 +51,32 @@ std::vector<unsigned char> readHead(const std::string& path, size_t count) {
     return head;
 }
 
-std::vector<unsigned char> readWholeFile(const std::string& path) {
+// The whole file, but never more than maxBytes (0: no bound): a regular file
+// is refused from its size, anything else (a pipe, /dev/zero) when it goes on
+// past the bound.
+std::vector<unsigned char> readWholeFile(const std::string& path, uint64_t maxBytes) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) failLoad(path, std::strerror(errno));
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, &std::fclose);
+    auto tooLarge = [&](const std::string& size) {
+        throw ParameterError("cannot read '" + path + "': " + size + " more than the memory limit of " +
+                             bytesText(maxBytes) + " (set TCONV_MEMORY_LIMIT_MB to change it)");
+    };
     // One read of the size the file has now, then chunks for whatever it grew
     // by meanwhile (or all of it where the size is unknown: a pipe).
     std::vector<unsigned char> data;
     struct stat st {};
     if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        if (maxBytes && static_cast<uint64_t>(st.st_size) > maxBytes) tooLarge("the file holds " + bytesText(uint64_t(st.st_size)) + ",");
         data.resize(static_cast<size_t>(st.st_size));
         data.resize(std::fread(data.data(), 1, data.size(), f));
     }
     unsigned char chunk[1 << 16];
     size_t n;
-    while (!std::ferror(f) && (n = std::fread(chunk, 1, sizeof chunk, f)) > 0) data.insert(data.end(), chunk, chunk + n);
+    while (!std::ferror(f) && (n = std::fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (maxBytes && data.size() + n > maxBytes) tooLarge("it goes on past the bound (reading stopped there),");
+        data.insert(data.end(), chunk, chunk + n);
+    }
     if (std::ferror(f)) failLoad(path, std::strerror(errno));
     if (data.empty()) failLoad(path, "the file is empty");
     return data;
@@ -73,6 +92,14 @@ std::string shapeList(const std::vector<int64_t>& s) {
     return t + (s.size() == 1 ? ",)" : ")");
 }
 
+void checkNpyImageShape(const std::string& path, const std::vector<int64_t>& shape) {
+    if (shape.size() != 2 && shape.size() != 3)
+        throw ParameterError("cannot use '" + path + "' as an image: an .npy image has shape (H, W) or (H, W, C), but this one has shape " +
+                             shapeList(shape));
+    for (int64_t d : shape)
+        if (d <= 0) failLoad(path, "the array is empty, shape " + shapeList(shape));
+}
+
 LoadedImage loadNpyImage(const std::string& path) {
     NpyArray a;
     try {
@@ -80,10 +107,8 @@ LoadedImage loadNpyImage(const std::string& path) {
     } catch (const ProcessingError& e) {
         throw ProcessingError(std::string("cannot read ") + e.what());  // readNpy says "'path': why"
     }
-    if (a.shape.size() != 2 && a.shape.size() != 3)
-        failLoad(path, "an .npy image must have shape (H, W) or (H, W, C), but this one has shape " + shapeList(a.shape));
+    checkNpyImageShape(path, a.shape);
     const int64_t h = a.shape[0], w = a.shape[1], c = a.shape.size() == 3 ? a.shape[2] : 1;
-    if (h <= 0 || w <= 0 || c <= 0) failLoad(path, "the array is empty, shape " + shapeList(a.shape));
     // Integer arrays hold image samples: scale them like 8/16-bit image files.
     const bool u8 = a.dtype.size() == 3 && a.dtype.substr(1) == "u1";
     const bool u16 = a.dtype.size() == 3 && a.dtype.substr(1) == "u2";
@@ -142,15 +167,79 @@ void saveNpy(const std::string& path, const Tensor& t) {
 
 }  // namespace
 
-LoadedImage loadImage(const std::string& path) {
+InputProbe probeInput(const std::string& path, const ResourceLimits& limits) {
+    InputProbe p;
+    p.path = path;
+    // A pipe or device can be read once only: all of it (bounded), then decide.
+    struct stat st {};
+    const bool stream = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+    if (stream) {
+        p.bytes = readWholeFile(path, limits.maxOutputBytes);
+        if (hasNpyMagic(p.bytes)) failLoad(path, "an .npy input must be a regular file (it is read with seeks)");
+    }
     // Decide by content, so an .npy saved under another name still loads and
     // an image named .npy gets a clear "not an .npy file".
-    if (hasNpyMagic(readHead(path, 6)) || lowerExtension(path) == ".npy") return loadNpyImage(path);
-    const std::vector<unsigned char> data = readWholeFile(path);
+    if (!stream && (hasNpyMagic(readHead(path, 6)) || lowerExtension(path) == ".npy")) {
+        NpyArray header;
+        try {
+            header = readNpyHeader(path);
+        } catch (const ProcessingError& e) {
+            throw ProcessingError(std::string("cannot read ") + e.what());
+        }
+        checkNpyImageShape(path, header.shape);
+        p.isNpy = true;
+        p.shape = Shape4{1, header.shape.size() == 3 ? header.shape[2] : 1, header.shape[0], header.shape[1]};
+        p.decodedBytes = tensorBytes(p.shape);
+    } else {
+        if (!stream) p.bytes = readWholeFile(path, limits.maxOutputBytes);
+        p.fileBytes = p.bytes.size();
+        const std::optional<ImageHeader> h = readImageHeader(p.bytes);
+        if (!h)
+            failLoad(path, "not an image tconv can read (PNG, JPEG, TIFF, BMP, WebP or PNM), or its header is corrupt or truncated");
+        p.orientation = h->orientation;
+        p.bitDepth = h->bytesPerSample >= 2 ? 16 : 8;
+        p.shape = Shape4{1, h->channels, h->orientedHeight(), h->orientedWidth()};
+        const uint64_t samples = tensorBytes(Shape4{1, h->channels, h->height, h->width}, uint64_t(h->bytesPerSample));
+        p.decodedBytes = h->orientation == 1 ? samples : mulBytes(samples, 2);  // the turned copy
+        if (tensorBytes(p.shape, 1) > kMaxDecodedSamples)
+            throw ParameterError("cannot read '" + path + "': its header announces " + std::to_string(h->width) + "x" +
+                                 std::to_string(h->height) + " pixels x " + std::to_string(h->channels) +
+                                 " channels, more than the decoder's maximum of " + std::to_string(kMaxDecodedSamples) +
+                                 " samples");
+    }
+    PeakMemory peak;
+    addInputMemory(peak, p);
+    peak.check(limits, "reading '" + path + "' (" + std::to_string(p.shape.h) + "x" + std::to_string(p.shape.w) + "x" +
+                           std::to_string(p.shape.c) + ")");
+    return p;
+}
+
+LoadedImage decodeInput(InputProbe&& probe) {
+    if (probe.isNpy) return loadNpyImage(probe.path);
     LoadedImage img;
-    img.path = path;
-    img.tensor = decodeImage(data, path, img.bitDepth);
+    img.path = probe.path;
+    const std::vector<unsigned char> bytes = std::move(probe.bytes);
+    img.tensor = decodeImage(bytes, probe.path, img.bitDepth, probe.orientation);
     return img;
+}
+
+void addInputMemory(PeakMemory& peak, const InputProbe& p) {
+    peak.add("input file", p.fileBytes);
+    peak.add(p.isNpy ? "input values" : "decoded samples", p.decodedBytes);
+    peak.add("input " + shapeText(p.shape), tensorBytes(p.shape));
+}
+
+uint64_t encodeBytes(const std::string& path, const Shape4& s, int bitDepth) {
+    const std::string ext = lowerExtension(path);
+    if (ext == ".npy") return tensorBytes(s);
+    // The quantized samples and the encoded file, which the codecs keep within
+    // about the raw size (stored blocks for incompressible data).
+    const uint64_t raw = tensorBytes(s, outputBitDepth(ext, bitDepth) == 16 ? 2 : 1);
+    return addBytes(mulBytes(raw, 2), addBytes(mulBytes(uint64_t(s.h > 0 ? s.h : 0), 8), 1 << 16));
+}
+
+LoadedImage loadImage(const std::string& path, const ResourceLimits& limits) {
+    return decodeInput(probeInput(path, limits));
 }
 
 void checkOutputFormat(const std::string& path, const Shape4& s) {

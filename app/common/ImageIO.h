@@ -2,8 +2,12 @@
 // Reading and writing images and .npy arrays as planar float tensors.
 // 8-bit images become value/255, 16-bit value/65535; channel order is R, G, B(, A)
 // (OpenCV's BGR is swapped on read and write); alpha is its own channel.
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include "core/MemoryEstimate.h"
+#include "core/ResourceLimits.h"
 #include "core/Tensor.h"
 
 namespace tconv::app {
@@ -14,9 +18,41 @@ struct LoadedImage {
     std::string path;
 };
 
-// Throws ProcessingError with the path and the reason (unreadable, not an
-// image, empty, truncated .npy, wrong dtype or shape).
-LoadedImage loadImage(const std::string& path);
+// An input read from disk (images: the file's bytes; .npy: the header only)
+// but not decoded yet: everything a job's memory check needs.
+struct InputProbe {
+    std::string path;
+    bool isNpy = false;
+    Shape4 shape;                      // (1, C, H, W) as decoded (after EXIF orientation)
+    uint64_t fileBytes = 0;            // F: held while decoding (images)
+    uint64_t decodedBytes = 0;         // D: the decoder's samples (.npy: the values before reordering)
+    int orientation = 1;               // EXIF orientation applied on decode (JPEG)
+    int bitDepth = 0;                  // 8 or 16 for images (from the header), 0 for .npy
+    std::vector<unsigned char> bytes;  // the file (images)
+};
+
+// Reads the input with a bound (a regular file larger than the limit is
+// refused from its size; a pipe or device is read up to the limit and no
+// further), reads the image or .npy header and checks F + D + I (see
+// MemoryEstimate.h) against the limit before anything is decoded. Throws
+// ParameterError over the limit, ProcessingError when the file cannot be read
+// or is not a supported image/.npy.
+InputProbe probeInput(const std::string& path, const ResourceLimits& limits = defaultResourceLimits());
+
+// Decodes a probed input. Throws ProcessingError.
+LoadedImage decodeInput(InputProbe&& probe);
+
+// The input's parts of a job's peak: F, D and I.
+void addInputMemory(PeakMemory& peak, const InputProbe& probe);
+
+// E: the buffers saveImage needs beside the tensor for `path` (see
+// MemoryEstimate.h).
+uint64_t encodeBytes(const std::string& path, const Shape4& shape, int bitDepth);
+
+// probeInput + decodeInput. Throws ProcessingError with the path and the
+// reason (unreadable, not an image, empty, truncated .npy, wrong dtype or
+// shape), ParameterError when it would exceed the memory limit.
+LoadedImage loadImage(const std::string& path, const ResourceLimits& limits = defaultResourceLimits());
 
 // By extension: .npy (raw float32, (H,W) or (H,W,C)); .png .tif .tiff .jpg .jpeg
 // .bmp .webp (clamped to [0,1], quantized to bitDepth; 8 when bitDepth is 0 or

@@ -12,13 +12,16 @@
 
 #include "common/AtomicFile.h"
 #include "core/ConvError.h"
+#include "core/MemoryEstimate.h"
 #include "core/NpyFile.h"
+#include "core/Validation.h"
 
 namespace tconv::app {
 namespace {
 
-// Kernels are small; a bigger "kernel file" is surely the wrong file.
-constexpr uintmax_t kMaxTextBytes = 64u << 20;
+// Kernels are small (at most 255 x 255 numbers); a bigger "kernel file" is
+// surely the wrong file.
+constexpr uintmax_t kMaxTextBytes = 16u << 20;
 
 [[noreturn]] void fail(const std::string& source, const std::string& why) {
     throw ProcessingError("kernel file '" + source + "': " + why);
@@ -59,7 +62,12 @@ std::string readText(const std::string& path) {
     std::string text;
     char chunk[1 << 14];
     size_t n;
-    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) text.append(chunk, n);
+    // Bounded whatever the file is: /dev/zero or a pipe has no size to check first.
+    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text.size() + n > kMaxTextBytes)
+            fail(path, "too large for a kernel (more than " + std::to_string(kMaxTextBytes) + " bytes)");
+        text.append(chunk, n);
+    }
     if (std::ferror(f)) fail(path, std::strerror(errno));
     return text;
 }
@@ -70,7 +78,33 @@ std::string shapeList(const std::vector<int64_t>& s) {
     return t + (s.size() == 1 ? ",)" : ")");
 }
 
+// From the header, before the data is read: the rank, the kernel extent and
+// the memory the values and their copy need.
+void checkNpyKernelHeader(const std::string& path) {
+    NpyArray h;
+    try {
+        h = readNpyHeader(path);
+    } catch (const ProcessingError& e) {
+        throw ProcessingError(std::string("kernel file ") + e.what());
+    }
+    if (h.shape.size() != 2 && h.shape.size() != 4)
+        throw ParameterError("kernel file '" + path + "': expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " +
+                             shapeList(h.shape));
+    const int64_t kh = h.shape[h.shape.size() - 2], kw = h.shape.back();
+    if (kh > kMaxKernelSize || kw > kMaxKernelSize)
+        throw ParameterError("kernel file '" + path + "': a kernel of " + std::to_string(kh) + "x" + std::to_string(kw) +
+                             " is larger than the maximum kernel size " + std::to_string(kMaxKernelSize) + " per axis");
+    Shape4 s{1, 1, 1, 1};
+    if (h.shape.size() == 4) s = Shape4{h.shape[0], h.shape[1], kh, kw};
+    else s = Shape4{1, 1, kh, kw};
+    PeakMemory peak;
+    peak.add("kernel values", tensorBytes(s));
+    peak.add("kernel weight", tensorBytes(s));
+    peak.check(defaultResourceLimits(), "reading kernel file '" + path + "'");
+}
+
 KernelFile loadNpyKernel(const std::string& path) {
+    checkNpyKernelHeader(path);
     NpyArray a;
     try {
         a = readNpy(path);
@@ -94,7 +128,8 @@ KernelFile loadNpyKernel(const std::string& path) {
         std::copy(a.values.begin(), a.values.end(), k.weight.data());
         return k;
     }
-    fail(path, "expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " + shapeList(a.shape));
+    throw ParameterError("kernel file '" + path + "': expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " +
+                         shapeList(a.shape));
 }
 
 }  // namespace

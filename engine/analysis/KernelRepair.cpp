@@ -1,5 +1,7 @@
 #include "analysis/KernelRepair.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
 #include "core/ConvError.h"
+#include "core/MemoryEstimate.h"
 #include "core/Validation.h"
 
 namespace tconv {
@@ -22,26 +25,43 @@ struct ZohAxis {
     std::string reason;
 };
 
+// In 64 bits: d(k-1)+s and the padding search overflow int for large
+// dilations and paddings (UBSan), and a wrapped size would then be named in
+// the message.
 ZohAxis zohAxis(int k, int s, int p, int q, int d, const char* axis) {
     ZohAxis r;
-    r.kernel = d * (k - 1) + s;
-    std::optional<int> best;
-    auto distance = [s](int dp) { return std::abs(2 * dp - (s - 1)); };
-    for (int dp = -p; dp <= s + q; ++dp) {
-        const int q2 = q + 2 * dp - (s - 1);
+    const int64_t kernel = int64_t(d) * (k - 1) + s;
+    if (kernel > kMaxKernelSize) {
+        r.reason = "zero-order hold needs a kernel of d(k-1)+s = " + std::to_string(kernel) + " taps along " +
+                   std::string(axis) + " (dilation " + std::to_string(d) + ", kernel " + std::to_string(k) +
+                   ", stride " + std::to_string(s) + "), more than the maximum kernel size " +
+                   std::to_string(kMaxKernelSize);
+        return r;
+    }
+    r.kernel = static_cast<int>(kernel);
+    // 2*dp - dq = s-1 with the new output_padding q2 = q + 2dp - (s-1) in
+    // [0, s): dp in [ceil((s-1-q)/2), floor((2s-1-q)/2)], at most one or two
+    // values; the one nearest (s-1)/2 (ties: the smaller) that keeps the
+    // padding >= 0.
+    std::optional<int64_t> best;
+    auto distance = [s](int64_t dp) { return std::llabs(2 * dp - (int64_t(s) - 1)); };
+    const int64_t lo = std::max<int64_t>(-int64_t(p), (int64_t(s) - 1 - q + 1) / 2 - 1);
+    const int64_t hi = std::min<int64_t>(int64_t(s) + q, (2 * int64_t(s) - 1 - q) / 2 + 1);
+    for (int64_t dp = lo; dp <= hi; ++dp) {
+        const int64_t q2 = int64_t(q) + 2 * dp - (int64_t(s) - 1);
         if (q2 < 0 || q2 >= s) continue;  // dilation 1 now: PyTorch needs output_padding < stride
         // Ties (even s) go to the smaller padding, found first.
         if (!best || distance(dp) < distance(*best)) best = dp;
     }
-    if (!best) {
+    if (!best || int64_t(p) + *best > INT32_MAX) {
         r.reason = "zero-order hold needs output_padding < stride along " + std::string(axis) +
                    " (its kernel has dilation 1), but output_padding " + std::to_string(q) + " with stride " +
                    std::to_string(s) + " and dilation " + std::to_string(d) +
                    " cannot be matched by any padding >= 0 keeping the output size";
         return r;
     }
-    r.padding = p + *best;
-    r.outputPadding = q + 2 * *best - (s - 1);
+    r.padding = static_cast<int>(p + *best);
+    r.outputPadding = static_cast<int>(int64_t(q) + 2 * *best - (int64_t(s) - 1));
     return r;
 }
 
@@ -136,7 +156,7 @@ KernelRepair repairKernel(const Kernel2D& k, const ConvParams& params, RepairMet
     return r;
 }
 
-LayerRepair repairLayer(const ConvLayer& layer, RepairMethod method) {
+LayerRepair repairLayer(const ConvLayer& layer, RepairMethod method, const ResourceLimits& limits) {
     const Shape4 w = layer.weight.shape();
     LayerRepair r;
     if (w.count() <= 0) throw ParameterError("cannot repair a layer with an empty weight " + shapeText(w));
@@ -145,6 +165,12 @@ LayerRepair repairLayer(const ConvLayer& layer, RepairMethod method) {
     r.ok = plan.ok;
     r.reason = plan.reason;
     if (!plan.ok) return r;
+    const Shape4 repaired{w.n, w.c, plan.params.kernel.h, plan.params.kernel.w};
+    PeakMemory peak;
+    peak.add("weight " + shapeText(w), tensorBytes(w));
+    peak.add("repaired weight " + shapeText(repaired), tensorBytes(repaired));
+    peak.add("one slice's accumulator", tensorBytes(Shape4{1, 1, repaired.h, repaired.w}, 12));
+    peak.check(limits, std::string(repairMethodName(method)) + " repair");
     r.layer.params = plan.params;
     r.layer.params.groups = layer.params.groups;
     r.layer.bias = layer.bias;

@@ -11,6 +11,7 @@
 #include "core/ConvLayer.h"
 #include "core/ConvParams.h"
 #include "core/Kernel2D.h"
+#include "core/ResourceLimits.h"
 
 namespace tconv {
 
@@ -38,7 +39,10 @@ struct LayerRepair {
     ConvLayer layer;  // every weight slice repaired, parameters adjusted, bias kept
 };
 
-LayerRepair repairLayer(const ConvLayer& layer, RepairMethod method);
+// Checks the repaired weight's memory (a zoh kernel is d(k-1)+s per axis)
+// against `limits` before allocating it; throws ParameterError over it.
+LayerRepair repairLayer(const ConvLayer& layer, RepairMethod method,
+                        const ResourceLimits& limits = defaultResourceLimits());
 
 // box_s * dilate_d(K) / (sH*sW): the zero-order-hold kernel alone, (d(k-1)+s)
 // per axis, to be used at dilation 1 (also the nearest resize-conv as one

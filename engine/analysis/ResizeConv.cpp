@@ -1,6 +1,7 @@
 #include "analysis/ResizeConv.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "analysis/KernelRepair.h"
@@ -9,12 +10,16 @@
 #include "analysis/Upsample.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
+#include "core/MemoryEstimate.h"
+#include "core/OutputGeometry.h"
 #include "core/Validation.h"
 
 namespace tconv {
 namespace {
 
 int64_t effectiveExtent(int k, int d) { return static_cast<int64_t>(d) * (k - 1) + 1; }
+
+bool fitsInt(int64_t v) { return v >= 0 && v <= INT32_MAX; }
 
 // The nearest fast path along one axis: v[o] = Z[o + c] with Z the full
 // transposed convolution of x with the zero-order-hold kernel (length
@@ -29,13 +34,23 @@ struct FastAxis {
 
 FastAxis fastAxis(int s, int p, int q) {
     FastAxis a;
-    a.padding = p + (s - 1) / 2;
-    const int extra = s % 2 ? q : q - 1;
-    a.ok = extra >= -1 && extra < s;
+    // In 64 bits: p + (s-1)/2 passes INT_MAX for paddings near it, and then
+    // the fast path is not taken (the general path refuses such sizes).
+    const int64_t padding = int64_t(p) + (int64_t(s) - 1) / 2;
+    const int64_t extra = s % 2 ? q : int64_t(q) - 1;
+    a.ok = extra >= -1 && extra < s && padding <= INT32_MAX;
+    if (!a.ok) return a;
+    a.padding = static_cast<int>(padding);
     a.crop = extra < 0;
-    a.outputPadding = std::max(extra, 0);
+    a.outputPadding = static_cast<int>(std::max<int64_t>(extra, 0));
     return a;
 }
+
+// The zero-order-hold kernel's extent along one axis: d(k-1) + s.
+int64_t zohExtent(int k, int s, int d) { return effectiveExtent(k, d) + s - 1; }
+
+// The fast path's kernel must pass validation like any other.
+bool zohKernelAllowed(int64_t kh, int64_t kw) { return kh <= kMaxKernelSize && kw <= kMaxKernelSize; }
 
 // Copies the leading out.h x out.w block of every plane of `big` into `out`.
 void cropInto(const Tensor& big, const Shape4& shape, Tensor& out) {
@@ -56,10 +71,11 @@ bool nearestFastPath(const Tensor& input, const ConvLayer& layer, Backend& backe
     const FastAxis h = fastAxis(p.stride.h, p.padding.h, p.outputPadding.h);
     const FastAxis w = fastAxis(p.stride.w, p.padding.w, p.outputPadding.w);
     if (!h.ok || !w.ok) return false;  // output_padding >= stride (allowed by the dilation): general path
+    const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h), kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
+    if (!zohKernelAllowed(kh, kw)) return false;  // the general path has no such kernel
     ConvLayer zoh;
     zoh.params = p;
-    zoh.params.kernel = Size2(static_cast<int>(effectiveExtent(p.kernel.h, p.dilation.h)) + p.stride.h - 1,
-                              static_cast<int>(effectiveExtent(p.kernel.w, p.dilation.w)) + p.stride.w - 1);
+    zoh.params.kernel = Size2(static_cast<int>(kh), static_cast<int>(kw));
     zoh.params.dilation = Size2(1, 1);
     zoh.params.padding = Size2(h.padding, w.padding);
     zoh.params.outputPadding = Size2(h.outputPadding, w.outputPadding);
@@ -104,6 +120,35 @@ const char* borderModeName(BorderMode m) {
     return "zeros";
 }
 
+uint64_t resizeConvExtraBytes(const Shape4& in, const ConvLayer& layer, const ResizeConvOptions& options) {
+    const ConvParams& p = layer.params;
+    const Shape4 w = layer.weight.shape();
+    const OutputSize out = outputSize(in.h, in.w, p);
+    const Shape4 outShape{in.n, w.c * p.groups, out.h, out.w};
+    const FastAxis fh = fastAxis(p.stride.h, p.padding.h, p.outputPadding.h);
+    const FastAxis fw = fastAxis(p.stride.w, p.padding.w, p.outputPadding.w);
+    const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h), kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
+    if (options.resize == ResizeMode::Nearest && options.border == BorderMode::Zeros && fh.ok && fw.ok &&
+        zohKernelAllowed(kh, kw)) {
+        // The zero-order-hold weight, one slice's double accumulator and float
+        // copy, and the one-larger output cropped from for even strides.
+        const uint64_t taps = mulBytes(uint64_t(kh), uint64_t(kw));
+        uint64_t bytes = addBytes(tensorBytes(Shape4{w.n, w.c, kh, kw}), mulBytes(taps, 12));
+        if (fh.crop || fw.crop)
+            bytes = addBytes(bytes, tensorBytes(Shape4{outShape.n, outShape.c, outShape.h + 1, outShape.w + 1}));
+        return bytes;
+    }
+    // The resized, padded input (negative padding crops) and the scaled weight copy.
+    const ResizeConvPadding pad = resizeConvPadding(p);
+    auto extent = [](int64_t n, int s, int64_t before, int64_t after) {
+        const long double e = static_cast<long double>(n) * s + before + after;
+        return e <= 0 ? int64_t(0) : e >= 9.0e18L ? INT64_MAX : static_cast<int64_t>(e);
+    };
+    const Shape4 resized{in.n, in.c, extent(in.h, p.stride.h, pad.beforeH, pad.afterH),
+                         extent(in.w, p.stride.w, pad.beforeW, pad.afterW)};
+    return addBytes(tensorBytes(resized), tensorBytes(w));
+}
+
 ResizeConvPadding resizeConvPadding(const ConvParams& p) {
     const int64_t eh = effectiveExtent(p.kernel.h, p.dilation.h), ew = effectiveExtent(p.kernel.w, p.dilation.w);
     ResizeConvPadding r;
@@ -122,17 +167,21 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
     if (input.size() != input.shape().count())
         throw ParameterError("input holds " + std::to_string(input.size()) + " values but its shape " +
                              shapeText(input.shape()) + " needs " + std::to_string(input.shape().count()));
+    PeakMemory peak;
+    peak.add("input " + shapeText(input.shape()), tensorBytes(input.shape()));
+    peak.add("weight " + shapeText(layer.weight.shape()), tensorBytes(layer.weight.shape()));
+    peak.add("output " + shapeText(outShape), tensorBytes(outShape));
+    peak.add("resize-conv intermediates", resizeConvExtraBytes(input.shape(), layer, options));
+    peak.check(limits, std::string("resize-conv (") + resizeModeName(options.resize) + ") with output " + shapeText(outShape));
     if (options.resize == ResizeMode::Nearest && options.border == BorderMode::Zeros &&
         nearestFastPath(input, layer, backend, outShape, output, ws, limits))
         return;
 
     const ConvParams& p = layer.params;
-    // The resized and padded input is about as large as the output (times C_in / C_out).
-    const Shape4 resized{input.shape().n, input.shape().c, input.shape().h * p.stride.h, input.shape().w * p.stride.w};
-    const long double bytes = static_cast<long double>(resized.count()) * 4.0L;
-    if (limits.maxOutputBytes > 0 && bytes > static_cast<long double>(limits.maxOutputBytes))
-        throw ParameterError("resize-conv: the resized input " + shapeText(resized) +
-                             " would exceed the memory limit (set TCONV_MEMORY_LIMIT_MB to change it)");
+    const int64_t eh = effectiveExtent(p.kernel.h, p.dilation.h), ew = effectiveExtent(p.kernel.w, p.dilation.w);
+    if (!fitsInt(eh - 1) || !fitsInt(ew - 1))
+        throw ParameterError("resize-conv: dilation " + sizeText(p.dilation) + " with kernel size " + sizeText(p.kernel) +
+                             " spans more than " + std::to_string(INT32_MAX) + " pixels");
     const ResizeConvPadding pad = resizeConvPadding(p);
     upsamplePadded(input, p.stride, options.resize, Pad4{pad.beforeH, pad.afterH, pad.beforeW, pad.afterW},
                    options.border, ws.resized);
@@ -143,8 +192,7 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
     corr.params = p;
     corr.params.stride = Size2(1, 1);
     corr.params.outputPadding = Size2(0, 0);
-    corr.params.padding = Size2(static_cast<int>(effectiveExtent(p.kernel.h, p.dilation.h) - 1),
-                                static_cast<int>(effectiveExtent(p.kernel.w, p.dilation.w) - 1));
+    corr.params.padding = Size2(static_cast<int>(eh - 1), static_cast<int>(ew - 1));
     corr.weight = layer.weight;
     const float scale = 1.0f / static_cast<float>(p.stride.h * p.stride.w);
     for (float& v : corr.weight.storage()) v *= scale;

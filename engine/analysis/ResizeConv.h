@@ -59,6 +59,12 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
 Tensor resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvOptions& options, Backend& backend,
                     const ResourceLimits& limits = defaultResourceLimits());
 
+// X of MemoryEstimate.h: the bytes resize-conv allocates beside the input,
+// the layer's weight and the output (the general path's resized, padded input
+// and scaled weight copy; the fast path's zero-order-hold weight, its
+// accumulator and, for an even stride, the uncropped output). Saturating.
+uint64_t resizeConvExtraBytes(const Shape4& input, const ConvLayer& layer, const ResizeConvOptions& options);
+
 // The padding of u before and after, per axis: (P_l, P_r) as above.
 struct ResizeConvPadding {
     int64_t beforeH = 0, afterH = 0, beforeW = 0, afterW = 0;

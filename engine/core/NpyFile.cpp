@@ -158,12 +158,21 @@ void readExact(std::FILE* f, void* dst, size_t bytes, const std::string& path, c
 
 }  // namespace
 
-NpyArray readNpy(const std::string& path) {
+namespace {
+
+struct OpenedNpy {
+    File file;
+    NpyArray meta;  // shape and dtype; no values
+    Kind kind{};
+    size_t dataStart = 0;
+};
+
+// Opens `path` and reads its header, leaving the file just past it.
+OpenedNpy openNpy(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an .npy file");
     File f(std::fopen(path.c_str(), "rb"));
     if (!f) fail(path, std::string("cannot open: ") + std::strerror(errno));
-
     unsigned char pre[10];
     const size_t got = std::fread(pre, 1, sizeof pre, f.get());
     if (got == 0) fail(path, "empty file, not an .npy array");
@@ -191,12 +200,29 @@ NpyArray readNpy(const std::string& path) {
     std::string header(headerLen, '\0');
     readExact(f.get(), header.data(), headerLen, path, "header");
 
-    NpyArray a;
+    OpenedNpy o;
+    NpyArray& a = o.meta;
     bool fortran = false;
     HeaderParser(header, path).parse(a.dtype, fortran, a.shape);
-    const Kind kind = parseDescr(a.dtype, path);
+    o.kind = parseDescr(a.dtype, path);
     if (fortran)
         fail(path, "Fortran-order arrays are not supported; save a C-order array (numpy.ascontiguousarray)");
+
+    o.file = std::move(f);
+    o.dataStart = dataStart;
+    return o;
+}
+
+}  // namespace
+
+NpyArray readNpyHeader(const std::string& path) { return openNpy(path).meta; }
+
+NpyArray readNpy(const std::string& path) {
+    OpenedNpy o = openNpy(path);
+    File& f = o.file;
+    NpyArray a = std::move(o.meta);
+    const Kind kind = o.kind;
+    const size_t dataStart = o.dataStart;
 
     // Check the size against the file before allocating: a corrupt header must
     // not make us allocate terabytes.

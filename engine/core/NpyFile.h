@@ -18,6 +18,10 @@ struct NpyArray {
 // not an .npy, truncated data, unsupported dtype, Fortran order, ...).
 NpyArray readNpy(const std::string& path);
 
+// The shape and dtype alone (values left empty), for checking a job's memory
+// before the data is read. Throws ProcessingError like readNpy.
+NpyArray readNpyHeader(const std::string& path);
+
 // Writes float32 in C order. Not atomic by itself: callers write to a temporary
 // name and rename (see AtomicFile in app/common).
 void writeNpy(const std::string& path, const std::vector<int64_t>& shape, const float* values);

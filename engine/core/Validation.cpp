@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/ConvError.h"
+#include "core/MemoryEstimate.h"
 
 namespace tconv {
 namespace {
@@ -21,18 +22,14 @@ std::string shapeList(const Shape4& s) {
     return o.str();
 }
 
-std::string mib(uint64_t bytes) {
-    std::ostringstream o;
-    o.precision(1);
-    o << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
-    return o.str();
-}
-
 }  // namespace
 
 void validateParams(const ConvParams& p) {
     if (p.kernel.h <= 0 || p.kernel.w <= 0)
         fail("kernel size should be greater than zero, but got " + pair("kernel", p.kernel));
+    if (p.kernel.h > kMaxKernelSize || p.kernel.w > kMaxKernelSize)
+        fail("kernel size should be at most " + std::to_string(kMaxKernelSize) + " per axis, but got " +
+             pair("kernel", p.kernel));
     if (p.stride.h <= 0 || p.stride.w <= 0)
         fail("stride should be greater than zero, but got " + pair("stride", p.stride));
     if (p.dilation.h <= 0 || p.dilation.w <= 0)
@@ -90,15 +87,12 @@ Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
         fail(o.str());
     }
     const Shape4 outShape{in.n, outChannels, out.h, out.w};
-    // Overflow-safe: compare in long double before multiplying in integers.
-    const long double bytes = static_cast<long double>(outShape.n) * outShape.c * outShape.h * outShape.w * 4.0L;
-    if (limits.maxOutputBytes > 0 && bytes > static_cast<long double>(limits.maxOutputBytes)) {
-        std::ostringstream o;
-        o << "output of size " << shapeList(outShape) << " would need "
-          << mib(static_cast<uint64_t>(bytes)) << ", more than the memory limit of " << mib(limits.maxOutputBytes)
-          << " (set TCONV_MEMORY_LIMIT_MB to change it)";
-        fail(o.str());
-    }
+    // The computation's own peak: input, weights, bias and output live at once.
+    PeakMemory peak;
+    peak.add("input " + shapeList(in), tensorBytes(in));
+    peak.add("weight " + shapeList(w), tensorBytes(w));
+    peak.add("output " + shapeList(outShape), tensorBytes(outShape));
+    peak.check(limits, "ConvTranspose2d with output " + shapeList(outShape));
     return outShape;
 }
 

@@ -11,6 +11,12 @@
 
 namespace tconv {
 
+// The largest kernel extent per axis that is accepted (kernel_size, a kernel
+// file's kH and kW, a repaired kernel): far beyond any upsampling layer, and
+// small enough that no kernel makes a job take minutes. The studio's kernel
+// editor caps its spin boxes at the same value.
+inline constexpr int kMaxKernelSize = 255;
+
 // A complete request, at the level of shapes.
 struct ConvProblem {
     Shape4 input;           // (N, C_in, H, W)
@@ -19,7 +25,7 @@ struct ConvProblem {
     ConvParams params;
 };
 
-// Checks the parameters alone (kernel/stride/dilation > 0, padding and
+// Checks the parameters alone (kernel in [1, kMaxKernelSize], stride/dilation > 0, padding and
 // output_padding >= 0, output_padding < stride or < dilation per axis,
 // groups > 0). Throws ParameterError.
 void validateParams(const ConvParams& p);

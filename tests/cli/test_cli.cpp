@@ -232,13 +232,15 @@ void TestCli::refusals_data() {
     row("jpg with alpha", {}, 2, IMAGE_REFUSAL("alpha"), {"apply", "four.npy", "out.jpg"});
     row("weight channels", {"--kernel", "w2.npy"}, 2, "expects 2 input channels");
     row("weight vs kernel size", {"--kernel", "k2.npy", "--kernel-size", "3"}, 2, "does not match");
+    // A shape of the wrong rank is a shape mismatch like the others: exit 2.
+    row("npy 4-D", {}, 2, "(H, W) or (H, W, C)", {"apply", "fourd.npy", "out.npy"});
+    row("kernel file 3-D", {"--kernel", "k3d.npy"}, 2, "(kH, kW)");
     // Processing errors: exit 1.
     row("missing input", {}, 1, "No such file", {"apply", "nosuch.npy", "out.npy"});
     row("input is a folder", {}, 1, "directory", {"apply", "sub", "out.npy"});
     row("empty input", {}, 1, "empty", {"apply", "empty.npy", "out.npy"});
     row("truncated npy", {}, 1, "truncated", {"apply", "trunc.npy", "out.npy"});
     row("npy int32", {}, 1, "dtype '<i4'", {"apply", "int32.npy", "out.npy"});
-    row("npy 4-D", {}, 1, "(H, W) or (H, W, C)", {"apply", "fourd.npy", "out.npy"});
     row("npy empty axis", {}, 1, "empty", {"apply", "zero.npy", "out.npy"});
     row("npy fortran", {}, 1, "Fortran", {"apply", "fortran.npy", "out.npy"});
     row("npy big-endian", {}, 1, "big-endian", {"apply", "bigend.npy", "out.npy"});
@@ -248,7 +250,6 @@ void TestCli::refusals_data() {
     row("kernel file garbage", {"--kernel", "garbage.txt"}, 1, "not a number");
     row("kernel file ragged", {"--kernel", "ragged.txt"}, 1, "rectangular");
     row("kernel file empty", {"--kernel", "empty.txt"}, 1, "empty");
-    row("kernel file 3-D", {"--kernel", "k3d.npy"}, 1, "(kH, kW)");
     row("kernel file binary", {"--kernel", "bigend.npy"}, 1, "big-endian");
 }
 

@@ -1,0 +1,69 @@
+#include "common/JobMemory.h"
+
+#include <algorithm>
+
+#include "analysis/ResizeConv.h"
+#include "core/OutputGeometry.h"
+
+namespace tconv::app {
+
+void addLayerMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, const ConvSettings& s) {
+    const Shape4 w = layer.weight.shape();
+    const OutputSize out = outputSize(in.h, in.w, layer.params);
+    const Shape4 outShape{in.n, layer.outChannels(), out.h, out.w};
+    peak.add("weight " + shapeText(w), tensorBytes(w));
+    if (s.method == "resize-conv") {
+        ResizeConvOptions options;
+        options.resize = s.resize;
+        peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, options));
+    }
+    peak.add("output " + shapeText(outShape), tensorBytes(outShape));
+}
+
+}  // namespace tconv::app
+
+namespace tconv::app {
+namespace {
+
+// The figures HeatmapImage draws: small maps are enlarged to 256 pixels, and
+// titles, margins and the colour bar come on top (384 x 384 per panel at
+// least); 24 bytes per pixel: the 8-bit BGR canvas, its float tensor and the
+// encoder's samples and file.
+uint64_t figureBytes(const Shape4& out, int64_t panels) {
+    const uint64_t pixels = std::max<uint64_t>(tensorBytes(Shape4{1, 1, out.h, out.w}, 1), 384u * 384u);
+    return mulBytes(mulBytes(pixels, uint64_t(panels)), 24);
+}
+
+}  // namespace
+
+void addAnalysisMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, const ConvSettings& s,
+                       const std::string& heatmapKind, bool spectrum) {
+    const OutputSize o = outputSize(in.h, in.w, layer.params);
+    const Shape4 out{in.n, layer.outChannels(), o.h, o.w};
+    const uint64_t O = tensorBytes(out);
+    ResizeConvOptions r;
+    r.resize = s.resize;
+    peak.add("weight " + shapeText(layer.weight.shape()), tensorBytes(layer.weight.shape()));
+    if (heatmapKind == "gain") {
+        peak.add("all-ones input", tensorBytes(in));
+        peak.add("gain map", mulBytes(O, 2));
+        peak.add("heatmap figure", figureBytes(out, out.c));
+    } else if (heatmapKind == "artifact") {
+        peak.add("artifact weight", tensorBytes(layer.weight.shape()));
+        peak.add("artifact map", mulBytes(O, 2));
+        peak.add("heatmap figure", figureBytes(out, out.c));
+    } else if (heatmapKind == "energy") {
+        peak.add("results and energy maps", mulBytes(O, 4));
+        peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, r));
+        peak.add("heatmap figure", figureBytes(out, 2 * out.c));
+    }
+    if (spectrum) {
+        peak.add("spectrum input", addBytes(tensorBytes(in), O));
+        if (s.method == "resize-conv") peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, r));
+        peak.add("spectrum planes", tensorBytes(Shape4{1, 1, out.h, out.w}, 24));
+        // The map beside a 520-pixel-wide radial plot.
+        peak.add("spectrum figure", figureBytes(Shape4{1, 1, std::max<int64_t>(out.h, 400), out.w + 800}, 1));
+    }
+}
+
+}  // namespace tconv::app
