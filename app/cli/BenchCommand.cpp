@@ -84,7 +84,7 @@ void printHelp() {
         "                            floor_ms, out_mpix_s, ratio, ...)\n"
         "  --backend cpu|cuda|all    default all: every usable backend\n"
         "  --repeat N                timed runs per case after 2 warm-up runs (default 10)\n"
-        "  --threads N               CPU threads (default: all hardware threads)\n"
+        "  --threads N               CPU threads, at most 4 per hardware thread (default: all hardware threads)\n"
         "one case (defaults: 1024x1024x3 depthwise k4 s2 p1):\n"
         "  --size HxWxC              input height, width, channels\n"
         "  --kernel-size, --stride, --padding, --output-padding, --dilation   N or HxW (height first)\n"
@@ -116,6 +116,20 @@ void parseSize3(const std::string& value, BenchCase& b) {
     b.h = hw.h, b.w = hw.w, b.c = c;
 }
 
+// More threads than this only measure the scheduler, and far more (100000)
+// made oneTBB's arena crash on exit: 4 per hardware thread at most.
+constexpr int kThreadsPerHardwareThread = 4;
+
+int checkedThreads(int n) {
+    const int hardware = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 65536u));
+    const int most = kThreadsPerHardwareThread * hardware;
+    if (n > most)
+        throw ParameterError("--threads " + std::to_string(n) + ": at most " + std::to_string(most) + " on this machine (" +
+                             std::to_string(kThreadsPerHardwareThread) + " per hardware thread, " +
+                             std::to_string(hardware) + " hardware threads)");
+    return n;
+}
+
 BenchArgs parseArgs(int argc, char** argv) {
     BenchArgs a;
     a.custom_case = standardSuite().front();
@@ -137,7 +151,7 @@ BenchArgs parseArgs(int argc, char** argv) {
             if (a.backend != "cpu" && a.backend != "cuda" && a.backend != "all")
                 throw ParameterError("--backend: expected cpu, cuda or all, but got '" + a.backend + "'");
         } else if (arg == "--repeat") a.repeat = positiveInt(arg, next());
-        else if (arg == "--threads") a.threads = positiveInt(arg, next());
+        else if (arg == "--threads") a.threads = checkedThreads(positiveInt(arg, next()));
         else if (arg == "--size") parseSize3(next(), c), a.custom = true;
         else if (arg == "--kernel-size") c.params.kernel = app::parseSize2(arg, next()), a.custom = true;
         else if (arg == "--stride") c.params.stride = app::parseSize2(arg, next()), a.custom = true;

@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <algorithm>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "common/ProcessResult.h"
 #include "core/NpyFile.h"
@@ -88,6 +90,9 @@ private slots:
     void acceptedJobsPeakWithinTheirEstimate_data();
     void acceptedJobsPeakWithinTheirEstimate();
     void nonRegularFilesReadWithABound();
+    void benchThreadsCapped();
+    void kernelSizeCapped_data();
+    void kernelSizeCapped();
 
 private:
     QString path(const QString& name) const { return dir_->filePath(name); }
@@ -387,6 +392,52 @@ void TestCliMemory::nonRegularFilesReadWithABound() {
     QVERIFY2(r.err.contains("memory limit of 32.0 MiB"), qPrintable(r.err));
     if (kMeasurePeaks) QVERIFY2(r.peakKb < base + 32 * 1024 + kSlackKb, qPrintable(QString::number(r.peakKb)));
     QVERIFY(!QFile::exists(path("out.npy")));
+}
+
+void TestCliMemory::benchThreadsCapped() {
+    // 100000 threads made oneTBB's arena destructor crash: refused up front.
+    const Measured r = run({"bench", "--threads", "100000", "--size", "8x8x1", "--repeat", "1"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--threads 100000") && r.err.contains("per hardware thread"), qPrintable(r.err));
+    const QString most = QString::number(4 * std::max(1u, std::thread::hardware_concurrency()));
+    QVERIFY2(r.err.contains("at most " + most), qPrintable(r.err));
+    QCOMPARE(run({"bench", "--threads", most, "--size", "8x8x1", "--repeat", "1", "--backend", "cpu"}).code, 0);
+}
+
+void TestCliMemory::kernelSizeCapped_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("apply preset 4096") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "4096"}
+                                       << "kernel_height: 4096";
+    QTest::newRow("apply preset 3x256") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "3x256"}
+                                        << "kernel_width: 256";
+    QTest::newRow("analyze 4096") << QStringList{"analyze", "--kernel", "gaussian", "--kernel-size", "4096"}
+                                  << "kernel_height: 4096";
+    QTest::newRow("repair 4096") << QStringList{"repair", "--kernel", "box", "--kernel-size", "4096", "--method",
+                                                "additive", "--out", "k.npy"}
+                                 << "kernel_height: 4096";
+    QTest::newRow("npy kernel 300x4") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "big.npy"} << "300x4";
+    QTest::newRow("text kernel 1x300") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "wide.txt"}
+                                       << "kernel_width: 300";
+}
+
+void TestCliMemory::kernelSizeCapped() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, words);
+    writeNpyImage("in.npy", 8, 8, 1);
+    std::vector<float> big(300 * 4, 0.01f);
+    writeNpy(path("big.npy").toStdString(), {300, 4}, big.data());
+    QFile wide(path("wide.txt"));
+    QVERIFY(wide.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 300; ++i) wide.write("0.5 ");
+    wide.close();
+    const Measured r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("at most 255") || r.err.contains("maximum kernel size 255"), qPrintable(r.err));
+    QVERIFY2(r.err.contains(words), qPrintable(r.err));
+    QVERIFY(!QFile::exists(path("out.npy")) && !QFile::exists(path("k.npy")));
+    // The largest allowed size runs.
+    QCOMPARE(run({"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "255", "--stride", "1"}).code, 0);
 }
 
 QTEST_GUILESS_MAIN(TestCliMemory)
