@@ -29,6 +29,8 @@
 #include <vector>
 
 #include "cpu/BlockPlan.h"
+#include "cpu/GemmPath.h"
+#include "cpu/GemmWeights.h"
 #include "cpu/PhaseTable.h"
 #include "cpu/RowPlan.h"
 #include "cpu/RowScheduler.h"
@@ -142,12 +144,19 @@ private:
     std::vector<Slot> slots_;
 };
 
+// The channel-mixing rule: the blocked GEMM (GemmPath.cpp) once a group has
+// enough input and output channels for its register tile (6 output channels)
+// and its K chunks to fill; below, the row and block kernels, which need no
+// packing and read each input vector once per tap.
+// PLACEHOLDER: thresholds measured below.
+bool gemmPays(int64_t cinPerGroup, int64_t coutPerGroup) { return coutPerGroup >= 8 && cinPerGroup >= 8; }
+
 class CpuBackend final : public Backend {
     static constexpr uint64_t kStreamBytes = 16ull << 20;  // stream outputs of 16 MiB and more
     static constexpr int64_t kTileFloats = 4096;           // 16 KiB of scratch per thread
 
 public:
-    explicit CpuBackend(int threads) : scheduler_(threads) {}
+    CpuBackend(int threads, CpuPath path) : scheduler_(threads), path_(path) {}
 
     BackendKind kind() const override { return BackendKind::Cpu; }
     std::string description() const override {
@@ -161,6 +170,10 @@ public:
         const PhaseTable y(in.h, o.h, p.kernel.h, p.stride.h, p.padding.h, p.dilation.h);
         const PhaseTable x(in.w, o.w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
         const LayerView view{input, layer, y, x, layer.weight.shape().n / p.groups, layer.weight.shape().c};
+        if (useGemm(view)) {
+            cpu::runGemmLayer(input, layer, y, x, *weights_.get(layer), scheduler_, output);
+            return;
+        }
         if (view.coutPerGroup > 1) {
             runBlocks(view, output);
             return;
@@ -173,6 +186,15 @@ public:
     }
 
 private:
+    bool useGemm(const LayerView& v) const {
+        switch (path_) {
+            case CpuPath::Direct: return false;
+            case CpuPath::Gemm: return true;
+            case CpuPath::Auto: break;
+        }
+        return gemmPays(v.cinPerGroup, v.coutPerGroup);
+    }
+
     // One output row (n, co, oy) at a time: coutPerGroup == 1.
     void runRows(const LayerView& view, Tensor& output, bool stream) {
         const Shape4 o = output.shape();
@@ -237,13 +259,17 @@ private:
     }
 
     cpu::RowScheduler scheduler_;
+    CpuPath path_;
+    cpu::PackedWeightCache weights_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> createCpuBackend(int threads) {
-    return std::make_unique<CpuBackend>(threads > 0 ? threads : cpuDefaultThreadCount());
+std::unique_ptr<Backend> createCpuBackend(int threads, CpuPath path) {
+    return std::make_unique<CpuBackend>(threads > 0 ? threads : cpuDefaultThreadCount(), path);
 }
+
+double cpuGemmPeakGflops(int threads) { return cpu::gemmPeakGflops(threads > 0 ? threads : cpuDefaultThreadCount()); }
 
 std::string cpuSimdTarget() { return cpu::rowKernelTarget(); }
 
