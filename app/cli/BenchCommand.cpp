@@ -36,6 +36,7 @@ struct BenchCase {
     int64_t h = 1024, w = 1024, c = 3;
     ConvParams params;
     bool full = false;  // full channel mixing (C -> C, groups 1) instead of depthwise
+    int64_t outC = 0;   // output channels of full mixing; 0: C (C -> C)
 };
 
 struct BenchArgs {
@@ -45,6 +46,7 @@ struct BenchArgs {
     int repeat = 10;
     int threads = 0;  // 0: the CPU backend's default
     bool custom = false;
+    bool mixing = false;  // --suite mixing
     BenchCase custom_case;
 };
 
@@ -65,10 +67,19 @@ std::vector<BenchCase> standardSuite() {
     };
 }
 
+// Decoder-scale channel mixing (issue 16): C_in -> C_out, k4 s2 p1.
+std::vector<BenchCase> mixingSuite() {
+    const ConvParams p = makeParams(4, 2, 1);
+    return {{128, 128, 64, p, true, 64},  {64, 64, 256, p, true, 256},  {32, 32, 512, p, true, 512},
+            {64, 64, 512, p, true, 256},  {128, 128, 256, p, true, 128}, {256, 256, 128, p, true, 64}};
+}
+
+int64_t outChannels(const BenchCase& b) { return b.full && b.outC > 0 ? b.outC : b.c; }
+
 std::string caseName(const BenchCase& b) {
     const ConvParams& p = b.params;
     std::string s = std::to_string(b.h) + "x" + std::to_string(b.w) + "x" + std::to_string(b.c) +
-                    (b.full ? " full " + std::to_string(b.c) + "->" + std::to_string(b.c) : " depthwise") +
+                    (b.full ? " full " + std::to_string(b.c) + "->" + std::to_string(outChannels(b)) : " depthwise") +
                     " k" + sizeText(p.kernel) + " s" + sizeText(p.stride);
     if (p.padding != Size2(0)) s += " p" + sizeText(p.padding);
     if (p.outputPadding != Size2(0)) s += " op" + sizeText(p.outputPadding);
@@ -89,10 +100,15 @@ void printHelp() {
         "  --size HxWxC              input height, width, channels\n"
         "  --kernel-size, --stride, --padding, --output-padding, --dilation   N or HxW (height first)\n"
         "  --mode depthwise|full     one kernel per channel, or full C -> C channel mixing\n"
+        "  --out-channels N          full mixing C -> N (implies --mode full)\n"
+        "  --suite images|mixing     without a case option: the image suite (default) or decoder-scale channel\n"
+        "                            mixing (C_in -> C_out k4 s2 p1)\n"
         "floor_ms: time to write an output-sized buffer once: memset of a non-zero byte over an already-touched\n"
         "buffer, the faster of 1 thread and all hardware threads (floor_1t_ms, floor_mt_ms); ratio = median_ms /\n"
         "floor_ms;\n"
         "out_mpix_s: output pixels (N*H_out*W_out, all channels together) per second.\n"
+        "gflops: 2 * multiply-adds (H*W*C_in*C_out/groups*kH*kW) per second; compute_floor_ms: the time for those\n"
+        "at peak_gflops, the CPU's packed SGEMM rate measured in the same run with the engine's own kernel.\n"
         "exit status: 0 ok, 1 processing error (e.g. --backend cuda without a usable device), 2 usage error\n");
 }
 
@@ -153,6 +169,13 @@ BenchArgs parseArgs(int argc, char** argv) {
         } else if (arg == "--repeat") a.repeat = positiveInt(arg, next());
         else if (arg == "--threads") a.threads = checkedThreads(positiveInt(arg, next()));
         else if (arg == "--size") parseSize3(next(), c), a.custom = true;
+        else if (arg == "--out-channels") c.outC = positiveInt(arg, next()), c.full = true, a.custom = true;
+        else if (arg == "--suite") {
+            const std::string m = next();
+            if (m != "images" && m != "mixing")
+                throw ParameterError("--suite: expected images or mixing, but got '" + m + "'");
+            a.mixing = m == "mixing";
+        }
         else if (arg == "--kernel-size") c.params.kernel = app::parseSize2(arg, next()), a.custom = true;
         else if (arg == "--stride") c.params.stride = app::parseSize2(arg, next()), a.custom = true;
         else if (arg == "--padding") c.params.padding = app::parseSize2(arg, next()), a.custom = true;
@@ -223,7 +246,7 @@ struct Prepared {
     Shape4 out;
 };
 
-Shape4 weightShape(const BenchCase& b) { return {b.c, b.full ? b.c : 1, b.params.kernel.h, b.params.kernel.w}; }
+Shape4 weightShape(const BenchCase& b) { return {b.c, b.full ? outChannels(b) : 1, b.params.kernel.h, b.params.kernel.w}; }
 
 ConvParams layerParams(const BenchCase& b) {
     ConvParams p = b.params;
@@ -233,7 +256,7 @@ ConvParams layerParams(const BenchCase& b) {
 
 // The output shape; refuses a bad case (ParameterError) before anything is allocated.
 Shape4 validateCase(const BenchCase& b) {
-    return validateProblem(ConvProblem{Shape4{1, b.c, b.h, b.w}, weightShape(b), b.c, layerParams(b)});
+    return validateProblem(ConvProblem{Shape4{1, b.c, b.h, b.w}, weightShape(b), outChannels(b), layerParams(b)});
 }
 
 Prepared prepare(const BenchCase& b) {
@@ -246,7 +269,7 @@ Prepared prepare(const BenchCase& b) {
     for (int64_t i = 0; i < p.input.size(); ++i) p.input.data()[i] = u(rng);
     p.layer.weight = Tensor(weightShape(b));
     for (int64_t i = 0; i < p.layer.weight.size(); ++i) p.layer.weight.data()[i] = u(rng) - 0.5f;
-    p.layer.bias.assign(static_cast<size_t>(b.c), 0.125f);
+    p.layer.bias.assign(static_cast<size_t>(outChannels(b)), 0.125f);
     return p;
 }
 
@@ -265,14 +288,17 @@ struct Row {
     Timing t;
     Floor floor;
     double mpix = 0;
+    double gflops = 0, computeFloorMs = 0, peakGflops = 0;
 };
 
 void printJson(const Row& r) {
     std::printf("{\"case\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
                 "\"floor_ms\": %.3f, \"out_mpix_s\": %.1f, \"ratio\": %.2f, \"floor_1t_ms\": %.3f, "
-                "\"floor_mt_ms\": %.3f, \"detail\": \"%s\"}\n",
+                "\"floor_mt_ms\": %.3f, \"gflops\": %.1f, \"compute_floor_ms\": %.3f, \"compute_ratio\": %.2f, "
+                "\"peak_gflops\": %.1f, \"detail\": \"%s\"}\n",
                 jsonEscaped(r.name).c_str(), r.backend.c_str(), r.threads, r.t.medianMs, r.t.minMs, r.floor.ms(), r.mpix,
-                r.t.medianMs / r.floor.ms(), r.floor.oneThreadMs, r.floor.threadsMs, jsonEscaped(r.detail).c_str());
+                r.t.medianMs / r.floor.ms(), r.floor.oneThreadMs, r.floor.threadsMs, r.gflops, r.computeFloorMs,
+                r.t.medianMs / r.computeFloorMs, r.peakGflops, jsonEscaped(r.detail).c_str());
     std::fflush(stdout);
 }
 
@@ -291,7 +317,8 @@ int runBench(int argc, char** argv) {
             printHelp();
             return 0;
         }
-        const std::vector<BenchCase> cases = a.custom ? std::vector<BenchCase>{a.custom_case} : standardSuite();
+        const std::vector<BenchCase> cases =
+            a.custom ? std::vector<BenchCase>{a.custom_case} : a.mixing ? mixingSuite() : standardSuite();
         for (const BenchCase& b : cases) validateCase(b);  // parameter errors before any work
 
         std::vector<std::pair<std::string, std::unique_ptr<Backend>>> backends;
@@ -304,8 +331,11 @@ int runBench(int argc, char** argv) {
             else if (!a.json) std::fprintf(stderr, "tconv bench: skipping cuda: %s\n", cuda.reason.c_str());
         }
         const int cpuThreads = a.threads > 0 ? a.threads : cpuDefaultThreadCount();
+        const double peakGflops = cpuGemmPeakGflops(cpuThreads);  // for compute_floor_ms
         if (!a.json) {
             for (const auto& [name, be] : backends) std::printf("# %s: %s\n", name.c_str(), be->description().c_str());
+            std::printf("# compute peak (packed SGEMM, %d thread%s): %.1f GFLOP/s\n", cpuThreads, cpuThreads == 1 ? "" : "s",
+                        peakGflops);
             std::printf("%-42s %-7s %7s %10s %10s %9s %7s %10s\n", "case", "backend", "threads", "median_ms", "min_ms",
                         "floor_ms", "ratio", "out_Mpix/s");
         }
@@ -319,6 +349,11 @@ int runBench(int argc, char** argv) {
                 Row r{caseName(b), name, be->description(), name == "cpu" ? cpuThreads : 1, summarize(timeRuns(a.repeat, once)),
                       floor, 0.0};
                 r.mpix = double(p.out.n * p.out.h * p.out.w) / (r.t.medianMs * 1e3);
+                const Shape4 w = p.layer.weight.shape();  // (C_in, C_out / groups, kH, kW)
+                const double flops = 2.0 * double(p.input.shape().h * p.input.shape().w) * double(w.n * w.c * w.h * w.w);
+                r.gflops = flops / (r.t.medianMs * 1e6);
+                r.peakGflops = peakGflops;
+                r.computeFloorMs = flops / (peakGflops * 1e6);
                 a.json ? printJson(r) : printTableRow(r);
             }
         }
