@@ -182,15 +182,16 @@ void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
         std::printf("\n");
     }
     std::printf("mean gain: %s\n", num(s.mean).c_str());
-    std::printf("CV: %s (%s dB)\n", num(s.cv).c_str(), num(s.cvDb).c_str());
+    std::printf("CV: %s (%s dB)\n", cvText(s.cv).c_str(), cvDbText(s.cv).c_str());
     std::printf("R (max/min): %s\n", num(s.ratio).c_str());
-    std::printf("PP ((max-min)/mean): %s\n", num(s.peakToPeak).c_str());
+    std::printf("PP ((max-min)/mean): %s\n", cvText(s.peakToPeak).c_str());
     std::printf("holes: %s\n", s.holes ? ("yes, " + std::to_string(s.holeCount) + " phase(s) marked *").c_str() : "no");
     std::printf("pattern: %s", s.pattern.c_str());
     if (s.pattern != "none")
         std::printf(" (period %dx%d; ripple energy: rows %.0f%%, columns %.0f%%, cross %.0f%%)", s.periodH, s.periodW,
                     100 * s.rowShare, 100 * s.colShare, 100 * s.crossShare);
-    std::printf("\nverdict: %s\n", s.verdict.c_str());
+    std::printf("\nseverity: %s\n", s.severity.c_str());
+    std::printf("verdict: %s\n", s.verdict.c_str());
 }
 
 void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, const Shape4& out,
@@ -245,6 +246,7 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += ",\"period\":" + jsonPair(s.periodH, s.periodW);
     o += ",\"ripple_shares\":{\"rows\":" + jsonNumber(s.rowShare) + ",\"columns\":" + jsonNumber(s.colShare) +
          ",\"cross\":" + jsonNumber(s.crossShare) + "}";
+    o += ",\"severity\":" + jsonString(s.severity);
     o += ",\"verdict\":" + jsonString(s.verdict);
     if (!a.heatmap.empty()) o += ",\"heatmap\":" + jsonString(a.heatmap);
     if (!a.spectrum.empty()) o += ",\"spectrum\":" + jsonString(a.spectrum);

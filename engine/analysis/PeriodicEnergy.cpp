@@ -99,4 +99,16 @@ Tensor periodicEnergy(const Tensor& image, const PeriodicEnergyOptions& options)
     return out;
 }
 
+Tensor periodicEnergyExcess(const Tensor& image, const Tensor& reference, const PeriodicEnergyOptions& options) {
+    if (image.shape() != reference.shape())
+        throw ParameterError("the periodic-energy reference should have the image's shape " +
+                             shapeText(image.shape()) + ", but got " + shapeText(reference.shape()));
+    Tensor e = periodicEnergy(image, options);
+    const Tensor r = periodicEnergy(reference, options);
+    float* d = e.data();
+    const float* b = r.data();
+    for (int64_t i = 0; i < e.size(); ++i) d[i] = std::max(0.0f, d[i] - b[i]);
+    return e;
+}
+
 }  // namespace tconv

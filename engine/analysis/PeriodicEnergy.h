@@ -25,4 +25,12 @@ struct PeriodicEnergyOptions {
 // Throws ParameterError for stride or m <= 0.
 Tensor periodicEnergy(const Tensor& image, const PeriodicEnergyOptions& options);
 
+// The periodic energy of `image` in excess of an artifact-free `reference` of
+// the same shape (the resize-conv result): max(0, E(image) - E(reference)).
+// Image detail near the finest frequency gives both the same spread, so what
+// is left is the stride pattern; a kernel without a checkerboard reads as
+// (nearly) 0 instead of as its image's texture. Throws ParameterError when the
+// shapes differ.
+Tensor periodicEnergyExcess(const Tensor& image, const Tensor& reference, const PeriodicEnergyOptions& options);
+
 }  // namespace tconv

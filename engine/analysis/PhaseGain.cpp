@@ -53,10 +53,11 @@ std::string percent(double v) {
 
 std::string verdictFor(const PhaseGainTable& g, const ArtifactScores& s) {
     char buf[400];
+    if (s.allZero) return "all-zero kernel: the output is 0 everywhere (only the bias, if any)";
     if (s.holes) {
         const std::string why = holeReason(g);
         std::snprintf(buf, sizeof buf,
-                      "holes: %d of %d output phases get no kernel tap (%s), so a grid of pixels is bias only; "
+                      "holes: %d of %d output phases get no kernel tap (%s), so a grid of pixels is bias only (strong); "
                       "use k >= s and a dilation coprime with s",
                       s.holeCount, g.sh * g.sw, why.c_str());
         return buf;
@@ -70,9 +71,10 @@ std::string verdictFor(const PhaseGainTable& g, const ArtifactScores& s) {
     else
         what += ": period " + std::to_string(s.periodW) + " columns";
     if (!std::isfinite(s.cv))
-        return what + ", kernel taps sum to zero so the ripple has no mean to compare with; repair the kernel";
-    std::string line = what + ", ripple " + percent(s.cv) + " of mean";
-    if (s.cv < 0.01) return line + " (faint: under 1%, rarely visible)";
+        return what + " (strong), kernel taps sum to zero so the ripple has no mean to compare with; repair the kernel";
+    std::string line = what + ", ripple " + percent(s.cv) + " of mean (" + s.severity + ")";
+    if (s.cv < kCvInvisibleBelow) return line + ": below 0.5%, not visible";
+    if (s.cv < kCvFaintBelow) return line + ": under 2%, seen only on flat areas";
     return line + "; make k divisible by s or repair the kernel";
 }
 
@@ -176,8 +178,51 @@ ArtifactScores artifactScores(const PhaseGainTable& g) {
         s.pattern = "vertical stripes";
     else
         s.pattern = "checkerboard";
+    s.allZero = maxAbs == 0.0;
+    s.severity = severityName(severityOf(s));
     s.verdict = verdictFor(g, s);
     return s;
+}
+
+Severity severityOf(const ArtifactScores& s) {
+    if (s.allZero) return Severity::None;
+    if (s.holes || !std::isfinite(s.cv)) return Severity::Strong;
+    if (s.cv < kArtifactFreeCv) return Severity::None;
+    if (s.cv < kCvInvisibleBelow) return Severity::Invisible;
+    if (s.cv < kCvFaintBelow) return Severity::Faint;
+    if (s.cv < kCvVisibleBelow) return Severity::Visible;
+    return Severity::Strong;
+}
+
+const char* severityName(Severity s) {
+    switch (s) {
+        case Severity::None: return "none";
+        case Severity::Invisible: return "invisible";
+        case Severity::Faint: return "faint";
+        case Severity::Visible: return "visible";
+        case Severity::Strong: return "strong";
+    }
+    return "";
+}
+
+std::string cvText(double cv) {
+    if (std::isnan(cv)) return "nan";
+    if (std::isinf(cv)) return "inf";
+    if (cv == 0.0) return "0";
+    if (cv < kArtifactFreeCv) return "< 1e-6";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.6g", cv);
+    return buf;
+}
+
+std::string cvDbText(double cv) {
+    if (std::isnan(cv)) return "nan";
+    if (std::isinf(cv)) return "inf";
+    if (cv == 0.0) return "-inf";
+    if (cv < kArtifactFreeCv) return "< -120";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.1f", 20.0 * std::log10(cv));
+    return buf;
 }
 
 }  // namespace tconv

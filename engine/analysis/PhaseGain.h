@@ -39,8 +39,10 @@ struct ArtifactScores {
     // means (vertical stripes) or the interaction (a true 2-D checkerboard).
     double rowShare = 0, colShare = 0, crossShare = 0;
     int periodH = 1, periodW = 1;  // smallest period of G per axis (divides s; 1 = flat along that axis)
+    bool allZero = false;    // every tap is 0: no output but the bias
     std::string pattern;     // "none", "checkerboard", "horizontal stripes", "vertical stripes"
-    std::string verdict;     // one actionable sentence
+    std::string severity;    // severityName(): "none", "invisible", "faint", "visible", "strong"
+    std::string verdict;     // one actionable sentence, with the severity grade
 };
 
 ArtifactScores artifactScores(const PhaseGainTable& g);
@@ -52,5 +54,18 @@ std::string holeReason(const PhaseGainTable& g);
 
 // Below this CV a kernel counts as artifact-free (float rounding of exact repairs).
 inline constexpr double kArtifactFreeCv = 1e-6;
+
+// How visible a ripple is, by its CV (shared by the studio and `tconv analyze`):
+// none (CV < 1e-6, float rounding), invisible (< 0.5%), faint (< 2%), visible
+// (< 10%), strong (10% and more, holes, or taps summing to zero with a ripple).
+enum class Severity { None, Invisible, Faint, Visible, Strong };
+inline constexpr double kCvInvisibleBelow = 0.005, kCvFaintBelow = 0.02, kCvVisibleBelow = 0.10;
+Severity severityOf(const ArtifactScores& s);
+const char* severityName(Severity s);
+
+// Printed numbers without float noise: "0" for 0, "< 1e-6" below kArtifactFreeCv,
+// else 6 significant digits; in dB: "-inf" for 0, "< -120" below 1e-6.
+std::string cvText(double cv);
+std::string cvDbText(double cv);
 
 }  // namespace tconv

@@ -88,8 +88,21 @@ void TestAnalyzeCli::textReportKnownValues() {
     QVERIFY(r.out.contains("R (max/min): 4\n"));
     QVERIFY(r.out.contains("PP ((max-min)/mean): 1.33333"));
     QVERIFY(r.out.contains("holes: no"));
+    QVERIFY(r.out.contains("severity: strong\n"));
     QVERIFY(r.out.contains(
-        "verdict: checkerboard: period 2x2, ripple 48% of mean; make k divisible by s or repair the kernel"));
+        "verdict: checkerboard: period 2x2, ripple 48% of mean (strong); make k divisible by s or repair the kernel"));
+    // An all-zero kernel has no output to have a checkerboard in; a balanced one prints no float noise.
+    writeText("zero3.txt", "0 0 0\n0 0 0\n0 0 0\n");
+    const Result z = tconv({"analyze", "--kernel", "zero3.txt", "--stride", "2"});
+    QCOMPARE(z.code, 0);
+    QVERIFY2(z.out.contains("verdict: all-zero kernel: the output is 0 everywhere"), qPrintable(z.out));
+    QVERIFY(z.out.contains("CV: 0 (-inf dB)"));
+    writeText("near.txt", "1 1.0000005\n1 1\n");
+    const Result n = tconv({"analyze", "--kernel", "near.txt", "--stride", "2"});
+    QCOMPARE(n.code, 0);
+    QVERIFY2(n.out.contains("CV: < 1e-6 (< -120 dB)"), qPrintable(n.out));
+    QVERIFY(!n.out.contains("e-07") && !n.out.contains("e-08"));
+    QVERIFY(n.out.contains("severity: none"));
     QVERIFY(r.err.isEmpty());
 }
 

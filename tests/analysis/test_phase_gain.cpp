@@ -34,6 +34,9 @@ private slots:
     void channelLayersMatchFullLayer();
     void channelScoresOfALayer();
     void rejectsBadInput();
+    void severityGrades();
+    void allZeroKernelSaysSo();
+    void printedNoiseIsClamped();
 };
 
 void TestPhaseGain::box3Stride2() {
@@ -57,7 +60,8 @@ void TestPhaseGain::box3Stride2() {
     QCOMPARE(s.pattern, std::string("checkerboard"));
     QCOMPARE(s.periodH, 2);
     QCOMPARE(s.periodW, 2);
-    QCOMPARE(s.verdict, std::string("checkerboard: period 2x2, ripple 48% of mean; make k divisible by s or repair the kernel"));
+    QCOMPARE(s.verdict, std::string("checkerboard: period 2x2, ripple 48% of mean (strong); make k divisible by s or repair the kernel"));
+    QCOMPARE(s.severity, std::string("strong"));
     // [[4,2],[2,1]] = [2,1] x [2,1]: the ripple is all row and column effects
     // plus a little interaction; the shares add up to 1.
     QVERIFY(std::abs(s.rowShare + s.colShare + s.crossShare - 1.0) < 1e-12);
@@ -340,6 +344,56 @@ void TestPhaseGain::rejectsBadInput() {
     QVERIFY_THROWS_EXCEPTION(ParameterError, phaseGainTable(Kernel2D(), Size2(2), Size2(1)));
     QVERIFY_THROWS_EXCEPTION(ParameterError, phaseGainTable(Kernel2D(2, 2, 1.0f), Size2(0, 2), Size2(1)));
     QVERIFY_THROWS_EXCEPTION(ParameterError, phaseGainTable(Kernel2D(2, 2, 1.0f), Size2(2), Size2(1, -1)));
+}
+
+void TestPhaseGain::severityGrades() {
+    // 2 taps per axis at stride 2 with gains 1 + e and 1 - e: CV = e exactly.
+    auto scoresFor = [](double e) {
+        Kernel2D k(1, 2);
+        k.at(0, 0) = float(1.0 + e);
+        k.at(0, 1) = float(1.0 - e);
+        return artifactScores(phaseGainTable(k, Size2(1, 2), Size2(1)));
+    };
+    const struct {
+        double cv;
+        const char* grade;
+    } cases[] = {{0.0, "none"}, {0.001, "invisible"}, {0.0049, "invisible"}, {0.0051, "faint"}, {0.019, "faint"},
+                 {0.021, "visible"}, {0.099, "visible"}, {0.101, "strong"}, {0.48, "strong"}};
+    for (const auto& c : cases) {
+        const ArtifactScores s = scoresFor(c.cv);
+        QVERIFY2(std::abs(s.cv - c.cv) < 1e-6, std::to_string(s.cv).c_str());
+        QCOMPARE(s.severity, std::string(c.grade));
+        if (c.cv > 0) QVERIFY2(s.verdict.find(std::string("(") + c.grade + ")") != std::string::npos, s.verdict.c_str());
+    }
+    QCOMPARE(std::string(severityName(severityOf(scoresFor(0.03)))), std::string("visible"));
+    // Holes and a zero-sum ripple are strong whatever the CV says.
+    QCOMPARE(artifactScores(phaseGainTable(Kernel2D(1, 1, 1.0f), Size2(2), Size2(1))).severity, std::string("strong"));
+    Kernel2D zeroSum(1, 2);
+    zeroSum.at(0, 0) = 1.0f;
+    zeroSum.at(0, 1) = -1.0f;
+    QCOMPARE(artifactScores(phaseGainTable(zeroSum, Size2(1, 2), Size2(1))).severity, std::string("strong"));
+}
+
+void TestPhaseGain::allZeroKernelSaysSo() {
+    const ArtifactScores s = artifactScores(phaseGainTable(Kernel2D(3, 3, 0.0f), Size2(2), Size2(1)));
+    QVERIFY(s.allZero);
+    QVERIFY2(s.verdict.find("all-zero kernel: the output is 0 everywhere") == 0, s.verdict.c_str());
+    QVERIFY(s.verdict.find("no checkerboard") == std::string::npos);
+    QCOMPARE(s.severity, std::string("none"));
+    // A kernel with one non-zero tap is not all-zero.
+    Kernel2D one(3, 3, 0.0f);
+    one.at(1, 1) = 1.0f;
+    QVERIFY(!artifactScores(phaseGainTable(one, Size2(1), Size2(1))).allZero);
+}
+
+void TestPhaseGain::printedNoiseIsClamped() {
+    QCOMPARE(cvText(0.0), std::string("0"));
+    QCOMPARE(cvText(9.29e-09), std::string("< 1e-6"));
+    QCOMPARE(cvText(0.484322), std::string("0.484322"));
+    QCOMPARE(cvText(std::numeric_limits<double>::infinity()), std::string("inf"));
+    QCOMPARE(cvDbText(0.0), std::string("-inf"));
+    QCOMPARE(cvDbText(9.29e-09), std::string("< -120"));
+    QCOMPARE(cvDbText(0.1), std::string("-20.0"));
 }
 
 QTEST_APPLESS_MAIN(TestPhaseGain)
