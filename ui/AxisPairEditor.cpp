@@ -1,5 +1,6 @@
 #include "AxisPairEditor.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QPainter>
 #include <QSignalBlocker>
@@ -15,7 +16,10 @@ QIcon linkIcon(const QPalette& pal, bool linked) {
     pm.fill(Qt::transparent);
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
-    QPen pen(pal.color(QPalette::ButtonText), 3.2);
+    // Always the active colour: QIcon greys the disabled state itself. Drawing
+    // with the current group's colour while disabled left the icon grey after
+    // the editor was enabled again (leaving weight mode).
+    QPen pen(pal.color(QPalette::Active, QPalette::ButtonText), 3.2);
     p.setPen(pen);
     p.setBrush(Qt::NoBrush);
     if (linked) {
@@ -84,6 +88,12 @@ void AxisPairEditor::setValue(Size2 v) {
     w_->setValue(v.w);
     if (v.h != v.w) link_->setChecked(false);
     link_->setIcon(linkIcon(palette(), link_->isChecked()));
+}
+
+void AxisPairEditor::changeEvent(QEvent* e) {
+    QWidget::changeEvent(e);
+    if (e->type() == QEvent::PaletteChange || e->type() == QEvent::EnabledChange)
+        link_->setIcon(linkIcon(palette(), link_->isChecked()));
 }
 
 bool AxisPairEditor::isLinked() const { return link_->isChecked(); }

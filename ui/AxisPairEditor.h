@@ -27,6 +27,9 @@ public:
 signals:
     void valueChanged(tconv::Size2 v);
 
+protected:
+    void changeEvent(QEvent* e) override;
+
 private:
     void onHeight(int v);
     void onWidth(int v);

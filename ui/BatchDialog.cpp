@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -55,6 +56,14 @@ void settingsFromStudio(const StudioParams& p, ConvSettings& s, std::optional<Ke
 QString failureLine(const BatchItem& item, const ItemResult& r) {
     const std::string input = item.input.string();
     return QString::fromStdString(r.error.find(input) == std::string::npos ? input + ": " + r.error : r.error);
+}
+
+// A "do this first" message in the status line is stale once the user did
+// it: back to Ready (run results and progress stay).
+void clearStaleHint(QLabel* status) {
+    if (!status->property("isHint").toBool()) return;
+    status->setProperty("isHint", false);
+    status->setText(QCoreApplication::translate("tconv::ui::BatchDialog", "Ready"));
 }
 
 }  // namespace
@@ -167,6 +176,8 @@ void BatchDialog::buildUi() {
     connect(openButton_, &QPushButton::clicked, this,
             [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(output_->text())); });
     connect(close, &QPushButton::clicked, this, &BatchDialog::reject);
+    connect(output_, &QLineEdit::textChanged, this, [this] { clearStaleHint(status_); });
+    connect(suffix_, &QLineEdit::textChanged, this, [this] { clearStaleHint(status_); });
     layout->addWidget(buttons);
 }
 
@@ -195,6 +206,7 @@ void BatchDialog::browsePreset() {
 void BatchDialog::setInputs(const QStringList& paths) {
     for (const QString& p : paths)
         if (inputs_->findItems(p, Qt::MatchExactly).isEmpty()) inputs_->addItem(p);
+    if (!paths.isEmpty()) clearStaleHint(status_);
 }
 void BatchDialog::setOutputFolder(const QString& dir) { output_->setText(dir); }
 void BatchDialog::setPresetFile(const QString& path) {
@@ -245,6 +257,7 @@ void BatchDialog::start() {
     else if (!collectSettings(settings, kernel, &error) && error.isEmpty()) error = tr("Cannot read the preset.");
     if (!error.isEmpty()) {
         status_->setText(error);
+        status_->setProperty("isHint", true);
         return;
     }
     BatchRunOptions run;

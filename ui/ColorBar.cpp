@@ -28,7 +28,9 @@ void ColorBar::setSequential(float lo, float hi, const QString& caption) {
 void ColorBar::paintEvent(QPaintEvent*) {
     QPainter p(this);
     const QFontMetrics fm(font());
-    const int top = fm.height() + 10, bottom = height() - fm.height() / 2 - 4;
+    // The caption may have a second line (the scale: fixed, auto, locked).
+    const int captionLines = caption_.count(QLatin1Char('\n')) + 1;
+    const int top = captionLines * fm.height() + 10, bottom = height() - fm.height() / 2 - 4;
     const QRect bar(6, top, 14, std::max(10, bottom - top));
     for (int y = bar.top(); y <= bar.bottom(); ++y) {
         const float t = 1.0f - float(y - bar.top()) / std::max(1, bar.height());  // top = high

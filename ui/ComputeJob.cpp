@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ResultReuse.h"
 #include "analysis/ResizeConv.h"
 #include "analysis/Spectrum.h"
 #include "core/ConvError.h"
@@ -26,6 +27,18 @@ float robustMax(const std::vector<float>& v, bool absolute) {
     return *nth;
 }
 
+// The mean of a tensor from every 7th value (prime: no alignment with strides or rows).
+double sampledMean(const Tensor& t) {
+    double sum = 0;
+    int64_t n = 0;
+    for (int64_t i = 0; i < t.size(); i += 7)
+        if (std::isfinite(t.data()[i])) {
+            sum += t.data()[i];
+            ++n;
+        }
+    return n ? sum / double(n) : 0.0;
+}
+
 // Display range of the heatmap. Gain map: the interior ripple max |G/Gbar - 1|
 // (the border frame saturates), or the frame's own range when the interior is flat.
 std::pair<float, float> heatRange(const ComputeResult& r) {
@@ -41,7 +54,9 @@ std::pair<float, float> heatRange(const ComputeResult& r) {
 }  // namespace
 
 bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeResult& out,
-                     const CancelCheck& cancelled) {
+                     const CancelCheck& cancelled, const ComputeResult* previous) {
+    const ResultReuse reuse = reusableParts(previous, request);
+    out.outputReused = reuse.output;
     QElapsedTimer timer;
     timer.start();
     out.request = request;
@@ -52,15 +67,21 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     out.spectrumError.clear();
     out.backend = QString::fromStdString(backend.description());
     try {
-        out.problem = planStudioProblem(request.params, request.kernel, static_cast<int>(request.input->shape().c));
-        out.layerInput = inputs_.input(out.problem, request.input);
-        convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output, studioLimits());
+        if (reuse.output) {
+            out.problem = previous->problem;
+            out.layerInput = previous->layerInput;
+            out.output = previous->output;  // a copy, far cheaper than the convolution
+        } else {
+            out.problem = planStudioProblem(request.params, request.kernel, static_cast<int>(request.input->shape().c));
+            out.layerInput = inputs_.input(out.problem, request.input);
+            convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output, studioLimits());
+        }
     } catch (const std::exception& e) {
         out.error = QString::fromUtf8(e.what());
         out.computeMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
         return !cancelled();
     }
-    out.convMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    out.convMs = reuse.output ? previous->convMs : static_cast<double>(timer.nsecsElapsed()) / 1e6;
     const Tensor& input = *out.layerInput;
     const ConvLayer& layer = out.problem.layer;
     out.stageMs.clear();
@@ -72,11 +93,19 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     };
     stage("conv");
     out.ok = true;
+    out.outputMean = sampledMean(out.output);
     out.gain = phaseGainTable(request.kernel, request.params.geometry.stride, request.params.geometry.dilation);
     out.scores = artifactScores(out.gain);
     if (cancelled()) return false;
 
-    if (request.resizeConv) {
+    // The periodic-energy heatmap measures against resize-conv, shown or not.
+    const bool needResize =
+        request.resizeConv || (request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy);
+    if (!needResize) out.resizeConv = Tensor();
+    if (needResize && reuse.resizeConv) {
+        out.resizeConv = previous->resizeConv;
+        stage("resize-conv");
+    } else if (needResize) {
         try {
             ResizeConvOptions o;
             o.resize = request.params.resize;
@@ -91,15 +120,30 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
         stage("resize-conv");
         if (cancelled()) return false;
     }
-    if (out.resizeError.isEmpty() && request.resizeConv && request.difference) computeDifference(out);
-    else out.difference.clear();
+    if (out.resizeError.isEmpty() && request.resizeConv && request.difference) {
+        if (reuse.difference) {
+            out.difference = previous->difference;
+            out.differenceRange = previous->differenceRange;
+            out.differenceMax = previous->differenceMax;
+        } else {
+            computeDifference(out);
+        }
+    } else {
+        out.difference.clear();
+    }
     stage("difference");
 
-    if (request.heatmap) {
+    if (request.heatmap && reuse.heatmap) {
+        out.heat = previous->heat;
+        out.heatDiverging = previous->heatDiverging;
+    } else if (request.heatmap) {
         const std::string why =
-            heatmap_.compute(request, layer, input, out.output, backend, out.heat, out.heatDiverging);
+            heatmap_.compute(request, layer, input, out.output, out.resizeError.isEmpty() ? &out.resizeConv : nullptr,
+                             backend, out.heat, out.heatDiverging);
         out.heatmapError = QString::fromStdString(why);
         if (!why.empty()) out.heat.clear();
+    }
+    if (request.heatmap) {
         const auto [lo, hi] = heatRange(out);
         out.heatLo = lo;
         out.heatHi = hi;
@@ -108,7 +152,12 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     }
     out.spectrumError.clear();
     out.spectrumImage = {};
-    if (request.spectrum) {
+    if (request.spectrum && reuse.spectrum) {
+        out.spectrum = previous->spectrum;
+        out.spectrumLo = previous->spectrumLo;
+        out.spectrumHi = previous->spectrumHi;
+        out.spectrumImage = previous->spectrumImage;
+    } else if (request.spectrum) {
         try {
             out.spectrum = computeSpectrum(out.output);
             // 80 dB below the peak is the floor: further down is rounding noise.
@@ -121,7 +170,7 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
         }
         if (cancelled()) return false;
     }
-    computeImages(out);
+    computeImages(out, reuse, previous);
     stage("images");
     out.computeMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     return !cancelled();
@@ -155,7 +204,13 @@ void ComputeJob::computeDifference(ComputeResult& out) {
     out.differenceRange = std::max(robustMax(out.difference, true), 1e-6f);
 }
 
-void ComputeJob::computeImages(ComputeResult& out) {
+void ComputeJob::computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous) {
+    // A reused tensor keeps its pyramid (the values); only the colour mapping may change.
+    auto keep = [](MipImage& dst, const MipImage& src, const PixelMapping& mapping) {
+        if (src.isNull() || !(src.mapping == mapping)) return false;
+        dst = src;
+        return true;
+    };
     const ToneMode mode = out.request.params.tone;
     out.tone = toneRange(out.output, mode);
     const Shape4 os = out.output.shape();
@@ -170,16 +225,24 @@ void ComputeJob::computeImages(ComputeResult& out) {
     }
     out.inputImage = lastInputImage_;
     out.inputTone = inTone;
-    out.resultImage = mipsFromTensor(out.output, out.tone, std::move(out.resultImage));
+    const PixelMapping tone{PixelMapping::Kind::Tone, out.tone.lo, out.tone.hi};
+    if (!(reuse.output && keep(out.resultImage, previous->resultImage, tone)))
+        out.resultImage = mipsFromTensor(out.output, out.tone, std::move(out.resultImage));
     const bool haveResize = out.resizeError.isEmpty() && !out.resizeConv.empty() && out.request.resizeConv;
-    out.resizeImage = haveResize ? mipsFromTensor(out.resizeConv, out.tone, std::move(out.resizeImage)) : MipImage{};
-    out.differenceImage = !out.difference.empty()
-                              ? mipsFromPlane(out.difference.data(), h, w, true, -out.differenceRange,
-                                              out.differenceRange, std::move(out.differenceImage))
-                              : MipImage{};
+    if (!haveResize) out.resizeImage = {};
+    else if (!(reuse.resizeConv && keep(out.resizeImage, previous->resizeImage, tone)))
+        out.resizeImage = mipsFromTensor(out.resizeConv, out.tone, std::move(out.resizeImage));
+    const PixelMapping diff{PixelMapping::Kind::Diverging, -out.differenceRange, out.differenceRange};
+    if (out.difference.empty()) out.differenceImage = {};
+    else if (!(reuse.difference && keep(out.differenceImage, previous->differenceImage, diff)))
+        out.differenceImage = mipsFromPlane(out.difference.data(), h, w, true, -out.differenceRange,
+                                            out.differenceRange, std::move(out.differenceImage));
     if (!out.heat.empty() && out.heat.size() == static_cast<size_t>(h) * w) {
-        out.heatImage =
-            mipsFromPlane(out.heat.data(), h, w, out.heatDiverging, out.heatLo, out.heatHi, std::move(out.heatImage));
+        const PixelMapping heat{out.heatDiverging ? PixelMapping::Kind::Diverging : PixelMapping::Kind::Sequential,
+                                out.heatLo, out.heatHi};
+        if (!(reuse.heatmap && keep(out.heatImage, previous->heatImage, heat)))
+            out.heatImage = mipsFromPlane(out.heat.data(), h, w, out.heatDiverging, out.heatLo, out.heatHi,
+                                          std::move(out.heatImage));
     } else {
         out.heatImage = {};
     }

@@ -10,6 +10,7 @@
 #include "ComputeRequest.h"
 #include "ComputeResult.h"
 #include "HeatmapStage.h"
+#include "ResultReuse.h"
 #include "StudioProblem.h"
 #include "analysis/ResizeConv.h"
 #include "core/Backend.h"
@@ -22,11 +23,13 @@ public:
 
     // `out` is a recycled result: its tensors keep their allocations.
     // Returns false when cancelled (out is then incomplete and must be dropped).
-    bool run(const ComputeRequest& request, Backend& backend, ComputeResult& out, const CancelCheck& cancelled);
+    // `previous`: the last complete result, whose still-valid parts are taken over (ResultReuse.h).
+    bool run(const ComputeRequest& request, Backend& backend, ComputeResult& out, const CancelCheck& cancelled,
+             const ComputeResult* previous = nullptr);
 
 private:
     void computeDifference(ComputeResult& out);
-    void computeImages(ComputeResult& out);
+    void computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous);
 
     HeatmapStage heatmap_;
     StudioInputCache inputs_;  // weight mode: the image turned into the layer's input

@@ -76,7 +76,8 @@ std::shared_ptr<ComputeResult> ComputePipeline::work(ComputeRequest request, std
         buffer->error = QString::fromUtf8(e.what());
         return buffer;
     }
-    if (!job_.run(request, *backend_, *buffer, cancelled)) return nullptr;
+    if (!job_.run(request, *backend_, *buffer, cancelled, previous_.get())) return nullptr;
+    if (buffer->ok) previous_ = buffer;
     return buffer;
 }
 

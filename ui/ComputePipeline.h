@@ -60,6 +60,8 @@ private:
     ComputeJob job_;
     std::unique_ptr<Backend> backend_;
     std::optional<BackendKind> backendKind_;
+    // The last complete result: what a new request leaves unchanged is taken from it.
+    std::shared_ptr<const ComputeResult> previous_;
 };
 
 }  // namespace tconv::ui

@@ -35,6 +35,7 @@ struct ComputeResult {
     std::vector<float> difference;  // H_out * W_out, mean over channels of output - resizeConv
     float heatLo = 0, heatHi = 0;   // display range of `heat` (diverging: -r..r; beyond it saturates)
     bool heatDiverging = true;      // symmetric around 0 (gain, artifact) or sequential (energy)
+    double outputMean = 0;          // mean of `output` (a subsample): the fixed heatmap scale's reference
     float differenceRange = 0;      // display range: 99.5th percentile of |difference|
     float differenceMax = 0;        // max |difference|
 
@@ -50,6 +51,7 @@ struct ComputeResult {
     QString backend;        // the backend's description
     double computeMs = 0;   // the job, from start to images ready
     double convMs = 0;      // the transposed convolution alone
+    bool outputReused = false;  // the convolution was taken from the previous result (only views changed)
     std::vector<std::pair<const char*, double>> stageMs;  // per stage, for the benchmark
 };
 

@@ -81,10 +81,16 @@ QImage MipImage::regionImage(const QRect& r) const {
     return {};
 }
 
+int MipImage::levelCount() const {
+    if (values) return values->levelCount();
+    return std::max(0, static_cast<int>(levels.size()) - 1);
+}
+
 int MipImage::levelFor(double devicePixelsPerImagePixel) const {
     int l = 0;
     double scale = devicePixelsPerImagePixel;
-    while (l + 1 < levels.size() && scale <= 0.5) {
+    const int n = levelCount();
+    while (l < n && scale < 1.0 - 1e-9) {
         scale *= 2.0;
         ++l;
     }
@@ -133,88 +139,24 @@ MipImage makeMips(QImage base) {
 MipImage mipsFromTensor(const Tensor& t, ToneRange range, MipImage recycle) {
     const Shape4 s = t.shape();
     if (t.empty() || s.h <= 0 || s.w <= 0) return {};
-    if (s.h * s.w <= kEagerPixels) return makeMips(tensorToImage(t, range));
     const int h = static_cast<int>(s.h), w = static_cast<int>(s.w);
-    const int h2 = (h + 1) / 2, w2 = (w + 1) / 2;
-    QVector<QImage> old = std::move(recycle.levels);
-    recycle = {};
-    QImage half = recycled(old, 1, QSize(w2, h2));
-    uchar* bits = half.bits();
-    const qsizetype stride = half.bytesPerLine();
-    const float scale = 255.0f / std::max(range.hi - range.lo, 1e-20f);
-    const bool color = s.c >= 3;
-    const float* planes[3] = {t.plane(0, 0), color ? t.plane(0, 1) : t.plane(0, 0), color ? t.plane(0, 2) : t.plane(0, 0)};
-    const float lo = range.lo;
-    parallelRows(h2, [&](int y0, int y1) {
-        // Two passes per row so the float work vectorizes: 2x2 means to 8 bits
-        // per channel, then packing.
-        std::vector<uint8_t> c8(static_cast<size_t>(3 * w2));
-        // Locals, not captured references: uint8_t stores may alias anything,
-        // which would otherwise force reloads and block vectorization.
-        const float l = lo, sc = scale;
-        for (int y = y0; y < y1; ++y) {
-            const size_t r0 = static_cast<size_t>(2 * y) * w, r1 = static_cast<size_t>(std::min(2 * y + 1, h - 1)) * w;
-            for (int c = 0; c < 3; ++c) {
-                const float* p0 = planes[c] + r0;
-                const float* p1 = planes[c] + r1;
-                uint8_t* out = c8.data() + static_cast<size_t>(c) * w2;
-                const int full = w / 2;
-                for (int x = 0; x < full; ++x) {
-                    float v = ((p0[2 * x] + p0[2 * x + 1]) + (p1[2 * x] + p1[2 * x + 1])) * 0.25f;
-                    v = std::min(std::max(0.0f, (v - l) * sc + 0.5f), 255.0f);  // NaN -> 0
-                    out[x] = static_cast<uint8_t>(static_cast<int>(v));
-                }
-                if (full < w2) out[full] = static_cast<uint8_t>(to8(0.5f * (p0[w - 1] + p1[w - 1]), lo, scale));
-            }
-            QRgb* d = reinterpret_cast<QRgb*>(bits + y * stride);
-            for (int x = 0; x < w2; ++x) d[x] = qRgb(c8[size_t(x)], c8[size_t(w2 + x)], c8[size_t(2 * w2 + x)]);
-        }
-    });
+    std::vector<const float*> planes{t.plane(0, 0)};
+    if (s.c >= 3) planes = {t.plane(0, 0), t.plane(0, 1), t.plane(0, 2)};
     MipImage m;
     m.fullSize = QSize(w, h);
-    m.levels = {QImage(), half};
-    appendHalvings(m, std::move(old));
+    m.mapping = {PixelMapping::Kind::Tone, range.lo, range.hi};
+    m.values = ValuePyramid::build(planes, h, w, std::move(recycle.values));
+    m.levels = {s.h * s.w <= kEagerPixels ? tensorToImage(t, range) : QImage()};
     return m;
 }
 
 MipImage mipsFromPlane(const float* plane, int h, int w, bool diverging, float lo, float hi, MipImage recycle) {
     if (h <= 0 || w <= 0) return {};
-    if (qint64(h) * w <= kEagerPixels) return makeMips(planeRegion(plane, w, diverging, lo, hi, QRect(0, 0, w, h)));
-    const PlaneColour colour = planeColour(diverging, lo, hi);
-    const int h2 = (h + 1) / 2, w2 = (w + 1) / 2;
-    QVector<QImage> old = std::move(recycle.levels);
-    recycle = {};
-    QImage half = recycled(old, 1, QSize(w2, h2));
-    uchar* bits = half.bits();
-    const qsizetype stride = half.bytesPerLine();
-    // Colours are averaged, not values: a fine checkerboard of +/- deviations
-    // stays visibly "mixed" instead of turning into the neutral 0. Two passes
-    // per row pair: table indices (vectorizable float work), then the lookups.
-    parallelRows(h2, [&](int y0, int y1) {
-        std::vector<uint8_t> ia(static_cast<size_t>(w)), ib(static_cast<size_t>(w));
-        const float l = colour.lo, sc = colour.scale;
-        const int n = w;
-        auto indices = [l, sc, n](const float* p, uint8_t* out) {
-            for (int x = 0; x < n; ++x) {
-                const float v = std::min(std::max(0.0f, (p[x] - l) * sc + 0.5f), 255.0f);  // NaN -> 0
-                out[x] = static_cast<uint8_t>(static_cast<int>(v));
-            }
-        };
-        const QRgb* lut = colour.lut;
-        for (int y = y0; y < y1; ++y) {
-            indices(plane + static_cast<size_t>(2 * y) * w, ia.data());
-            indices(plane + static_cast<size_t>(std::min(2 * y + 1, h - 1)) * w, ib.data());
-            QRgb* d = reinterpret_cast<QRgb*>(bits + y * stride);
-            for (int x = 0; x < w2; ++x) {
-                const int x0 = 2 * x, x1 = std::min(2 * x + 1, w - 1);
-                d[x] = average4(lut[ia[size_t(x0)]], lut[ia[size_t(x1)]], lut[ib[size_t(x0)]], lut[ib[size_t(x1)]]);
-            }
-        }
-    });
     MipImage m;
     m.fullSize = QSize(w, h);
-    m.levels = {QImage(), half};
-    appendHalvings(m, std::move(old));
+    m.mapping = {diverging ? PixelMapping::Kind::Diverging : PixelMapping::Kind::Sequential, lo, hi};
+    m.values = ValuePyramid::build({plane}, h, w, std::move(recycle.values));
+    m.levels = {qint64(h) * w <= kEagerPixels ? planeRegion(plane, w, diverging, lo, hi, QRect(0, 0, w, h)) : QImage()};
     return m;
 }
 

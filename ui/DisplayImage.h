@@ -1,13 +1,18 @@
 #pragma once
-// Turning float tensors into something a view can draw: 8-bit images with a
-// mip pyramid (box-filtered halvings, so a zoomed-out view averages instead of
-// aliasing, which would fake or hide exactly the artifacts this tool shows).
-// All conversions run on the compute worker, split over rows.
+// Turning float tensors into something a view can draw: level 0 as 8-bit
+// pixels (eager for small images, on demand for the visible part of large
+// ones) and, for zooming out, a pyramid of area-averaged *values*
+// (ValuePyramid) that the view colours after reducing, so a zoomed-out view
+// averages the data instead of aliasing or mixing colours, which would fake or
+// hide exactly the artifacts this tool shows. Pyramids are built on the
+// compute worker, split over rows.
 #include <QImage>
 #include <QVector>
 #include <functional>
+#include <memory>
 
 #include "StudioParams.h"
+#include "ValuePyramid.h"
 #include "core/Tensor.h"
 
 namespace tconv::ui {
@@ -26,6 +31,10 @@ struct MipImage {
     QVector<QImage> levels;  // levels[0] is full resolution, or null when lazy
     QSize fullSize;
     std::function<QImage(const QRect&)> region;  // level-0 pixels of a rect (lazy images)
+    // Reduced levels as values, coloured by `mapping` when drawn (images made
+    // from floats); without it, levels[1..] are colour halvings (makeMips).
+    std::shared_ptr<ValuePyramid> values;
+    PixelMapping mapping;
 
     bool isNull() const { return fullSize.isEmpty(); }
     QSize size() const { return fullSize; }
@@ -33,8 +42,11 @@ struct MipImage {
     const QImage& base() const { return levels[0]; }
     // Level-0 pixels of `r` (clipped to the image); from the base or the region function.
     QImage regionImage(const QRect& r) const;
-    // The coarsest level (>= 1 when lazy, else >= 0) still at least as fine as the
-    // screen; 0 means "draw level 0" (through regionImage when lazy).
+    int levelCount() const;  // reduced levels available: 1..levelCount()
+    // The finest level whose pixels are at least one device pixel (0 when the
+    // view magnifies or shows full resolution): a finer one would have to be
+    // sampled below its resolution and alias. 0 means "draw level 0" (through
+    // regionImage when lazy).
     int levelFor(double devicePixelsPerImagePixel) const;
 };
 

@@ -9,8 +9,7 @@
 namespace tconv::ui {
 
 std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input,
-                                  const Tensor& result,
-                                  Backend& backend, std::vector<float>& plane, bool& diverging) {
+                                  const Tensor& result, const Tensor* reference, Backend& backend, std::vector<float>& plane, bool& diverging) {
     diverging = true;
     const Shape4 in = input.shape();
     try {
@@ -35,7 +34,9 @@ std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer
                 PeriodicEnergyOptions o;
                 o.stride = request.params.geometry.stride;
                 o.phaseOffset = request.params.geometry.padding;
-                channelMean(periodicEnergy(result, o), plane);
+                if (!reference || reference->shape() != result.shape())
+                    return "the periodic energy is measured against resize-conv, which could not be computed";
+                channelMean(periodicEnergyExcess(result, *reference, o), plane);
                 return {};
             }
         }

@@ -4,8 +4,9 @@
 // interior ripple and the frame that padding and output_padding make; (2) the
 // artifact component E (analysis/ArtifactComponent.h), the part of the result
 // an artifact-free repair would remove; (3) the local periodic energy of the
-// result (analysis/PeriodicEnergy.h). Multi-channel maps are averaged over
-// channels into one plane.
+// result in excess of the resize-conv reference's (analysis/PeriodicEnergy.h),
+// so image texture near the finest frequency does not read as an artifact.
+// Multi-channel maps are averaged over channels into one plane.
 #include <string>
 #include <vector>
 
@@ -20,9 +21,10 @@ class HeatmapStage {
 public:
     // Fills `plane` (H_out * W_out). Returns an empty string, or why this
     // heatmap cannot be shown for these parameters.
-    // `input` is the layer's input (StudioProblem), `result` its output.
+    // `input` is the layer's input (StudioProblem), `result` its output,
+    // `reference` the resize-conv result (null when it could not be computed).
     std::string compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input, const Tensor& result,
-                        Backend& backend, std::vector<float>& plane, bool& diverging);
+                        const Tensor* reference, Backend& backend, std::vector<float>& plane, bool& diverging);
 
 private:
     // The gain map depends only on the kernel, the geometry and the input's

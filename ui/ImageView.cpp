@@ -30,13 +30,16 @@ ImageView::ImageView(ViewSync* sync, QWidget* parent) : QWidget(parent), sync_(s
     connect(sync_, &ViewSync::changed, this, qOverload<>(&QWidget::update));
 }
 
-void ImageView::setImage(const MipImage& image, QSizeF worldPerPixel) {
+void ImageView::setImage(const MipImage& image, QSizeF worldPerPixel, QPointF origin) {
+    reducedCache_ = {};
     image_ = image;
     worldPerPixel_ = worldPerPixel;
+    origin_ = origin;
     update();
 }
 
 void ImageView::setSplitImage(const MipImage& image, const QString& labelA, const QString& labelB) {
+    reducedCache_ = {};
     imageB_ = image;
     labelA_ = labelA;
     labelB_ = labelB;
@@ -93,16 +96,24 @@ QPointF ImageView::widgetPosOfWorld(QPointF world) const {
     return (world - center()) * zoom() + QPointF(width() / 2.0, height() / 2.0);
 }
 
+QPointF ImageView::worldOfPixel(QPointF pixel) const {
+    return origin_ + QPointF(pixel.x() * worldPerPixel_.width(), pixel.y() * worldPerPixel_.height());
+}
+
+void ImageView::setGhosts(const QVector<ViewGhost>& ghosts) {
+    ghosts_ = ghosts;
+    update();
+}
+
 QPoint ImageView::pixelAt(QPointF pos) const {
-    const QPointF w = worldAt(pos);
+    const QPointF w = worldAt(pos) - origin_;
     return QPoint(static_cast<int>(std::floor(w.x() / worldPerPixel_.width())),
                   static_cast<int>(std::floor(w.y() / worldPerPixel_.height())));
 }
 
 QRectF ImageView::imageRectOnScreen(const MipImage& img) const {
     const QSize s = img.size();
-    return QRectF(widgetPosOfWorld(QPointF(0, 0)),
-                  widgetPosOfWorld(QPointF(s.width() * worldPerPixel_.width(), s.height() * worldPerPixel_.height())));
+    return QRectF(widgetPosOfWorld(worldOfPixel(QPointF(0, 0))), widgetPosOfWorld(worldOfPixel(QPointF(s.width(), s.height()))));
 }
 
 QColor ImageView::backgroundColor() const {
@@ -120,7 +131,7 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
     if (level == 0) {
         // Only the visible pixels of full resolution, nearest neighbour when
         // magnified: exact cells at any zoom (and a lazy image converts just these).
-        const QPointF w0 = worldAt(clip.topLeft()), w1 = worldAt(clip.bottomRight());
+        const QPointF w0 = worldAt(clip.topLeft()) - origin_, w1 = worldAt(clip.bottomRight()) - origin_;
         const QSize s = img.size();
         const int x0 = std::clamp(static_cast<int>(std::floor(w0.x() / sx)), 0, s.width());
         const int y0 = std::clamp(static_cast<int>(std::floor(w0.y() / sy)), 0, s.height());
@@ -128,7 +139,7 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
         const int y1 = std::clamp(static_cast<int>(std::ceil(w1.y() / sy)), 0, s.height());
         if (x1 > x0 && y1 > y0) {
             p.setRenderHint(QPainter::SmoothPixmapTransform, devicePerPixel < 1.0);
-            const QRectF target(widgetPosOfWorld(QPointF(x0 * sx, y0 * sy)), widgetPosOfWorld(QPointF(x1 * sx, y1 * sy)));
+            const QRectF target(widgetPosOfWorld(worldOfPixel(QPointF(x0, y0))), widgetPosOfWorld(worldOfPixel(QPointF(x1, y1))));
             const QRect source(x0, y0, x1 - x0, y1 - y0);
             if (img.hasBase()) {
                 p.drawImage(target, img.base(), source);
@@ -138,12 +149,47 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
                 p.drawImage(target, visible_);
             }
         }
+    } else if (img.values) {
+        drawReduced(p, img, level, clip);
     } else {
-        // Minified: a box-filtered level close to the screen scale, then bilinear.
+        // Minified colour halvings (previews): the level no finer than the screen, then bilinear.
         p.setRenderHint(QPainter::SmoothPixmapTransform, true);
         p.drawImage(imageRectOnScreen(img), img.levels[level]);
     }
     p.restore();
+}
+
+void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip) const {
+    const QRectF area = clip.intersected(imageRectOnScreen(img));
+    if (area.isEmpty()) return;
+    // Device pixels 1:1, each the interpolated value of the level (whose pixels
+    // are at least one device pixel) at its centre, coloured after.
+    const double dpr = devicePixelRatioF();
+    const QPoint d0(static_cast<int>(std::floor(area.left() * dpr)), static_cast<int>(std::floor(area.top() * dpr)));
+    const QPoint d1(static_cast<int>(std::ceil(area.right() * dpr)), static_cast<int>(std::ceil(area.bottom() * dpr)));
+    const QSize target(d1.x() - d0.x(), d1.y() - d0.y());
+    if (target.isEmpty()) return;
+    const double f = std::ldexp(1.0, level);
+    const double sx = worldPerPixel_.width(), sy = worldPerPixel_.height();
+    const QPointF topLeft(d0.x() / dpr, d0.y() / dpr);
+    const QPointF w0 = worldAt(topLeft) - origin_;
+    const ReducedDrawKey key{img.values.get(), level, QPointF(w0.x() / sx / f, w0.y() / sy / f),
+                         QSizeF(1.0 / (zoom() * sx * dpr * f), 1.0 / (zoom() * sy * dpr * f)), target, img.mapping};
+    QImage out;
+    for (const auto& [k, cached] : reducedCache_)
+        if (k == key) out = cached;
+    if (out.isNull()) {
+        out = img.values->render(level, key.origin, key.step, target, img.mapping);
+        reducedCache_[reducedNext_] = {key, out};
+        reducedNext_ = 1 - reducedNext_;
+    }
+    out.setDevicePixelRatio(dpr);
+    p.drawImage(topLeft, out);
+}
+
+bool ImageView::belowDisplayResolution() const {
+    return !image_.isNull() && zoom() * std::min(worldPerPixel_.width(), worldPerPixel_.height()) * devicePixelRatioF() <
+                                   1.0 - 1e-9;
 }
 
 QRgb ImageView::displayedPixel(int x, int y) const {
@@ -209,10 +255,9 @@ void ImageView::drawValues(QPainter& p) const {
 void ImageView::drawHighlights(QPainter& p) const {
     if (highlights_.isEmpty()) return;
     p.setRenderHint(QPainter::Antialiasing, true);
-    const double sx = worldPerPixel_.width(), sy = worldPerPixel_.height();
     for (const ViewHighlight& h : highlights_) {
-        const QRectF r(widgetPosOfWorld(QPointF(h.pixels.left() * sx, h.pixels.top() * sy)),
-                       widgetPosOfWorld(QPointF((h.pixels.right() + 1) * sx, (h.pixels.bottom() + 1) * sy)));
+        const QRectF r(widgetPosOfWorld(worldOfPixel(QPointF(h.pixels.left(), h.pixels.top()))),
+                       widgetPosOfWorld(worldOfPixel(QPointF(h.pixels.right() + 1, h.pixels.bottom() + 1))));
         QColor fill = h.color;
         fill.setAlpha(h.filled ? 70 : 0);
         p.setBrush(fill);
@@ -223,6 +268,26 @@ void ImageView::drawHighlights(QPainter& p) const {
         p.drawRect(r.adjusted(1, 1, -1, -1));
     }
     p.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void ImageView::drawGhosts(QPainter& p) const {
+    if (ghosts_.isEmpty()) return;
+    QFont f = font();
+    f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.85));
+    p.setFont(f);
+    const QFontMetrics fm(f);
+    for (const ViewGhost& g : ghosts_) {
+        const QRectF r(widgetPosOfWorld(g.world.topLeft()), widgetPosOfWorld(g.world.bottomRight()));
+        QColor fill = g.color;
+        fill.setAlpha(110);
+        p.fillRect(r, fill);
+        p.fillRect(r, QBrush(QColor(255, 255, 255, 60), Qt::BDiagPattern));
+        if (!g.label.isEmpty() && r.width() > fm.horizontalAdvance(g.label) + 6 && r.height() > fm.height() + 2) {
+            p.setPen(QColor(250, 250, 250));
+            p.drawText(r.intersected(QRectF(rect())), Qt::AlignCenter, g.label);
+        }
+    }
+    p.setFont(font());
 }
 
 void ImageView::drawSplitHandle(QPainter& p) const {
@@ -281,13 +346,13 @@ void ImageView::paintEvent(QPaintEvent*) {
         p.setPen(QPen(QColor(0, 0, 0, 90), 0));
         p.setBrush(Qt::NoBrush);
         p.drawRect(frame.adjusted(-0.5, -0.5, 0.5, 0.5));
+        drawGhosts(p);
         drawGrid(p);
         drawValues(p);
         drawHighlights(p);
         if (split_ && !imageB_.isNull()) drawSplitHandle(p);
     }
-    if (!minifiedHint_.isEmpty() && !image_.isNull() && message_.isEmpty() &&
-        zoom() * std::min(worldPerPixel_.width(), worldPerPixel_.height()) < 3.0) {
+    if (!minifiedHint_.isEmpty() && message_.isEmpty() && belowDisplayResolution()) {
         QFont f = font();
         f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.9));
         p.setFont(f);

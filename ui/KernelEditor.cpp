@@ -19,6 +19,7 @@
 
 #include "ColorLut.h"
 #include "PhaseGainPlot.h"
+#include "StudioHelp.h"
 
 namespace tconv::ui {
 namespace {
@@ -203,7 +204,7 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     connect(normalize_, &QPushButton::clicked, this, &KernelEditor::normalizeRequested);
     connect(natural_, &QPushButton::clicked, this, &KernelEditor::naturalSizeRequested);
     connect(channel_, &QSpinBox::valueChanged, this, [this](int c) {
-        if (!updating_) emit weightChannelChosen(c);
+        if (!updating_) emit weightChannelChosen(c - 1);  // shown 1-based: "2 of 6"
     });
     connect(worst_, &QPushButton::clicked, this, [this] { emit weightChannelChosen(worstChannel_); });
     connect(load, &QPushButton::clicked, this, &KernelEditor::loadRequested);
@@ -265,9 +266,10 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
         worstChannel_ = worstWeightChannel(p);
         worstKey_ = key;
     }
-    channel_->setRange(0, static_cast<int>(std::max<int64_t>(cout - 1, 0)));
-    channel_->setSuffix(tr(" / %1").arg(cout));
-    channel_->setValue(p.weightChannel);
+    // Channels are counted from 1 on screen, everywhere ("output channel 2 of 6").
+    channel_->setRange(1, static_cast<int>(std::max<int64_t>(cout, 1)));
+    channel_->setSuffix(tr(" of %1").arg(cout));
+    channel_->setValue(p.weightChannel + 1);
     weightInfo_->setText(tr("<b>%1</b><br>weight (%2, %3, %4, %5), groups %6: %7 → %8 channels. "
                             "Worst checkerboard: channel %9.")
                              .arg(p.weightPath.isEmpty() ? tr("repaired weight, not saved yet")
@@ -279,14 +281,14 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
                              .arg(groups)
                              .arg(w.n)
                              .arg(cout)
-                             .arg(worstChannel_));
+                             .arg(worstChannel_ + 1));
     weightInfo_->setToolTip(p.weightPath);
     table_->setToolTip(tr("Output channel %1's kernel: the weight's slices for this channel (column %2 of "
                           "its group %3) summed over the group's input channels: what the channel does to an "
                           "input that is the same on every channel. Read-only: it comes from the weight.")
-                           .arg(p.weightChannel)
-                           .arg(p.weightChannel % w.c)
-                           .arg(p.weightChannel / w.c));
+                           .arg(p.weightChannel + 1)
+                           .arg(p.weightChannel % w.c + 1)
+                           .arg(p.weightChannel / w.c + 1));
 }
 
 // Small kernels fill the table (cells stretch to the dock); from
@@ -374,7 +376,8 @@ void KernelEditor::setAnalysis(const PhaseGainTable& g, const ArtifactScores& s)
     QString text = tr("<b>CV</b> %1 &nbsp; <b>R</b> %2 &nbsp; <b>PP</b> %3 &nbsp; %4")
                        .arg(fmt(s.cv), fmt(s.ratio), fmt(s.peakToPeak), QString::fromStdString(s.pattern));
     scores_->setText(text);
-    scores_->setToolTip(QString::fromStdString(s.verdict));
+    // The abbreviations spelled out where they are shown.
+    scores_->setToolTip(QString::fromStdString(s.verdict) + QStringLiteral("\n\n") + scoresLegend());
 }
 
 void KernelEditor::setLayerNote(const QString& text) { layerNote_->setText(text); }

@@ -246,9 +246,9 @@ void MainWindow::showProvenance(int oy, int ox, bool pinned) {
     info.ox = ox;
     info.channel = sp.analysedOutput;
     if (r.params.isFullWeight())
-        info.channelName = QString::number(r.params.weightChannel);
+        info.channelName = tr("%1 of %2").arg(r.params.weightChannel + 1).arg(r.params.weight->shape().c * r.params.geometry.groups);
     else
-        info.channelName = in.c >= 3 ? tr("R (0)") : QString();
+        info.channelName = in.c >= 3 ? tr("R, 1 of %1").arg(in.c) : QString();
     info.terms = contributionsTo(r.params.geometry, static_cast<int>(in.h), static_cast<int>(in.w), oy, ox);
     if (info.valid) {
         for (const Contribution& c : info.terms) {
@@ -288,8 +288,12 @@ void MainWindow::showInputFootprint(int iy, int ix) {
                                                  iy, ix, r.kernel.h, r.kernel.w))
         outMarks.push_back({QRect(ox, oy, 1, 1), kInputHighlight, true});
     const QVector<ViewHighlight> inMark{{QRect(ix, iy, 1, 1), kOutputHighlight, false}};
+    // Resize-conv spreads an input pixel differently (resize, then a stride-1
+    // kernel): the transposed footprint would be wrong there, so it gets none.
     for (ViewPanel* p : area_->visiblePanels())
-        p->view()->setHighlights(p->content() == ViewContent::Input ? inMark : outMarks);
+        p->view()->setHighlights(p->content() == ViewContent::Input        ? inMark
+                                 : p->content() == ViewContent::ResizeConv ? QVector<ViewHighlight>()
+                                                                           : outMarks);
     QVector<QPoint> taps;
     for (int y = 0; y < r.kernel.h; ++y)
         for (int x = 0; x < r.kernel.w; ++x) taps.push_back(QPoint(x, y));

@@ -27,7 +27,7 @@ StudioProblem planStudioProblem(const StudioParams& p, const Kernel2D& kernel, i
     checkOutputChannel(full, co);
     const bool colour = cout == 3;
     const QString shown = colour ? tr("all 3 output channels in colour")
-                                 : tr("output channel %1 of %2").arg(co).arg(cout);
+                                 : tr("output channel %1 of %2").arg(co + 1).arg(cout);
     if (cin == imageChannels) {
         if (colour) {
             sp.layer = full;

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "ColorBar.h"
+#include "InputPlacement.h"
 
 namespace tconv::ui {
 namespace {
@@ -69,6 +70,17 @@ ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFr
         tr("Gain map: ConvT of a constant image relative to the mean gain (A − 1), borders included.\n"
            "Artifact component: the part of this result that an artifact-free kernel repair would remove.\n"
            "Periodic energy: local spread of the per-phase means."));
+    // Above the colour bar, not in the header: the header's width sets the grid's
+    // column widths, and all views must keep the same size to stay in sync.
+    scaleCombo_ = new QComboBox(this);
+    scaleCombo_->setObjectName(QStringLiteral("heatmapScale"));
+    scaleCombo_->addItem(tr("Fixed"), static_cast<int>(HeatScaleMode::Fixed));
+    scaleCombo_->addItem(tr("Auto"), static_cast<int>(HeatScaleMode::Auto));
+    scaleCombo_->addItem(tr("Locked"), static_cast<int>(HeatScaleMode::Locked));
+    scaleCombo_->setToolTip(
+        tr("Colour scale of the heatmap.\nFixed: ±50% of the mean for every kernel and image, so maps compare "
+           "(a 3% ripple looks faint, a 48% one saturated).\nAuto: stretched to this result's own range.\n"
+           "Locked: keeps the scale shown now while you change parameters."));
     resizeCombo_ = new QComboBox(header);
     resizeCombo_->setObjectName(QStringLiteral("resizeMode"));
     resizeCombo_->addItem(tr("Nearest"), static_cast<int>(ResizeMode::Nearest));
@@ -93,7 +105,18 @@ ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFr
     view_ = new ImageView(sync, this);
     bar_ = new ColorBar(this);
     body->addWidget(view_, 1);
-    body->addWidget(bar_);
+    // A widget, not a bare layout: hidden as a whole (an empty layout would
+    // still cap the body's height).
+    side_ = new QWidget(this);
+    auto* side = new QVBoxLayout(side_);
+    side->setContentsMargins(0, 2, 0, 0);
+    side->setSpacing(0);
+    scaleCombo_->setParent(side_);
+    bar_->setParent(side_);
+    scaleCombo_->setFixedWidth(bar_->sizeHint().width());
+    side->addWidget(scaleCombo_);
+    side->addWidget(bar_, 1);
+    body->addWidget(side_);
     outer->addLayout(body, 1);
 
     footer_ = new QLabel(this);
@@ -102,6 +125,9 @@ ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFr
     footer_->setFixedHeight(2 * footer_->fontMetrics().lineSpacing() + 7);
     footer_->setTextFormat(Qt::RichText);
     footer_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The footer's text must not widen its grid column: all views share one
+    // zoom, so they must stay the same size (the text is elided / in the tooltip).
+    footer_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     outer->addWidget(footer_);
 
     connect(contentCombo_, &QComboBox::activated, this, [this](int i) {
@@ -110,6 +136,8 @@ ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFr
     });
     connect(heatCombo_, &QComboBox::activated, this,
             [this](int i) { emit heatmapKindChanged(static_cast<HeatmapKind>(heatCombo_->itemData(i).toInt())); });
+    connect(scaleCombo_, &QComboBox::activated, this,
+            [this](int i) { setHeatScale(static_cast<HeatScaleMode>(scaleCombo_->itemData(i).toInt())); });
     connect(resizeCombo_, &QComboBox::activated, this,
             [this](int i) { emit resizeModeChanged(static_cast<ResizeMode>(resizeCombo_->itemData(i).toInt())); });
     setContent(content);
@@ -124,16 +152,54 @@ void ViewPanel::setContent(ViewContent c) {
 
 void ViewPanel::updateHeaderControls() {
     heatCombo_->setVisible(content_ == ViewContent::Heatmap);
+    scaleCombo_->setVisible(content_ == ViewContent::Heatmap);
     resizeCombo_->setVisible(content_ == ViewContent::ResizeConv || content_ == ViewContent::Difference ||
                              content_ == ViewContent::CompareAB);
-    bar_->setVisible(content_ == ViewContent::Heatmap || content_ == ViewContent::Difference ||
-                     content_ == ViewContent::Spectrum);
+    side_->setVisible(content_ == ViewContent::Heatmap || content_ == ViewContent::Difference ||
+                      content_ == ViewContent::Spectrum);
 }
 
 void ViewPanel::setHeatmapKind(HeatmapKind k) { heatCombo_->setCurrentIndex(heatCombo_->findData(static_cast<int>(k))); }
 
 void ViewPanel::setResizeMode(ResizeMode m) {
     resizeCombo_->setCurrentIndex(resizeCombo_->findData(static_cast<int>(m)));
+}
+
+void ViewPanel::setHeatScale(HeatScaleMode mode) {
+    if (mode == HeatScaleMode::Locked && result_ && result_->ok) {
+        lockedRange_ = shownHeatRange_;
+        lockedKind_ = result_->request.params.heatmap;
+    }
+    heatScale_ = mode;
+    scaleCombo_->setCurrentIndex(scaleCombo_->findData(static_cast<int>(mode)));
+    refresh();
+}
+
+void ViewPanel::showHeatmap(const ComputeResult& r) {
+    // A lock holds for the heatmap kind it was taken on; another kind has other units.
+    const HeatScaleMode mode =
+        heatScale_ == HeatScaleMode::Locked && lockedKind_ != r.request.params.heatmap ? HeatScaleMode::Fixed : heatScale_;
+    const HeatRange range = heatRangeFor(r, mode, lockedRange_);
+    shownHeatRange_ = range;
+    // The values are coloured when drawn: the scale changes without recomputing anything.
+    MipImage m = r.heatImage;
+    if (!m.isNull()) {
+        m.mapping.lo = range.lo;
+        m.mapping.hi = range.hi;
+        m.levels = {QImage()};
+        const int w = static_cast<int>(r.output.shape().w);
+        m.region = [res = result_, range, w](const QRect& rc) {
+            return planeRegion(res->heat.data(), w, res->heatDiverging, range.lo, range.hi, rc);
+        };
+    }
+    view_->setImage(m);
+    const QString scale = heatScaleText(r, mode, range);
+    const QString what = r.heatDiverging ? (r.request.params.heatmap == HeatmapKind::GainMap ? tr("A − 1") : tr("E"))
+                                         : tr("energy");
+    const QString caption = what + QLatin1Char('\n') + (mode == HeatScaleMode::Fixed ? tr("fixed") : mode == HeatScaleMode::Auto ? tr("auto") : tr("locked"));
+    if (range.diverging) bar_->setDiverging(range.hi, caption);
+    else bar_->setSequential(range.lo, range.hi, caption);
+    info_->setText(scale);
 }
 
 void ViewPanel::setShowValues(bool on) { view_->setShowValues(on); }
@@ -146,10 +212,23 @@ void ViewPanel::present(const ComputeResultPtr& result) {
 
 QString ViewPanel::scoresText(const ComputeResult& r) const {
     const ArtifactScores& s = r.scores;
-    QString cvDb = std::isinf(s.cvDb) ? QStringLiteral("−∞ dB") : QString::number(s.cvDb, 'f', 1) + " dB";
-    return QStringLiteral("<b>CV</b> %1 (%2) &nbsp; <b>R</b> %3 &nbsp; <b>PP</b> %4%5")
-        .arg(QString::number(s.cv, 'f', 3), cvDb, number(s.ratio), number(s.peakToPeak),
-             s.holes ? tr(" &nbsp; <b>holes</b>") : QString());
+    // The CLI's number formats: no "-160.6 dB" or "9.29e-09" from float rounding.
+    const QString cv = s.cv >= 0.001 && std::isfinite(s.cv) ? QString::number(s.cv, 'f', 3)
+                                                            : QString::fromStdString(cvText(s.cv));
+    QString cvDb = QString::fromStdString(cvDbText(s.cv)).replace(QLatin1Char('-'), QChar(0x2212));
+    cvDb.replace(QStringLiteral("inf"), QStringLiteral("∞"));
+    return QStringLiteral("<b>%1</b> &nbsp; <b>CV</b> %2 (%3 dB) &nbsp; <b>R</b> %4 &nbsp; <b>PP</b> %5%6")
+        .arg(QString::fromStdString(s.severity), cv.toHtmlEscaped(), cvDb.toHtmlEscaped(), number(s.ratio),
+             number(s.peakToPeak), s.holes ? tr(" &nbsp; <b>holes</b>") : QString());
+}
+
+QString ViewPanel::patternHint(const ComputeResult& r) const {
+    // Zoomed out, a view shows area averages of the data: a stride pattern finer
+    // than a screen pixel averages to flat there, and the view says so rather than
+    // showing an alias of it.
+    const ConvParams& g = r.request.params.geometry;
+    if (!(r.scores.cv > kArtifactFreeCv) || (g.stride.h == 1 && g.stride.w == 1)) return {};
+    return tr("Below display resolution: zoom ≥ 100% to see the %1 × %2 pattern").arg(g.stride.h).arg(g.stride.w);
 }
 
 void ViewPanel::setFooter(const QString& firstLineHtml, const QString& secondLine) {
@@ -195,21 +274,31 @@ void ViewPanel::refresh() {
     }
     const ComputeResult& r = *result_;
     const Shape4 in = r.request.input->shape(), out = r.output.shape();
-    const QSizeF outPerIn(double(out.w) / in.w, double(out.h) / in.h);
     QString note, detail, message;
     view_->setMinifiedHint({});
+    view_->setGhosts({});
     view_->clearSplit();
     view_->setValues({});
     switch (content_) {
-        case ViewContent::Input:
-            view_->setImage(lazy(r.inputImage, [res = result_](const QRect& rc) { return tensorRegion(*res->request.input, res->inputTone, rc); }), outPerIn);
+        case ViewContent::Input: {
+            // Input pixel i lands at output position i * s - p: drawn there as an
+            // s x s block, with what padding crops and output padding adds ghosted.
+            const ConvParams& g = r.request.params.geometry;
+            const InputPlacement at = inputPlacement(g);
+            view_->setImage(lazy(r.inputImage, [res = result_](const QRect& rc) { return tensorRegion(*res->request.input, res->inputTone, rc); }),
+                            at.pixelSize, at.origin);
+            view_->setGhosts(outputFrameGhosts(g, in, out));
             view_->setValues(r.request.input);
             info_->setText(sizeText(r.inputImage.size(), in.c));
-            detail = tr("Each input pixel drawn as a %1 × %2 block of output pixels, aligned with the result.")
-                         .arg(QString::number(outPerIn.width(), 'g', 3), QString::number(outPerIn.height(), 'g', 3));
+            detail = tr("Input pixel i drawn at output position i·s − p (%1 × %2 blocks); hatched: cropped by padding "
+                        "(grey) and output padding (amber).")
+                         .arg(g.stride.h)
+                         .arg(g.stride.w);
             break;
+        }
         case ViewContent::Result:
             view_->setImage(resultImage());
+            view_->setMinifiedHint(patternHint(r));
             view_->setValues(std::shared_ptr<const Tensor>(result_, &r.output));
             info_->setText(sizeText(r.resultImage.size(), out.c));
             note = tr("<b>Transposed convolution</b> &nbsp; %1 ms").arg(QString::number(r.convMs, 'f', 1));
@@ -223,24 +312,11 @@ void ViewPanel::refresh() {
             }
             break;
         case ViewContent::Heatmap:
-            view_->setImage(lazy(r.heatImage, [res = result_](const QRect& rc) {
-                return planeRegion(res->heat.data(), static_cast<int>(res->output.shape().w), res->heatDiverging,
-                                   res->heatLo, res->heatHi, rc);
-            }));
+            showHeatmap(r);
             message = r.heatmapError.isEmpty() && r.heat.empty() ? tr("Computing the heatmap…") : r.heatmapError;
-            if (r.heatDiverging) {
-                bar_->setDiverging(r.heatHi, r.request.params.heatmap == HeatmapKind::GainMap ? tr("A − 1") : tr("E"));
-            } else {
-                bar_->setSequential(r.heatLo, r.heatHi, tr("energy"));
-            }
-            info_->setText(r.heatDiverging ? tr("±%1").arg(QString::number(r.heatHi, 'g', 3))
-                                           : tr("%1 … %2").arg(QString::number(r.heatLo, 'g', 3), QString::number(r.heatHi, 'g', 3)));
             note = scoresText(r);
             detail = QString::fromStdString(r.scores.verdict);
-            if (r.scores.cv > kArtifactFreeCv)
-                view_->setMinifiedHint(tr("Zoomed out: the %1 × %2 ripple averages out here; zoom in to see it")
-                                       .arg(r.request.params.geometry.stride.h)
-                                       .arg(r.request.params.geometry.stride.w));
+            view_->setMinifiedHint(patternHint(r));
             break;
         case ViewContent::ResizeConv:
             view_->setImage(resizeImage());
@@ -260,6 +336,7 @@ void ViewPanel::refresh() {
             bar_->setDiverging(r.differenceRange, tr("T − R"));
             info_->setText(tr("max |T − R| %1").arg(QString::number(r.differenceMax, 'g', 3)));
             note = tr("<b>Difference</b> T − R");
+            view_->setMinifiedHint(patternHint(r));
             detail = tr("Transposed minus resize-conv, mean over channels: what the resize-conv fix changes.");
             break;
         case ViewContent::CompareAB:
@@ -269,6 +346,7 @@ void ViewPanel::refresh() {
             message = r.resizeError;
             info_->setText(sizeText(r.resultImage.size(), out.c));
             note = tr("<b>A/B</b> transposed | resize-conv");
+            view_->setMinifiedHint(patternHint(r));
             detail = tr("Drag the divider to compare; double-click it to centre it.");
             break;
         case ViewContent::Spectrum:

@@ -5,6 +5,7 @@
 #include <QFrame>
 
 #include "ComputeResult.h"
+#include "HeatmapScale.h"
 #include "ImageView.h"
 #include "StudioParams.h"
 
@@ -35,6 +36,9 @@ public:
     void present(const ComputeResultPtr& result);
     void setShowValues(bool on);
     void setShowGrid(bool on);
+    void setHeatScale(HeatScaleMode mode);  // Locked keeps the range shown now
+    HeatScaleMode heatScale() const { return heatScale_; }
+    HeatRange shownHeatRange() const { return shownHeatRange_; }
 
 signals:
     void contentChanged(tconv::ui::ViewContent c);
@@ -49,17 +53,24 @@ private:
     void setFooter(const QString& firstLineHtml, const QString& secondLine);
     void layoutFooter();
     void updateHeaderControls();
+    QString patternHint(const ComputeResult& r) const;
     QString scoresText(const ComputeResult& r) const;
     MipImage resultImage() const;
     MipImage resizeImage() const;
+    void showHeatmap(const ComputeResult& r);
 
     ViewContent content_;
     ComputeResultPtr result_;
     QComboBox* contentCombo_;
     QComboBox* heatCombo_;
     QComboBox* resizeCombo_;
+    QComboBox* scaleCombo_;
+    HeatScaleMode heatScale_ = HeatScaleMode::Fixed;
+    HeatRange lockedRange_, shownHeatRange_;
+    HeatmapKind lockedKind_ = HeatmapKind::GainMap;
     QLabel* info_;
     ImageView* view_;
+    QWidget* side_;  // the scale choice and the colour bar
     ColorBar* bar_;
     QLabel* footer_;
     QString footerFirst_, footerSecond_;

@@ -9,6 +9,10 @@
 #include <QtTest>
 
 #include "AxisPairEditor.h"
+#include "BatchDialog.h"
+#include "KernelEditor.h"
+#include "ViewSync.h"
+#include <QToolButton>
 #include "ExplanationPanel.h"
 #include "MainWindow.h"
 #include "ParameterPanel.h"
@@ -31,6 +35,10 @@ private slots:
     void solveForPaddingIsSeparate();
     void holesSayNoIntegerPairLandsThere();
     void negativeFactorsInParentheses();
+    void batchDialogForgetsAHintOnceFollowed();
+    void kernelLinkIconRecoversAfterWeightMode();
+    void pinnedPixelIsScrolledIntoView();
+    void abbreviationsAreSpelledOut();
 
 private:
     QSpinBox* box(const char* name) const { return w->parameterPanel()->findChild<QSpinBox*>(name); }
@@ -156,6 +164,72 @@ void TestStudioFixes::negativeFactorsInParentheses() {
     QVERIFY2(provenance().contains("·(−0.5)"), qPrintable(provenance()));
     QVERIFY2(provenance().contains("bias (−0.25)"), qPrintable(provenance()));
     QVERIFY(!provenance().contains("·-"));
+}
+
+void TestStudioFixes::batchDialogForgetsAHintOnceFollowed() {
+    app::ConvSettings s;
+    BatchDialog d(s, std::nullopt);
+    d.start();
+    QVERIFY2(d.statusText().contains("Add input files"), qPrintable(d.statusText()));
+    QTemporaryDir dir;
+    d.setInputs({dir.path()});
+    QVERIFY2(!d.statusText().contains("Add input files"), qPrintable(d.statusText()));
+    d.start();
+    QVERIFY(d.statusText().contains("output folder"));
+    d.setOutputFolder(dir.filePath("out"));
+    QVERIFY2(!d.statusText().contains("output folder"), qPrintable(d.statusText()));
+}
+
+// The link icon's colour at its centre row: the palette's text colour, not the disabled grey.
+static QColor iconInk(QToolButton* b) {
+    const QImage img = b->icon().pixmap(QSize(32, 32), QIcon::Normal).toImage();
+    for (int x = 0; x < img.width(); ++x) {
+        const QColor c = img.pixelColor(x, 16);
+        if (c.alpha() > 200) return c;
+    }
+    return {};
+}
+
+void TestStudioFixes::kernelLinkIconRecoversAfterWeightMode() {
+    AxisPairEditor* k = w->parameterPanel()->kernelSize();
+    const QColor before = iconInk(k->linkButton());
+    QVERIFY(before.isValid());
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.npy");
+    std::vector<float> weight(3 * 1 * 3 * 3, 0.25f);
+    writeNpy(path.toStdString(), {3, 1, 3, 3}, weight.data());
+    QString error;
+    QVERIFY2(w->openKernel(path, &error, true), qPrintable(error));
+    QVERIFY(w->waitForIdle());
+    QVERIFY(!k->isEnabled());
+    StudioParams p = w->params();
+    p.kernelSource = "box";
+    w->setParams(p);
+    QVERIFY(w->waitForIdle());
+    QVERIFY(k->isEnabled());
+    QCOMPARE(iconInk(k->linkButton()), before);
+}
+
+void TestStudioFixes::pinnedPixelIsScrolledIntoView() {
+    ViewSync* sync = w->viewSync();
+    sync->setView(16.0, QPointF(2, 2));  // zoomed in on the top-left corner
+    w->hoverOutputPixel(35, 49, true);   // the far corner
+    QVERIFY(!sync->fitMode());
+    QVERIFY(std::abs(sync->center().x() - 49.5) < 1.0);
+    QVERIFY(std::abs(sync->center().y() - 35.5) < 1.0);
+    QCOMPARE(sync->zoom(), 16.0);
+    // A pixel already on screen does not move the view.
+    w->hoverOutputPixel(36, 50, true);
+    QVERIFY(std::abs(sync->center().x() - 49.5) < 1.0);
+}
+
+void TestStudioFixes::abbreviationsAreSpelledOut() {
+    QLabel* scores = w->kernelEditor()->findChild<QLabel*>("kernelScores");
+    QVERIFY(scores);
+    for (const char* term : {"CV: coefficient of variation", "R: ratio", "PP: peak-to-peak", "A − 1", "E: the artifact",
+                             "q: output padding"})
+        QVERIFY2(scores->toolTip().contains(QString::fromUtf8(term)), term);
+    QVERIFY(w->explanationPanel()->formulaLabel()->toolTip().contains("q output_padding"));
 }
 
 QTEST_MAIN(TestStudioFixes)

@@ -199,7 +199,8 @@ void TestStudioWeight::widgetsDriveWeightMode() {
     QVERIFY(!panel->kernelSize()->isEnabled());
     QCOMPARE(k->table()->editTriggers(), QAbstractItemView::NoEditTriggers);
     QCOMPARE(k->presetBox()->currentData().toString(), QString("weight"));
-    QCOMPARE(channel->maximum(), 1);
+    QCOMPARE(channel->maximum(), 2);  // counted from 1 on screen: "1 of 2"
+    QCOMPARE(channel->text(), QStringLiteral("%1 of 2").arg(w.params().weightChannel + 1));
 
     const auto expectChannel = [&](int co, const char* what) {
         QVERIFY2(w.waitForIdle(), what);
@@ -210,8 +211,8 @@ void TestStudioWeight::widgetsDriveWeightMode() {
         QVERIFY2(sameChannel(r->output, 0, want, co), what);
     };
     groups->setValue(3);  // 6 outputs now
-    QCOMPARE(channel->maximum(), 5);
-    channel->setValue(4);
+    QCOMPARE(channel->maximum(), 6);
+    channel->setValue(5);  // the fifth of six: index 4
     expectChannel(4, "groups 3, channel 4");
     groups->setValue(4);  // 6 input channels do not split into 4 groups
     QVERIFY(w.waitForIdle());
@@ -243,7 +244,7 @@ void TestStudioWeight::widgetsDriveWeightMode() {
     // A tutorial resets the groups to 1; back in weight mode the channel must
     // still exist (6 outputs at groups 3, 2 at groups 1).
     groups->setValue(3);
-    channel->setValue(5);
+    channel->setValue(6);  // 1-based on screen: the sixth, index 5
     expectChannel(5, "groups 3, channel 5");
     QVERIFY(w.loadTutorial("case2-stride"));
     QVERIFY(w.waitForIdle());

@@ -1,0 +1,55 @@
+#pragma once
+// The data of a view image reduced before it is coloured: levels of 2x2 area
+// averages of the float values (level k = 2^k x 2^k blocks of the full image).
+// A zoomed-out view draws from the first level whose pixels are at least as
+// large as a screen pixel, interpolating values, and colours the result last.
+// Averaging colours instead would invent colours (a +/- checkerboard on the
+// diverging map turns purple, which is not on the colour bar), and drawing a
+// level finer than the screen aliases a 2-pixel pattern into a coarse grid
+// that is not in the data.
+#include <QImage>
+#include <QPointF>
+#include <QSize>
+#include <memory>
+#include <vector>
+
+namespace tconv::ui {
+
+// How values become colours: Tone maps lo..hi to black..white per channel
+// (1 channel grey, 3 RGB); Diverging and Sequential map lo..hi onto the
+// 256-entry tables of ColorLut (diverging: lo = -r, hi = r, 0 in the middle).
+struct PixelMapping {
+    enum class Kind { Tone, Diverging, Sequential };
+    Kind kind = Kind::Tone;
+    float lo = 0.0f, hi = 1.0f;
+    bool operator==(const PixelMapping& o) const { return kind == o.kind && lo == o.lo && hi == o.hi; }
+};
+
+class ValuePyramid {
+public:
+    // Levels 1.. of `planes` (each h x w, row-major; 1 or 3 channels) until the
+    // level fits in 8 x 8. `recycle`: a previous pyramid nobody else holds, whose
+    // buffers are reused.
+    static std::shared_ptr<ValuePyramid> build(const std::vector<const float*>& planes, int h, int w,
+                                               std::shared_ptr<ValuePyramid> recycle = {});
+
+    int levelCount() const { return static_cast<int>(levels_.size()); }  // reduced levels: 1..levelCount()
+    int channels() const { return channels_; }
+    QSize levelSize(int level) const;
+    const float* plane(int level, int channel) const;
+
+    // `target` device pixels; pixel (i, j) is the bilinear interpolation of the
+    // level's values at level coordinates (origin + (i + 0.5, j + 0.5) * step),
+    // in units of level pixels with pixel k covering [k, k + 1), then coloured.
+    QImage render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& mapping) const;
+
+private:
+    struct Level {
+        int w = 0, h = 0;
+        std::vector<float> data;  // channels_ planes of w * h
+    };
+    std::vector<Level> levels_;  // levels_[0] is level 1
+    int channels_ = 1;
+};
+
+}  // namespace tconv::ui
