@@ -5,7 +5,13 @@
 namespace tconv {
 
 int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d) {
-    return (in - 1) * s - 2 * static_cast<int64_t>(p) + static_cast<int64_t>(d) * (k - 1) + q + 1;
+    // In 128 bits, saturated: a huge input times a huge stride must read as
+    // "too large", never wrap into a small or negative extent.
+    const __int128 e = (static_cast<__int128>(in) - 1) * s - 2 * static_cast<__int128>(p) +
+                       static_cast<__int128>(d) * (k - 1) + q + 1;
+    if (e > kMaxExtent) return kMaxExtent;
+    if (e < -kMaxExtent) return -kMaxExtent;
+    return static_cast<int64_t>(e);
 }
 
 OutputSize outputSize(int64_t inH, int64_t inW, const ConvParams& p) {

@@ -9,7 +9,11 @@
 
 namespace tconv {
 
-// Extent along one axis; may be <= 0 for invalid parameters (validation refuses those).
+// Extents beyond this are reported as this (saturated; validation refuses them).
+inline constexpr int64_t kMaxExtent = int64_t(1) << 62;
+
+// Extent along one axis; may be <= 0 for invalid parameters (validation
+// refuses those); saturates at +-kMaxExtent instead of overflowing.
 int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d);
 
 struct OutputSize {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ConvError.h"
+
 namespace tconv {
 
 std::string shapeText(const Shape4& s) {
@@ -9,11 +11,25 @@ std::string shapeText(const Shape4& s) {
            std::to_string(s.w) + ")";
 }
 
-Tensor::Tensor(Shape4 shape, float fill) : shape_(shape), data_(static_cast<size_t>(shape.count()), fill) {}
+namespace {
+
+// Elements for `s`, refusing shapes no allocation can hold (negative or
+// overflowing sizes) instead of wrapping them into a small or huge size_t.
+size_t checkedElements(const Shape4& s) {
+    const int64_t n = s.count();
+    if (s.n < 0 || s.c < 0 || s.h < 0 || s.w < 0 || n == INT64_MAX)
+        throw ParameterError("cannot allocate a tensor of shape " + shapeText(s));
+    return static_cast<size_t>(n);
+}
+
+}  // namespace
+
+Tensor::Tensor(Shape4 shape, float fill) : shape_(shape), data_(checkedElements(shape), fill) {}
 
 void Tensor::resize(Shape4 shape) {
+    const size_t n = checkedElements(shape);
     shape_ = shape;
-    data_.resize(static_cast<size_t>(shape.count()));
+    data_.resize(n);
 }
 
 void Tensor::fill(float v) { std::fill(data_.begin(), data_.end(), v); }

@@ -4,6 +4,7 @@
 // ConvTranspose2d layout (C_in, C_out / groups, kH, kW).
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,14 @@ namespace tconv {
 
 struct Shape4 {
     int64_t n = 0, c = 0, h = 0, w = 0;
-    int64_t count() const { return n * c * h * w; }
+    // n * c * h * w, computed with overflow checks: INT64_MAX when the product
+    // does not fit (no such tensor can exist; Tensor refuses to allocate it).
+    int64_t count() const {
+        int64_t r = n;
+        for (int64_t d : {c, h, w})
+            if (__builtin_mul_overflow(r, d, &r)) return INT64_MAX;
+        return r;
+    }
     friend bool operator==(const Shape4&, const Shape4&) = default;
 };
 

@@ -73,12 +73,21 @@ Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
     if (in.c != w.n)
         fail("Given transposed=1, weight of size " + shapeList(w) + ", expected input" + shapeList(in) + " to have " +
              std::to_string(w.n) + " channels, but got " + std::to_string(in.c) + " channels instead");
-    const int64_t outChannels = w.c * p.groups;
+    int64_t outChannels = 0;
+    if (__builtin_mul_overflow(w.c, int64_t(p.groups), &outChannels))
+        fail("weight of size " + shapeList(w) + " with groups=" + std::to_string(p.groups) +
+             " has more output channels than fit in 64 bits");
     if (pr.biasSize >= 0 && pr.biasSize != outChannels)
         fail("Given transposed=1, weight of size " + shapeList(w) + ", expected bias to be 1-dimensional with " +
              std::to_string(outChannels) + " elements, but got bias of size [" + std::to_string(pr.biasSize) +
              "] instead");
     const OutputSize out = outputSize(in.h, in.w, p);
+    if (out.h >= kMaxExtent || out.w >= kMaxExtent) {
+        std::ostringstream o;
+        o << "Given input size per channel: (" << in.h << " x " << in.w << ") and stride " << sizeText(p.stride)
+          << ", dilation " << sizeText(p.dilation) << ": the output would have more than 2^62 rows or columns";
+        fail(o.str());
+    }
     if (out.h <= 0 || out.w <= 0) {
         std::ostringstream o;
         o << "Given input size per channel: (" << in.h << " x " << in.w << "). Calculated output size per channel: ("
