@@ -1,8 +1,10 @@
 #include "common/ImageIO.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "common/AtomicFile.h"
 #include "common/ImageCodec.h"
 #include "common/ImageHeader.h"
+#include "common/StderrCapture.h"
 #include "core/ConvError.h"
 #include "core/NpyFile.h"
 
@@ -92,6 +95,26 @@ std::string shapeList(const std::vector<int64_t>& s) {
     return t + (s.size() == 1 ? ",)" : ")");
 }
 
+// PyTorch lets NaN and infinity through (NaN spreads to every output pixel
+// whose window holds it), and so does tconv -- but not silently: one line on
+// stderr per process, for the first input that holds any.
+void warnNonFiniteOnce(const std::string& path, const Tensor& t) {
+    static std::atomic<bool> warned{false};
+    if (warned.load()) return;
+    int64_t nan = 0, inf = 0;
+    for (float v : t.storage()) {
+        if (std::isnan(v)) ++nan;
+        else if (std::isinf(v)) ++inf;
+    }
+    if ((nan == 0 && inf == 0) || warned.exchange(true)) return;
+    // To the user's stderr even while batch diverts fd 2 (StderrCapture.h).
+    const std::string line = "tconv: warning: '" + path + "' holds " + std::to_string(nan) + " NaN and " +
+                             std::to_string(inf) +
+                             " infinite values; they pass through as in PyTorch (NaN spreads to every output pixel "
+                             "it touches; image outputs write NaN as 0) -- warned once per run\n";
+    (void)!::write(userStderrFd(), line.data(), line.size());
+}
+
 void checkNpyImageShape(const std::string& path, const std::vector<int64_t>& shape) {
     if (shape.size() != 2 && shape.size() != 3)
         throw ParameterError("cannot use '" + path + "' as an image: an .npy image has shape (H, W) or (H, W, C), but this one has shape " +
@@ -124,6 +147,7 @@ LoadedImage loadNpyImage(const std::string& path) {
         float* dst = img.tensor.plane(0, ch);
         for (int64_t i = 0; i < h * w; ++i) dst[i] = a.values[static_cast<size_t>(i * c + ch)] / divisor;
     }
+    warnNonFiniteOnce(path, img.tensor);
     return img;
 }
 

@@ -17,7 +17,9 @@
 
 #include <csignal>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <thread>
 
@@ -28,6 +30,10 @@
 
 #ifdef TCONV_TEST_HAVE_ZLIB
 #include <zlib.h>
+#endif
+#ifdef TCONV_HAVE_OPENCV
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #endif
 
 using namespace tconv;
@@ -93,6 +99,8 @@ private slots:
     void benchThreadsCapped();
     void kernelSizeCapped_data();
     void kernelSizeCapped();
+    void nonFiniteInputsWarnOnce();
+    void exifOrientationApplied();
 
 private:
     QString path(const QString& name) const { return dir_->filePath(name); }
@@ -438,6 +446,87 @@ void TestCliMemory::kernelSizeCapped() {
     QVERIFY(!QFile::exists(path("out.npy")) && !QFile::exists(path("k.npy")));
     // The largest allowed size runs.
     QCOMPARE(run({"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "255", "--stride", "1"}).code, 0);
+}
+
+void TestCliMemory::nonFiniteInputsWarnOnce() {
+    std::vector<float> v(8 * 8, 0.25f);
+    v[10] = std::numeric_limits<float>::quiet_NaN();
+    v[20] = std::numeric_limits<float>::infinity();
+    writeNpy(path("nan.npy").toStdString(), {8, 8}, v.data());
+    Measured r = run({"apply", "nan.npy", "out.npy"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.err.count("warning"), 1);
+    QVERIFY2(r.err.contains("'nan.npy' holds 1 NaN and 1 infinite values") && r.err.contains("as in PyTorch"),
+             qPrintable(r.err));
+    // Passed through like PyTorch: NaN where the window touches it.
+    const NpyArray out = readNpy(path("out.npy").toStdString());
+    QVERIFY(std::any_of(out.values.begin(), out.values.end(), [](float x) { return std::isnan(x); }));
+    QVERIFY(std::any_of(out.values.begin(), out.values.end(), [](float x) { return std::isfinite(x); }));
+    // A clean input says nothing.
+    writeNpyImage("clean.npy", 8, 8, 1);
+    r = run({"apply", "clean.npy", "out2.npy"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(!r.err.contains("warning"), qPrintable(r.err));
+    // Batch: one warning for the run, however many inputs hold NaN.
+    QVERIFY(QDir(dir_->path()).mkpath("many"));
+    for (const char* name : {"many/a.npy", "many/b.npy", "many/c.npy"}) QVERIFY(QFile::copy(path("nan.npy"), path(name)));
+    r = run({"batch", "many", "-o", "many_out"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.err.count("warning: "), 1);
+    // Documented.
+    r = run({"apply", "--help"});
+    QFile help(path("stdout.txt"));
+    QVERIFY(help.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(help.readAll());
+    QVERIFY2(text.contains("NaN and infinity pass through as in PyTorch"), qPrintable(text));
+    QVERIFY2(text.contains("EXIF orientation"), qPrintable(text));
+}
+
+void TestCliMemory::exifOrientationApplied() {
+#ifdef TCONV_HAVE_OPENCV
+    // Stored 64 wide x 32 high: left half white, right half black. EXIF
+    // orientation 6 (rotate 90 degrees clockwise to view): 32 wide x 64 high,
+    // white on top.
+    cv::Mat stored(32, 64, CV_8UC3, cv::Scalar(0, 0, 0));
+    stored(cv::Rect(0, 0, 32, 32)).setTo(cv::Scalar(255, 255, 255));
+    std::vector<unsigned char> jpeg;
+    QVERIFY(cv::imencode(".jpg", stored, jpeg, {cv::IMWRITE_JPEG_QUALITY, 100}));
+    // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation = 6.
+    const unsigned char app1[] = {0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
+                                  'I', 'I', 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,  // TIFF header, IFD at 8
+                                  0x01, 0x00,                                    // 1 entry
+                                  0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
+                                  0x00, 0x00, 0x00, 0x00};                       // no next IFD
+    QCOMPARE(int(sizeof app1), 2 + 0x22);
+    QByteArray bytes(reinterpret_cast<const char*>(jpeg.data()), 2);  // SOI
+    bytes += QByteArray(reinterpret_cast<const char*>(app1), sizeof app1);
+    bytes += QByteArray(reinterpret_cast<const char*>(jpeg.data()) + 2, qsizetype(jpeg.size() - 2));
+    QFile f(path("portrait.jpg"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+    f.close();
+    const Measured r = run({"apply", "portrait.jpg", "out.npy", "--kernel", "box", "--kernel-size", "1", "--stride", "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const NpyArray out = readNpy(path("out.npy").toStdString());
+    QCOMPARE(out.shape, (std::vector<int64_t>{64, 32, 3}));
+    auto at = [&](int y, int x) { return out.values[size_t((y * 32 + x) * 3)]; };
+    QVERIFY2(at(8, 16) > 0.9f && at(56, 16) < 0.1f, qPrintable(QString("%1 %2").arg(at(8, 16)).arg(at(56, 16))));
+    // The header-first memory check sees the turned size too.
+    cv::Mat big(512, 1024, CV_8UC3, cv::Scalar(10, 20, 30));
+    QVERIFY(cv::imencode(".jpg", big, jpeg));
+    bytes = QByteArray(reinterpret_cast<const char*>(jpeg.data()), 2);
+    bytes += QByteArray(reinterpret_cast<const char*>(app1), sizeof app1);
+    bytes += QByteArray(reinterpret_cast<const char*>(jpeg.data()) + 2, qsizetype(jpeg.size() - 2));
+    QFile g(path("big.jpg"));
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write(bytes);
+    g.close();
+    const Measured refused = run({"apply", "big.jpg", "out2.npy"}, "1");
+    QCOMPARE(refused.code, 2);
+    QVERIFY2(refused.err.contains("(1024x512x3)"), qPrintable(refused.err));
+#else
+    QSKIP("built without OpenCV");
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestCliMemory)
