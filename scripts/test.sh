@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything (Release) and runs every test,
-# then rebuilds everything but the CUDA backend with AddressSanitizer + UBSan
-# and runs every test again under them, leak detection on (the studio's tests
-# run offscreen, so nothing needs a display). This is exactly what CI runs
-# (.ci/run). Ends with one summary line per build.
+# then rebuilds the engine, the CLI, batch and all their tests (everything but
+# the studio and CUDA) with AddressSanitizer + UBSan and runs every one of
+# those tests again under them, leak detection on. This is exactly what CI
+# runs (.ci/run). Ends with one summary line per build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
