@@ -171,7 +171,7 @@ public:
         const PhaseTable x(in.w, o.w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
         const LayerView view{input, layer, y, x, layer.weight.shape().n / p.groups, layer.weight.shape().c};
         if (useGemm(view)) {
-            cpu::runGemmLayer(input, layer, y, x, *weights_.get(layer), scheduler_, output);
+            cpu::runGemmLayer(input, layer, y, x, *weights_.get(layer), scheduler_, gemmScratch_, output);
             return;
         }
         if (view.coutPerGroup > 1) {
@@ -261,6 +261,7 @@ private:
     cpu::RowScheduler scheduler_;
     CpuPath path_;
     cpu::PackedWeightCache weights_;
+    cpu::GemmScratch gemmScratch_;
 };
 
 }  // namespace

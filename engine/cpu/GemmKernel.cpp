@@ -1,7 +1,7 @@
 // The GEMM macro kernel of the channel-mixing path (layouts in GemmLayout.h):
-// for each B micro-panel (pixels), every A micro-panel (channels) of the
-// block, so the B micro-panel (kc x 16 floats, 16 KiB at kc 256) is read
-// from L1 kGemmMc / 6 times.
+// for each B micro-panel (16 pixels of an output row), every A micro-panel
+// (channels) of the block, so the B micro-panel (kc rows of 16 floats, 16 KiB
+// at kc 256) is read from L1 kGemmMc / 6 times.
 //
 // The register tile is 6 channels x 16 pixels: with 8-lane vectors (AVX2,
 // and AVX-512 targets run the same 8-lane code through CappedTag) that is 12
@@ -22,6 +22,7 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "cpu/GemmKernel.cpp"
 #include <hwy/foreach_target.h>  // re-includes this file once per target
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 HWY_BEFORE_NAMESPACE();
@@ -31,16 +32,26 @@ namespace hn = hwy::HWY_NAMESPACE;
 using DG = hn::CappedTag<float, 8>;
 using VG = hn::Vec<DG>;
 
-// C tile (6 x 16 at c, leading dimension ldc) = or += A micro-panel x B micro-panel.
-HWY_INLINE void gemmTile(int64_t kc, const float* HWY_RESTRICT a, const float* HWY_RESTRICT b, float* HWY_RESTRICT c,
-                         int64_t ldc, bool accumulate) {
+// C tile (6 x 16 at c, leading dimension ldc) = or += A micro-panel x B,
+// B's row k at base + offset[k] (16 floats).
+// Prefetch: also pulls the next micro-panel's B rows towards L1 (the line
+// holding float 31 from each row start: float 16 is in this panel's last
+// line), one per k, while this tile computes; done for a panel's first A
+// tile only, the others find the lines there. Measured without: the first
+// pass over a panel stalled on each of its kc rows (up to a third of the
+// kernel's time at 64x64, 256 -> 256).
+template <bool Prefetch>
+HWY_INLINE void gemmTile(int64_t kc, const float* HWY_RESTRICT a, const float* base, const int64_t* HWY_RESTRICT offset,
+                         float* HWY_RESTRICT c, int64_t ldc, bool accumulate) {
     const DG d;
     constexpr int N = static_cast<int>(hn::MaxLanes(DG()));
     constexpr int NV = kGemmNr / N;
     VG acc[kGemmMr][NV];
     for (int i = 0; i < kGemmMr; ++i)
         for (int v = 0; v < NV; ++v) acc[i][v] = hn::Zero(d);
-    for (int64_t k = 0; k < kc; ++k, a += kGemmMr, b += kGemmNr) {
+    for (int64_t k = 0; k < kc; ++k, a += kGemmMr) {
+        const float* b = base + offset[k];
+        if constexpr (Prefetch) hwy::Prefetch(b + 2 * kGemmNr - 1);
         VG bv[NV];
         for (int v = 0; v < NV; ++v) bv[v] = hn::LoadU(d, b + v * N);
         for (int i = 0; i < kGemmMr; ++i) {
@@ -56,11 +67,15 @@ HWY_INLINE void gemmTile(int64_t kc, const float* HWY_RESTRICT a, const float* H
 }
 
 void GemmMacroKernel(const GemmBlock& g) {
-    for (int64_t j = 0; j < g.nPanels; ++j) {
-        const float* b = g.b + j * g.bStride;
-        for (int64_t i = 0; i < g.mPanels; ++i)
-            gemmTile(g.kc, g.a + i * g.kc * kGemmMr, b, g.c + i * kGemmMr * g.ldc + j * kGemmNr, g.ldc, g.accumulate);
-    }
+    for (int64_t j = 0; j < g.nPanels; ++j)
+        for (int64_t i = 0; i < g.mPanels; ++i) {
+            const float* a = g.a + i * g.kc * kGemmMr;
+            float* c = g.c + i * kGemmMr * g.ldc + j * kGemmNr;
+            if (i == 0 && j + 1 < g.nPanels)
+                gemmTile<true>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
+            else
+                gemmTile<false>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
+        }
 }
 
 template <int S>
@@ -124,11 +139,12 @@ void gemmMacroKernel(const GemmBlock& g) {
     for (int64_t j = 0; j < g.nPanels; ++j)
         for (int64_t i = 0; i < g.mPanels; ++i) {
             const float* a = g.a + i * g.kc * kGemmMr;
-            const float* b = g.b + j * g.bStride;
             float acc[kGemmMr][kGemmNr] = {};
-            for (int64_t k = 0; k < g.kc; ++k)
+            for (int64_t k = 0; k < g.kc; ++k) {
+                const float* b = g.base + g.offset[k] + j * kGemmNr;
                 for (int r = 0; r < kGemmMr; ++r)
-                    for (int l = 0; l < kGemmNr; ++l) acc[r][l] += a[k * kGemmMr + r] * b[k * kGemmNr + l];
+                    for (int l = 0; l < kGemmNr; ++l) acc[r][l] += a[k * kGemmMr + r] * b[l];
+            }
             float* c = g.c + i * kGemmMr * g.ldc + j * kGemmNr;
             for (int r = 0; r < kGemmMr; ++r)
                 for (int l = 0; l < kGemmNr; ++l) c[r * g.ldc + l] = g.accumulate ? c[r * g.ldc + l] + acc[r][l] : acc[r][l];
