@@ -5,7 +5,7 @@
 // together with the input channels of co's group and each x phase's taps this
 // gives the plan the SIMD kernels evaluate. Nothing is scattered and nothing
 // is written twice: the output is streamed once, which is what bounds the
-// image case. Two ways through, by the number of output channels per group:
+// image case. Three ways through, by the channels per group:
 //
 // - One (depthwise, and C_in -> 1 per group): one output row at a time
 //   (RowPlan, RowKernel.cpp). Rows are numbered ((n * C_out + co) * H_out + oy),
@@ -22,6 +22,9 @@
 //   channels' planes. Blocks partition each group's channels and units
 //   partition (n, block, oy), so every output row is still written once, by
 //   one thread.
+// - Many (decoder-scale channel mixing, see gemmPays): each output phase as
+//   a blocked matrix product (GemmPath.cpp), the weights packed once and
+//   cached (GemmWeights.cpp).
 #include "cpu/CpuBackend.h"
 
 #include <algorithm>
@@ -145,11 +148,24 @@ private:
 };
 
 // The channel-mixing rule: the blocked GEMM (GemmPath.cpp) once a group has
-// enough input and output channels for its register tile (6 output channels)
-// and its K chunks to fill; below, the row and block kernels, which need no
-// packing and read each input vector once per tap.
-// PLACEHOLDER: thresholds measured below.
-bool gemmPays(int64_t cinPerGroup, int64_t coutPerGroup) { return coutPerGroup >= 8 && cinPerGroup >= 8; }
+// at least 16 output channels and the product is at least 128 deep (input
+// channels per group x taps per output phase, kH*kW / (sH*sW) on average);
+// below, the row and block kernels, which need no padded copy and no C
+// scratch and stream their output, win. Measured on the 2-core AMD EPYC VM
+// (k4 s2 p1, 128x128 input, one thread, thread CPU time, best of 3
+// alternating runs; direct / GEMM time, > 1: GEMM faster):
+//   C_in \ C_out    4     8    16    32    64
+//    4            0.42  0.53  0.45  0.42  0.35
+//    8            0.63  0.64  0.60  0.56  0.58
+//   16            0.57  0.81  0.80  1.16  0.95
+//   32            0.53  0.92  1.21  1.54  1.57
+//   64            0.53  0.82  1.18  1.45  1.87
+// (depth 128 is C_in 32 at k4 s2; the GEMM's fixed cost per output -- C
+// scratch, write-out -- is paid back by the depth of the sum per output.)
+bool gemmPays(const ConvParams& p, int64_t cinPerGroup, int64_t coutPerGroup) {
+    const double depth = double(cinPerGroup) * p.kernel.h * p.kernel.w / (double(p.stride.h) * p.stride.w);
+    return coutPerGroup >= 16 && depth >= 128;
+}
 
 class CpuBackend final : public Backend {
     static constexpr uint64_t kStreamBytes = 16ull << 20;  // stream outputs of 16 MiB and more
@@ -192,7 +208,7 @@ private:
             case CpuPath::Gemm: return true;
             case CpuPath::Auto: break;
         }
-        return gemmPays(v.cinPerGroup, v.coutPerGroup);
+        return gemmPays(v.layer.params, v.cinPerGroup, v.coutPerGroup);
     }
 
     // One output row (n, co, oy) at a time: coutPerGroup == 1.
