@@ -195,11 +195,13 @@ void ExplanationPanel::showFormula() {
 void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
     if (!info.valid && !info.unavailable.isEmpty()) {
         provenance_->setText(info.unavailable);
+        emit contentChanged();
         return;
     }
     if (!info.valid) {
         provenance_->setText(tr("<b>Where does a pixel come from?</b><br>Hover over the result to see the input "
                                 "pixels and kernel taps that make it, and their sum. Click to pin a pixel."));
+        emit contentChanged();
         return;
     }
     QString html = tr("<b>Output pixel</b> (row %1, column %2)%3%4<br>")
@@ -231,6 +233,7 @@ void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
     html += tr("<b>= %1</b> &nbsp; (engine: %2 %3)")
                 .arg(v(info.sum), v(info.engine), agree ? QStringLiteral("✓") : QStringLiteral("≠"));
     provenance_->setText(html);
+    emit contentChanged();
 }
 
 void ExplanationPanel::setStepCount(int total) {
@@ -246,10 +249,15 @@ int ExplanationPanel::step() const { return slider_->value(); }
 
 void ExplanationPanel::setStep(int s) { slider_->setValue(s); }
 
-void ExplanationPanel::setStepText(const QString& html) { stepText_->setText(html); }
+void ExplanationPanel::setStepText(const QString& html) {
+    if (stepText_->text() == html) return;
+    stepText_->setText(html);
+    emit contentChanged();
+}
 
 void ExplanationPanel::setTutorial(const TutorialExample* example, bool matchesExpected) {
     if (!example) {
+        if (tutorial_->isVisible()) emit contentChanged();
         tutorial_->hide();
         return;
     }
@@ -261,6 +269,7 @@ void ExplanationPanel::setTutorial(const TutorialExample* example, bool matchesE
                                 : tr(" <b style='color:#d9534f'>≠ differs from the tutorial's printed result</b>");
     tutorial_->setText(html);
     tutorial_->show();
+    emit contentChanged();
 }
 
 }  // namespace tconv::ui

@@ -53,6 +53,8 @@ public:
 
 signals:
     void stepChanged(int step);
+    // The text changed: the dock may size itself to the content (heightForWidth).
+    void contentChanged();
 
 private:
     void showFormula();

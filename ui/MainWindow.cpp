@@ -18,6 +18,8 @@
 #include <QSettings>
 #include <cmath>
 #include <QStatusBar>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -149,7 +151,7 @@ MainWindow::MainWindow(const Options& options) : options_(options) {
     });
     connect(explain_, &ExplanationPanel::stepChanged, this, &MainWindow::onStep);
 
-    resize(1480, 940);
+    fitToScreen();
     if (options_.persistSettings) restoreSettings();
     paramsPanel_->setParams(state_);
     try {
@@ -176,7 +178,8 @@ void MainWindow::buildDocks() {
     scroll->setWidget(paramsPanel_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Narrow screens: the panel scrolls sideways rather than cutting its fields off.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     auto* left = new QDockWidget(tr("Parameters"), this);
     left->setObjectName(QStringLiteral("parametersDock"));
     left->setWidget(scroll);
@@ -188,7 +191,7 @@ void MainWindow::buildDocks() {
     kscroll->setWidget(kernelEditor_);
     kscroll->setWidgetResizable(true);
     kscroll->setFrameShape(QFrame::NoFrame);
-    kscroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    kscroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     auto* right = new QDockWidget(tr("Kernel"), this);
     right->setObjectName(QStringLiteral("kernelDock"));
     right->setWidget(kscroll);
@@ -196,11 +199,23 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::RightDockWidgetArea, right);
 
     explain_ = new ExplanationPanel;
+    auto* escroll = new QScrollArea;
+    escroll->setWidget(explain_);
+    escroll->setWidgetResizable(true);
+    escroll->setFrameShape(QFrame::NoFrame);
     auto* bottom = new QDockWidget(tr("Explanation"), this);
     bottom->setObjectName(QStringLiteral("explanationDock"));
-    bottom->setWidget(explain_);
+    bottom->setWidget(escroll);
     addDockWidget(Qt::BottomDockWidgetArea, bottom);
-    resizeDocks({bottom}, {150}, Qt::Vertical);
+    // As tall as its content needs (a formula, a step line, a pixel's sum), no more.
+    connect(explain_, &ExplanationPanel::contentChanged, this, [this, bottom, escroll] {
+        const int w = escroll->viewport()->width();
+        const int need = explain_->hasHeightForWidth() && w > 0 ? explain_->heightForWidth(w) : explain_->sizeHint().height();
+        // Up to a third of the window: the views stay the main thing.
+        const int h = std::min(need + 4, height() / 3);
+        if (std::abs(bottom->height() - h) > 6) resizeDocks({bottom}, {h}, Qt::Vertical);
+    }, Qt::QueuedConnection);  // after the labels have laid out their new text
+    resizeDocks({bottom}, {explain_->sizeHint().height() + 8}, Qt::Vertical);
 }
 
 void MainWindow::buildMenus() {
@@ -227,6 +242,23 @@ void MainWindow::buildEditMenu() {
     QAction* copy = edit->addAction(tr("Copy as &PyTorch"), this, &MainWindow::copyAsPyTorch);
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     copy->setStatusTip(tr("Copy the nn.ConvTranspose2d (with its weight) that computes this result."));
+}
+
+// The first window: the preferred 1480x940, but never larger than the
+// screen's available area (a 1366x768 laptop shows the whole window,
+// panels and status bar included).
+void MainWindow::fitToScreen() {
+    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    const QSize preferred(1480, 940);
+    if (!s) {
+        resize(preferred);
+        return;
+    }
+    const QRect avail = s->availableGeometry();
+    // Leave room for the window frame the window manager adds.
+    const QSize frame(16, 40);
+    resize(preferred.boundedTo(avail.size() - frame));
+    move(avail.topLeft() + QPoint((avail.width() - width()) / 2, std::max(0, (avail.height() - height() - frame.height()) / 2)));
 }
 
 void MainWindow::resetDocumentState() {

@@ -101,6 +101,7 @@ private:
     void showShortcuts();
     void copyAsPyTorch();
     void buildEditMenu();
+    void fitToScreen();
     void showViewsHelp();
     // The one reset path (DocumentReset): pinned/hovered pixel, explanation, repair report, selections.
     void resetDocumentState();

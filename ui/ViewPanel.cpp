@@ -36,12 +36,25 @@ QString number(double v) {
 QString viewContentTitle(ViewContent c) {
     switch (c) {
         case ViewContent::Input: return QStringLiteral("Input");
-        case ViewContent::Result: return QStringLiteral("Result (transposed conv)");
-        case ViewContent::Heatmap: return QStringLiteral("Artifact heatmap");
+        case ViewContent::Result: return QStringLiteral("Result");
+        case ViewContent::Heatmap: return QStringLiteral("Heatmap");
         case ViewContent::ResizeConv: return QStringLiteral("Resize-conv");
         case ViewContent::Difference: return QStringLiteral("Difference");
-        case ViewContent::CompareAB: return QStringLiteral("A/B: Result | Resize-conv");
+        case ViewContent::CompareAB: return QStringLiteral("A/B split");
         case ViewContent::Spectrum: return QStringLiteral("Spectrum");
+    }
+    return {};
+}
+
+QString viewContentDescription(ViewContent c) {
+    switch (c) {
+        case ViewContent::Input: return QStringLiteral("Input: the image fed to the layer");
+        case ViewContent::Result: return QStringLiteral("Result of the transposed convolution");
+        case ViewContent::Heatmap: return QStringLiteral("Artifact heatmap: where the checkerboard is");
+        case ViewContent::ResizeConv: return QStringLiteral("Resize-conv: resize, then a stride-1 convolution");
+        case ViewContent::Difference: return QStringLiteral("Difference: Result − Resize-conv");
+        case ViewContent::CompareAB: return QStringLiteral("A/B: Result | Resize-conv, split in one view");
+        case ViewContent::Spectrum: return QStringLiteral("Spectrum of the result");
     }
     return {};
 }
@@ -60,7 +73,11 @@ ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFr
     hl->setSpacing(6);
     contentCombo_ = new QComboBox(header);
     contentCombo_->setObjectName(QStringLiteral("viewContent"));
-    for (ViewContent c : kContents) contentCombo_->addItem(viewContentTitle(c), static_cast<int>(c));
+    // Short titles fit a narrow pane; the full name is the item's tooltip.
+    for (ViewContent c : kContents) {
+        contentCombo_->addItem(viewContentTitle(c), static_cast<int>(c));
+        contentCombo_->setItemData(contentCombo_->count() - 1, viewContentDescription(c), Qt::ToolTipRole);
+    }
     contentCombo_->setToolTip(tr("What this view shows. All views share zoom and pan."));
     heatCombo_ = new QComboBox(header);
     heatCombo_->setObjectName(QStringLiteral("heatmapKind"));

@@ -17,7 +17,8 @@ namespace tconv::ui {
 class ColorBar;
 
 enum class ViewContent { Input, Result, Heatmap, ResizeConv, Difference, CompareAB, Spectrum };
-QString viewContentTitle(ViewContent c);
+QString viewContentTitle(ViewContent c);        // short: "Result"
+QString viewContentDescription(ViewContent c);  // the full name, for tooltips
 
 class ViewPanel : public QFrame {
     Q_OBJECT
