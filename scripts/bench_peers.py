@@ -12,6 +12,9 @@ The peers live in a virtual environment the script creates on first use
 numpy. A peer that cannot be installed or imported is skipped with a message;
 tconv alone is still timed. Each case is k4 s2 p1 with bias, batch 1, float32.
 
+Each round also times numpy's float32 matmul (2048^3, its bundled OpenBLAS):
+a library SGEMM rate to set beside the peak tconv measures with its own kernel.
+
 Per case and tool: the median over rounds of each round's median time, and the
 range over rounds. tconv's compute floor (compute_floor_ms: 2 * multiply-adds
 at the packed-SGEMM peak measured by `tconv bench` in the same run) and the
@@ -106,8 +109,20 @@ def time_runs(fn, repeat):
     return statistics.median(ms)
 
 
+def numpy_sgemm_gflops(np, threads):
+    """numpy's float32 matmul rate (its bundled OpenBLAS): a library GEMM peak to set beside tconv's."""
+    n = 2048
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    b = np.random.default_rng(1).random((n, n), dtype=np.float32)
+    ms = time_runs(lambda: a @ b, 5)
+    return 2.0 * n ** 3 / (ms * 1e6)
+
+
 def peer_worker(args):
     """Reads one request (case, tool) per line on stdin, answers one JSON line each."""
+    # numpy's OpenBLAS reads these when it loads: the same thread count as the others.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
     import numpy as np
     versions = {}
     try:
@@ -127,6 +142,9 @@ def peer_worker(args):
     sessions = {}
     for line in sys.stdin:
         req = json.loads(line)
+        if req.get("tool") == "numpy-sgemm":
+            print(json.dumps({"gflops": numpy_sgemm_gflops(np, args.threads)}), flush=True)
+            continue
         c, tool = req["case"], req["tool"]
         key = (case_name(c), tool)
         try:
@@ -204,7 +222,8 @@ def driver(args):
             print(f"# {tool} {case_name(c)}: {msg['error']}", file=sys.stderr)
         return msg.get("ms")
 
-    results = {case_name(c): {"tconv": [], "floor": [], **{p: [] for p in peers}} for c in args.case}
+    results = {case_name(c): {"tconv": [], "floor": [], "peak": [], **{p: [] for p in peers}} for c in args.case}
+    library_peaks = []  # numpy's SGEMM GFLOP/s, once per round
     load_before = os.getloadavg()
     for rnd in range(args.rounds):
         for c in args.case:
@@ -217,10 +236,15 @@ def driver(args):
                     j = time_tconv(tconv, c, args)
                     res["tconv"].append(j["median_ms"])
                     res["floor"].append(j["compute_floor_ms"])
+                    res["peak"].append(j["peak_gflops"])
                 else:
                     ms = ask(c, tool)
                     if ms is not None:
                         res[tool].append(ms)
+        if worker:
+            worker.stdin.write(json.dumps({"tool": "numpy-sgemm"}) + "\n")
+            worker.stdin.flush()
+            library_peaks.append(json.loads(worker.stdout.readline())["gflops"])
     load_after = os.getloadavg()
     if worker:
         worker.stdin.close()
@@ -231,12 +255,17 @@ def driver(args):
 
     header = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
               "rounds": args.rounds, "repeat": args.repeat, "load_before": [round(x, 2) for x in load_before],
-              "load_after": [round(x, 2) for x in load_after], "tconv": tconv, "peers": versions}
+              "load_after": [round(x, 2) for x in load_after], "tconv": tconv, "peers": versions,
+              "tconv_peak_gflops": statistics.median([p for r in results.values() for p in r["peak"]]),
+              "numpy_sgemm_gflops": statistics.median(library_peaks) if library_peaks else None}
     if args.json:
         print(json.dumps(header))
     else:
         print(f"# {header['cpus']} CPUs, {args.threads} threads, {args.rounds} rounds x {args.repeat} runs; "
               f"load average before {header['load_before']}, after {header['load_after']}; peers {versions or 'none'}")
+        lib = header["numpy_sgemm_gflops"]
+        print(f"# SGEMM peak: tconv's kernel {header['tconv_peak_gflops']:.1f} GFLOP/s (median over its runs), "
+              f"numpy/OpenBLAS 2048^3 {'%.1f GFLOP/s' % lib if lib else 'n/a'}")
         cols = ["case", "tconv ms", "floor ms", "tconv/floor"] + [f"{p} ms" for p in peers] + \
                [f"{p}/tconv" for p in peers]
         print(" | ".join(cols))
