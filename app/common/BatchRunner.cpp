@@ -13,6 +13,7 @@
 #include "common/AtomicFile.h"
 #include "common/BatchPipeline.h"
 #include "common/ImageIO.h"
+#include "common/JobMemory.h"
 #include "core/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
@@ -207,7 +208,7 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
     stages.decode = [&](BatchWork& w) {
         w.started = Clock::now();
         guarded(w, "decode", [&] {
-            w.image = loadImage(plan_.items[w.item].input.string());
+            w.image = loadImage(plan_.items[w.item].input.string(), limits);
             w.result.inputShape = w.image.tensor.shape();
         });
     };
@@ -219,11 +220,13 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             // Checked before the output is allocated: an image too large for the
             // memory limit fails alone and the batch goes on.
             validateProblem(prepared->layer.problemFor(w.image.tensor.shape()), limits);
+            checkConvJobMemory(w.image.tensor.shape(), prepared->layer, plan_.combinations[item.combination].settings,
+                               item.output.string(), options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth, limits);
             Lease lease(pool);
             const ConvSettings& s = plan_.combinations[item.combination].settings;
             if (s.method == "resize-conv")
                 resizeConv2d(w.image.tensor, prepared->layer, ResizeConvOptions{s.resize, BorderMode::Zeros},
-                             *lease.backend, w.output);
+                             *lease.backend, w.output, limits);
             else
                 convTranspose2d(w.image.tensor, prepared->layer, *lease.backend, w.output, limits);
             w.result.outputShape = w.output.shape();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analysis/ResizeConv.h"
+#include "common/ImageIO.h"
 #include "core/OutputGeometry.h"
 
 namespace tconv::app {
@@ -18,6 +19,17 @@ void addLayerMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, 
         peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, options));
     }
     peak.add("output " + shapeText(outShape), tensorBytes(outShape));
+}
+
+void checkConvJobMemory(const Shape4& in, const ConvLayer& layer, const ConvSettings& s, const std::string& outputPath,
+                        int bitDepth, const ResourceLimits& limits) {
+    PeakMemory peak;
+    peak.add("input " + shapeText(in), tensorBytes(in));
+    addLayerMemory(peak, in, layer, s);
+    const OutputSize o = outputSize(in.h, in.w, layer.params);
+    const Shape4 out{in.n, layer.outChannels(), o.h, o.w};
+    peak.add("encoding '" + outputPath + "'", encodeBytes(outputPath, out, bitDepth));
+    peak.check(limits, "the job for '" + outputPath + "'");
 }
 
 }  // namespace tconv::app

@@ -14,6 +14,12 @@ namespace tconv::app {
 // resize-conv) and O (the output) for an input of shape `in`.
 void addLayerMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, const ConvSettings& s);
 
+// The compute and encode part of one image's job, for a decoded input of
+// shape `in` written to `outputPath`: I + K + X + O + E against `limits`.
+// Throws ParameterError over the limit.
+void checkConvJobMemory(const Shape4& in, const ConvLayer& layer, const ConvSettings& s, const std::string& outputPath,
+                        int bitDepth, const ResourceLimits& limits);
+
 }  // namespace tconv::app
 
 namespace tconv::app {

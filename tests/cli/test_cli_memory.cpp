@@ -99,6 +99,7 @@ private slots:
     void benchThreadsCapped();
     void kernelSizeCapped_data();
     void kernelSizeCapped();
+    void batchChecksTheWholeJob();
     void nonFiniteInputsWarnOnce();
     void exifOrientationApplied();
 
@@ -446,6 +447,18 @@ void TestCliMemory::kernelSizeCapped() {
     QVERIFY(!QFile::exists(path("out.npy")) && !QFile::exists(path("k.npy")));
     // The largest allowed size runs.
     QCOMPARE(run({"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "255", "--stride", "1"}).code, 0);
+}
+
+// Batch checks each image's whole job (the encode buffers too) against its
+// share of the limit (limit / max-in-flight), not only the convolution's.
+void TestCliMemory::batchChecksTheWholeJob() {
+    QVERIFY(QDir(dir_->path()).mkpath("in"));
+    writeNpyImage("in/a.npy", 200, 200, 3);  // output 402x402x3: 1.8 MiB, and as much again to encode
+    Measured r = run({"batch", "in", "-o", "out", "--jobs", "1", "--max-in-flight", "1"}, "3");
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("encoding") && r.err.contains("memory limit of 3.0 MiB"), qPrintable(r.err));
+    r = run({"batch", "in", "-o", "out", "--jobs", "1", "--max-in-flight", "1"}, "5");
+    QVERIFY2(r.code == 0, qPrintable(r.err));
 }
 
 void TestCliMemory::nonFiniteInputsWarnOnce() {
