@@ -21,8 +21,10 @@
 #include "common/BatchProgress.h"
 #include "common/BatchReport.h"
 #include "common/BatchRunner.h"
+#include "common/BatchShard.h"
 #include "common/BatchSweep.h"
 #include "common/ConvSettings.h"
+#include "common/JsonText.h"
 #include "common/StaleTempFiles.h"
 #include "common/StderrCapture.h"
 #include "common/TempFileRegistry.h"
@@ -55,6 +57,17 @@ void printHelp() {
         "  --max-in-flight N         images decoded and not yet written (default 2 x jobs)\n"
         "  --report FILE.csv|.json   per-output report: paths, parameters, sizes, CV, R, time\n"
         "  --dry-run                 list what would be done, write nothing\n"
+        "  --list                    print this shard's plan, one 'action<TAB>input<TAB>output' line per\n"
+        "                            output, write nothing (with --json: one JSON object)\n"
+        "  --json                    with --list or --dry-run: the plan as JSON on stdout\n"
+        "  --shard I/N|auto          run shard I (0-based) of N: the inputs whose stable hash (FNV-1a 64 of\n"
+        "                            the path relative to its root) is I mod N; auto reads\n"
+        "                            SLURM_ARRAY_TASK_ID/_MIN/_COUNT or JOB_COMPLETION_INDEX+TCONV_SHARD_COUNT.\n"
+        "                            --report R.csv becomes R.shard-I-of-N.csv (written at the start with\n"
+        "                            every output 'cancelled', then with the results); merge them with\n"
+        "                            'tconv batch-report merge DIR -o report.csv'\n"
+        "  --shard-by count|size     balance shards by file count (default; adding files moves only the\n"
+        "                            new ones) or by bytes (largest first to the lightest shard)\n"
         "  -q, --quiet               no progress and no summary (failures are still listed)\n"
         "  --                        end of options: what follows is an INPUT even if it starts with '-'\n"
         "files: a batch never takes as input a file it writes, so running the same command again resumes\n"
@@ -81,6 +94,10 @@ struct BatchArgs {
     BatchRunOptions run;
     std::string report;
     bool dryRun = false;
+    bool list = false;
+    bool json = false;
+    std::string shard;  // --shard text, parsed after all options (--shard-by may follow)
+    ShardBy shardBy = ShardBy::Count;
     bool quiet = false;
     bool help = false;
 };
@@ -149,6 +166,14 @@ BatchArgs parseArgs(int argc, char** argv) {
                 throw ParameterError("--report: '" + a.report + "' must end in .csv or .json");
         } else if (name == "--dry-run") {
             a.dryRun = true;
+        } else if (name == "--list") {
+            a.list = true;
+        } else if (name == "--json") {
+            a.json = true;
+        } else if (name == "--shard") {
+            a.shard = value();
+        } else if (name == "--shard-by") {
+            a.shardBy = parseShardBy(value());
         } else if (name == "-q" || name == "--quiet") {
             a.quiet = true;
         } else if (isSweepableOption(name)) {
@@ -209,6 +234,31 @@ private:
     struct sigaction oldInt_ {}, oldTerm_ {};
 };
 
+const char* actionName(PlanAction a) {
+    return a == PlanAction::Process ? "process" : a == PlanAction::Skip ? "skip" : "refuse";
+}
+
+// --list: machine-readable, one line per output (tab-separated: paths may hold spaces).
+void printList(const BatchPlan& plan) {
+    for (const BatchItem& item : plan.items)
+        std::printf("%s\t%s\t%s\n", actionName(item.action), item.input.c_str(), item.output.c_str());
+}
+
+void printPlanJson(const BatchPlan& plan, const ShardSpec& shard) {
+    std::printf("{\"shard\": {\"index\": %d, \"count\": %d, \"by\": \"%s\"}, \"process\": %zu, \"skip\": %zu, "
+                "\"refuse\": %zu, \"items\": [",
+                shard.index, shard.count, shard.by == ShardBy::Size ? "size" : "count", plan.count(PlanAction::Process),
+                plan.count(PlanAction::Skip), plan.count(PlanAction::Fail));
+    bool first = true;
+    for (const BatchItem& item : plan.items) {
+        std::printf("%s\n  {\"action\": \"%s\", \"input\": %s, \"output\": %s, \"reason\": %s}", first ? "" : ",",
+                    actionName(item.action), jsonString(item.input.string()).c_str(),
+                    jsonString(item.output.string()).c_str(), jsonString(item.reason).c_str());
+        first = false;
+    }
+    std::printf("%s]}\n", first ? "" : "\n");
+}
+
 void printDryRun(const BatchPlan& plan) {
     for (const BatchItem& item : plan.items) {
         const char* what = item.action == PlanAction::Process ? "process" : item.action == PlanAction::Skip ? "skip" : "refuse";
@@ -262,6 +312,7 @@ void installTestHooks(BatchRunOptions& run) {
 int runBatch(int argc, char** argv) {
     BatchArgs a;
     BatchPlan plan;
+    ShardSpec shard;
     try {
         a = parseArgs(argc, argv);
         if (a.help) {
@@ -274,9 +325,15 @@ int runBatch(int argc, char** argv) {
         if (fs::exists(a.plan.outputDir, ec) && !fs::is_directory(a.plan.outputDir, ec))
             throw ParameterError("-o: '" + a.plan.outputDir.string() + "' exists and is not a folder");
         a.inputs.outputDir = a.plan.outputDir;
+        if (!a.shard.empty()) {
+            shard = parseShardSpec(a.shard, processEnvironment());
+            shard.by = a.shardBy;
+        }
         auto combos = expandSweep(a.base, a.axes);
         checkCombinations(combos);
-        plan = makeBatchPlan(expandInputs(a.inputs), std::move(combos), a.plan);
+        const std::vector<BatchInput> inputs = expandInputs(a.inputs);
+        plan = selectShard(makeBatchPlan(inputs, std::move(combos), a.plan), inputs, shard);
+        a.report = shardReportPath(a.report, shard);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
         return 2;
@@ -286,7 +343,12 @@ int runBatch(int argc, char** argv) {
         std::fprintf(stderr, "batch: %zu file%s found in the output folder not taken as input%s (written by this "
                              "batch or an earlier run of it)\n",
                      plan.excludedInputs, plan.excludedInputs == 1 ? "" : "s", plan.excludedInputs == 1 ? "" : "s");
-    if (a.dryRun) printDryRun(plan);
+    if (a.json && (a.list || a.dryRun))
+        printPlanJson(plan, shard);
+    else if (a.list)
+        printList(plan);
+    else if (a.dryRun)
+        printDryRun(plan);
     if (plan.outputsOverInputs) {
         // Usage error: nothing is written when an input would be replaced.
         std::fprintf(stderr,
@@ -295,13 +357,23 @@ int runBatch(int argc, char** argv) {
                      plan.outputsOverInputs, plan.outputsOverInputs == 1 ? "" : "s", firstOverInput(plan).c_str());
         return 2;
     }
-    if (a.dryRun) return 0;
+    if (a.dryRun || a.list) return 0;
     if (plan.items.empty()) {
         if (!a.quiet) std::fprintf(stderr, "tconv batch: no input images found; nothing to do\n");
         return 0;
     }
 
     removeStaleTempFilesOfPlan(plan);
+    if (shard.enabled && !a.report.empty()) {
+        // A shard that is killed leaves this report behind: 'batch-report
+        // merge' then names its unfinished outputs instead of missing them.
+        try {
+            writeBatchReport(a.report, plan, plannedSummary(plan));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
+            return 1;
+        }
+    }
     a.run.backend = a.base.backend;
     a.run.cancel = &g_interrupted;
     installTestHooks(a.run);

@@ -9,5 +9,6 @@ int runBench(int argc, char** argv);
 int runAnalyze(int argc, char** argv);
 int runRepair(int argc, char** argv);
 int runBatch(int argc, char** argv);
+int runBatchReport(int argc, char** argv);  // batch-report merge
 
 }  // namespace tconv::cli

@@ -14,6 +14,7 @@ void printUsage(std::FILE* to) {
                  "commands:\n"
                  "  apply INPUT OUTPUT [options]   upsample one image or .npy by transposed convolution\n"
                  "  batch INPUT... -o DIR [opts]   upsample files, folders and globs\n"
+                 "  batch-report merge DIR -o F    merge the reports of a sharded batch\n"
                  "  analyze [options]              checkerboard-artifact analysis of a kernel and parameters\n"
                  "  repair --kernel K ... --out F  make a kernel artifact-free\n"
                  "  bench [options]                benchmark the backends\n"
@@ -62,10 +63,11 @@ int main(int argc, char** argv) {
         if (!std::strcmp(cmd, "analyze")) return runAnalyze(argc - 1, argv + 1);
         if (!std::strcmp(cmd, "repair")) return runRepair(argc - 1, argv + 1);
         if (!std::strcmp(cmd, "batch")) return runBatch(argc - 1, argv + 1);
+        if (!std::strcmp(cmd, "batch-report")) return runBatchReport(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tconv: error: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr, "tconv: unknown command '%s' (expected apply, batch, analyze, repair, bench or info)\n", cmd);
+    std::fprintf(stderr, "tconv: unknown command '%s' (expected apply, batch, batch-report, analyze, repair, bench or info)\n", cmd);
     return 2;
 }

@@ -104,6 +104,28 @@ void writeBatchReport(const std::string& path, const BatchPlan& plan, const Batc
     writeFileAtomically(path, text.data(), text.size());
 }
 
+BatchSummary plannedSummary(const BatchPlan& plan) {
+    BatchSummary s;
+    for (size_t i = 0; i < plan.items.size(); ++i) {
+        const BatchItem& item = plan.items[i];
+        ItemResult r;
+        r.item = i;
+        r.seconds = 0;
+        if (item.action == PlanAction::Skip) {
+            r.status = ItemStatus::Skipped;
+            r.error = item.reason;
+        } else if (item.action == PlanAction::Fail) {
+            r.status = ItemStatus::Failed;
+            r.error = item.reason;
+        } else {
+            r.status = ItemStatus::Cancelled;
+            r.error = "not finished (the shard is running or was stopped)";
+        }
+        s.results.push_back(std::move(r));
+    }
+    return s;
+}
+
 std::string batchSummaryLine(const BatchSummary& summary) {
     const BatchCounts& c = summary.counts;
     char buf[256];

@@ -24,6 +24,10 @@ std::string batchReportJson(const BatchPlan& plan, const BatchSummary& summary);
 // extension, ProcessingError when it cannot be written.
 void writeBatchReport(const std::string& path, const BatchPlan& plan, const BatchSummary& summary);
 
+// The report of a plan before it runs: skipped and refused items as the plan
+// says, every item to process "cancelled" with the error "not finished".
+BatchSummary plannedSummary(const BatchPlan& plan);
+
 // "batch: 198 done, 0 skipped, 2 failed in 12.3 s (16.1 images/s)"
 // (", 40 cancelled" when the run was interrupted).
 std::string batchSummaryLine(const BatchSummary& summary);
