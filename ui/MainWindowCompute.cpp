@@ -140,7 +140,8 @@ void MainWindow::updateStatus() {
     if (!last_) return;
     const Shape4 in = last_->request.input->shape(), out = last_->output.shape();
     backendLabel_->setText(last_->backend);
-    sizeLabel_->setText(tr("%1 × %2 × %3  →  %4 × %5").arg(in.w).arg(in.h).arg(in.c).arg(out.w).arg(out.h));
+    // H × W (× C) everywhere, as PyTorch and the CLI write shapes.
+    sizeLabel_->setText(tr("%1 × %2 × %3  →  %4 × %5").arg(in.h).arg(in.w).arg(in.c).arg(out.h).arg(out.w));
     timeLabel_->setText(tr("%1 ms (conv %2 ms)")
                             .arg(QString::number(last_->computeMs, 'f', 1), QString::number(last_->convMs, 'f', 1)));
     setWindowTitle(tr("%1 — TConv Studio").arg(inputName_));
@@ -174,7 +175,7 @@ void MainWindow::onHover(ViewPanel* panel, QPointF world) {
         if (ip.x() < 0 || ip.y() < 0 || ip.x() >= in.w || ip.y() >= in.h) return;
         QStringList vals;
         for (int64_t c = 0; c < in.c; ++c) vals << QString::number(last_->request.input->at(0, c, ip.y(), ip.x()), 'g', 4);
-        pixelLabel_->setText(tr("Input (x %1, y %2) = %3").arg(ip.x()).arg(ip.y()).arg(vals.join(QStringLiteral(", "))));
+        pixelLabel_->setText(tr("Input (row %1, column %2) = %3").arg(ip.y()).arg(ip.x()).arg(vals.join(QStringLiteral(", "))));
         if (!pinned_) showInputFootprint(ip.y(), ip.x());
         return;
     }
@@ -185,7 +186,7 @@ void MainWindow::onHover(ViewPanel* panel, QPointF world) {
     }
     QStringList vals;
     for (int64_t c = 0; c < out.c; ++c) vals << QString::number(last_->output.at(0, c, oy, ox), 'g', 4);
-    QString text = tr("Output (x %1, y %2) = %3").arg(ox).arg(oy).arg(vals.join(QStringLiteral(", ")));
+    QString text = tr("Output (row %1, column %2) = %3").arg(oy).arg(ox).arg(vals.join(QStringLiteral(", ")));
     if (panel->content() == ViewContent::Heatmap && !last_->heat.empty())
         text += tr("   heatmap %1").arg(QString::number(last_->heat[size_t(oy) * out.w + ox], 'g', 4));
     if (panel->content() == ViewContent::Difference && !last_->difference.empty())

@@ -85,10 +85,12 @@ int ScreenshotMode::run(int argc, char** argv) {
                 if (yx.size() == 2) hover = QPoint(yx[1].toInt(), yx[0].toInt());
             }
             else if (a == QLatin1String("--size")) {
-                const QStringList wh = value("--size").split('x');
-                if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 150)
-                    throw std::invalid_argument("--size must be WIDTHxHEIGHT, at least 200x150");
-                size = QSize(wh[0].toInt(), wh[1].toInt());
+                // HEIGHTxWIDTH, like every size the project writes (and --bench-pipeline).
+                const QStringList hw = value("--size").split('x');
+                if (hw.size() != 2 || hw[0].toInt() < 150 || hw[1].toInt() < 200)
+                    throw std::invalid_argument("--size must be HEIGHTxWIDTH (rows first, like --bench-pipeline), "
+                                                "at least 150x200");
+                size = QSize(hw[1].toInt(), hw[0].toInt());
             } else {
                 int j = i;
                 if (app::parseConvOption(argc, argv, j, settings)) {

@@ -1,6 +1,6 @@
 #pragma once
 // `tconv-studio --screenshot OUT.png [IMAGE] [parameter options as in tconv
-// apply] [--view grid|result|heatmap|compare|spectrum] [--size WxH] [--theme light|dark]
+// apply] [--view grid|result|heatmap|compare|spectrum] [--size HxW] [--theme light|dark]
 // [--tutorial ID] [--sample ID] [--step N] [--hover ROW,COL]`: shows the window, waits until the
 // computation has finished and the views are drawn, saves the window in the
 // format OUT's extension names (PNG, JPEG, BMP, TIFF, WebP; others refused)

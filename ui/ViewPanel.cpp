@@ -17,7 +17,7 @@ constexpr ViewContent kContents[] = {ViewContent::Input,      ViewContent::Resul
                                      ViewContent::Spectrum};
 
 QString sizeText(const QSize& s, int64_t channels) {
-    return QStringLiteral("%1 × %2 × %3").arg(s.width()).arg(s.height()).arg(channels);
+    return QStringLiteral("%1 × %2 × %3").arg(s.height()).arg(s.width()).arg(channels);  // H × W × C
 }
 
 // Attaches the level-0 renderer of a lazy image; `keep` holds the data alive.

@@ -19,7 +19,7 @@ void usage() {
     std::printf(
         "usage: tconv-studio [IMAGE]\n"
         "       tconv-studio --screenshot OUT.png|.jpg|.bmp|.tif|.webp [IMAGE] [parameter options as in tconv apply]\n"
-        "                    [--view grid|result|heatmap|compare|spectrum] [--size WxH] [--theme light|dark]\n"
+        "                    [--view grid|result|heatmap|compare|spectrum] [--size HxW] [--theme light|dark]\n"
         "                    [--tutorial ID] [--sample zoneplate|chart|gradients|photo]\n"
         "                    [--step N] [--hover ROW,COL]\n"
         "       tconv-studio --bench-pipeline [--size HxW] [--runs N]\n"

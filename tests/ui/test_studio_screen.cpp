@@ -14,6 +14,8 @@
 #include <QtTest>
 
 #include "ExplanationPanel.h"
+#include "ViewArea.h"
+#include "ViewPanel.h"
 #include "MainWindow.h"
 #include "StudioTestUtil.h"
 
@@ -27,6 +29,7 @@ private slots:
     void nothingClippedOrOutside_data();
     void nothingClippedOrOutside();
     void panesHaveShortTitles();
+    void sizesAreHeightByWidth();
 };
 
 namespace {
@@ -134,6 +137,33 @@ void TestStudioScreen::panesHaveShortTitles() {
             QVERIFY2(c->itemText(i).size() <= 12, qPrintable(c->itemText(i)));
             QVERIFY(!c->itemData(i, Qt::ToolTipRole).toString().isEmpty());
         }
+}
+
+// H × W everywhere: a 19-row, 26-column input and its 38 × 52 result.
+void TestStudioScreen::sizesAreHeightByWidth() {
+    MainWindow w(test::testWindowOptions());
+    w.resize(1366, 768);
+    w.show();
+    w.setInputTensor(test::seededImage(19, 26, 3, 1), "hw", 8);
+    QVERIFY(w.waitForIdle());
+    const Shape4 out = w.lastResult()->output.shape();
+    QCOMPARE(out.h, int64_t(38));
+    QCOMPARE(out.w, int64_t(52));
+    QLabel* size = w.statusBar()->findChild<QLabel*>("sizeStatus");
+    QVERIFY(size);
+    QVERIFY2(size->text().startsWith(QStringLiteral("19 × 26 × 3")) && size->text().endsWith(QStringLiteral("38 × 52")),
+             qPrintable(size->text()));
+    // Each view's caption.
+    bool inputCaption = false;
+    for (QLabel* l : w.viewArea()->findPanel(ViewContent::Input)->findChildren<QLabel*>())
+        inputCaption |= l->text().contains(QStringLiteral("19 × 26 × 3"));
+    QVERIFY(inputCaption);
+    // Hover text: row, column.
+    emit w.viewArea()->hovered(w.viewArea()->findPanel(ViewContent::Result), QPointF(5.5, 3.5));
+    bool hover = false;
+    for (QLabel* l : w.statusBar()->findChildren<QLabel*>())
+        hover |= l->text().startsWith(QStringLiteral("Output (row 3, column 5)"));
+    QVERIFY(hover);
 }
 
 QTEST_MAIN(TestStudioScreen)

@@ -38,13 +38,13 @@ void TestStudioScreenshot::writesAPng_data() {
     QTest::addColumn<QSize>("size");
     QTest::newRow("default grid") << QStringList{} << QSize(1480, 940);
     QTest::newRow("result, apply options") << QStringList{"--view", "result", "--kernel", "bilinear", "--stride", "3",
-                                                          "--size", "1200x760"}
+                                                          "--size", "760x1200"}
                                            << QSize(1200, 760);
     QTest::newRow("heatmap") << QStringList{"--view", "heatmap", "--kernel-size", "3", "--stride", "2", "--padding",
-                                            "1", "--kernel", "box", "--size", "1100x700"}
+                                            "1", "--kernel", "box", "--size", "700x1100"}
                              << QSize(1100, 700);
     QTest::newRow("compare, tutorial") << QStringList{"--view", "compare", "--tutorial", "case2-stride", "--size",
-                                                      "1100x700"}
+                                                      "700x1100"}
                                        << QSize(1100, 700);
 }
 
