@@ -162,8 +162,13 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
 void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip) const {
     const QRectF area = clip.intersected(imageRectOnScreen(img));
     if (area.isEmpty()) return;
+    if (img.mapping.kind == PixelMapping::Kind::Tone) {
+        drawReducedTone(p, img, level, area);
+        return;
+    }
     // Device pixels 1:1, each the interpolated value of the level (whose pixels
-    // are at least one device pixel) at its centre, coloured after.
+    // are at least one device pixel) at its centre, coloured after: a colour
+    // map is not linear, so colours must not be interpolated.
     const double dpr = devicePixelRatioF();
     const QPoint d0(static_cast<int>(std::floor(area.left() * dpr)), static_cast<int>(std::floor(area.top() * dpr)));
     const QPoint d1(static_cast<int>(std::ceil(area.right() * dpr)), static_cast<int>(std::ceil(area.bottom() * dpr)));
@@ -185,6 +190,34 @@ void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const Q
     }
     out.setDevicePixelRatio(dpr);
     p.drawImage(topLeft, out);
+}
+
+void ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, const QRectF& area) const {
+    // Grey and RGB tones are linear in the value: the visible level pixels
+    // (no more than the screen has) are toned once and magnified bilinearly by
+    // the painter, the same as interpolating the values, and cheaper.
+    const double f = std::ldexp(1.0, level);
+    const double sx = worldPerPixel_.width() * f, sy = worldPerPixel_.height() * f;  // world units per level pixel
+    const QSize size = img.values->levelSize(level);
+    const QPointF a = worldAt(area.topLeft()) - origin_, b = worldAt(area.bottomRight()) - origin_;
+    // One level pixel of margin so the interpolation at the edges sees its neighbours.
+    const QRect visible = QRect(QPoint(static_cast<int>(std::floor(a.x() / sx)) - 1, static_cast<int>(std::floor(a.y() / sy)) - 1),
+                                QPoint(static_cast<int>(std::ceil(b.x() / sx)), static_cast<int>(std::ceil(b.y() / sy))))
+                              .intersected(QRect(QPoint(0, 0), size));
+    if (visible.isEmpty()) return;
+    const ReducedDrawKey key{img.values.get(), level, QPointF(visible.topLeft()), QSizeF(1, 1), visible.size(), img.mapping};
+    QImage out;
+    for (const auto& [k, cached] : reducedCache_)
+        if (k == key) out = cached;
+    if (out.isNull()) {
+        out = img.values->render(level, key.origin, key.step, visible.size(), img.mapping);
+        reducedCache_[reducedNext_] = {key, out};
+        reducedNext_ = 1 - reducedNext_;
+    }
+    const QRectF target(widgetPosOfWorld(origin_ + QPointF(visible.left() * sx, visible.top() * sy)),
+                        widgetPosOfWorld(origin_ + QPointF((visible.right() + 1) * sx, (visible.bottom() + 1) * sy)));
+    p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    p.drawImage(target, out);
 }
 
 bool ImageView::belowDisplayResolution() const {

@@ -110,6 +110,7 @@ private:
     QRectF imageRectOnScreen(const MipImage& img) const;
     void drawImage(QPainter& p, const MipImage& img, const QRectF& clip) const;
     void drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip) const;
+    void drawReducedTone(QPainter& p, const MipImage& img, int level, const QRectF& area) const;
     void drawGrid(QPainter& p) const;
     void drawValues(QPainter& p) const;
     void drawHighlights(QPainter& p) const;
