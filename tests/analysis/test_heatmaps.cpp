@@ -62,6 +62,7 @@ private slots:
     void gainMapInteriorFollowsTable();
     void gainMapFlatForArtifactFreeKernel();
     void gainMapFullLayerAndZeroSum();
+    void gainMapOfLargeInputsIsExact();
     void periodicEnergyMatchesBruteForce();
     void periodicEnergyOfCheckerboardIsCv();
     void periodicEnergyOfResizeConvIsZero();
@@ -88,6 +89,31 @@ void TestHeatmaps::gainMapInteriorFollowsTable() {
                 QVERIFY(std::abs(a.at(0, 1, y, x) - (direct.at(0, 0, y, x) / gbar - 1)) < 1e-5);
                 if (interior(y, ah.p, ah.d, ah.k, ah.s, H) && interior(x, aw.p, aw.d, aw.k, aw.s, W))
                     QVERIFY(std::abs(a.at(0, 0, y, x) - (g.at(int((y + ah.p) % ah.s), int((x + aw.p) % aw.s)) / gbar - 1)) < 1e-5);
+            }
+    }
+}
+
+void TestHeatmaps::gainMapOfLargeInputsIsExact() {
+    // Large inputs take the small-problem-and-spread path: it must give exactly
+    // the direct all-ones response, borders, output padding and all.
+    std::mt19937 rng(31);
+    auto backend = createCpuBackend(1);
+    for (int trial = 0; trial < 80; ++trial) {
+        const int H = pick(rng, 1, 40), W = pick(rng, 1, 40);
+        const AxisParams ah = randomAxis(rng, H, 7, 5, 3), aw = randomAxis(rng, W, 7, 5, 3);
+        const ConvParams p = makeParams(ah, aw);
+        const Kernel2D k = randomKernel(rng, ah.k, aw.k);
+        const ConvLayer layer = makeDepthwiseLayer(k, 2, p, {3.0f});
+        const Tensor a = gainMap(layer, H, W, *backend);
+        const Tensor direct = referenceConvTranspose2d(Tensor(Shape4{1, 1, H, W}, 1.0f), makeDepthwiseLayer(k, 1, p));
+        QCOMPARE(a.shape(), (Shape4{1, 2, direct.shape().h, direct.shape().w}));
+        const double gbar = k.sum() / (p.stride.h * p.stride.w);
+        for (int64_t y = 0; y < a.shape().h; ++y)
+            for (int64_t x = 0; x < a.shape().w; ++x) {
+                const double want = gbar == 0.0 ? direct.at(0, 0, y, x) : direct.at(0, 0, y, x) / gbar - 1;
+                QVERIFY2(std::abs(a.at(0, 1, y, x) - want) < 1e-4 * std::max(1.0, std::abs(want)),
+                         qPrintable(QStringLiteral("trial %1 (%2, %3): %4 vs %5").arg(trial).arg(y).arg(x)
+                                        .arg(a.at(0, 1, y, x)).arg(want)));
             }
     }
 }
