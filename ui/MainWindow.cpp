@@ -15,6 +15,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <cmath>
 #include <QStatusBar>
@@ -197,6 +198,11 @@ void MainWindow::buildDocks() {
     right->setWidget(kscroll);
     right->setMinimumWidth(240);
     addDockWidget(Qt::RightDockWidgetArea, right);
+    // Wide enough for the panels' fields next to a vertical scroll bar: no sideways scrolling on first start.
+    const int bar = scroll->verticalScrollBar()->sizeHint().width();
+    resizeDocks({left, right},
+                {paramsPanel_->minimumSizeHint().width() + bar + 4, kernelEditor_->minimumSizeHint().width() + bar + 4},
+                Qt::Horizontal);
 
     explain_ = new ExplanationPanel;
     auto* escroll = new QScrollArea;

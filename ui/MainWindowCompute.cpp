@@ -340,7 +340,8 @@ void MainWindow::onStep(int step) {
             x1 = std::max(x1, ox);
         }
         inMarks.push_back({QRect(ix, iy, 1, 1), kInputHighlight, true});
-        const QString value = QString::number(r.input->at(0, 0, iy, ix), 'g', 4);
+        const float x = r.input->at(0, 0, iy, ix);  // negative values in parentheses: "(−0.5) · K"
+        const QString value = x < 0 ? QStringLiteral("(−%1)").arg(QString::number(-x, 'g', 4)) : QString::number(x, 'g', 4);
         text = outMarks.isEmpty()
                    ? tr("Step %1 of %2: x[%3,%4] = %5 lands entirely in the cropped padding.")
                          .arg(step).arg(total).arg(iy).arg(ix).arg(value)
