@@ -55,6 +55,12 @@ constexpr bool kMeasurePeaks = true;
 constexpr bool kMeasurePeaks = true;
 #endif
 
+#ifdef TCONV_TEST_HAVE_ZLIB
+constexpr bool kHaveZlib = true;
+#else
+constexpr bool kHaveZlib = false;
+#endif
+
 // The fixed allowance on top of the limit, besides the process baseline
 // (the libraries, measured on a tiny job): thread stacks and scratch rows,
 // the allocator's slack. The README promises the same figure.
@@ -211,7 +217,6 @@ void TestCliMemory::writeBomb(const QString& name, int side) {
 #else
     Q_UNUSED(name);
     Q_UNUSED(side);
-    QSKIP("zlib not found: cannot write the PNG bomb");
 #endif
 }
 
@@ -268,6 +273,7 @@ void TestCliMemory::cgroupLimitLowersTheDefault() {
 }
 
 void TestCliMemory::decompressionBombRefusedBeforeDecoding() {
+    if (!kHaveZlib) QSKIP("zlib not found: cannot write the PNG bomb");
     writeBomb("bomb.png", 30000);
     QVERIFY(QFileInfo(path("bomb.png")).size() < 8 * 1024 * 1024);
     const long base = baselineKb();
@@ -307,6 +313,8 @@ void TestCliMemory::everyCommandStaysUnderTheLimit() {
     QFETCH(QStringList, args);
     QFETCH(int, code);
     QFETCH(QString, words);
+    if (!kHaveZlib && args.join(' ').contains("bomb")) QSKIP("zlib not found: cannot write the PNG bomb");
+    if (!kHaveZlib && args.first() == "batch") QSKIP("zlib not found: cannot write the PNG bomb");
     writeBomb("bomb.png", 30000);
     writeNpyImage("in.npy", 200, 200, 3);
     // A (64, 64, 255, 255) weight: 1 GiB of float32, announced by its header
@@ -324,7 +332,7 @@ void TestCliMemory::everyCommandStaysUnderTheLimit() {
         writeNpy(path("weight_small.npy").toStdString(), {64, 64, 3, 3}, w.data());
     }
     QVERIFY(QDir(dir_->path()).mkpath("imgs"));
-    QVERIFY(QFile::copy(path("bomb.png"), path("imgs/bomb.png")));
+    if (kHaveZlib) QVERIFY(QFile::copy(path("bomb.png"), path("imgs/bomb.png")));
     QVERIFY(QFile::copy(path("in.npy"), path("imgs/small.npy")));
     const long base = baselineKb();
     const long limitMb = 64;
