@@ -51,6 +51,9 @@ void printHelp() {
         "  --format keep|png|tif|jpg|webp|npy   output format (default keep: the input's)\n"
         "  --suffix TEXT             appended to output file names (a.png -> aTEXT.png)\n"
         "  --bit-depth keep|8|16     output bit depth of images (default keep: the input's)\n"
+        "  --png-compression fast|0-9  zlib level of PNG outputs: fast (default) is OpenCV's speed setting\n"
+        "                            (level 1, SUB filter, RLE); 0 stores, 9 is smallest and slowest.\n"
+        "                            Pixels are identical at every level\n"
         "  --skip-existing           skip outputs that exist (default: a stopped batch resumes)\n"
         "  --overwrite               replace existing outputs (inputs are never overwritten)\n"
         "  -j, --jobs N              images processed at once (default: the number of CPU threads)\n"
@@ -152,6 +155,11 @@ BatchArgs parseArgs(int argc, char** argv) {
             if (v == "keep") a.run.bitDepth = 0;
             else if (v == "8" || v == "16") a.run.bitDepth = std::stoi(v);
             else throw ParameterError("--bit-depth: expected keep, 8 or 16, but got '" + v + "'");
+        } else if (name == "--png-compression") {
+            const std::string v = value();
+            if (v == "fast") a.run.pngCompression = -1;
+            else if (v.size() == 1 && v[0] >= '0' && v[0] <= '9') a.run.pngCompression = v[0] - '0';
+            else throw ParameterError("--png-compression: expected fast or a level from 0 to 9, but got '" + v + "'");
         } else if (name == "--overwrite") {
             a.plan.overwrite = true;
         } else if (name == "--skip-existing") {

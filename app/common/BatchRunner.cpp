@@ -12,6 +12,7 @@
 #include "analysis/ResizeConv.h"
 #include "common/AtomicFile.h"
 #include "common/BatchPipeline.h"
+#include "common/ImageCodec.h"
 #include "common/ImageIO.h"
 #include "common/JobMemory.h"
 #include "core/BackendFactory.h"
@@ -244,6 +245,7 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             // that appeared since (another batch, the user) is kept, and this
             // item fails.
             ScopedCommitMode mode(plan_.items[w.item].replaceExisting ? CommitMode::Replace : CommitMode::NoReplace);
+            PngCompressionScope png(options_.pngCompression);
             saveImage(out.string(), w.output, depth);
         });
         w.output = Tensor();

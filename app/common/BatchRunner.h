@@ -52,6 +52,7 @@ struct BatchRunOptions {
     int maxInFlight = 0;  // images decoded and not yet written; 0: 2 * jobs
     BackendKind backend = BackendKind::Auto;
     int bitDepth = 0;     // output bit depth of images: 0 keeps the input's, else 8 or 16
+    int pngCompression = -1;  // zlib level 0-9 of PNG outputs; -1: OpenCV's speed setting (ImageCodec.h)
     // Set from anywhere (a signal handler, the GUI's Cancel): no new image is
     // started, the ones in flight are finished and written.
     const std::atomic<bool>* cancel = nullptr;

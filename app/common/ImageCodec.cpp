@@ -17,6 +17,13 @@
 
 namespace tconv::app {
 
+namespace {
+thread_local int t_pngCompression = -1;
+}  // namespace
+
+PngCompressionScope::PngCompressionScope(int level) : previous_(t_pngCompression) { t_pngCompression = level; }
+PngCompressionScope::~PngCompressionScope() { t_pngCompression = previous_; }
+
 int outputBitDepth(const std::string& ext, int requestedBitDepth) {
     const bool has16 = ext == ".png" || ext == ".tif" || ext == ".tiff";
     return (requestedBitDepth == 16 && has16) ? 16 : 8;
@@ -216,6 +223,7 @@ std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, 
     std::vector<int> params;
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, 95};
     if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101};  // > 100: lossless
+    if (ext == ".png" && t_pngCompression >= 0) params = {cv::IMWRITE_PNG_COMPRESSION, t_pngCompression};
     std::vector<unsigned char> bytes;
     try {
         if (!cv::imencode(ext, m, bytes, params) || bytes.empty())

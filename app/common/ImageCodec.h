@@ -29,6 +29,21 @@ int outputBitDepth(const std::string& ext, int requestedBitDepth);
 // not 1, 3 or 4, or an alpha channel for JPEG.
 void checkImageShapeForFormat(const std::string& path, const std::string& ext, const Shape4& shape);
 
+// The zlib level (0-9) PNGs are encoded with on this thread while the scope
+// lives (batch workers: --png-compression); -1, the default, is OpenCV's own
+// speed setting (level 1, the SUB filter, the RLE strategy). Pixels are the
+// same at every level; only the size and the time change.
+class PngCompressionScope {
+public:
+    explicit PngCompressionScope(int level);
+    ~PngCompressionScope();
+    PngCompressionScope(const PngCompressionScope&) = delete;
+    PngCompressionScope& operator=(const PngCompressionScope&) = delete;
+
+private:
+    int previous_;
+};
+
 // Clamps to [0, 1] (NaN becomes 0), quantizes with rounding and encodes.
 // Throws ProcessingError when the encoder fails.
 std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, int bitDepth, const std::string& path);

@@ -139,6 +139,7 @@ private slots:
     void quietCapturesRunConcurrentlyEachGetsItsOwnText();
     void capturesWithoutQuietAreSerialized();
     void batchWithJobsRefusesDamagedFiles();
+    void pngCompressionChangesSizeNotPixels();
 };
 
 void TestBatchCodec::quantizeRoundsHalfUpExactly() {
@@ -276,6 +277,56 @@ void TestBatchCodec::batchWithJobsRefusesDamagedFiles() {
         if (firstErr.isEmpty()) firstErr = err;
         else QCOMPARE(err, firstErr);
     }
+#endif
+}
+
+// --png-compression: level 0 stores, 9 packs hardest; the pixels are the same
+// at every level, and 'fast' is what a batch without the option writes.
+void TestBatchCodec::pngCompressionChangesSizeNotPixels() {
+#if !defined(TCONV_HAVE_OPENCV)
+    QSKIP("built without OpenCV");
+#else
+    QTemporaryDir tmp;
+    const fs::path root(tmp.path().toStdString()), in = root / "in";
+    // Smooth content (what PNG compresses well), 16-bit so both depths are exercised by the levels.
+    for (int i = 0; i < 3; ++i) {
+        Tensor t(Shape4{1, 3, 48, 64});
+        for (int c = 0; c < 3; ++c)
+            for (int y = 0; y < 48; ++y)
+                for (int x = 0; x < 64; ++x)
+                    t.storage()[(size_t(c) * 48 + y) * 64 + x] = float((x * (c + 1) + y * (i + 2)) % 97) / 96.0f;
+        fs::create_directories(in);
+        app::saveImage((in / ("g" + std::to_string(i) + ".png")).string(), t, i == 2 ? 16 : 8);
+    }
+    auto run = [&](const QStringList& extra) {
+        QProcess p;
+        p.start(TCONV_EXE, QStringList{"batch", QString::fromStdString(in.string()), "-q", "--jobs", "2"} + extra);
+        p.waitForFinished(120000);
+        return std::make_pair(p.exitCode(), QString::fromUtf8(p.readAllStandardError()));
+    };
+    auto folderBytes = [&](const fs::path& dir) {
+        uintmax_t n = 0;
+        for (const std::string& f : listFiles(dir)) n += fs::file_size(dir / f);
+        return n;
+    };
+    for (const char* level : {"0", "9", "fast"})
+        QCOMPARE(run({"-o", QString::fromStdString((root / level).string()), "--png-compression", level}).first, 0);
+    QCOMPARE(run({"-o", QString::fromStdString((root / "default").string())}).first, 0);
+    QVERIFY(folderBytes(root / "0") > folderBytes(root / "9"));
+    for (int i = 0; i < 3; ++i) {
+        const std::string name = "g" + std::to_string(i) + ".png";
+        const Tensor a = app::loadImage((root / "0" / name).string()).tensor;
+        for (const char* other : {"9", "fast"})
+            QVERIFY(app::loadImage((root / other / name).string()).tensor.storage() == a.storage());
+        QCOMPARE(readAll(root / "default" / name), readAll(root / "fast" / name));
+    }
+    for (const char* bad : {"10", "-1", "x", "", "1.5"}) {
+        const auto [code, err] = run({"-o", QString::fromStdString((root / "bad").string()), "--png-compression", bad});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QString("--png-compression: expected fast or a level from 0 to 9, but got '%1'").arg(bad)),
+                 qPrintable(err));
+    }
+    QVERIFY(!fs::exists(root / "bad"));
 #endif
 }
 
