@@ -13,13 +13,14 @@
 #include "core/Kernel2D.h"
 #include "core/ResourceLimits.h"
 #include "core/Tensor.h"
+#include "core/Validation.h"
 
 namespace tconv::ui {
 
-// The largest kernel extent per axis the studio accepts: what a person could
-// mean (the engine's documented cap). Above it the kernel editor would need
-// millions of cells and the convolution minutes.
-inline constexpr int kMaxKernelExtent = 255;
+// The largest kernel extent per axis the studio accepts: the engine's cap
+// (Validation.h), what a person could mean. Above it the kernel editor would
+// need millions of cells and the convolution minutes.
+inline constexpr int kMaxKernelExtent = kMaxKernelSize;
 
 enum class HeatmapKind { GainMap, ArtifactComponent, PeriodicEnergy };
 enum class ToneMode { Clamp01, AutoRange };
