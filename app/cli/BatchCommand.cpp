@@ -18,6 +18,8 @@
 #include "cli/Commands.h"
 #include "common/BatchInputs.h"
 #include "common/BatchPlan.h"
+#include "common/BatchRanking.h"
+#include "common/AtomicFile.h"
 #include "common/BatchProgress.h"
 #include "common/BatchReport.h"
 #include "common/BatchRunner.h"
@@ -69,6 +71,12 @@ void printHelp() {
         "                            --report R.csv becomes R.shard-I-of-N.csv (written at the start with\n"
         "                            every output 'cancelled', then with the results); merge them with\n"
         "                            'tconv batch-report merge DIR -o report.csv'\n"
+        "  --evaluate                score each combination: the input is cropped to a multiple of the stride,\n"
+        "                            downsampled by it (--degrade), upsampled back, and compared with the\n"
+        "                            original: report columns psnr (dB, result clamped to [0,1], all channels)\n"
+        "                            and ssim (Gaussian 11, sigma 1.5, luma); a ranking of the combinations\n"
+        "                            (mean and worst PSNR/SSIM) is printed and written to R.ranking.csv/json\n"
+        "  --degrade area|bicubic|nearest  the downsampling of --evaluate (default area)\n"
         "  --shard-by count|size     balance shards by file count (default; adding files moves only the\n"
         "                            new ones) or by bytes (largest first to the lightest shard)\n"
         "  -q, --quiet               no progress and no summary (failures are still listed)\n"
@@ -174,6 +182,10 @@ BatchArgs parseArgs(int argc, char** argv) {
                 throw ParameterError("--report: '" + a.report + "' must end in .csv or .json");
         } else if (name == "--dry-run") {
             a.dryRun = true;
+        } else if (name == "--evaluate") {
+            a.run.evaluate = true;
+        } else if (name == "--degrade") {
+            a.run.degrade = parseDegradeFilter(value());
         } else if (name == "--list") {
             a.list = true;
         } else if (name == "--json") {
@@ -428,6 +440,21 @@ int runBatch(int argc, char** argv) {
         std::fprintf(stderr, "tconv batch: %zu failed:\n", summary.counts.failed);
         for (const ItemResult& r : summary.results)
             if (r.status == ItemStatus::Failed) std::fprintf(stderr, "  %s\n", failureText(plan, r).c_str());
+    }
+    if (a.run.evaluate) {
+        const auto ranking = rankConfigurations(plan, summary);
+        if (!a.quiet) std::printf("%s", rankingText(ranking).c_str());
+        if (!a.report.empty()) {
+            const std::string path = rankingPathFor(a.report);
+            const std::string text = path.size() > 5 && path.substr(path.size() - 5) == ".json" ? rankingJson(ranking)
+                                                                                                  : rankingCsv(ranking);
+            try {
+                writeFileAtomically(path, text.data(), text.size());
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "tconv batch: error: %s\n", e.what());
+                status = 1;
+            }
+        }
     }
     if (!a.quiet) {
         std::printf("%s\n", batchSummaryLine(summary).c_str());

@@ -48,7 +48,8 @@ bool isSupportedReportPath(const std::string& path) {
 std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
     std::ostringstream out;
     out << "input,output,status,error,parameters,input_width,input_height,channels,output_width,output_height,cv,"
-           "ratio,seconds\n";
+           "ratio,seconds"
+        << (summary.evaluated ? ",psnr,ssim\n" : "\n");
     for (const ItemResult& r : summary.results) {
         const BatchItem& item = plan.items[r.item];
         const bool in = r.inputShape.count() > 0, o = r.outputShape.count() > 0;
@@ -57,7 +58,9 @@ std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
             << csvField(plan.combinations[item.combination].description) << ',' << dim(r.inputShape.w, in) << ','
             << dim(r.inputShape.h, in) << ',' << dim(r.inputShape.c, in) << ',' << dim(r.outputShape.w, o) << ','
             << dim(r.outputShape.h, o) << ',' << number(r.cv, "", "inf") << ',' << number(r.ratio, "", "inf") << ','
-            << number(r.seconds, "", "inf") << '\n';
+            << number(r.seconds, "", "inf");
+        if (summary.evaluated) out << ',' << number(r.psnr, "", "inf") << ',' << number(r.ssim, "", "inf");
+        out << '\n';
     }
     return out.str();
 }
@@ -85,7 +88,10 @@ std::string batchReportJson(const BatchPlan& plan, const BatchSummary& summary) 
             << ", \"parameters\": " << jsonString(plan.combinations[item.combination].description)
             << ", \"input_size\": " << size(r.inputShape, in) << ", \"output_size\": " << size(r.outputShape, o)
             << ", \"cv\": " << number(r.cv, "null", "null") << ", \"ratio\": " << number(r.ratio, "null", "null")
-            << ", \"seconds\": " << number(r.seconds, "null", "null") << "}";
+            << ", \"seconds\": " << number(r.seconds, "null", "null");
+        if (summary.evaluated)
+            out << ", \"psnr\": " << number(r.psnr, "null", "null") << ", \"ssim\": " << number(r.ssim, "null", "null");
+        out << "}";
         first = false;
     }
     out << (first ? "]\n}\n" : "\n  ]\n}\n");

@@ -151,6 +151,7 @@ BatchRunner::BatchRunner(const BatchPlan& plan, BatchRunOptions options) : plan_
 BatchSummary BatchRunner::run(const ProgressFn& progress) {
     const Clock::time_point start = Clock::now();
     BatchSummary summary;
+    summary.evaluated = options_.evaluate;
     summary.results.resize(plan_.items.size());
     for (size_t i = 0; i < plan_.items.size(); ++i) {
         ItemResult& r = summary.results[i];
@@ -220,6 +221,12 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             if (!prepared->error.empty()) throw ParameterError(prepared->error);
             // Checked before the output is allocated: an image too large for the
             // memory limit fails alone and the batch goes on.
+            Tensor original;
+            if (options_.evaluate) {
+                const Size2 st = plan_.combinations[item.combination].settings.stride;
+                original = cropToStride(w.image.tensor, st.h, st.w);
+                w.image.tensor = degrade(original, st.h, st.w, options_.degrade);
+            }
             validateProblem(prepared->layer.problemFor(w.image.tensor.shape()), limits);
             checkConvJobMemory(w.image.tensor.shape(), prepared->layer, plan_.combinations[item.combination].settings,
                                item.output.string(), options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth, limits);
@@ -233,6 +240,11 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             w.result.outputShape = w.output.shape();
             w.result.cv = prepared->cv;
             w.result.ratio = prepared->ratio;
+            if (options_.evaluate) {
+                // psnr() refuses a result of another size (padding that does not give stride x input).
+                w.result.psnr = psnr(w.output, original);
+                w.result.ssim = ssim(w.output, original);
+            }
             w.image.tensor = Tensor();  // the input is no longer needed; keep memory bounded
         });
     };

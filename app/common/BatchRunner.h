@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/BatchPlan.h"
+#include "common/BatchQuality.h"
 #include "core/Backend.h"
 #include "core/Tensor.h"
 
@@ -37,6 +38,9 @@ struct ItemResult {
     double cv = std::numeric_limits<double>::quiet_NaN();
     double ratio = std::numeric_limits<double>::quiet_NaN();
     double seconds = 0;  // decode + compute + encode of this item
+    // --evaluate: the result against the original (BatchQuality.h); NaN otherwise.
+    double psnr = std::numeric_limits<double>::quiet_NaN();
+    double ssim = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct BatchCounts {
@@ -52,6 +56,10 @@ struct BatchRunOptions {
     int maxInFlight = 0;  // images decoded and not yet written; 0: 2 * jobs
     BackendKind backend = BackendKind::Auto;
     int bitDepth = 0;     // output bit depth of images: 0 keeps the input's, else 8 or 16
+    // --evaluate: each input is cropped to a multiple of the stride and
+    // degraded by it first; the result is scored against the cropped original.
+    bool evaluate = false;
+    DegradeFilter degrade = DegradeFilter::Area;
     int pngCompression = -1;  // zlib level 0-9 of PNG outputs; -1: OpenCV's speed setting (ImageCodec.h)
     // Set from anywhere (a signal handler, the GUI's Cancel): no new image is
     // started, the ones in flight are finished and written.
@@ -68,6 +76,7 @@ struct BatchSummary {
     size_t cancelled = 0;  // items never started because of the cancel flag
     bool wasCancelled = false;
     double seconds = 0;
+    bool evaluated = false;  // results carry psnr and ssim (the report gets those columns)
     std::string backend;  // description of the backend used, e.g. "cpu (AVX2, 1 thread, ...)"
     double imagesPerSecond() const { return seconds > 0 ? counts.finished() / seconds : 0; }
 };

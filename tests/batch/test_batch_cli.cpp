@@ -32,6 +32,11 @@ Run runTconv(const QStringList& args, const QProcessEnvironment& env = QProcessE
 
 QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 
+std::string readText(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
 // The images used by the tests: real images when OpenCV is there, else .npy.
 #if defined(TCONV_HAVE_OPENCV)
 const char* const kExt = ".png";
@@ -50,6 +55,7 @@ class TestBatchCli : public QObject {
 private slots:
     void init();
     void treeMirroring();
+    void evaluateRanksStablyAcrossJobs();
     void sweepsIntoFolders();
     void skipOverwriteResume();
     void badFilesInTheMiddle();
@@ -375,6 +381,35 @@ void TestBatchCli::doubleDashEndsOptions() {
     QVERIFY(fs::exists(root() / "out" / name("-x")));
     p.start(TCONV_EXE, {"batch", "-o", "out", name("-x").c_str()});  // without it, an unknown option
     QCOMPARE(finishProcess(p).code, 2);
+}
+
+// --evaluate: psnr and ssim columns, a ranking that is the same whatever
+// --jobs, and a result of another size than the original failing its image.
+void TestBatchCli::evaluateRanksStablyAcrossJobs() {
+    for (int i = 0; i < 6; ++i) writeImage(in() / name(("e" + std::to_string(i)).c_str()), 22 + i, 24, 3, unsigned(40 + i));
+    const fs::path root = this->root();
+    QString first;
+    for (const char* jobs : {"1", "2"}) {
+        const fs::path report = root / (std::string("r") + jobs + ".csv");
+        const Run r = runTconv({q(in()), "-o", q(root / (std::string("ev") + jobs)), "--evaluate", "--kernel",
+                                "bilinear,box,gaussian", "--kernel-size", "4", "--stride", "2", "--padding", "1",
+                                "--degrade", "bicubic", "--jobs", jobs, "--report", q(report)});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("ranking (mean PSNR"), qPrintable(r.out));
+        const QString csv = QString::fromStdString(readText(report));
+        QVERIFY(csv.startsWith("input,output,status,error,parameters,input_width,input_height,channels,output_width,"
+                               "output_height,cv,ratio,seconds,psnr,ssim\n"));
+        const QString ranking = QString::fromStdString(readText(root / (std::string("r") + jobs + ".ranking.csv")));
+        QCOMPARE(ranking.count('\n'), 4);  // header + 3 combinations
+        if (first.isEmpty()) first = ranking;
+        else QCOMPARE(ranking, first);
+    }
+    // k3 s2 p0 gives 2n+1: not the original's size, so every image fails with the reason.
+    const Run bad = runTconv({q(in()), "-o", q(root / "evbad"), "--evaluate", "--kernel-size", "3", "--stride", "2",
+                              "--padding", "0", "-q"});
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.err.contains("psnr: the result is"), qPrintable(bad.err));
+    QCOMPARE(runTconv({q(in()), "-o", q(root / "evbad"), "--evaluate", "--degrade", "box"}).code, 2);
 }
 
 QTEST_GUILESS_MAIN(TestBatchCli)
