@@ -358,7 +358,7 @@ int runAnalyze(int argc, char** argv) {
         const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
         const Shape4 out = validateProblem(layer.problemFor(in), ResourceLimits{});  // memory: below, the whole job
         PeakMemory peak;
-        if (image) app::addInputMemory(peak, app::InputProbe{.shape = in});
+        if (image) peak.add("input " + shapeText(in), tensorBytes(in));
         app::addAnalysisMemory(peak, in, layer, a.settings, a.heatmap.empty() ? "" : a.heatmapKind, !a.spectrum.empty());
         peak.check(defaultResourceLimits(), "analyze");
         const ChannelScores analysis = channelScores(layer);
