@@ -49,7 +49,7 @@ std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
     std::ostringstream out;
     out << "input,output,status,error,parameters,input_width,input_height,channels,output_width,output_height,cv,"
            "ratio,seconds"
-        << (summary.evaluated ? ",psnr,ssim\n" : "\n");
+        << (summary.evaluated ? ",psnr,ssim,periodic_energy\n" : "\n");
     for (const ItemResult& r : summary.results) {
         const BatchItem& item = plan.items[r.item];
         const bool in = r.inputShape.count() > 0, o = r.outputShape.count() > 0;
@@ -59,7 +59,9 @@ std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
             << dim(r.inputShape.h, in) << ',' << dim(r.inputShape.c, in) << ',' << dim(r.outputShape.w, o) << ','
             << dim(r.outputShape.h, o) << ',' << number(r.cv, "", "inf") << ',' << number(r.ratio, "", "inf") << ','
             << number(r.seconds, "", "inf");
-        if (summary.evaluated) out << ',' << number(r.psnr, "", "inf") << ',' << number(r.ssim, "", "inf");
+        if (summary.evaluated)
+            out << ',' << number(r.psnr, "", "inf") << ',' << number(r.ssim, "", "inf") << ','
+                << number(r.periodicEnergy, "", "inf");
         out << '\n';
     }
     return out.str();
@@ -90,7 +92,8 @@ std::string batchReportJson(const BatchPlan& plan, const BatchSummary& summary) 
             << ", \"cv\": " << number(r.cv, "null", "null") << ", \"ratio\": " << number(r.ratio, "null", "null")
             << ", \"seconds\": " << number(r.seconds, "null", "null");
         if (summary.evaluated)
-            out << ", \"psnr\": " << number(r.psnr, "null", "null") << ", \"ssim\": " << number(r.ssim, "null", "null");
+            out << ", \"psnr\": " << number(r.psnr, "null", "null") << ", \"ssim\": " << number(r.ssim, "null", "null")
+                << ", \"periodic_energy\": " << number(r.periodicEnergy, "null", "null");
         out << "}";
         first = false;
     }

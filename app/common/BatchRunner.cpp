@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "analysis/PeriodicEnergy.h"
 #include "analysis/PhaseGain.h"
 #include "analysis/ResizeConv.h"
 #include "common/AtomicFile.h"
@@ -244,6 +245,10 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
                 // psnr() refuses a result of another size (padding that does not give stride x input).
                 w.result.psnr = psnr(w.output, original);
                 w.result.ssim = ssim(w.output, original);
+                const Tensor energy = periodicEnergy(w.output, PeriodicEnergyOptions{s.stride, s.padding, 4});
+                double sum = 0;
+                for (float v : energy.storage()) sum += v;
+                w.result.periodicEnergy = energy.storage().empty() ? 0.0 : sum / double(energy.storage().size());
             }
             w.image.tensor = Tensor();  // the input is no longer needed; keep memory bounded
         });

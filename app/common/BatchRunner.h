@@ -41,6 +41,9 @@ struct ItemResult {
     // --evaluate: the result against the original (BatchQuality.h); NaN otherwise.
     double psnr = std::numeric_limits<double>::quiet_NaN();
     double ssim = std::numeric_limits<double>::quiet_NaN();
+    // --evaluate: the mean over the output of its local periodic energy
+    // (PeriodicEnergy.h, window 4 x 4 blocks, phases aligned to the padding).
+    double periodicEnergy = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct BatchCounts {

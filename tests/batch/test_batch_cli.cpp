@@ -398,7 +398,7 @@ void TestBatchCli::evaluateRanksStablyAcrossJobs() {
         QVERIFY2(r.out.contains("ranking (mean PSNR"), qPrintable(r.out));
         const QString csv = QString::fromStdString(readText(report));
         QVERIFY(csv.startsWith("input,output,status,error,parameters,input_width,input_height,channels,output_width,"
-                               "output_height,cv,ratio,seconds,psnr,ssim\n"));
+                               "output_height,cv,ratio,seconds,psnr,ssim,periodic_energy\n"));
         const QString ranking = QString::fromStdString(readText(root / (std::string("r") + jobs + ".ranking.csv")));
         QCOMPARE(ranking.count('\n'), 4);  // header + 3 combinations
         if (first.isEmpty()) first = ranking;
