@@ -5,6 +5,7 @@
 #include <QSettings>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 #include "AppIcon.h"
 #include "MainWindow.h"
@@ -12,6 +13,7 @@
 #include "ScreenshotMode.h"
 #include "Theme.h"
 #include "TutorialExamples.h"
+#include "core/ResourceLimits.h"
 
 namespace {
 
@@ -42,6 +44,14 @@ int main(int argc, char** argv) {
             usage();
             return 0;
         }
+    // A malformed TCONV_MEMORY_LIMIT_MB is a usage error, as in tconv: say so
+    // now rather than end on an uncaught exception at the first computation.
+    try {
+        (void)tconv::defaultResourceLimits();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tconv-studio: error: %s\n", e.what());
+        return 2;
+    }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("TConv"));
     QApplication::setApplicationName(QStringLiteral("TConv Studio"));

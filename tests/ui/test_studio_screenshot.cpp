@@ -17,15 +17,17 @@ private slots:
     void unknownSampleOrThemeIsRefused();
     void kernelAboveTheCapIsRefusedNotACrash();
     void helpNamesNoInternalPaths();
+    void malformedMemoryLimitIsAUsageError();
 
 private:
-    int run(const QStringList& args, QString* err = nullptr);
+    int run(const QStringList& args, QString* err = nullptr, const QString& memoryLimit = {});
 };
 
-int TestStudioScreenshot::run(const QStringList& args, QString* err) {
+int TestStudioScreenshot::run(const QStringList& args, QString* err, const QString& memoryLimit) {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("QT_QPA_PLATFORM", "offscreen");
+    if (!memoryLimit.isNull()) env.insert("TCONV_MEMORY_LIMIT_MB", memoryLimit);
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(TCONV_STUDIO_EXE), args);
     if (!p.waitForFinished(120000)) return -1;
@@ -141,6 +143,21 @@ void TestStudioScreenshot::helpNamesNoInternalPaths() {
     QCOMPARE(p.exitCode(), 0);
     QVERIFY(out.contains("case2-stride"));
     QVERIFY2(!out.contains("shared/") && !out.contains("seeds"), qPrintable(out));
+}
+
+// The studio parses TCONV_MEMORY_LIMIT_MB as strictly as tconv: garbage is a
+// usage error (exit 2, the value named), never an uncaught exception later.
+void TestStudioScreenshot::malformedMemoryLimitIsAUsageError() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("m.png");
+    for (const QString bad : {QStringLiteral("lots"), QStringLiteral("-5"), QStringLiteral("0")}) {
+        QString err;
+        QCOMPARE(run({"--screenshot", out, "--sample", "zoneplate"}, &err, bad), 2);
+        QVERIFY2(err.contains("TCONV_MEMORY_LIMIT_MB") && err.contains(bad), qPrintable(err));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+    QCOMPARE(run({"--screenshot", out, "--sample", "zoneplate"}, nullptr, QStringLiteral("512")), 0);
+    QVERIFY(QFileInfo::exists(out));
 }
 
 QTEST_MAIN(TestStudioScreenshot)
