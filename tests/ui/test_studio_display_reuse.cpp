@@ -6,6 +6,7 @@
 
 #include "ComputePipeline.h"
 #include "ResultReuse.h"
+#include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
 
 using namespace tconv;
@@ -13,22 +14,12 @@ using namespace tconv::ui;
 
 namespace {
 
+using test::runOne;
+
 ComputeRequest request(std::shared_ptr<const Tensor> input, const StudioParams& p) {
-    ComputeRequest r;
-    r.input = std::move(input);
-    r.params = p;
-    r.kernel = resolveKernel(p);
+    ComputeRequest r = test::pipelineRequest(std::move(input), p);
     r.difference = false;
     return r;
-}
-
-ComputeResultPtr runOne(ComputePipeline& pipeline, const ComputeRequest& r) {
-    ComputeResultPtr got;
-    auto c = QObject::connect(&pipeline, &ComputePipeline::resultReady, [&](ComputeResultPtr x) { got = x; });
-    pipeline.submit(r);
-    pipeline.waitForIdle();
-    QObject::disconnect(c);
-    return got;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "common/ImageIO.h"
 #include "PresetStore.h"
 #include "PyTorchSnippet.h"
+#include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
 #include "TutorialExamples.h"
 #include "common/TestPrinters.h"
@@ -23,21 +24,10 @@ using namespace tconv::ui;
 
 namespace {
 
-ComputeRequest request(std::shared_ptr<const Tensor> input, const StudioParams& p) {
-    ComputeRequest r;
-    r.input = std::move(input);
-    r.params = p;
-    r.kernel = resolveKernel(p);
-    return r;
-}
+using test::runOne;
 
-ComputeResultPtr runOne(ComputePipeline& pipeline, const ComputeRequest& r) {
-    ComputeResultPtr got;
-    auto c = QObject::connect(&pipeline, &ComputePipeline::resultReady, [&](ComputeResultPtr x) { got = x; });
-    pipeline.submit(r);
-    pipeline.waitForIdle();
-    QObject::disconnect(c);
-    return got;
+ComputeRequest request(std::shared_ptr<const Tensor> input, const StudioParams& p) {
+    return test::pipelineRequest(std::move(input), p);
 }
 
 }  // namespace
