@@ -19,6 +19,23 @@ void addLayerMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, 
         peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, options));
     }
     peak.add("output " + shapeText(outShape), tensorBytes(outShape));
+    addChannelMixingMemory(peak, in, layer);
+}
+
+void addChannelMixingMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer) {
+    // The CPU backend runs layers that mix many channels as matrix products
+    // (engine/cpu/GemmPath.cpp): it reads a copy of the input zero-padded by
+    // the kernel's extent on every side and keeps the weights packed beside
+    // the originals (about twice their size with the panel padding). Counted
+    // for every non-depthwise layer, a small over-estimate for those the
+    // direct kernels take; the per-thread scratch (about 1 MiB) is within the
+    // documented allowance.
+    if (layer.isDepthwise() || layer.inChannels() / std::max(layer.params.groups, 1) <= 1) return;
+    const ConvParams& p = layer.params;
+    const int64_t padH = int64_t(p.dilation.h) * (p.kernel.h - 1), padW = int64_t(p.dilation.w) * (p.kernel.w - 1);
+    const Shape4 padded{in.n, in.c, in.h + 2 * padH, in.w + 2 * padW};
+    peak.add("padded input copy " + shapeText(padded), tensorBytes(padded));
+    peak.add("packed weights", mulBytes(tensorBytes(layer.weight.shape()), 2));
 }
 
 void checkConvJobMemory(const Shape4& in, const ConvLayer& layer, const ConvSettings& s, const std::string& outputPath,

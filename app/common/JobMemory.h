@@ -14,6 +14,10 @@ namespace tconv::app {
 // resize-conv) and O (the output) for an input of shape `in`.
 void addLayerMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, const ConvSettings& s);
 
+// The CPU backend's workspace for a channel-mixing layer (a padded input copy
+// and the packed weights); nothing for depthwise layers.
+void addChannelMixingMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer);
+
 // The compute and encode part of one image's job, for a decoded input of
 // shape `in` written to `outputPath`: I + K + X + O + E against `limits`.
 // Throws ParameterError over the limit.

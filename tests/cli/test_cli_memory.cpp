@@ -108,6 +108,7 @@ private slots:
     void batchChecksTheWholeJob();
     void nonFiniteInputsWarnOnce();
     void exifOrientationApplied();
+    void channelMixingWorkspaceCounted();
 
 private:
     QString path(const QString& name) const { return dir_->filePath(name); }
@@ -548,6 +549,29 @@ void TestCliMemory::exifOrientationApplied() {
 #else
     QSKIP("built without OpenCV");
 #endif
+}
+
+// A layer that mixes many channels runs as matrix products over a copy of the
+// input padded by the kernel's extent, with the weights packed beside the
+// originals (engine/cpu/GemmPath.cpp); the job's estimate counts both.
+void TestCliMemory::channelMixingWorkspaceCounted() {
+    writeNpyImage("mix.npy", 40, 40, 64);
+    std::vector<float> w(size_t(64) * 64 * 4 * 4, 0.01f);
+    writeNpy(path("mixw.npy").toStdString(), {64, 64, 4, 4}, w.data());
+    const QStringList args{"apply", "mix.npy", "mix_out.npy", "--kernel", "mixw.npy", "--stride", "2", "--padding", "1"};
+    // Raise the limit to each stage's named need until the job runs.
+    Measured r = run(args, "1");
+    QString lastRefusal;
+    for (int stage = 0; stage < 4 && r.code == 2; ++stage) {
+        const QRegularExpressionMatch m = QRegularExpression("would need ([0-9.]+) (KiB|MiB)").match(r.err);
+        QVERIFY2(m.hasMatch(), qPrintable(r.err));
+        lastRefusal = r.err;
+        const double mib = m.captured(1).toDouble() / (m.captured(2) == "KiB" ? 1024.0 : 1.0);
+        r = run(args, QByteArray::number(qlonglong(std::ceil(mib)) + 1));
+    }
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(lastRefusal.contains("padded input copy") || lastRefusal.contains("packed weights"),
+             qPrintable(lastRefusal));
 }
 
 QTEST_GUILESS_MAIN(TestCliMemory)
