@@ -295,7 +295,7 @@ void printJson(const Row& r) {
     std::printf("{\"case\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
                 "\"floor_ms\": %.3f, \"out_mpix_s\": %.1f, \"ratio\": %.2f, \"floor_1t_ms\": %.3f, "
                 "\"floor_mt_ms\": %.3f, \"gflops\": %.1f, \"compute_floor_ms\": %.3f, \"compute_ratio\": %.2f, "
-                "\"peak_gflops\": %.1f, \"detail\": \"%s\"}\n",
+                "\"peak_gflops\": %.3f, \"detail\": \"%s\"}\n",
                 jsonEscaped(r.name).c_str(), r.backend.c_str(), r.threads, r.t.medianMs, r.t.minMs, r.floor.ms(), r.mpix,
                 r.t.medianMs / r.floor.ms(), r.floor.oneThreadMs, r.floor.threadsMs, r.gflops, r.computeFloorMs,
                 r.t.medianMs / r.computeFloorMs, r.peakGflops, jsonEscaped(r.detail).c_str());
