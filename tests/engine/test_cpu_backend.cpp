@@ -12,6 +12,7 @@
 #include <limits>
 #include <random>
 
+#include "BackendCheck.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/OutputGeometry.h"
@@ -24,61 +25,16 @@ using namespace tconv;
 
 namespace {
 
+using test::compareToExpected;
+using test::randomLayer;
+using test::randomTensor;
+using test::runOnNanOutput;
+
 Tensor tensorOf(Shape4 s, std::initializer_list<float> values) {
     Tensor t(s);
     Q_ASSERT(static_cast<int64_t>(values.size()) == s.count());
     std::copy(values.begin(), values.end(), t.data());
     return t;
-}
-
-Tensor randomTensor(Shape4 s, std::mt19937& rng) {
-    Tensor t(s);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    for (int64_t i = 0; i < t.size(); ++i) t.data()[i] = u(rng);
-    return t;
-}
-
-Tensor absolute(const Tensor& t) {
-    Tensor a = t;
-    for (int64_t i = 0; i < a.size(); ++i) a.data()[i] = std::fabs(a.data()[i]);
-    return a;
-}
-
-// Runs the backend on an output full of NaN (so unwritten pixels show).
-Tensor runFast(Backend& backend, const Tensor& input, const ConvLayer& layer) {
-    Tensor out(validateProblem(layer.problemFor(input.shape())), std::numeric_limits<float>::quiet_NaN());
-    backend.run(input, layer, out);
-    return out;
-}
-
-// Empty when equal within 1e-5 scaled by the magnitude of the summed terms
-// (the reference run on |input|, |weight|, |bias|); else the first mismatch.
-QString compare(const Tensor& fast, const Tensor& expected, const Tensor& input, const ConvLayer& layer) {
-    if (fast.shape() != expected.shape()) return "shape " + QString::fromStdString(shapeText(fast.shape()));
-    ConvLayer absLayer = layer;
-    absLayer.weight = absolute(layer.weight);
-    for (float& b : absLayer.bias) b = std::fabs(b);
-    const Tensor magnitude = referenceConvTranspose2d(absolute(input), absLayer);
-    const Shape4 s = fast.shape();
-    for (int64_t n = 0; n < s.n; ++n)
-        for (int64_t c = 0; c < s.c; ++c)
-            for (int64_t y = 0; y < s.h; ++y)
-                for (int64_t x = 0; x < s.w; ++x) {
-                    const double got = fast.at(n, c, y, x), want = expected.at(n, c, y, x);
-                    const double tol = 1e-5 * std::max(1.0, double(magnitude.at(n, c, y, x)));
-                    if (!(std::fabs(got - want) <= tol))
-                        return QString("at (%1,%2,%3,%4): got %5, expected %6")
-                            .arg(n).arg(c).arg(y).arg(x).arg(got, 0, 'g', 9).arg(want, 0, 'g', 9);
-                }
-    return {};
-}
-
-ConvLayer makeLayer(ConvParams p, int64_t cin, int64_t cout, bool bias, std::mt19937& rng) {
-    ConvLayer layer;
-    layer.params = p;
-    layer.weight = randomTensor(Shape4{cin, cout / p.groups, p.kernel.h, p.kernel.w}, rng);
-    if (bias) layer.bias = randomTensor(Shape4{1, 1, 1, cout}, rng).storage();
-    return layer;
 }
 
 struct RandomCase {
@@ -128,7 +84,7 @@ RandomCase randomCase(std::mt19937& rng) {
                 break;
         }
         const Shape4 input{pick(rng, 1, 3), cin, h, w};
-        ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+        ConvLayer layer = randomLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
         try {
             validateProblem(layer.problemFor(input));
         } catch (const ParameterError&) {
@@ -163,7 +119,7 @@ RandomCase largeCase(std::mt19937& rng, bool oneOutputPerGroup) {
         int64_t h = 1;
         while (n * cout * outputSize(h, w, p).h * outputSize(h, w, p).w < target) ++h;
         const Shape4 input{n, cin, h, w};
-        ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+        ConvLayer layer = randomLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
         try {
             validateProblem(layer.problemFor(input));
         } catch (const ParameterError&) {
@@ -198,11 +154,11 @@ void TestCpuBackend::handCheckedCases() {
     p.kernel = 2;
     ConvLayer a{p, tensorOf({1, 1, 2, 2}, {1, 2, 3, 4}), {}};
     const Tensor inA = tensorOf({1, 1, 2, 2}, {1, 2, 3, 4});
-    QCOMPARE(runFast(*backend, inA, a).storage(), (std::vector<float>{1, 4, 4, 6, 20, 16, 9, 24, 16}));
+    QCOMPARE(runOnNanOutput(*backend, inA, a).storage(), (std::vector<float>{1, 4, 4, 6, 20, 16, 9, 24, 16}));
     // k == s == 2: each input pixel becomes an in * W block.
     p.stride = 2;
     ConvLayer b{p, a.weight, {}};
-    QCOMPARE(runFast(*backend, inA, b).storage(),
+    QCOMPARE(runOnNanOutput(*backend, inA, b).storage(),
              (std::vector<float>{1, 2, 2, 4, 3, 4, 6, 8, 3, 6, 4, 8, 9, 12, 12, 16}));
     // 1-D k3 s2 p1 op1 with bias: uncropped [1,2,5,4,9,6,9,0], crop 1 -> 6 values, + 0.5.
     ConvParams c;
@@ -211,25 +167,25 @@ void TestCpuBackend::handCheckedCases() {
     c.padding = Size2(0, 1);
     c.outputPadding = Size2(0, 1);
     ConvLayer lc{c, tensorOf({1, 1, 1, 3}, {1, 2, 3}), {0.5f}};
-    QCOMPARE(runFast(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), lc).storage(),
+    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), lc).storage(),
              (std::vector<float>{2.5f, 5.5f, 4.5f, 9.5f, 6.5f, 9.5f}));
     // Dilation 2: taps at 0 and 2 -> [1, 2, 3+10, 20, 30].
     ConvParams d;
     d.kernel = Size2(1, 2);
     d.dilation = Size2(1, 2);
     ConvLayer ld{d, tensorOf({1, 1, 1, 2}, {1, 10}), {}};
-    QCOMPARE(runFast(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), ld).storage(), (std::vector<float>{1, 2, 13, 20, 30}));
+    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), ld).storage(), (std::vector<float>{1, 2, 13, 20, 30}));
     // Channel mixing: 2 -> 1, 1x1 input (2, 3), W ch0 [1 2], ch1 [10 20].
     ConvParams e;
     e.kernel = Size2(1, 2);
     ConvLayer le{e, tensorOf({2, 1, 1, 2}, {1, 2, 10, 20}), {}};
-    QCOMPARE(runFast(*backend, tensorOf({1, 2, 1, 1}, {2, 3}), le).storage(), (std::vector<float>{32, 64}));
+    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 2, 1, 1}, {2, 3}), le).storage(), (std::vector<float>{32, 64}));
     // k 1 < s 3, op 2: phases 1 and 2 get no tap, only the bias (added once).
     ConvParams f;
     f.stride = Size2(1, 3);
     f.outputPadding = Size2(0, 2);
     ConvLayer lf{f, tensorOf({1, 1, 1, 1}, {2}), {0.25f}};
-    QCOMPARE(runFast(*backend, tensorOf({1, 1, 1, 2}, {1, 3}), lf).storage(),
+    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 1, 1, 2}, {1, 3}), lf).storage(),
              (std::vector<float>{2.25f, 0.25f, 0.25f, 6.25f, 0.25f, 0.25f}));
     // Depthwise, 2 channels with their own kernels and biases, k 2 s 2.
     ConvParams g;
@@ -237,7 +193,7 @@ void TestCpuBackend::handCheckedCases() {
     g.stride = Size2(1, 2);
     g.groups = 2;
     ConvLayer lg{g, tensorOf({2, 1, 1, 2}, {1, -1, 2, 3}), {1, -1}};
-    QCOMPARE(runFast(*backend, tensorOf({1, 2, 1, 2}, {1, 2, 3, 4}), lg).storage(),
+    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 2, 1, 2}, {1, 2, 3, 4}), lg).storage(),
              (std::vector<float>{2, 0, 3, -1, 5, 8, 7, 11}));
 }
 
@@ -286,11 +242,11 @@ void TestCpuBackend::wideRowsEveryStride() {
     const int64_t cin = groups == 0 ? 3 : 2, cout = 3;
     params.groups = groups == 0 ? 3 : 1;
     const Tensor input = randomTensor(Shape4{2, cin, 13, 131}, rng);
-    const ConvLayer layer = makeLayer(params, cin, cout, true, rng);
+    const ConvLayer layer = randomLayer(params, cin, cout, true, rng);
     const Tensor expected = referenceConvTranspose2d(input, layer);
     for (int threads : {1, 2, 3}) {
         auto backend = createCpuBackend(threads);
-        const QString diff = compare(runFast(*backend, input, layer), expected, input, layer);
+        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), expected, input, layer);
         QVERIFY2(diff.isEmpty(), qPrintable(QString("%1 threads: %2").arg(threads).arg(diff)));
     }
 }
@@ -307,7 +263,7 @@ void TestCpuBackend::randomConfigurations() {
         const RandomCase rc = i % 200 == 100 ? largeCase(rng, i == 100) : randomCase(rng);
         const Tensor input = randomTensor(rc.input, rng);
         const Tensor expected = referenceConvTranspose2d(input, rc.layer);
-        const QString diff = compare(runFast(*backends[i % 3], input, rc.layer), expected, input, rc.layer);
+        const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], input, rc.layer), expected, input, rc.layer);
         QVERIFY2(diff.isEmpty(), qPrintable(QString("case %1 (%2, %3 threads): %4").arg(i).arg(rc.text).arg(i % 3 + 1).arg(diff)));
         const ConvParams& p = rc.layer.params;
         const cpu::PhaseTable x(rc.input.w, expected.shape().w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
@@ -357,8 +313,8 @@ void TestCpuBackend::everyChannelBlock() {
             const int64_t cin = groups * pick(rng, 1, 3), cout = int64_t(groups) * perGroup;
             const Shape4 shape{2, cin, pick(rng, 3, 6), pick(rng, 40, 90)};
             const Tensor input = randomTensor(shape, rng);
-            const ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
-            const QString diff = compare(runFast(*backends[i % 3], input, layer), referenceConvTranspose2d(input, layer), input, layer);
+            const ConvLayer layer = randomLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+            const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], input, layer), referenceConvTranspose2d(input, layer), input, layer);
             QVERIFY2(diff.isEmpty(), qPrintable(QString("%1 per group, %2 groups (%3): %4")
                                                     .arg(perGroup).arg(groups).arg(caseText(shape, layer)).arg(diff)));
         }
@@ -373,9 +329,9 @@ void TestCpuBackend::rowsWiderThanATile() {
     ConvParams p;
     p.kernel = 3, p.stride = 2, p.padding = 1, p.outputPadding = 1;
     const Tensor input = randomTensor(Shape4{1, 2, 3, 2100}, rng);
-    const ConvLayer layer = makeLayer(p, 2, 1, true, rng);
+    const ConvLayer layer = randomLayer(p, 2, 1, true, rng);
     auto backend = createCpuBackend(2);
-    const QString diff = compare(runFast(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+    const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }
 
@@ -388,8 +344,8 @@ void TestCpuBackend::manyChannels() {
         ConvParams p;
         p.kernel = 4, p.stride = 2, p.padding = 1, p.groups = groups;
         const Tensor input = randomTensor(Shape4{2, 8, 9, 45}, rng);
-        const ConvLayer layer = makeLayer(p, 8, groups == 1 ? 5 : 12, true, rng);
-        const QString diff = compare(runFast(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+        const ConvLayer layer = randomLayer(p, 8, groups == 1 ? 5 : 12, true, rng);
+        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
         QVERIFY2(diff.isEmpty(), qPrintable(QString("groups %1: %2").arg(groups).arg(diff)));
     }
 }
@@ -404,11 +360,11 @@ void TestCpuBackend::streamedLargeOutput() {
     ConvParams p;
     p.kernel = 2, p.stride = 2, p.padding = 1, p.groups = 1;  // k == s keeps the reference cheap
     const Tensor input = randomTensor(Shape4{1, 1, 502, 2100}, rng);
-    const ConvLayer layer = makeLayer(p, 1, 1, true, rng);
+    const ConvLayer layer = randomLayer(p, 1, 1, true, rng);
     auto backend = createCpuBackend(2);
-    const Tensor fast = runFast(*backend, input, layer);
+    const Tensor fast = runOnNanOutput(*backend, input, layer);
     QCOMPARE(fast.shape(), (Shape4{1, 1, 1002, 4198}));
-    const QString diff = compare(fast, referenceConvTranspose2d(input, layer), input, layer);
+    const QString diff = compareToExpected(fast, referenceConvTranspose2d(input, layer), input, layer);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
     // Channel mixing (2 -> 5: blocks of 2 and 3 channels), 5 x 220 x 4200
     // floats = 18.5 MB: as large, written in place by the block path, rows of
@@ -416,10 +372,10 @@ void TestCpuBackend::streamedLargeOutput() {
     ConvParams q;
     q.kernel = 3, q.stride = 2, q.padding = 1, q.outputPadding = 1;
     const Tensor mixIn = randomTensor(Shape4{1, 2, 110, 2100}, rng);
-    const ConvLayer mixing = makeLayer(q, 2, 5, true, rng);
-    const Tensor mixOut = runFast(*backend, mixIn, mixing);
+    const ConvLayer mixing = randomLayer(q, 2, 5, true, rng);
+    const Tensor mixOut = runOnNanOutput(*backend, mixIn, mixing);
     QCOMPARE(mixOut.shape(), (Shape4{1, 5, 220, 4200}));
-    const QString mixDiff = compare(mixOut, referenceConvTranspose2d(mixIn, mixing), mixIn, mixing);
+    const QString mixDiff = compareToExpected(mixOut, referenceConvTranspose2d(mixIn, mixing), mixIn, mixing);
     QVERIFY2(mixDiff.isEmpty(), qPrintable(mixDiff));
 }
 
@@ -430,13 +386,13 @@ void TestCpuBackend::threadCountsAgreeBitwise() {
     ConvParams p;
     p.kernel = 4, p.stride = 2, p.padding = 1, p.groups = 3;
     const Tensor input = randomTensor(Shape4{1, 3, 61, 97}, rng);
-    const ConvLayer layer = makeLayer(p, 3, 3, true, rng);
+    const ConvLayer layer = randomLayer(p, 3, 3, true, rng);
     auto one = createCpuBackend(1), three = createCpuBackend(3);
-    QCOMPARE(runFast(*one, input, layer).storage(), runFast(*three, input, layer).storage());
+    QCOMPARE(runOnNanOutput(*one, input, layer).storage(), runOnNanOutput(*three, input, layer).storage());
     // Channel mixing in blocks (7 = 3 + 4 channels): the same holds.
     p.groups = 1;
-    const ConvLayer mixing = makeLayer(p, 3, 7, true, rng);
-    QCOMPARE(runFast(*one, input, mixing).storage(), runFast(*three, input, mixing).storage());
+    const ConvLayer mixing = randomLayer(p, 3, 7, true, rng);
+    QCOMPARE(runOnNanOutput(*one, input, mixing).storage(), runOnNanOutput(*three, input, mixing).storage());
 }
 
 void TestCpuBackend::reportsTarget() {

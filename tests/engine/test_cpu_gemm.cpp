@@ -12,6 +12,7 @@
 #include <limits>
 #include <random>
 
+#include "BackendCheck.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
@@ -22,51 +23,12 @@ using namespace tconv;
 
 namespace {
 
+using test::compareToExpected;
+using test::randomLayer;
+using test::randomTensor;
+using test::runOnNanOutput;
+
 int pick(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-
-Tensor randomTensor(Shape4 s, std::mt19937& rng) {
-    Tensor t(s);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    for (int64_t i = 0; i < t.size(); ++i) t.data()[i] = u(rng);
-    return t;
-}
-
-Tensor absolute(const Tensor& t) {
-    Tensor a = t;
-    for (int64_t i = 0; i < a.size(); ++i) a.data()[i] = std::fabs(a.data()[i]);
-    return a;
-}
-
-Tensor runOn(Backend& backend, const Tensor& input, const ConvLayer& layer) {
-    Tensor out(validateProblem(layer.problemFor(input.shape())), std::numeric_limits<float>::quiet_NaN());
-    backend.run(input, layer, out);
-    return out;
-}
-
-// Empty when equal within 1e-5 scaled by the magnitude of the summed terms
-// (the reference run on |input|, |weight|, |bias|); else the first mismatch.
-QString compare(const Tensor& fast, const Tensor& expected, const Tensor& input, const ConvLayer& layer) {
-    if (fast.shape() != expected.shape()) return "shape " + QString::fromStdString(shapeText(fast.shape()));
-    ConvLayer absLayer = layer;
-    absLayer.weight = absolute(layer.weight);
-    for (float& b : absLayer.bias) b = std::fabs(b);
-    const Tensor magnitude = referenceConvTranspose2d(absolute(input), absLayer);
-    for (int64_t i = 0; i < fast.size(); ++i) {
-        const double got = fast.data()[i], want = expected.data()[i];
-        const double tol = 1e-5 * std::max(1.0, double(magnitude.data()[i]));
-        if (!(std::fabs(got - want) <= tol))
-            return QString("at flat index %1: got %2, expected %3").arg(i).arg(got, 0, 'g', 9).arg(want, 0, 'g', 9);
-    }
-    return {};
-}
-
-ConvLayer makeLayer(ConvParams p, int64_t cin, int64_t cout, bool bias, std::mt19937& rng) {
-    ConvLayer layer;
-    layer.params = p;
-    layer.weight = randomTensor(Shape4{cin, cout / p.groups, p.kernel.h, p.kernel.w}, rng);
-    if (bias) layer.bias = randomTensor(Shape4{1, 1, 1, cout}, rng).storage();
-    return layer;
-}
 
 QString caseText(const Shape4& input, const ConvLayer& layer) {
     return QString("in %1 C_in %2 C_out %3 %4 bias %5")
@@ -101,7 +63,7 @@ Case randomCase(std::mt19937& rng, int maxPerGroup, int maxSide) {
         p.groups = pick(rng, 1, 3);
         const int64_t cin = p.groups * pick(rng, 1, maxPerGroup), cout = p.groups * pick(rng, 1, maxPerGroup);
         const Shape4 in{pick(rng, 1, 2), cin, pick(rng, 1, maxSide), pick(rng, 1, 3 * maxSide)};
-        ConvLayer layer = makeLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+        ConvLayer layer = randomLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
         try {
             validateProblem(layer.problemFor(in));
         } catch (const ParameterError&) {
@@ -136,7 +98,7 @@ void TestCpuGemm::exactSmallCase() {
     Tensor input(Shape4{1, 2, 1, 1});
     input.data()[0] = 1.0f, input.data()[1] = 2.0f;
     auto gemm = createCpuBackend(1, CpuPath::Gemm);
-    const Tensor out = runOn(*gemm, input, layer);
+    const Tensor out = runOnNanOutput(*gemm, input, layer);
     // out[co][y][x] = bias[co] + 1 * w[0][co][y][x] + 2 * w[1][co][y][x]
     for (int co = 0; co < 2; ++co)
         for (int y = 0; y < 2; ++y)
@@ -152,7 +114,7 @@ void TestCpuGemm::randomLayersEveryParameter() {
                                             createCpuBackend(3, CpuPath::Gemm)};
     for (int i = 0; i < 300; ++i) {
         const Case c = randomCase(rng, 9, 9);
-        const QString diff = compare(runOn(*backends[i % 3], c.input, c.layer), referenceConvTranspose2d(c.input, c.layer),
+        const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], c.input, c.layer), referenceConvTranspose2d(c.input, c.layer),
                                      c.input, c.layer);
         QVERIFY2(diff.isEmpty(), qPrintable(QString("case %1 (%2): %3").arg(i).arg(caseText(c.input.shape(), c.layer), diff)));
     }
@@ -177,8 +139,8 @@ void TestCpuGemm::largeAndOddChannelCounts() {
         ConvParams p;
         p.kernel = s.k, p.stride = s.s, p.padding = s.p, p.groups = s.groups;
         const Tensor input = randomTensor(Shape4{1 + (s.cin % 2), s.cin, s.h, s.w}, rng);
-        const ConvLayer layer = makeLayer(p, s.cin, s.cout, s.cout % 2 == 1, rng);
-        const QString diff = compare(runOn(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+        const ConvLayer layer = randomLayer(p, s.cin, s.cout, s.cout % 2 == 1, rng);
+        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
         QVERIFY2(diff.isEmpty(), qPrintable(caseText(input.shape(), layer) + ": " + diff));
     }
 }
@@ -191,11 +153,11 @@ void TestCpuGemm::autoPathAgreesWithDirect() {
     p.kernel = Size2(4, 3), p.stride = Size2(2, 3), p.padding = Size2(1, 0), p.outputPadding = Size2(1, 2);
     p.dilation = Size2(1, 2);
     const Tensor input = randomTensor(Shape4{2, 64, 6, 11}, rng);
-    const ConvLayer layer = makeLayer(p, 64, 96, true, rng);
+    const ConvLayer layer = randomLayer(p, 64, 96, true, rng);
     auto automatic = createCpuBackend(2), direct = createCpuBackend(2, CpuPath::Direct);
     const Tensor expected = referenceConvTranspose2d(input, layer);
-    QVERIFY2(compare(runOn(*automatic, input, layer), expected, input, layer).isEmpty(), "auto");
-    QVERIFY2(compare(runOn(*direct, input, layer), expected, input, layer).isEmpty(), "direct");
+    QVERIFY2(compareToExpected(runOnNanOutput(*automatic, input, layer), expected, input, layer).isEmpty(), "auto");
+    QVERIFY2(compareToExpected(runOnNanOutput(*direct, input, layer), expected, input, layer).isEmpty(), "direct");
 }
 
 void TestCpuGemm::editedWeightsAreRepacked() {
@@ -205,16 +167,16 @@ void TestCpuGemm::editedWeightsAreRepacked() {
     ConvParams p;
     p.kernel = 4, p.stride = 2, p.padding = 1;
     const Tensor input = randomTensor(Shape4{1, 24, 5, 6}, rng);
-    ConvLayer layer = makeLayer(p, 24, 18, true, rng);
+    ConvLayer layer = randomLayer(p, 24, 18, true, rng);
     auto backend = createCpuBackend(2, CpuPath::Gemm);
-    QVERIFY(compare(runOn(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer).isEmpty());
+    QVERIFY(compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer).isEmpty());
     layer.weight.data()[layer.weight.size() / 2] += 3.0f;
-    const QString diff = compare(runOn(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+    const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
     QVERIFY2(diff.isEmpty(), qPrintable("after editing one weight: " + diff));
     // Another layer of the same shape, then the first again: both served right.
-    ConvLayer other = makeLayer(p, 24, 18, false, rng);
-    QVERIFY(compare(runOn(*backend, input, other), referenceConvTranspose2d(input, other), input, other).isEmpty());
-    QVERIFY(compare(runOn(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer).isEmpty());
+    ConvLayer other = randomLayer(p, 24, 18, false, rng);
+    QVERIFY(compareToExpected(runOnNanOutput(*backend, input, other), referenceConvTranspose2d(input, other), input, other).isEmpty());
+    QVERIFY(compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer).isEmpty());
 }
 
 void TestCpuGemm::threadCountsAgreeBitwise() {
@@ -224,9 +186,9 @@ void TestCpuGemm::threadCountsAgreeBitwise() {
     ConvParams p;
     p.kernel = 4, p.stride = 2, p.padding = 1;
     const Tensor input = randomTensor(Shape4{1, 300, 9, 37}, rng);
-    const ConvLayer layer = makeLayer(p, 300, 40, true, rng);
+    const ConvLayer layer = randomLayer(p, 300, 40, true, rng);
     auto one = createCpuBackend(1, CpuPath::Gemm), three = createCpuBackend(3, CpuPath::Gemm);
-    QCOMPARE(runOn(*one, input, layer).storage(), runOn(*three, input, layer).storage());
+    QCOMPARE(runOnNanOutput(*one, input, layer).storage(), runOnNanOutput(*three, input, layer).storage());
 }
 
 void TestCpuGemm::peakIsMeasured() {
