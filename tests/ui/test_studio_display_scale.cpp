@@ -7,6 +7,7 @@
 #include "ColorBar.h"
 #include "ColorLut.h"
 #include "ComputePipeline.h"
+#include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
 #include "ViewPanel.h"
 
@@ -17,15 +18,7 @@ namespace {
 
 ComputeResultPtr compute(const StudioParams& p) {
     ComputePipeline pipeline;
-    ComputeRequest r;
-    r.input = std::make_shared<const Tensor>(test::seededImage(32, 32, 1, 3));
-    r.params = p;
-    r.kernel = resolveKernel(p);
-    ComputeResultPtr got;
-    QObject::connect(&pipeline, &ComputePipeline::resultReady, [&](ComputeResultPtr x) { got = x; });
-    pipeline.submit(r);
-    pipeline.waitForIdle();
-    return got;
+    return test::runOne(pipeline, test::pipelineRequest(std::make_shared<const Tensor>(test::seededImage(32, 32, 1, 3)), p));
 }
 
 // k 2 s 2 with taps 1 +/- e per column: a vertical-stripe ripple of CV e.

@@ -20,6 +20,7 @@
 #include "PresetStore.h"
 #include "PyTorchSnippet.h"
 #include "StudioSettingsBridge.h"
+#include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
@@ -76,15 +77,7 @@ bool sameChannel(const Tensor& got, int64_t gotC, const Tensor& want, int64_t wa
 
 ComputeResultPtr compute(const std::shared_ptr<const Tensor>& input, const StudioParams& p) {
     ComputePipeline pipeline;
-    ComputeRequest r;
-    r.input = input;
-    r.params = p;
-    r.kernel = resolveKernel(p);
-    ComputeResultPtr got;
-    QObject::connect(&pipeline, &ComputePipeline::resultReady, [&](ComputeResultPtr x) { got = x; });
-    pipeline.submit(r);
-    pipeline.waitForIdle();
-    return got;
+    return test::runOne(pipeline, test::pipelineRequest(input, p));
 }
 
 }  // namespace
