@@ -136,21 +136,23 @@ int runApply(int argc, char** argv) {
         // anything large is decoded or allocated.
         const ResourceLimits limits = defaultResourceLimits();
         app::InputProbe probe = app::probeInput(a.input, limits);
-        ConvLayer layer = app::buildLayerFor(s, probe.shape);
-        // The shapes here; the memory below, for the whole job at once.
-        Shape4 outShape = validateProblem(layer.problemFor(probe.shape), ResourceLimits{});
-        app::checkOutputFormat(a.output, outShape);
-        checkJobMemory(a, probe, layer, outShape, limits);
+        ConvLayer layer;
+        // The layer and the shapes for an input; the memory check is for the
+        // whole job at once (the shapes' own check is left to it).
+        const auto plan = [&](const app::InputProbe& input) {
+            layer = app::buildLayerFor(s, input.shape);
+            const Shape4 outShape = validateProblem(layer.problemFor(input.shape), ResourceLimits{});
+            app::checkOutputFormat(a.output, outShape);
+            checkJobMemory(a, input, layer, outShape, limits);
+        };
+        plan(probe);
         const Shape4 announced = probe.shape;
         const app::InputProbe header = headerOnly(probe);
         const app::LoadedImage image = app::decodeInput(std::move(probe));
         if (image.tensor.shape() != announced) {  // a header that undersold its channels
             app::InputProbe actual = header;
             actual.shape = image.tensor.shape();
-            layer = app::buildLayerFor(s, actual.shape);
-            outShape = validateProblem(layer.problemFor(actual.shape), ResourceLimits{});
-            app::checkOutputFormat(a.output, outShape);
-            checkJobMemory(a, actual, layer, outShape, limits);
+            plan(actual);
         }
 
         Tensor output;
