@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libtbb-dev libhwy-dev zlib1g-dev
+  libtbb-dev libhwy-dev zlib1g-dev libcli11-dev
   xvfb xauth fonts-dejavu-core
 )
 

@@ -7,12 +7,12 @@
 #include <cstring>
 #include <exception>
 
-#include "AppIcon.h"
-#include "MainWindow.h"
-#include "PipelineBenchmark.h"
-#include "ScreenshotMode.h"
-#include "Theme.h"
-#include "TutorialExamples.h"
+#include "window/AppIcon.h"
+#include "window/MainWindow.h"
+#include "window/PipelineBenchmark.h"
+#include "window/ScreenshotMode.h"
+#include "window/Theme.h"
+#include "document/TutorialExamples.h"
 #include "core/ResourceLimits.h"
 
 namespace {

@@ -29,9 +29,37 @@ CudaAvailability cudaAvailability() {
 }
 
 std::unique_ptr<Backend> createBackend(BackendKind kind, std::string* chosen) {
+    return createBackend(kind, BackendOptions{}, chosen);
+}
+
+BackendInfo describeBackend(BackendKind kind) {
+    const CudaAvailability cuda = cudaAvailability();
+    if (kind == BackendKind::Auto) kind = cuda.usable ? BackendKind::Cuda : BackendKind::Cpu;
+    BackendInfo info;
+    info.kind = kind;
+    info.name = backendName(kind);
+    if (kind == BackendKind::Cpu) {
+        info.available = true;
+        info.simd = cpuSimdTarget();
+        info.threads = cpuDefaultThreadCount();
+        info.threading = cpuThreadingLibrary();
+    } else {
+        info.available = cuda.usable;
+        info.reason = cuda.usable ? "" : cuda.reason;
+        info.device = cuda.device;
+    }
+    return info;
+}
+
+double backendPeakGflops(BackendKind kind, int threads) {
+    if (kind == BackendKind::Cpu) return cpuGemmPeakGflops(threads > 0 ? threads : cpuDefaultThreadCount());
+    return 0.0;
+}
+
+std::unique_ptr<Backend> createBackend(BackendKind kind, const BackendOptions& options, std::string* chosen) {
     if (kind == BackendKind::Cpu) {
         if (chosen) *chosen = "cpu (requested)";
-        return createCpuBackend();
+        return createCpuBackend(options.threads);
     }
     const CudaAvailability cuda = cudaAvailability();
     if (kind == BackendKind::Cuda) {
@@ -44,7 +72,7 @@ std::unique_ptr<Backend> createBackend(BackendKind kind, std::string* chosen) {
         return cuda_hooks::create();
     }
     if (chosen) *chosen = "cpu (auto; CUDA unavailable: " + cuda.reason + ")";
-    return createCpuBackend();
+    return createCpuBackend(options.threads);
 }
 
 }  // namespace tconv

@@ -5,8 +5,8 @@
 #include <memory>
 #include <utility>
 
-#include "ComputePipeline.h"
-#include "StudioParams.h"
+#include "compute/ComputePipeline.h"
+#include "document/StudioParams.h"
 
 namespace tconv::ui::test {
 

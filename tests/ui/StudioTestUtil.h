@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
-#include "MainWindow.h"
-#include "StudioParams.h"
+#include "window/MainWindow.h"
+#include "document/StudioParams.h"
 #include "core/BackendFactory.h"
 #include "core/ConvTranspose.h"
 #include "core/Tensor.h"

@@ -6,10 +6,10 @@
 #include <complex>
 #include <vector>
 
-#include "ColorLut.h"
-#include "DisplayImage.h"
-#include "ImageView.h"
-#include "ViewSync.h"
+#include "views/ColorLut.h"
+#include "views/DisplayImage.h"
+#include "views/ImageView.h"
+#include "views/ViewSync.h"
 
 using namespace tconv;
 using namespace tconv::ui;

@@ -4,11 +4,11 @@
 #include <QtTest/QtTest>
 #include <cmath>
 
-#include "InputPlacement.h"
-#include "MainWindow.h"
+#include "views/InputPlacement.h"
+#include "window/MainWindow.h"
 #include "StudioTestUtil.h"
-#include "ViewArea.h"
-#include "ViewPanel.h"
+#include "views/ViewArea.h"
+#include "views/ViewPanel.h"
 
 using namespace tconv;
 using namespace tconv::ui;

@@ -4,8 +4,8 @@
 // the results are exactly what a fresh computation gives.
 #include <QtTest>
 
-#include "ComputePipeline.h"
-#include "ResultReuse.h"
+#include "compute/ComputePipeline.h"
+#include "compute/ResultReuse.h"
 #include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
 

@@ -4,12 +4,12 @@
 #include <QComboBox>
 #include <QtTest>
 
-#include "ColorBar.h"
-#include "ColorLut.h"
-#include "ComputePipeline.h"
+#include "views/ColorBar.h"
+#include "views/ColorLut.h"
+#include "compute/ComputePipeline.h"
 #include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
-#include "ViewPanel.h"
+#include "views/ViewPanel.h"
 
 using namespace tconv;
 using namespace tconv::ui;

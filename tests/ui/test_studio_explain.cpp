@@ -6,13 +6,13 @@
 #include <QTableWidget>
 #include <QtTest>
 
-#include "ExplanationPanel.h"
-#include "KernelEditor.h"
-#include "MainWindow.h"
-#include "Provenance.h"
+#include "panels/ExplanationPanel.h"
+#include "panels/KernelEditor.h"
+#include "window/MainWindow.h"
+#include "document/Provenance.h"
 #include "StudioTestUtil.h"
-#include "TutorialExamples.h"
-#include "ViewArea.h"
+#include "document/TutorialExamples.h"
+#include "views/ViewArea.h"
 #include "common/TestPrinters.h"
 
 using namespace tconv;

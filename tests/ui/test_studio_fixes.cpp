@@ -8,15 +8,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "AxisPairEditor.h"
-#include "BatchDialog.h"
-#include "KernelEditor.h"
-#include "ViewSync.h"
+#include "panels/AxisPairEditor.h"
+#include "dialogs/BatchDialog.h"
+#include "panels/KernelEditor.h"
+#include "views/ViewSync.h"
 #include <QToolButton>
-#include "ExplanationPanel.h"
-#include "MainWindow.h"
-#include "ParameterPanel.h"
-#include "ParamsDiagnosis.h"
+#include "panels/ExplanationPanel.h"
+#include "window/MainWindow.h"
+#include "panels/ParameterPanel.h"
+#include "panels/ParamsDiagnosis.h"
 #include "StudioTestUtil.h"
 #include "common/TestPrinters.h"
 #include "core/NpyFile.h"

@@ -7,10 +7,10 @@
 #include <QTableWidget>
 #include <QtTest>
 
-#include "AxisPairEditor.h"
-#include "KernelEditor.h"
-#include "MainWindow.h"
-#include "ParameterPanel.h"
+#include "panels/AxisPairEditor.h"
+#include "panels/KernelEditor.h"
+#include "window/MainWindow.h"
+#include "panels/ParameterPanel.h"
 #include "StudioTestUtil.h"
 
 using namespace tconv;

@@ -7,14 +7,14 @@
 #include <QtTest>
 #include <set>
 
-#include "ComputePipeline.h"
-#include "ImageExport.h"
+#include "compute/ComputePipeline.h"
+#include "document/ImageExport.h"
 #include "common/ImageIO.h"
-#include "PresetStore.h"
-#include "PyTorchSnippet.h"
+#include "document/PresetStore.h"
+#include "panels/PyTorchSnippet.h"
 #include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
-#include "TutorialExamples.h"
+#include "document/TutorialExamples.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/Validation.h"

@@ -13,10 +13,10 @@
 #include <QStatusBar>
 #include <QtTest>
 
-#include "ExplanationPanel.h"
-#include "ViewArea.h"
-#include "ViewPanel.h"
-#include "MainWindow.h"
+#include "panels/ExplanationPanel.h"
+#include "views/ViewArea.h"
+#include "views/ViewPanel.h"
+#include "window/MainWindow.h"
 #include "StudioTestUtil.h"
 
 using namespace tconv;

@@ -12,15 +12,15 @@
 #include <QUndoStack>
 #include <QtTest>
 
-#include "AxisPairEditor.h"
-#include "ExplanationPanel.h"
-#include "KernelEditor.h"
-#include "MainWindow.h"
-#include "ParameterPanel.h"
-#include "StateHistory.h"
-#include "StudioHelp.h"
+#include "panels/AxisPairEditor.h"
+#include "panels/ExplanationPanel.h"
+#include "panels/KernelEditor.h"
+#include "window/MainWindow.h"
+#include "panels/ParameterPanel.h"
+#include "document/StateHistory.h"
+#include "dialogs/StudioHelp.h"
 #include "StudioTestUtil.h"
-#include "TutorialExamples.h"
+#include "document/TutorialExamples.h"
 #include "common/TestPrinters.h"
 #include "core/NpyFile.h"
 

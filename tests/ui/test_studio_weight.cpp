@@ -12,14 +12,14 @@
 #include <QtTest>
 #include <random>
 
-#include "AxisPairEditor.h"
-#include "ComputePipeline.h"
-#include "KernelEditor.h"
-#include "MainWindow.h"
-#include "ParameterPanel.h"
-#include "PresetStore.h"
-#include "PyTorchSnippet.h"
-#include "StudioSettingsBridge.h"
+#include "panels/AxisPairEditor.h"
+#include "compute/ComputePipeline.h"
+#include "panels/KernelEditor.h"
+#include "window/MainWindow.h"
+#include "panels/ParameterPanel.h"
+#include "document/PresetStore.h"
+#include "panels/PyTorchSnippet.h"
+#include "document/StudioSettingsBridge.h"
 #include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
 #include "analysis/LayerKernels.h"

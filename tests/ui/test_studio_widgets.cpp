@@ -14,14 +14,14 @@
 #include <QToolButton>
 #include <QtTest>
 
-#include "AxisPairEditor.h"
-#include "ExplanationPanel.h"
-#include "ImageView.h"
-#include "ViewSync.h"
-#include "KernelEditor.h"
-#include "MainWindow.h"
-#include "ParameterPanel.h"
-#include "PresetStore.h"
+#include "panels/AxisPairEditor.h"
+#include "panels/ExplanationPanel.h"
+#include "views/ImageView.h"
+#include "views/ViewSync.h"
+#include "panels/KernelEditor.h"
+#include "window/MainWindow.h"
+#include "panels/ParameterPanel.h"
+#include "document/PresetStore.h"
 #include "StudioTestUtil.h"
 #include "analysis/PhaseGain.h"
 #include "common/TestPrinters.h"

@@ -1,0 +1,251 @@
+#include "compute/ComputeJob.h"
+
+#include <QElapsedTimer>
+#include <algorithm>
+#include <cmath>
+
+#include "compute/ResultReuse.h"
+#include "analysis/ResizeConv.h"
+#include "analysis/Spectrum.h"
+#include "core/ConvError.h"
+#include "core/ConvTranspose.h"
+
+namespace tconv::ui {
+namespace {
+
+// The 99.5th percentile of |v| (of v for sequential data) over a subsample:
+// a few extreme pixels (borders, edges) must not wash out the rest.
+float robustMax(const std::vector<float>& v, bool absolute) {
+    std::vector<float> sample;
+    const size_t step = std::max<size_t>(1, v.size() / 65536);
+    sample.reserve(v.size() / step + 1);
+    for (size_t i = 0; i < v.size(); i += step)
+        if (std::isfinite(v[i])) sample.push_back(absolute ? std::abs(v[i]) : v[i]);
+    if (sample.empty()) return 0.0f;
+    auto nth = sample.begin() + static_cast<std::ptrdiff_t>(0.995 * double(sample.size() - 1));
+    std::nth_element(sample.begin(), nth, sample.end());
+    return *nth;
+}
+
+// The mean of a tensor from every 7th value (prime: no alignment with strides or rows).
+double sampledMean(const Tensor& t) {
+    double sum = 0;
+    int64_t n = 0;
+    for (int64_t i = 0; i < t.size(); i += 7)
+        if (std::isfinite(t.data()[i])) {
+            sum += t.data()[i];
+            ++n;
+        }
+    return n ? sum / double(n) : 0.0;
+}
+
+// Display range of the heatmap. Gain map: the interior ripple max |G/Gbar - 1|
+// (the border frame saturates), or the frame's own range when the interior is flat.
+std::pair<float, float> heatRange(const ComputeResult& r) {
+    if (!r.heatDiverging) return {0.0f, std::max(robustMax(r.heat, false), 1e-6f)};
+    float range = 0.0f;
+    if (r.request.params.heatmap == HeatmapKind::GainMap && std::abs(r.scores.mean) > 1e-12)
+        for (double g : r.gain.gain) range = std::max(range, float(std::abs(g / r.scores.mean - 1.0)));
+    if (range < 1e-6f) range = robustMax(r.heat, true);
+    if (range < 1e-6f) range = 1e-3f;
+    return {-range, range};
+}
+
+}  // namespace
+
+bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeResult& out,
+                     const CancelCheck& cancelled, const ComputeResult* previous) {
+    const ResultReuse reuse = reusableParts(previous, request);
+    out.outputReused = reuse.output;
+    QElapsedTimer timer;
+    timer.start();
+    out.request = request;
+    out.ok = false;
+    out.error.clear();
+    out.resizeError.clear();
+    out.heatmapError.clear();
+    out.spectrumError.clear();
+    out.backend = QString::fromStdString(backend.description());
+    try {
+        if (reuse.output) {
+            out.problem = previous->problem;
+            out.layerInput = previous->layerInput;
+            out.output = previous->output;  // a copy, far cheaper than the convolution
+        } else {
+            out.problem = planStudioProblem(request.params, request.kernel, static_cast<int>(request.input->shape().c));
+            out.layerInput = inputs_.input(out.problem, request.input);
+            convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output, studioLimits());
+        }
+    } catch (const std::exception& e) {
+        out.error = QString::fromUtf8(e.what());
+        out.computeMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        return !cancelled();
+    }
+    out.convMs = reuse.output ? previous->convMs : static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    const Tensor& input = *out.layerInput;
+    const ConvLayer& layer = out.problem.layer;
+    out.stageMs.clear();
+    double mark = 0;
+    auto stage = [&](const char* name) {
+        const double now = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        out.stageMs.push_back({name, now - mark});
+        mark = now;
+    };
+    stage("conv");
+    out.ok = true;
+    out.outputMean = sampledMean(out.output);
+    out.gain = phaseGainTable(request.kernel, request.params.geometry.stride, request.params.geometry.dilation);
+    out.scores = artifactScores(out.gain);
+    if (cancelled()) return false;
+
+    // The periodic-energy heatmap measures against resize-conv, shown or not.
+    const bool needResize =
+        request.resizeConv || (request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy);
+    if (!needResize) out.resizeConv = Tensor();
+    if (needResize && reuse.resizeConv) {
+        out.resizeConv = previous->resizeConv;
+        stage("resize-conv");
+    } else if (needResize) {
+        try {
+            ResizeConvOptions o;
+            o.resize = request.params.resize;
+            o.border = request.params.border;
+            resizeConv2d(input, layer, o, backend, out.resizeConv, resizeWorkspace_, studioLimits());
+            if (out.resizeConv.shape() != out.output.shape())
+                throw ProcessingError("resize-conv produced " + shapeText(out.resizeConv.shape()) + " instead of " +
+                                      shapeText(out.output.shape()));
+        } catch (const std::exception& e) {
+            out.resizeError = QString::fromUtf8(e.what());
+        }
+        stage("resize-conv");
+        if (cancelled()) return false;
+    }
+    if (out.resizeError.isEmpty() && request.resizeConv && request.difference) {
+        if (reuse.difference) {
+            out.difference = previous->difference;
+            out.differenceRange = previous->differenceRange;
+            out.differenceMax = previous->differenceMax;
+        } else {
+            computeDifference(out);
+        }
+    } else {
+        out.difference.clear();
+    }
+    stage("difference");
+
+    if (request.heatmap && reuse.heatmap) {
+        out.heat = previous->heat;
+        out.heatDiverging = previous->heatDiverging;
+    } else if (request.heatmap) {
+        const std::string why =
+            heatmap_.compute(request, layer, input, out.output, out.resizeError.isEmpty() ? &out.resizeConv : nullptr,
+                             backend, out.heat, out.heatDiverging);
+        out.heatmapError = QString::fromStdString(why);
+        if (!why.empty()) out.heat.clear();
+    }
+    if (request.heatmap) {
+        const auto [lo, hi] = heatRange(out);
+        out.heatLo = lo;
+        out.heatHi = hi;
+        stage("heatmap");
+        if (cancelled()) return false;
+    }
+    out.spectrumError.clear();
+    out.spectrumImage = {};
+    if (request.spectrum && reuse.spectrum) {
+        out.spectrum = previous->spectrum;
+        out.spectrumLo = previous->spectrumLo;
+        out.spectrumHi = previous->spectrumHi;
+        out.spectrumImage = previous->spectrumImage;
+    } else if (request.spectrum) {
+        try {
+            out.spectrum = computeSpectrum(out.output);
+            // 80 dB below the peak is the floor: further down is rounding noise.
+            out.spectrumHi = out.spectrum.maxDb;
+            out.spectrumLo = std::max(out.spectrum.minDb, out.spectrum.maxDb - 80.0f);
+            out.spectrumImage = mipsFromPlane(out.spectrum.db.data(), static_cast<int>(out.spectrum.h),
+                                              static_cast<int>(out.spectrum.w), false, out.spectrumLo, out.spectrumHi);
+        } catch (const std::exception& e) {
+            out.spectrumError = QString::fromUtf8(e.what());
+        }
+        if (cancelled()) return false;
+    }
+    computeImages(out, reuse, previous);
+    stage("images");
+    out.computeMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    return !cancelled();
+}
+
+void ComputeJob::computeDifference(ComputeResult& out) {
+    const Shape4 s = out.output.shape();
+    out.difference.resize(static_cast<size_t>(s.h * s.w));
+    const float inv = 1.0f / static_cast<float>(std::max<int64_t>(s.c, 1));
+    std::vector<float> rowMax(static_cast<size_t>(s.h), 0.0f);
+    parallelRows(static_cast<int>(s.h), [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const size_t o = static_cast<size_t>(y) * s.w;
+            float* d = out.difference.data() + o;
+            std::fill(d, d + s.w, 0.0f);
+            for (int64_t c = 0; c < s.c; ++c) {
+                const float* __restrict a = out.output.plane(0, c) + o;
+                const float* __restrict b = out.resizeConv.plane(0, c) + o;
+                float* __restrict dd = d;
+                for (int64_t x = 0; x < s.w; ++x) dd[x] += a[x] - b[x];
+            }
+            float m = 0.0f;
+            for (int64_t x = 0; x < s.w; ++x) {
+                d[x] *= inv;
+                m = std::max(m, std::abs(d[x]));  // NaN never wins
+            }
+            rowMax[static_cast<size_t>(y)] = m;
+        }
+    });
+    out.differenceMax = rowMax.empty() ? 0.0f : *std::max_element(rowMax.begin(), rowMax.end());
+    out.differenceRange = std::max(robustMax(out.difference, true), 1e-6f);
+}
+
+void ComputeJob::computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous) {
+    // A reused tensor keeps its pyramid (the values); only the colour mapping may change.
+    auto keep = [](MipImage& dst, const MipImage& src, const PixelMapping& mapping) {
+        if (src.isNull() || !(src.mapping == mapping)) return false;
+        dst = src;
+        return true;
+    };
+    const ToneMode mode = out.request.params.tone;
+    out.tone = toneRange(out.output, mode);
+    const Shape4 os = out.output.shape();
+    const int h = static_cast<int>(os.h), w = static_cast<int>(os.w);
+    // The input keeps its own range in auto mode (the tutorial inputs are 1..4,
+    // their outputs up to 10: each is easiest to read on its own scale).
+    const ToneRange inTone = toneRange(*out.request.input, mode);
+    if (lastInput_ != out.request.input || lastInputTone_.lo != inTone.lo || lastInputTone_.hi != inTone.hi) {
+        lastInputImage_ = mipsFromTensor(*out.request.input, inTone);
+        lastInput_ = out.request.input;
+        lastInputTone_ = inTone;
+    }
+    out.inputImage = lastInputImage_;
+    out.inputTone = inTone;
+    const PixelMapping tone{PixelMapping::Kind::Tone, out.tone.lo, out.tone.hi};
+    if (!(reuse.output && keep(out.resultImage, previous->resultImage, tone)))
+        out.resultImage = mipsFromTensor(out.output, out.tone, std::move(out.resultImage));
+    const bool haveResize = out.resizeError.isEmpty() && !out.resizeConv.empty() && out.request.resizeConv;
+    if (!haveResize) out.resizeImage = {};
+    else if (!(reuse.resizeConv && keep(out.resizeImage, previous->resizeImage, tone)))
+        out.resizeImage = mipsFromTensor(out.resizeConv, out.tone, std::move(out.resizeImage));
+    const PixelMapping diff{PixelMapping::Kind::Diverging, -out.differenceRange, out.differenceRange};
+    if (out.difference.empty()) out.differenceImage = {};
+    else if (!(reuse.difference && keep(out.differenceImage, previous->differenceImage, diff)))
+        out.differenceImage = mipsFromPlane(out.difference.data(), h, w, true, -out.differenceRange,
+                                            out.differenceRange, std::move(out.differenceImage));
+    if (!out.heat.empty() && out.heat.size() == static_cast<size_t>(h) * w) {
+        const PixelMapping heat{out.heatDiverging ? PixelMapping::Kind::Diverging : PixelMapping::Kind::Sequential,
+                                out.heatLo, out.heatHi};
+        if (!(reuse.heatmap && keep(out.heatImage, previous->heatImage, heat)))
+            out.heatImage = mipsFromPlane(out.heat.data(), h, w, out.heatDiverging, out.heatLo, out.heatHi,
+                                          std::move(out.heatImage));
+    } else {
+        out.heatImage = {};
+    }
+}
+
+}  // namespace tconv::ui

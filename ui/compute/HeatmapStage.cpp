@@ -1,0 +1,49 @@
+#include "compute/HeatmapStage.h"
+
+#include "views/DisplayImage.h"
+#include "analysis/ArtifactComponent.h"
+#include "analysis/GainMap.h"
+#include "analysis/PeriodicEnergy.h"
+#include "core/ConvLayer.h"
+
+namespace tconv::ui {
+
+std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input,
+                                  const Tensor& result, const Tensor* reference, Backend& backend, std::vector<float>& plane, bool& diverging) {
+    diverging = true;
+    const Shape4 in = input.shape();
+    try {
+        switch (request.params.heatmap) {
+            case HeatmapKind::GainMap: {
+                if (std::abs(request.kernel.sum()) < 1e-12)
+                    return "the kernel sums to zero, so there is no mean gain to compare the phases with";
+                const GainKey key{request.kernel, request.params.geometry, in.h, in.w};
+                if (!(key == gainKey_) || gainPlane_.empty()) {
+                    // Every channel of a depthwise layer has the same gain: one plane suffices.
+                    const ConvLayer single = makeDepthwiseLayer(request.kernel, 1, request.params.geometry);
+                    const Tensor a = gainMap(single, in.h, in.w, backend);
+                    gainPlane_.assign(a.data(), a.data() + a.size());
+                    gainKey_ = key;
+                }
+                plane = gainPlane_;
+                return {};
+            }
+            case HeatmapKind::ArtifactComponent: channelMean(artifactComponent(input, layer, backend), plane); return {};
+            case HeatmapKind::PeriodicEnergy: {
+                diverging = false;
+                PeriodicEnergyOptions o;
+                o.stride = request.params.geometry.stride;
+                o.phaseOffset = request.params.geometry.padding;
+                if (!reference || reference->shape() != result.shape())
+                    return "the periodic energy is measured against resize-conv, which could not be computed";
+                channelMean(periodicEnergyExcess(result, *reference, o), plane);
+                return {};
+            }
+        }
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
+}  // namespace tconv::ui

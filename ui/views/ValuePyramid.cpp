@@ -1,0 +1,141 @@
+#include "views/ValuePyramid.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "views/ColorLut.h"
+#include "views/DisplayImage.h"
+
+namespace tconv::ui {
+namespace {
+
+// 2x2 means of one plane (an odd last row/column is averaged with itself, so
+// every level pixel is the mean of the full-resolution pixels it covers).
+void halvePlane(const float* src, int sh, int sw, float* dst, int dh, int dw) {
+    parallelRows(dh, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const float* a = src + static_cast<size_t>(std::min(2 * y, sh - 1)) * sw;
+            const float* b = src + static_cast<size_t>(std::min(2 * y + 1, sh - 1)) * sw;
+            float* __restrict d = dst + static_cast<size_t>(y) * dw;
+            const int full = sw / 2;
+            for (int x = 0; x < full; ++x) d[x] = ((a[2 * x] + a[2 * x + 1]) + (b[2 * x] + b[2 * x + 1])) * 0.25f;
+            if (full < dw) d[full] = 0.5f * (a[sw - 1] + b[sw - 1]);
+        }
+    });
+}
+
+inline int toneByte(float v, float lo, float scale) {
+    const float x = (v - lo) * scale + 0.5f;
+    if (!(x > 0.0f)) return 0;  // also NaN
+    return x >= 255.0f ? 255 : static_cast<int>(x);
+}
+
+// Per target column (or row): the two level indices and the weight of the second.
+struct Taps {
+    std::vector<int> i0, i1;
+    std::vector<float> f;
+};
+
+Taps taps(int n, double origin, double step, int size) {
+    Taps t;
+    t.i0.resize(size_t(n));
+    t.i1.resize(size_t(n));
+    t.f.resize(size_t(n));
+    for (int i = 0; i < n; ++i) {
+        const double u = origin + (i + 0.5) * step - 0.5;  // in pixel-centre coordinates
+        const double fl = std::floor(u);
+        const int a = static_cast<int>(fl);
+        t.i0[size_t(i)] = std::clamp(a, 0, size - 1);
+        t.i1[size_t(i)] = std::clamp(a + 1, 0, size - 1);
+        t.f[size_t(i)] = static_cast<float>(u - fl);
+    }
+    return t;
+}
+
+}  // namespace
+
+std::shared_ptr<ValuePyramid> ValuePyramid::build(const std::vector<const float*>& planes, int h, int w,
+                                                  std::shared_ptr<ValuePyramid> recycle) {
+    auto p = recycle && recycle.use_count() == 1 ? std::move(recycle) : std::make_shared<ValuePyramid>();
+    p->channels_ = static_cast<int>(planes.size());
+    size_t count = 0;
+    for (int lw = w, lh = h; lw > 8 || lh > 8;) {
+        lw = (lw + 1) / 2;
+        lh = (lh + 1) / 2;
+        ++count;
+    }
+    p->levels_.resize(count);
+    int sw = w, sh = h;
+    for (size_t l = 0; l < count; ++l) {
+        Level& lv = p->levels_[l];
+        lv.w = (sw + 1) / 2;
+        lv.h = (sh + 1) / 2;
+        lv.data.resize(static_cast<size_t>(lv.w) * lv.h * p->channels_);
+        for (int c = 0; c < p->channels_; ++c) {
+            const float* src = l == 0 ? planes[size_t(c)] : p->plane(int(l), c);
+            halvePlane(src, sh, sw, lv.data.data() + static_cast<size_t>(c) * lv.w * lv.h, lv.h, lv.w);
+        }
+        sw = lv.w;
+        sh = lv.h;
+    }
+    return p;
+}
+
+QSize ValuePyramid::levelSize(int level) const {
+    const Level& l = levels_[size_t(level - 1)];
+    return {l.w, l.h};
+}
+
+const float* ValuePyramid::plane(int level, int channel) const {
+    const Level& l = levels_[size_t(level - 1)];
+    return l.data.data() + static_cast<size_t>(channel) * l.w * l.h;
+}
+
+QImage ValuePyramid::render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& m) const {
+    if (level < 1 || level > levelCount() || target.isEmpty()) return {};
+    const QSize size = levelSize(level);
+    const Taps tx = taps(target.width(), origin.x(), step.width(), size.width());
+    const Taps ty = taps(target.height(), origin.y(), step.height(), size.height());
+    QImage img(target, QImage::Format_RGB32);
+    const float scale = 255.0f / std::max(m.hi - m.lo, 1e-20f);
+    const QRgb* lut = m.kind == PixelMapping::Kind::Diverging ? divergingLut() : sequentialLut();
+    const int channels = m.kind == PixelMapping::Kind::Tone ? std::min(channels_, 3) : 1;
+    const int stride = size.width();
+    uchar* bits = img.bits();
+    const qsizetype bpl = img.bytesPerLine();
+    parallelRows(target.height(), [&](int j0, int j1) {
+        std::vector<float> row(size_t(target.width()) * size_t(channels));
+        for (int j = j0; j < j1; ++j) {
+            const size_t r0 = size_t(ty.i0[size_t(j)]) * stride, r1 = size_t(ty.i1[size_t(j)]) * stride;
+            const float fy = ty.f[size_t(j)];
+            for (int c = 0; c < channels; ++c) {
+                const float* p = plane(level, c);
+                float* out = row.data() + size_t(c) * target.width();
+                for (int i = 0; i < target.width(); ++i) {
+                    const int a = tx.i0[size_t(i)], b = tx.i1[size_t(i)];
+                    const float fx = tx.f[size_t(i)];
+                    const float top = p[r0 + a] + fx * (p[r0 + b] - p[r0 + a]);
+                    const float bottom = p[r1 + a] + fx * (p[r1 + b] - p[r1 + a]);
+                    out[i] = top + fy * (bottom - top);
+                }
+            }
+            QRgb* d = reinterpret_cast<QRgb*>(bits + j * bpl);
+            const int n = target.width();
+            if (m.kind != PixelMapping::Kind::Tone) {
+                for (int i = 0; i < n; ++i) d[i] = lut[toneByte(row[size_t(i)], m.lo, scale)];
+            } else if (channels == 1) {
+                for (int i = 0; i < n; ++i) {
+                    const int g = toneByte(row[size_t(i)], m.lo, scale);
+                    d[i] = qRgb(g, g, g);
+                }
+            } else {
+                for (int i = 0; i < n; ++i)
+                    d[i] = qRgb(toneByte(row[size_t(i)], m.lo, scale), toneByte(row[size_t(n + i)], m.lo, scale),
+                                toneByte(row[size_t(2 * n + i)], m.lo, scale));
+            }
+        }
+    });
+    return img;
+}
+
+}  // namespace tconv::ui

@@ -1,0 +1,187 @@
+#include "window/ScreenshotMode.h"
+
+#include <QApplication>
+#include <QFileInfo>
+#include <QImageWriter>
+#include <QSaveFile>
+#include <QThread>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "panels/ExplanationPanel.h"
+#include "window/MainWindow.h"
+#include "document/SampleImages.h"
+#include "document/StudioSettingsBridge.h"
+#include "window/Theme.h"
+#include "common/ConvSettings.h"
+#include "common/SameFile.h"
+
+namespace tconv::ui {
+namespace {
+
+int fail(int code, const QString& message) {
+    std::fprintf(stderr, "tconv-studio: %s\n", message.toLocal8Bit().constData());
+    return code;
+}
+
+// The formats a screenshot can be written in (those of this Qt's plugins).
+QList<QByteArray> screenshotFormats() {
+    QList<QByteArray> out;
+    const QList<QByteArray> supported = QImageWriter::supportedImageFormats();
+    for (const char* f : {"png", "jpg", "bmp", "tif", "webp"})
+        if (supported.contains(f)) out << f;
+    return out;
+}
+
+// The image format the output's extension names (".jpg" writes JPEG), or
+// empty when this Qt cannot write it: the bytes always match the name.
+QByteArray formatForExtension(const QString& path) {
+    QByteArray suffix = QFileInfo(path).suffix().toLower().toLatin1();
+    if (suffix == "jpeg") suffix = "jpg";
+    if (suffix == "tiff") suffix = "tif";
+    return screenshotFormats().contains(suffix) ? suffix : QByteArray();
+}
+
+// Fails unless `value` is one of `allowed`, naming them all.
+void requireOneOf(const char* option, const QString& value, const QStringList& allowed) {
+    if (!value.isEmpty() && !allowed.contains(value))
+        throw std::invalid_argument(std::string(option) + " '" + value.toStdString() + "' is not one of " +
+                                    allowed.join(QStringLiteral(", ")).toStdString());
+}
+
+}  // namespace
+
+bool ScreenshotMode::requested(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--screenshot") == 0) return true;
+    return false;
+}
+
+int ScreenshotMode::run(int argc, char** argv) {
+    QString out, image, view = QStringLiteral("grid"), theme, tutorial, sample;
+    QSize size(1480, 940);
+    int step = -1;                 // --step N: the scatter stepper at step N (small inputs)
+    std::optional<QPoint> hover;   // --hover ROW,COL: pin the provenance of that output pixel
+    // Any parameter option switches to `tconv apply`'s defaults for the rest;
+    // with none, the studio's own defaults are shown.
+    app::ConvSettings settings;
+    bool geometryGiven = false;
+    try {
+        for (int i = 1; i < argc; ++i) {
+            const QString a = QString::fromLocal8Bit(argv[i]);
+            auto value = [&](const char* what) {
+                if (i + 1 >= argc) throw std::invalid_argument(std::string(what) + " needs a value");
+                return QString::fromLocal8Bit(argv[++i]);
+            };
+            if (a == QLatin1String("--screenshot")) out = value("--screenshot");
+            else if (a == QLatin1String("--view")) view = value("--view");
+            else if (a == QLatin1String("--theme")) theme = value("--theme");
+            else if (a == QLatin1String("--tutorial")) tutorial = value("--tutorial");
+            else if (a == QLatin1String("--sample")) sample = value("--sample");
+            else if (a == QLatin1String("--step")) step = value("--step").toInt();
+            else if (a == QLatin1String("--hover")) {
+                const QStringList yx = value("--hover").split(',');
+                if (yx.size() == 2) hover = QPoint(yx[1].toInt(), yx[0].toInt());
+            }
+            else if (a == QLatin1String("--size")) {
+                // HEIGHTxWIDTH, like every size the project writes (and --bench-pipeline).
+                const QStringList hw = value("--size").split('x');
+                if (hw.size() != 2 || hw[0].toInt() < 150 || hw[1].toInt() < 200)
+                    throw std::invalid_argument("--size must be HEIGHTxWIDTH (rows first, like --bench-pipeline), "
+                                                "at least 150x200");
+                size = QSize(hw[1].toInt(), hw[0].toInt());
+            } else {
+                int j = i;
+                if (app::parseConvOption(argc, argv, j, settings)) {
+                    geometryGiven = true;
+                    i = j - 1;
+                } else if (!a.startsWith(QLatin1String("--")) && image.isEmpty()) {
+                    image = a;
+                } else {
+                    throw std::invalid_argument("unknown option '" + a.toStdString() + "'");
+                }
+            }
+        }
+        requireOneOf("--theme", theme, themeNames());
+        requireOneOf("--sample", sample, SampleImages::ids());
+    } catch (const std::exception& e) {
+        return fail(2, QString::fromUtf8(e.what()));
+    }
+    if (out.isEmpty()) return fail(2, QStringLiteral("--screenshot needs an output path"));
+    try {  // never replace the image (or kernel file) the screenshot is made of
+        app::refuseOutputOverInputs(out.toLocal8Bit().toStdString(),
+                                    {image.toLocal8Bit().toStdString(), settings.kernel}, "--screenshot");
+    } catch (const std::exception& e) {
+        return fail(2, QString::fromUtf8(e.what()));
+    }
+    const QByteArray format = formatForExtension(out);
+    if (format.isEmpty()) {
+        QStringList names;
+        for (const QByteArray& f : screenshotFormats()) names << QLatin1Char('.') + QString::fromLatin1(f);
+        return fail(2, QStringLiteral("cannot tell the image format of '%1' from its extension: use one of %2")
+                           .arg(out, names.join(QStringLiteral(", "))));
+    }
+    const QStringList views{"grid", "result", "heatmap", "compare", "spectrum"};
+    if (!views.contains(view))
+        return fail(2, QStringLiteral("--view must be one of grid, result, heatmap, compare, spectrum"));
+    if (!theme.isEmpty()) applyTheme(theme);
+
+    MainWindow::Options options;
+    options.persistSettings = false;
+    options.loadDefaultSample = false;
+    MainWindow w(options);
+    w.resize(size);
+    if (view == QLatin1String("grid")) {
+        w.setLayoutMode(LayoutMode::Grid);
+    } else {
+        const ViewContent c = view == QLatin1String("result")     ? ViewContent::Result
+                              : view == QLatin1String("heatmap")  ? ViewContent::Heatmap
+                              : view == QLatin1String("spectrum") ? ViewContent::Spectrum
+                                                                  : ViewContent::CompareAB;
+        w.viewArea()->setContents(LayoutMode::Single, {c});
+        w.setLayoutMode(LayoutMode::Single);
+    }
+    w.show();
+    QString error;
+    int code = 0;
+    if (!tutorial.isEmpty()) {
+        if (!w.loadTutorial(tutorial)) return fail(2, QStringLiteral("unknown tutorial '%1'").arg(tutorial));
+    } else {
+        if (!image.isEmpty()) {
+            if (!w.openFile(image, &error, true)) return fail(1, error);
+        } else {
+            if (sample.isEmpty() && view != QLatin1String("spectrum")) w.loadDefaultStart();
+            else if (sample.isEmpty()) w.loadSample(QStringLiteral("zoneplate"));
+            else w.loadSample(sample);
+        }
+        StudioParams p = w.params();
+        if (geometryGiven) {
+            QString why;
+            if (!applyConvSettings(settings, p, &why)) {
+                std::fprintf(stderr, "tconv-studio: %s\n", why.toLocal8Bit().constData());
+                code = 2;
+            }
+        }
+        w.setParams(p);
+    }
+    if (!w.waitForIdle(120000)) return fail(1, QStringLiteral("timed out waiting for the computation"));
+    if (!w.currentError().isEmpty()) {
+        std::fprintf(stderr, "tconv-studio: %s\n", w.currentError().toLocal8Bit().constData());
+        code = 2;
+    }
+    if (hover) w.hoverOutputPixel(hover->y(), hover->x(), true);
+    if (step >= 0) w.explanationPanel()->setStep(step);
+    for (int i = 0; i < 5; ++i) {
+        QApplication::processEvents();
+        QThread::msleep(10);
+    }
+    const QImage shot = w.grab().toImage();
+    QSaveFile f(out);
+    if (shot.isNull() || !f.open(QIODevice::WriteOnly) || !shot.save(&f, format.constData()) || !f.commit())
+        return fail(1, QStringLiteral("cannot write %1: %2").arg(out, f.errorString()));
+    std::printf("%s\n", out.toLocal8Bit().constData());
+    return code;
+}
+
+}  // namespace tconv::ui
