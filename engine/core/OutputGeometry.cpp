@@ -1,7 +1,5 @@
 #include "core/OutputGeometry.h"
 
-#include <algorithm>
-
 namespace tconv {
 
 int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d) {
@@ -24,7 +22,6 @@ std::optional<AxisPadding> solvePaddingForExtent(int64_t in, int k, int s, int d
     // target = base - 2p + q, with base the extent at p = q = 0.
     const int64_t base = outputExtent(in, k, s, 0, 0, d);
     const int64_t excess = base - target;  // = 2p - q
-    const int maxQ = std::max(s, d) - 1;   // PyTorch: q < stride or q < dilation
     AxisPadding r;
     if (excess <= 0) {
         r.padding = 0;
@@ -33,7 +30,7 @@ std::optional<AxisPadding> solvePaddingForExtent(int64_t in, int k, int s, int d
         r.padding = static_cast<int>((excess + 1) / 2);
         r.outputPadding = static_cast<int>(2 * static_cast<int64_t>(r.padding) - excess);
     }
-    if (r.outputPadding > maxQ) return std::nullopt;
+    if (!outputPaddingAllowed(r.outputPadding, s, d)) return std::nullopt;
     return r;
 }
 

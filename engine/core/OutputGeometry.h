@@ -24,6 +24,15 @@ struct OutputSize {
 
 OutputSize outputSize(int64_t inH, int64_t inW, const ConvParams& p);
 
+// PyTorch's output_padding rule, the one place it is written: per axis,
+// output_padding must be smaller than the stride or smaller than the dilation,
+// i.e. at most max(stride, dilation) - 1. Validation, the padding solver and the
+// studio's editors all use these two.
+constexpr int maxOutputPadding(int stride, int dilation) { return (stride > dilation ? stride : dilation) - 1; }
+constexpr bool outputPaddingAllowed(int outputPadding, int stride, int dilation) {
+    return outputPadding <= maxOutputPadding(stride, dilation);
+}
+
 // PyTorch's `output_size` argument: the padding and output_padding (per axis)
 // that make one axis `target` long, preferring the smallest padding. nullopt
 // when no padding >= 0 and legal output_padding reaches it.

@@ -1,7 +1,8 @@
 #pragma once
-// The plain reference: a direct scatter from the definition (each input pixel
-// adds input * kernel into the output, as in the tutorials), accumulated in
-// double. Slow and obviously right; used by the tests as the oracle only.
+// The plain reference: every output pixel summed over exactly the (input
+// pixel, tap) pairs the definition sends to it (core/ScatterDefinition.h),
+// accumulated in double. Slow and obviously right; used by the tests as the
+// oracle only.
 #include "core/ConvLayer.h"
 #include "core/Tensor.h"
 

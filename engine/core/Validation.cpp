@@ -38,10 +38,8 @@ void validateParams(const ConvParams& p) {
         fail("negative padding is not supported, but got " + pair("padding", p.padding));
     if (p.outputPadding.h < 0 || p.outputPadding.w < 0)
         fail("negative output_padding is not supported, but got " + pair("output_padding", p.outputPadding));
-    // PyTorch's rule, per axis: output_padding must be smaller than the stride
-    // or smaller than the dilation.
-    const bool okH = p.outputPadding.h < p.stride.h || p.outputPadding.h < p.dilation.h;
-    const bool okW = p.outputPadding.w < p.stride.w || p.outputPadding.w < p.dilation.w;
+    const bool okH = outputPaddingAllowed(p.outputPadding.h, p.stride.h, p.dilation.h);
+    const bool okW = outputPaddingAllowed(p.outputPadding.w, p.stride.w, p.dilation.w);
     if (!okH || !okW)
         fail("output padding must be smaller than either stride or dilation, but got " +
              pair("output_padding", p.outputPadding) + " " + pair("stride", p.stride) + " " +

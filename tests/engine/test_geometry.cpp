@@ -1,9 +1,14 @@
 // Output-size formula, padding solver and every validation rule.
 #include <QtTest>
 
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/OutputGeometry.h"
+#include "core/ScatterDefinition.h"
 #include "core/Validation.h"
 
 using namespace tconv;
@@ -18,6 +23,8 @@ private slots:
     void rejects_data();
     void rejects();
     void acceptsOutputPaddingBelowDilation();
+    void outputPaddingRule();
+    void scatterSourcesInvertTheDefinition();
     void memoryLimit();
     void emptyBatchAllowedEmptyImageRefused();
 };
@@ -135,6 +142,44 @@ void TestGeometry::acceptsOutputPaddingBelowDilation() {
     validateParams(p);
     ConvProblem pr{Shape4{1, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p};
     QCOMPARE(validateProblem(pr), (Shape4{1, 1, 4 - 1 + 6 + 2 + 1, 12}));
+}
+
+void TestGeometry::outputPaddingRule() {
+    // PyTorch: q < stride or q < dilation, per axis.
+    for (int s = 1; s <= 5; ++s)
+        for (int d = 1; d <= 5; ++d) {
+            QCOMPARE(maxOutputPadding(s, d), std::max(s, d) - 1);
+            for (int q = 0; q <= 6; ++q) QCOMPARE(outputPaddingAllowed(q, s, d), q < s || q < d);
+        }
+}
+
+void TestGeometry::scatterSourcesInvertTheDefinition() {
+    // Scatter every (input pixel, tap) forward and compare, output pixel by
+    // output pixel, with what scatterSources enumerates backwards.
+    ConvParams p;
+    p.kernel = Size2(3, 4);
+    p.stride = Size2(2, 3);
+    p.padding = Size2(1, 2);
+    p.dilation = Size2(2, 1);
+    const int inH = 4, inW = 5;
+    const OutputSize o = outputSize(inH, inW, p);
+    std::vector<std::vector<std::tuple<int64_t, int64_t, int, int>>> forward(static_cast<size_t>(o.h * o.w));
+    for (int ky = 0; ky < p.kernel.h; ++ky)
+        for (int kx = 0; kx < p.kernel.w; ++kx)
+            for (int64_t iy = 0; iy < inH; ++iy)
+                for (int64_t ix = 0; ix < inW; ++ix) {
+                    const int64_t oy = scatterTarget(iy, ky, p.stride.h, p.padding.h, p.dilation.h);
+                    const int64_t ox = scatterTarget(ix, kx, p.stride.w, p.padding.w, p.dilation.w);
+                    if (oy >= 0 && oy < o.h && ox >= 0 && ox < o.w)
+                        forward[static_cast<size_t>(oy * o.w + ox)].push_back({iy, ix, ky, kx});
+                }
+    for (int64_t oy = 0; oy < o.h; ++oy)
+        for (int64_t ox = 0; ox < o.w; ++ox) {
+            std::vector<std::tuple<int64_t, int64_t, int, int>> backward;
+            for (const ScatterSource& c : scatterSources(p, inH, inW, oy, ox))
+                backward.push_back({c.iy, c.ix, c.ky, c.kx});
+            QCOMPARE(backward, forward[static_cast<size_t>(oy * o.w + ox)]);  // both row-major in the taps
+        }
 }
 
 void TestGeometry::memoryLimit() {
