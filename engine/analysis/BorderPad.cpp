@@ -1,9 +1,9 @@
-#include "analysis/BorderPad.h"
+#include "analysis/internal/BorderPad.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "analysis/ParallelFor.h"
+#include "analysis/internal/ParallelFor.h"
 #include "core/ConvError.h"
 
 namespace tconv {

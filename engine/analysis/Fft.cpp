@@ -1,10 +1,10 @@
-#include "analysis/Fft.h"
+#include "analysis/internal/Fft.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
-#include "analysis/ParallelFor.h"
+#include "analysis/internal/ParallelFor.h"
 
 namespace tconv::analysis {
 namespace {

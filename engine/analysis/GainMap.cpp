@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "analysis/LayerKernels.h"
-#include "analysis/ParallelFor.h"
+#include "analysis/internal/ParallelFor.h"
 #include "core/ConvTranspose.h"
 
 namespace tconv {

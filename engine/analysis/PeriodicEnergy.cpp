@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "analysis/ParallelFor.h"
+#include "analysis/internal/ParallelFor.h"
 #include "core/ConvError.h"
 
 namespace tconv {

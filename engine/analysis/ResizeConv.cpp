@@ -6,8 +6,8 @@
 
 #include "analysis/KernelRepair.h"
 #include "analysis/LayerKernels.h"
-#include "analysis/ParallelFor.h"
-#include "analysis/Upsample.h"
+#include "analysis/internal/ParallelFor.h"
+#include "analysis/internal/Upsample.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/MemoryEstimate.h"

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <numbers>
 
-#include "analysis/Fft.h"
-#include "analysis/ParallelFor.h"
+#include "analysis/internal/Fft.h"
+#include "analysis/internal/ParallelFor.h"
 #include "core/ConvError.h"
 
 namespace tconv {

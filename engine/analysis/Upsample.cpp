@@ -1,10 +1,10 @@
-#include "analysis/Upsample.h"
+#include "analysis/internal/Upsample.h"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "analysis/ParallelFor.h"
+#include "analysis/internal/ParallelFor.h"
 #include "core/ConvError.h"
 
 namespace tconv {

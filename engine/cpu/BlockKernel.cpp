@@ -13,7 +13,7 @@
 // With Highway this file is compiled once per x86 target through
 // foreach_target.h and the best one is picked at run time
 // (HWY_DYNAMIC_DISPATCH); without Highway a plain-loop version is used.
-#include "cpu/BlockPlan.h"
+#include "cpu/internal/BlockPlan.h"
 
 #include <algorithm>
 #include <vector>

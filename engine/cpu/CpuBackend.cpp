@@ -31,13 +31,13 @@
 #include <thread>
 #include <vector>
 
-#include "cpu/BlockPlan.h"
-#include "cpu/GemmPath.h"
-#include "cpu/GemmWeights.h"
-#include "cpu/PhaseTable.h"
-#include "cpu/RowPlan.h"
-#include "cpu/RowScheduler.h"
-#include "cpu/StreamCopy.h"
+#include "cpu/internal/BlockPlan.h"
+#include "cpu/internal/GemmPath.h"
+#include "cpu/internal/GemmWeights.h"
+#include "cpu/internal/PhaseTable.h"
+#include "cpu/internal/RowPlan.h"
+#include "parallel/RowScheduler.h"
+#include "cpu/internal/StreamCopy.h"
 
 namespace tconv {
 namespace {
@@ -274,7 +274,7 @@ private:
         });
     }
 
-    cpu::RowScheduler scheduler_;
+    RowScheduler scheduler_;
     CpuPath path_;
     cpu::PackedWeightCache weights_;
     cpu::GemmScratch gemmScratch_;
@@ -290,8 +290,8 @@ double cpuGemmPeakGflops(int threads) { return cpu::gemmPeakGflops(threads > 0 ?
 
 std::string cpuSimdTarget() { return cpu::rowKernelTarget(); }
 
-int cpuDefaultThreadCount() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+int cpuDefaultThreadCount() { return RowScheduler::hardwareThreads(); }
 
-std::string cpuThreadingLibrary() { return cpu::RowScheduler::libraryName(); }
+std::string cpuThreadingLibrary() { return RowScheduler::libraryName(); }
 
 }  // namespace tconv

@@ -13,7 +13,7 @@
 // With Highway this file is compiled once per x86 target through
 // foreach_target.h and the best one is picked at run time; without Highway a
 // plain-loop version is used.
-#include "cpu/GemmLayout.h"
+#include "cpu/internal/GemmLayout.h"
 
 #include <algorithm>
 

@@ -11,7 +11,7 @@
 //   for each K chunk: the chunk's B row offsets, then C (+)= A x B per
 //     kGemmMc channels (their A stays in L2) and output row;
 //   write C plus bias out, the x phases interleaved into the output rows.
-#include "cpu/GemmPath.h"
+#include "cpu/internal/GemmPath.h"
 
 #include <algorithm>
 #include <chrono>
@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "cpu/GemmLayout.h"
+#include "cpu/internal/GemmLayout.h"
 
 namespace tconv::cpu {
 namespace {

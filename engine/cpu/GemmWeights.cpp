@@ -1,10 +1,10 @@
-#include "cpu/GemmWeights.h"
+#include "cpu/internal/GemmWeights.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "cpu/GemmLayout.h"
-#include "cpu/PhaseTable.h"
+#include "cpu/internal/GemmLayout.h"
+#include "cpu/internal/PhaseTable.h"
 
 namespace tconv::cpu {
 

@@ -1,4 +1,4 @@
-#include "cpu/PhaseTable.h"
+#include "cpu/internal/PhaseTable.h"
 
 #include <algorithm>
 

@@ -16,7 +16,7 @@
 // through foreach_target.h and the best one for the running CPU is picked at
 // run time (HWY_DYNAMIC_DISPATCH); no -march flags are needed. Without
 // Highway a plain-loop version is used.
-#include "cpu/RowPlan.h"
+#include "cpu/internal/RowPlan.h"
 
 #include <algorithm>
 #include <type_traits>

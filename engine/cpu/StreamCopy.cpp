@@ -1,4 +1,4 @@
-#include "cpu/StreamCopy.h"
+#include "cpu/internal/StreamCopy.h"
 
 #include <cstring>
 

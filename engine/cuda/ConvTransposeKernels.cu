@@ -2,9 +2,9 @@
 // and ImageKernels.cuh, and their launch configuration. Instantiations are kept
 // to five kernels (tiled <1,4>, tiled <4,2>, direct, unpack, pack) so the
 // build for five architectures stays short.
-#include "cuda/ConvTransposeLaunch.h"
+#include "cuda/internal/ConvTransposeLaunch.h"
 
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaCheck.h"
 
 #ifndef TCONV_CUDA_ARCHITECTURES
 #define TCONV_CUDA_ARCHITECTURES "unknown"

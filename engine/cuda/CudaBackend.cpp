@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "core/Validation.h"
-#include "cuda/CudaBackendImpl.h"
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaBackendImpl.h"
+#include "cuda/internal/CudaCheck.h"
 
 namespace tconv::cuda {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/Backend.h"
-#include "cuda/ConvTransposeKernels.cuh"
+#include "cuda/KernelVariant.h"
 
 namespace tconv::cuda {
 

@@ -1,4 +1,4 @@
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaCheck.h"
 
 #include <string>
 

@@ -1,16 +1,15 @@
-// The CUDA hooks of engine/core/CudaHooks.h: whether CUDA is usable here (and
-// the exact reason when not), and creation of the backend.
+// cuda/CudaProbe.h: whether CUDA is usable here, and the exact reason when not.
+#include "cuda/CudaProbe.h"
+
 #include <cuda_runtime.h>
 
 #include <cstdio>
 #include <string>
 
 #include "core/ConvError.h"
-#include "core/CudaHooks.h"
-#include "cuda/ConvTransposeLaunch.h"
-#include "cuda/CudaBackend.h"
+#include "cuda/internal/ConvTransposeLaunch.h"
 
-namespace tconv::cuda_hooks {
+namespace tconv::cuda {
 namespace {
 
 // CUDA encodes versions as 1000 * major + 10 * minor.
@@ -26,9 +25,8 @@ std::string gib(size_t bytes) {
 
 }  // namespace
 
-CudaAvailability probe() {
-    CudaAvailability a;
-    a.compiled = true;
+DeviceProbe probeDevice() {
+    DeviceProbe a;
     int driver = 0, runtime = 0;
     cudaDriverGetVersion(&driver);  // 0 when no driver is installed
     cudaRuntimeGetVersion(&runtime);
@@ -70,9 +68,9 @@ CudaAvailability probe() {
         a.reason = "CUDA device 0 (" + name + ") cannot be used: " + errorText(e);
         return a;
     }
-    if (const cudaError_t k = cuda::checkKernelImage(); k != cudaSuccess) {
+    if (const cudaError_t k = checkKernelImage(); k != cudaSuccess) {
         a.reason = "CUDA device 0 (" + name + ") is not supported by this build (compiled for " +
-                   cuda::builtArchitectures() + "): " + errorText(k);
+                   builtArchitectures() + "): " + errorText(k);
         return a;
     }
     size_t freeBytes = 0, totalBytes = prop.totalGlobalMem;
@@ -83,6 +81,4 @@ CudaAvailability probe() {
     return a;
 }
 
-std::unique_ptr<Backend> create() { return std::make_unique<cuda::CudaBackend>(); }
-
-}  // namespace tconv::cuda_hooks
+}  // namespace tconv::cuda

@@ -1,10 +1,10 @@
-#include "cuda/DeviceBuffer.h"
+#include "cuda/internal/DeviceBuffer.h"
 
 #include <cstdio>
 #include <string>
 #include <utility>
 
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaCheck.h"
 
 namespace tconv::cuda {
 namespace {

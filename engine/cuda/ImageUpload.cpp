@@ -4,8 +4,8 @@
 #include <chrono>
 #include <string>
 
-#include "cuda/CudaBackendImpl.h"
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaBackendImpl.h"
+#include "cuda/internal/CudaCheck.h"
 
 namespace tconv::cuda {
 namespace {

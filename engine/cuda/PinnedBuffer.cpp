@@ -1,6 +1,6 @@
-#include "cuda/PinnedBuffer.h"
+#include "cuda/internal/PinnedBuffer.h"
 
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaCheck.h"
 
 namespace tconv::cuda {
 

@@ -1,9 +1,9 @@
-#include "cuda/StagedTransfer.h"
+#include "cuda/internal/StagedTransfer.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "cuda/CudaCheck.h"
+#include "cuda/internal/CudaCheck.h"
 
 namespace tconv::cuda {
 

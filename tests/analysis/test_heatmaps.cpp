@@ -16,7 +16,7 @@
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
 #include "core/ReferenceConvTranspose.h"
-#include "cpu/CpuBackend.h"
+#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;
@@ -72,7 +72,7 @@ private slots:
 
 void TestHeatmaps::gainMapInteriorFollowsTable() {
     std::mt19937 rng(10);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     for (int trial = 0; trial < 60; ++trial) {
         const int H = pick(rng, 5, 10), W = pick(rng, 5, 10);
         const AxisParams ah = randomAxis(rng, H), aw = randomAxis(rng, W);
@@ -97,7 +97,7 @@ void TestHeatmaps::gainMapOfLargeInputsIsExact() {
     // Large inputs take the small-problem-and-spread path: it must give exactly
     // the direct all-ones response, borders, output padding and all.
     std::mt19937 rng(31);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     for (int trial = 0; trial < 80; ++trial) {
         const int H = pick(rng, 1, 40), W = pick(rng, 1, 40);
         const AxisParams ah = randomAxis(rng, H, 7, 5, 3), aw = randomAxis(rng, W, 7, 5, 3);
@@ -119,7 +119,7 @@ void TestHeatmaps::gainMapOfLargeInputsIsExact() {
 }
 
 void TestHeatmaps::gainMapFlatForArtifactFreeKernel() {
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     PresetOptions o;
     o.stride = Size2(2);
     ConvParams p;
@@ -148,7 +148,7 @@ void TestHeatmaps::gainMapFlatForArtifactFreeKernel() {
 }
 
 void TestHeatmaps::gainMapFullLayerAndZeroSum() {
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     ConvLayer layer;
     layer.params.kernel = Size2(2);
     layer.params.stride = Size2(2);
@@ -192,7 +192,7 @@ void TestHeatmaps::periodicEnergyMatchesBruteForce() {
 // On a constant image through a checkerboard kernel the per-phase means in the
 // interior are c G[r], so the spread is std(G) / Gbar = CV.
 void TestHeatmaps::periodicEnergyOfCheckerboardIsCv() {
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     ConvParams p;
     p.stride = Size2(2);
     p.padding = Size2(1);
@@ -209,7 +209,7 @@ void TestHeatmaps::periodicEnergyOfCheckerboardIsCv() {
 }
 
 void TestHeatmaps::periodicEnergyOfResizeConvIsZero() {
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     ConvParams p;
     p.stride = Size2(2);
     p.padding = Size2(1);
@@ -229,7 +229,7 @@ void TestHeatmaps::periodicEnergyExcessReadsRepairedKernelsAsClean() {
     std::uniform_real_distribution<float> u(0.2f, 1.0f);
     Tensor img(Shape4{1, 1, 48, 48});
     for (float& v : img.storage()) v = u(rng);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     ConvParams p;
     p.stride = Size2(2);
     p.padding = Size2(1);

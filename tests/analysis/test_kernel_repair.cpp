@@ -14,7 +14,7 @@
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
-#include "cpu/CpuBackend.h"
+#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;
@@ -214,7 +214,7 @@ void TestKernelRepair::layerRepairAllSlices() {
 
 void TestKernelRepair::artifactComponentIsWhatAdditiveRemoves() {
     std::mt19937 rng(11);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     for (int trial = 0; trial < 40; ++trial) {
         const AxisParams ah = randomAxis(rng, 7, 6), aw = randomAxis(rng, 7, 6);
         const ConvParams p = makeParams(ah, aw, 3);

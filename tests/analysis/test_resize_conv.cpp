@@ -8,15 +8,15 @@
 #include <random>
 
 #include "analysis/AnalysisTestUtil.h"
-#include "analysis/BorderPad.h"
+#include "analysis/internal/BorderPad.h"
 #include "analysis/KernelRepair.h"
 #include "analysis/ResizeConv.h"
-#include "analysis/Upsample.h"
+#include "analysis/internal/Upsample.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
 #include "core/Validation.h"
-#include "cpu/CpuBackend.h"
+#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;
@@ -166,7 +166,7 @@ void TestResizeConv::parseNames() {
 
 void TestResizeConv::outputSizeMatchesTransposed() {
     std::mt19937 rng(8);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     for (int trial = 0; trial < 400; ++trial) {
         const int H = pick(rng, 1, 9), W = pick(rng, 1, 9);
         const ConvParams p = makeParams(randomAxis(rng, H, 6, 5, 3), randomAxis(rng, W, 6, 5, 3));
@@ -181,7 +181,7 @@ void TestResizeConv::outputSizeMatchesTransposed() {
 
 void TestResizeConv::matchesDirectRandom() {
     std::mt19937 rng(4242);
-    auto backend = createCpuBackend(2);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{2});
     for (int trial = 0; trial < 150; ++trial) {
         const int H = pick(rng, 1, 7), W = pick(rng, 1, 7);
         const int groups = pick(rng, 1, 2), cinG = pick(rng, 1, 2), coutG = pick(rng, 1, 2);
@@ -206,7 +206,7 @@ void TestResizeConv::matchesDirectRandom() {
 // box_s * dilate_d(K) / (sH sW), dilation 1 and padding p + (s-1)/2.
 void TestResizeConv::oddStrideEqualsTransposedWithBoxKernel() {
     std::mt19937 rng(17);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     const int odd[3] = {1, 3, 5};
     for (int trial = 0; trial < 120; ++trial) {
         const int H = pick(rng, 1, 8), W = pick(rng, 1, 8);
@@ -245,7 +245,7 @@ void TestResizeConv::oddStrideEqualsTransposedWithBoxKernel() {
 
 void TestResizeConv::constantInputWithReplicateIsFlat() {
     std::mt19937 rng(21);
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     for (int trial = 0; trial < 40; ++trial) {
         const ConvParams p = makeParams(randomAxis(rng, 6), randomAxis(rng, 6));
         const Kernel2D k = randomKernel(rng, p.kernel.h, p.kernel.w);
@@ -269,7 +269,7 @@ void TestResizeConv::differenceImage() {
 }
 
 void TestResizeConv::rejectsInvalid() {
-    auto backend = createCpuBackend(1);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     ConvParams p;
     p.kernel = Size2(3);
     p.stride = Size2(2);

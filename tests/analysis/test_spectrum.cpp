@@ -9,7 +9,7 @@
 
 #include "analysis/AnalysisTestUtil.h"
 #include "analysis/Colormap.h"
-#include "analysis/Fft.h"
+#include "analysis/internal/Fft.h"
 #include "analysis/KernelRepair.h"
 #include "analysis/Spectrum.h"
 #include "common/TestPrinters.h"

@@ -11,10 +11,10 @@
 
 #include "core/ReferenceConvTranspose.h"
 #include "core/Validation.h"
-#include "cuda/ConvTransposeLaunch.h"
+#include "cuda/internal/ConvTransposeLaunch.h"
 #include "cuda/CudaBackend.h"
-#include "cuda/CudaCheck.h"
-#include "cuda/DeviceBuffer.h"
+#include "cuda/internal/CudaCheck.h"
+#include "cuda/internal/DeviceBuffer.h"
 #include "cuda/RandomConvCases.h"
 
 namespace tconv::testing {

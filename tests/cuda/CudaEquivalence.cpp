@@ -8,7 +8,7 @@
 
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/CudaBackend.h"
-#include "cuda/DeviceBuffer.h"
+#include "cuda/internal/DeviceBuffer.h"
 #include "cuda/RandomConvCases.h"
 
 namespace tconv::testing {

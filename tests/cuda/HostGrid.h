@@ -15,8 +15,8 @@
 #include "core/ConvLayer.h"
 #include "core/Tensor.h"
 #include "core/Validation.h"
-#include "cuda/ImageKernels.cuh"
-#include "cuda/LaunchPlan.h"
+#include "cuda/internal/ImageKernels.cuh"
+#include "cuda/internal/LaunchPlan.h"
 
 namespace tconv::testing {
 

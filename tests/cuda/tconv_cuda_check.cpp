@@ -13,7 +13,7 @@
 #include <exception>
 #include <string>
 
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "cuda/CudaBench.h"
 #include "cuda/CudaEquivalence.h"
 

@@ -8,12 +8,12 @@
 #include <random>
 
 #include "common/TestPrinters.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/CudaBackend.h"
-#include "cuda/DeviceBuffer.h"
-#include "cuda/ImageKernels.cuh"
+#include "cuda/internal/DeviceBuffer.h"
+#include "cuda/internal/ImageKernels.cuh"
 #include "cuda/RandomConvCases.h"
 
 using namespace tconv;

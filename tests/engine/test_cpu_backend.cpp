@@ -19,7 +19,7 @@
 #include "core/ReferenceConvTranspose.h"
 #include "core/Validation.h"
 #include "cpu/CpuBackend.h"
-#include "cpu/PhaseTable.h"
+#include "cpu/internal/PhaseTable.h"
 
 using namespace tconv;
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "common/TestPrinters.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/ReferenceConvTranspose.h"

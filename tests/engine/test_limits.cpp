@@ -9,7 +9,7 @@
 
 #include "analysis/KernelRepair.h"
 #include "analysis/ResizeConv.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvLayer.h"
 #include "core/MemoryEstimate.h"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/TestPrinters.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvTranspose.h"
 #include "core/ReferenceConvTranspose.h"
 

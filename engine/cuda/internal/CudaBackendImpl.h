@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "cuda/ConvTransposeLaunch.h"
+#include "cuda/internal/ConvTransposeLaunch.h"
 #include "cuda/CudaBackend.h"
-#include "cuda/DeviceBuffer.h"
-#include "cuda/StagedTransfer.h"
+#include "cuda/internal/DeviceBuffer.h"
+#include "cuda/internal/StagedTransfer.h"
 
 namespace tconv::cuda {
 

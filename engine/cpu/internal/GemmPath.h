@@ -7,9 +7,9 @@
 
 #include "core/ConvLayer.h"
 #include "core/Tensor.h"
-#include "cpu/GemmWeights.h"
-#include "cpu/PhaseTable.h"
-#include "cpu/RowScheduler.h"
+#include "cpu/internal/GemmWeights.h"
+#include "cpu/internal/PhaseTable.h"
+#include "parallel/RowScheduler.h"
 
 namespace tconv::cpu {
 

@@ -4,12 +4,15 @@
 // one contiguous stretch of output per thread is what memory likes best).
 // oneTBB when available (its own arena, so the thread count is ours and not
 // the process-wide default); otherwise std::thread, one block per thread.
+// The thread pool of the whole engine: the CPU backend and the analysis
+// passes both run on it, so it lives in its own small target (tconv_parallel)
+// that neither has to borrow from the other.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
-namespace tconv::cpu {
+namespace tconv {
 
 class RowScheduler {
 public:
@@ -26,6 +29,7 @@ public:
     void run(int64_t count, int64_t minBlock, const std::function<void(int64_t, int64_t)>& body);
 
     static std::string libraryName();  // "oneTBB 2021.8" or "std::thread"
+    static int hardwareThreads();      // the default thread count: all hardware threads (>= 1)
 
 private:
     struct Impl;
@@ -33,4 +37,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace tconv::cpu
+}  // namespace tconv

@@ -15,18 +15,9 @@
 #include "core/ConvError.h"
 #include "core/ConvLayer.h"
 #include "core/Tensor.h"
-#include "cuda/ConvTransposeKernels.cuh"
+#include "cuda/internal/ConvTransposeKernels.cuh"
 
 namespace tconv::cuda {
-
-inline const char* variantName(KernelVariant v) {
-    switch (v) {
-        case KernelVariant::Tiled1: return "tiled1";
-        case KernelVariant::Tiled4: return "tiled4";
-        case KernelVariant::Direct: return "direct";
-    }
-    return "?";
-}
 
 struct LaunchPlan {
     KernelVariant variant = KernelVariant::Direct;

@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "cuda/KernelVariant.h"
+
 #if defined(__CUDACC__)
 #define TCONV_HD __host__ __device__
 #else
@@ -66,8 +68,6 @@ struct PhaseTap {
     int off = 0;    // its input index is q + off (off <= 0)
     int count = 0;  // taps k0, k0 + tapStep, ... below k
 };
-
-enum class KernelVariant { Tiled1, Tiled4, Direct };
 
 // Everything a launch needs, passed by value. Pointers are device pointers on
 // the GPU and plain host pointers in the host-grid test.

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "cuda/ConvTransposeKernels.cuh"
+#include "cuda/internal/ConvTransposeKernels.cuh"
 
 namespace tconv::cuda {
 inline namespace TCONV_KERNEL_ABI {

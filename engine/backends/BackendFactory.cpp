@@ -1,19 +1,13 @@
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 
 #include "core/ConvError.h"
-#include "core/CudaHooks.h"
 #include "cpu/CpuBackend.h"
+#if defined(TCONV_HAVE_CUDA)
+#include "cuda/CudaBackend.h"
+#include "cuda/CudaProbe.h"
+#endif
 
 namespace tconv {
-
-const char* backendName(BackendKind k) {
-    switch (k) {
-        case BackendKind::Auto: return "auto";
-        case BackendKind::Cpu: return "cpu";
-        case BackendKind::Cuda: return "cuda";
-    }
-    return "?";
-}
 
 std::optional<BackendKind> parseBackendKind(const std::string& name) {
     if (name == "auto") return BackendKind::Auto;
@@ -22,9 +16,36 @@ std::optional<BackendKind> parseBackendKind(const std::string& name) {
     return std::nullopt;
 }
 
+namespace {
+
+CudaAvailability probeCuda() {
+    CudaAvailability a;
+#if defined(TCONV_HAVE_CUDA)
+    const cuda::DeviceProbe probe = cuda::probeDevice();
+    a.compiled = true;
+    a.usable = probe.usable;
+    a.reason = probe.reason;
+    a.device = probe.device;
+#else
+    a.reason = "this build has no CUDA backend (no CUDA compiler was found when it was configured)";
+#endif
+    return a;
+}
+
+// Only called when cudaAvailability().usable, which a build without CUDA never is.
+std::unique_ptr<Backend> createCudaBackend() {
+#if defined(TCONV_HAVE_CUDA)
+    return std::make_unique<cuda::CudaBackend>();
+#else
+    throw ProcessingError(cudaAvailability().reason);
+#endif
+}
+
+}  // namespace
+
 CudaAvailability cudaAvailability() {
     // Probing a driver is not free; the answer does not change while we run.
-    static const CudaAvailability cached = cuda_hooks::probe();
+    static const CudaAvailability cached = probeCuda();
     return cached;
 }
 
@@ -65,11 +86,11 @@ std::unique_ptr<Backend> createBackend(BackendKind kind, const BackendOptions& o
     if (kind == BackendKind::Cuda) {
         if (!cuda.usable) throw ProcessingError("CUDA backend unavailable: " + cuda.reason);
         if (chosen) *chosen = "cuda (requested): " + cuda.device;
-        return cuda_hooks::create();
+        return createCudaBackend();
     }
     if (cuda.usable) {
         if (chosen) *chosen = "cuda (auto): " + cuda.device;
-        return cuda_hooks::create();
+        return createCudaBackend();
     }
     if (chosen) *chosen = "cpu (auto; CUDA unavailable: " + cuda.reason + ")";
     return createCpuBackend(options.threads);

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cpu/PhaseTable.h"
+#include "cpu/internal/PhaseTable.h"
 
 namespace tconv::cpu {
 

@@ -1,4 +1,4 @@
-#include "cpu/RowScheduler.h"
+#include "parallel/RowScheduler.h"
 
 #include <algorithm>
 #include <exception>
@@ -16,7 +16,7 @@
 #include <oneapi/tbb/version.h>
 #endif
 
-namespace tconv::cpu {
+namespace tconv {
 
 #if defined(TCONV_HAVE_TBB)
 
@@ -87,4 +87,6 @@ std::string RowScheduler::libraryName() { return "std::thread"; }
 
 RowScheduler::~RowScheduler() = default;
 
-}  // namespace tconv::cpu
+int RowScheduler::hardwareThreads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+}  // namespace tconv

@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include "cuda/PinnedBuffer.h"
+#include "cuda/internal/PinnedBuffer.h"
 
 namespace tconv::cuda {
 

@@ -4,8 +4,8 @@
 // CUDA's 65535 limit in y/z are split into several launches.
 #include <cuda_runtime.h>
 
-#include "cuda/ImageKernels.cuh"
-#include "cuda/LaunchPlan.h"
+#include "cuda/internal/ImageKernels.cuh"
+#include "cuda/internal/LaunchPlan.h"
 
 namespace tconv::cuda {
 

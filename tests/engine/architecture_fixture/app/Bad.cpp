@@ -1,0 +1,3 @@
+#include "core/Tensor.h"
+#include "cpu/CpuBackend.h"
+#include <vector>

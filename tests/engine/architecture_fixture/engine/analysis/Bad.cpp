@@ -1,0 +1,2 @@
+#include "core/Tensor.h"
+#include "cpu/CpuBackend.h"

@@ -1,0 +1,2 @@
+#include "core/Tensor.h"
+#include "analysis/internal/Fft.h"

@@ -1,0 +1,2 @@
+#include "cpu/CpuBackend.h"
+#include "cpu/internal/Plan.h"

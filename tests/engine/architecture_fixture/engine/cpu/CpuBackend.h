@@ -1,0 +1,3 @@
+#pragma once
+#include "core/Tensor.h"
+#include "cpu/internal/Plan.h"

@@ -1,0 +1,3 @@
+#include "cpu/CpuBackend.h"
+#include "analysis/internal/Fft.h"
+#include "cpu/internal/Plan.h"
