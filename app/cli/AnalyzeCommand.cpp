@@ -186,8 +186,8 @@ void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     std::printf("R (max/min): %s\n", num(s.ratio).c_str());
     std::printf("PP ((max-min)/mean): %s\n", cvText(s.peakToPeak).c_str());
     std::printf("holes: %s\n", s.holes ? ("yes, " + std::to_string(s.holeCount) + " phase(s) marked *").c_str() : "no");
-    std::printf("pattern: %s", s.pattern.c_str());
-    if (s.pattern != "none")
+    std::printf("pattern: %s", patternName(s.pattern));
+    if (s.pattern != ArtifactPattern::None)
         std::printf(" (period %dx%d; ripple energy: rows %.0f%%, columns %.0f%%, cross %.0f%%)", s.periodH, s.periodW,
                     100 * s.rowShare, 100 * s.colShare, 100 * s.crossShare);
     std::printf("\nseverity: %s\n", s.severity.c_str());
@@ -242,7 +242,7 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += ",\"peak_to_peak\":" + jsonNumber(s.peakToPeak);
     o += ",\"holes\":" + std::string(s.holes ? "true" : "false");
     o += ",\"hole_count\":" + std::to_string(s.holeCount);
-    o += ",\"pattern\":" + jsonString(s.pattern);
+    o += ",\"pattern\":" + jsonString(patternName(s.pattern));
     o += ",\"period\":" + jsonPair(s.periodH, s.periodW);
     o += ",\"ripple_shares\":{\"rows\":" + jsonNumber(s.rowShare) + ",\"columns\":" + jsonNumber(s.colShare) +
          ",\"cross\":" + jsonNumber(s.crossShare) + "}";

@@ -62,11 +62,11 @@ std::string verdictFor(const PhaseGainTable& g, const ArtifactScores& s) {
                       s.holeCount, g.sh * g.sw, why.c_str());
         return buf;
     }
-    if (s.pattern == "none") return "no checkerboard: all output phases have the same gain";
-    std::string what = s.pattern;
-    if (s.pattern == "checkerboard")
+    if (s.pattern == ArtifactPattern::None) return "no checkerboard: all output phases have the same gain";
+    std::string what = patternName(s.pattern);
+    if (s.pattern == ArtifactPattern::Checkerboard)
         what += ": period " + std::to_string(s.periodH) + "x" + std::to_string(s.periodW);
-    else if (s.pattern == "horizontal stripes")
+    else if (s.pattern == ArtifactPattern::HorizontalStripes)
         what += ": period " + std::to_string(s.periodH) + " rows";
     else
         what += ": period " + std::to_string(s.periodW) + " columns";
@@ -171,13 +171,13 @@ ArtifactScores artifactScores(const PhaseGainTable& g) {
         s.periodW = axisPeriod(g, false, tol);
     }
     if (none)
-        s.pattern = "none";
+        s.pattern = ArtifactPattern::None;
     else if (s.rowShare >= 0.9)
-        s.pattern = "horizontal stripes";
+        s.pattern = ArtifactPattern::HorizontalStripes;
     else if (s.colShare >= 0.9)
-        s.pattern = "vertical stripes";
+        s.pattern = ArtifactPattern::VerticalStripes;
     else
-        s.pattern = "checkerboard";
+        s.pattern = ArtifactPattern::Checkerboard;
     s.allZero = maxAbs == 0.0;
     s.severity = severityName(severityOf(s));
     s.verdict = verdictFor(g, s);
@@ -201,6 +201,16 @@ const char* severityName(Severity s) {
         case Severity::Faint: return "faint";
         case Severity::Visible: return "visible";
         case Severity::Strong: return "strong";
+    }
+    return "";
+}
+
+const char* patternName(ArtifactPattern p) {
+    switch (p) {
+        case ArtifactPattern::None: return "none";
+        case ArtifactPattern::Checkerboard: return "checkerboard";
+        case ArtifactPattern::HorizontalStripes: return "horizontal stripes";
+        case ArtifactPattern::VerticalStripes: return "vertical stripes";
     }
     return "";
 }

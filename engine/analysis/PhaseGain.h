@@ -26,6 +26,12 @@ PhaseGainTable phaseGainTable(const Kernel2D& k, Size2 stride, Size2 dilation);
 // The class of kernel tap j along one axis: (d * j) mod s.
 inline int phaseClass(int j, int d, int s) { return static_cast<int>((static_cast<long long>(d) * j) % s); }
 
+// The shape of the ripple, from where its energy sits (ArtifactScores' shares).
+enum class ArtifactPattern { None, Checkerboard, HorizontalStripes, VerticalStripes };
+// "none", "checkerboard", "horizontal stripes", "vertical stripes": the words
+// `tconv analyze` prints and writes to JSON, and the studio shows.
+const char* patternName(ArtifactPattern p);
+
 struct ArtifactScores {
     double mean = 0;         // Gbar = sum(K) / (sh * sw)
     double cv = 0;           // population std(G) / |Gbar|; +inf when Gbar = 0 but G varies
@@ -40,7 +46,7 @@ struct ArtifactScores {
     double rowShare = 0, colShare = 0, crossShare = 0;
     int periodH = 1, periodW = 1;  // smallest period of G per axis (divides s; 1 = flat along that axis)
     bool allZero = false;    // every tap is 0: no output but the bias
-    std::string pattern;     // "none", "checkerboard", "horizontal stripes", "vertical stripes"
+    ArtifactPattern pattern = ArtifactPattern::None;
     std::string severity;    // severityName(): "none", "invisible", "faint", "visible", "strong"
     std::string verdict;     // one actionable sentence, with the severity grade
 };

@@ -37,6 +37,7 @@ private slots:
     void severityGrades();
     void allZeroKernelSaysSo();
     void printedNoiseIsClamped();
+    void patternNames();
 };
 
 void TestPhaseGain::box3Stride2() {
@@ -57,7 +58,7 @@ void TestPhaseGain::box3Stride2() {
     QVERIFY(std::abs(s.peakToPeak - 4.0 / 3.0) < 1e-12);
     QVERIFY(std::abs(s.cvDb - 20.0 * std::log10(s.cv)) < 1e-12);
     QVERIFY(!s.holes);
-    QCOMPARE(s.pattern, std::string("checkerboard"));
+    QCOMPARE(s.pattern, ArtifactPattern::Checkerboard);
     QCOMPARE(s.periodH, 2);
     QCOMPARE(s.periodW, 2);
     QCOMPARE(s.verdict, std::string("checkerboard: period 2x2, ripple 48% of mean (strong); make k divisible by s or repair the kernel"));
@@ -95,7 +96,7 @@ void TestPhaseGain::artifactFreeKernels() {
     QVERIFY2(s.cv < 1e-9, std::to_string(s.cv).c_str());
     QVERIFY(s.peakToPeak < 1e-9);
     QVERIFY(std::abs(s.ratio - 1.0) < 1e-9);
-    QCOMPARE(s.pattern, std::string("none"));
+    QCOMPARE(s.pattern, ArtifactPattern::None);
     QVERIFY(!s.holes);
     QVERIFY(s.verdict.find("no checkerboard") == 0);
 }
@@ -125,7 +126,7 @@ void TestPhaseGain::holes() {
 void TestPhaseGain::stripesAndPeriods() {
     // 3x2 box, s = 2: G = [[2,2],[1,1]], rows differ only.
     ArtifactScores s = artifactScores(phaseGainTable(Kernel2D(3, 2, 1.0f), Size2(2), Size2(1)));
-    QCOMPARE(s.pattern, std::string("horizontal stripes"));
+    QCOMPARE(s.pattern, ArtifactPattern::HorizontalStripes);
     QCOMPARE(s.periodH, 2);
     QCOMPARE(s.periodW, 1);
     QVERIFY(std::abs(s.rowShare - 1.0) < 1e-12);
@@ -134,7 +135,7 @@ void TestPhaseGain::stripesAndPeriods() {
     Kernel2D k(1, 8);
     for (int x = 0; x < 8; ++x) k.at(0, x) = x % 2 ? 1.0f : 3.0f;
     s = artifactScores(phaseGainTable(k, Size2(1, 4), Size2(1)));
-    QCOMPARE(s.pattern, std::string("vertical stripes"));
+    QCOMPARE(s.pattern, ArtifactPattern::VerticalStripes);
     QCOMPARE(s.periodW, 2);
     QCOMPARE(s.periodH, 1);
     QVERIFY(s.verdict.find("vertical stripes: period 2 columns") == 0);
@@ -143,7 +144,7 @@ void TestPhaseGain::stripesAndPeriods() {
     d.at(0, 0) = d.at(1, 1) = 1.0f;
     d.at(0, 1) = d.at(1, 0) = 0.5f;
     s = artifactScores(phaseGainTable(d, Size2(2), Size2(1)));
-    QCOMPARE(s.pattern, std::string("checkerboard"));
+    QCOMPARE(s.pattern, ArtifactPattern::Checkerboard);
     QVERIFY(std::abs(s.crossShare - 1.0) < 1e-12);
 }
 
@@ -231,7 +232,7 @@ void TestPhaseGain::zeroSumKernel() {
     QVERIFY(s.verdict.find("sum to zero") != std::string::npos);
     const ArtifactScores z = artifactScores(phaseGainTable(Kernel2D(2, 2, 0.0f), Size2(2), Size2(1)));
     QCOMPARE(z.cv, 0.0);
-    QCOMPARE(z.pattern, std::string("none"));
+    QCOMPARE(z.pattern, ArtifactPattern::None);
 }
 
 void TestPhaseGain::channelKernelSumsGroup() {
@@ -397,4 +398,12 @@ void TestPhaseGain::printedNoiseIsClamped() {
 }
 
 QTEST_APPLESS_MAIN(TestPhaseGain)
+// The words `tconv analyze` prints and writes to JSON: a contract.
+void TestPhaseGain::patternNames() {
+    QCOMPARE(std::string(patternName(ArtifactPattern::None)), std::string("none"));
+    QCOMPARE(std::string(patternName(ArtifactPattern::Checkerboard)), std::string("checkerboard"));
+    QCOMPARE(std::string(patternName(ArtifactPattern::HorizontalStripes)), std::string("horizontal stripes"));
+    QCOMPARE(std::string(patternName(ArtifactPattern::VerticalStripes)), std::string("vertical stripes"));
+}
+
 #include "test_phase_gain.moc"
