@@ -17,6 +17,7 @@
 #include "analysis/PhaseGain.h"
 #include "analysis/ResizeConv.h"
 #include "analysis/Spectrum.h"
+#include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
@@ -27,7 +28,7 @@
 #include "common/KernelFile.h"
 #include "common/SameFile.h"
 #include "common/StaleTempFiles.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/KernelPresets.h"
@@ -48,83 +49,49 @@ struct AnalyzeArgs {
     std::string heatmap, heatmapKind = "gain", spectrum;
     int window = 4;
     bool json = false;
-    bool help = false;
 };
 
-void printHelp() {
-    std::printf(
-        "usage: tconv analyze [options]\n"
-        "Checkerboard-artifact analysis of a kernel with its stride, padding and dilation: the phase-gain\n"
-        "table G (the gain of each output phase (o+p) mod s for a constant input), CV = std(G)/mean,\n"
-        "R = max/min, PP = (max-min)/mean, holes (phases no tap reaches), the pattern and a verdict.\n"
-        "A full weight (C_in, C_out/groups, kH, kW) .npy is analysed per output channel (its kernel summed over\n"
-        "the group's inputs): the CV spread over the channels, how many ripple, and the worst channel in full.\n"
-        "%s"
-        "analysis options:\n"
-        "  --input IMAGE             analyse for this image (its size; needed by artifact/energy heatmaps)\n"
-        "  --size HxW                input size without --input (default 64x64)\n"
-        "  --heatmap OUT.png         write a heatmap with a colour bar:\n"
-        "  --heatmap-kind KIND       gain (default): ConvT of an all-ones image / mean gain - 1, borders included;\n"
-        "                            artifact: the part of the result the additive repair removes (needs --input);\n"
-        "                            energy: local spread of the per-phase means, result vs resize-conv (needs --input)\n"
-        "  --window M                energy window of M x M stride blocks (default 4)\n"
-        "  --spectrum OUT.png        log-magnitude spectrum of the result (of a constant image without --input)\n"
-        "                            with its radial profile\n"
-        "  --json                    print one JSON object instead of the text report\n"
-        "  -h, --help                this help\n"
-        "exit status: 0 ok, 1 processing error, 2 usage or parameter error\n",
-        app::convOptionsHelp());
+constexpr const char* kDescription =
+    "Checkerboard-artifact analysis of a kernel with its stride, padding and dilation: the phase-gain\n"
+    "table G (the gain of each output phase (o+p) mod s for a constant input), CV = std(G)/mean,\n"
+    "R = max/min, PP = (max-min)/mean, holes (phases no tap reaches), the pattern and a verdict.\n"
+    "A full weight (C_in, C_out/groups, kH, kW) .npy is analysed per output channel (its kernel summed over\n"
+    "the group's inputs): the CV spread over the channels, how many ripple, and the worst channel in full.";
+
+void addAnalysisOptions(CLI::App& cmd, AnalyzeArgs& a) {
+    addTextOption(cmd, "--input", a.input, "analyse for this image (its size; needed by artifact/energy heatmaps)",
+                  "IMAGE");
+    addValueOption(
+        cmd, "--size",
+        [&a](const std::string& v) {
+            a.size = app::parseSize2("--size", v);
+            if (a.size->h <= 0 || a.size->w <= 0)
+                throw ParameterError("--size: expected a positive HxW, but got '" + v + "'");
+        },
+        "input size without --input (default 64x64)", "HxW")
+        ->check(size2Validator());
+    addTextOption(cmd, "--heatmap", a.heatmap, "write a heatmap with a colour bar (see --heatmap-kind)", "OUT.png");
+    addTextOption(cmd, "--heatmap-kind", a.heatmapKind,
+                  "gain (default): ConvT of an all-ones image / mean gain - 1, borders included;\n"
+                  "artifact: the part of the result the additive repair removes (needs --input);\n"
+                  "energy: local spread of the per-phase means, result vs resize-conv (needs --input)",
+                  "KIND")
+        ->check(choiceValidator({"gain", "artifact", "energy"}));
+    addValueOption(cmd, "--window", [&a](const std::string& v) { a.window = std::stoi(v); },
+                   "energy window of M x M stride blocks (default 4)", "M")
+        ->check(positiveIntValidator());
+    addTextOption(cmd, "--spectrum", a.spectrum,
+                  "log-magnitude spectrum of the result (of a constant image without --input)\n"
+                  "with its radial profile",
+                  "OUT.png");
+    cmd.add_flag("--json", a.json, "print one JSON object instead of the text report");
 }
 
-AnalyzeArgs parseArgs(int argc, char** argv) {
-    AnalyzeArgs a;
-    auto value = [&](int& i, const std::string& name) -> std::string {
-        if (i + 1 >= argc) throw ParameterError(name + " needs a value (see tconv analyze --help)");
-        i += 2;
-        return argv[i - 1];
-    };
-    for (int i = 1; i < argc;) {
-        const std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            a.help = true;
-            return a;
-        }
-        if (arg == "--") {  // the end of options; analyze has no file arguments
-            if (i + 1 < argc)
-                throw ParameterError("analyze takes no file arguments, but got '" + std::string(argv[i + 1]) +
-                                     "' after '--' (use --input FILE)");
-            break;
-        }
-        if (arg == "--json") {
-            a.json = true;
-            ++i;
-        } else if (arg == "--input") {
-            a.input = value(i, arg);
-        } else if (arg == "--size") {
-            a.size = app::parseSize2(arg, value(i, arg));
-            if (a.size->h <= 0 || a.size->w <= 0)
-                throw ParameterError("--size: expected a positive HxW, but got '" + sizeText(*a.size) + "'");
-        } else if (arg == "--heatmap") {
-            a.heatmap = value(i, arg);
-        } else if (arg == "--heatmap-kind") {
-            a.heatmapKind = value(i, arg);
-            if (a.heatmapKind != "gain" && a.heatmapKind != "artifact" && a.heatmapKind != "energy")
-                throw ParameterError("--heatmap-kind: expected gain, artifact or energy, but got '" + a.heatmapKind + "'");
-        } else if (arg == "--window") {
-            const std::string v = value(i, arg);
-            const Size2 m = app::parseSize2(arg, v);
-            if (m.h != m.w || m.h < 1) throw ParameterError("--window: expected a positive number of blocks, but got '" + v + "'");
-            a.window = m.h;
-        } else if (arg == "--spectrum") {
-            a.spectrum = value(i, arg);
-        } else if (!app::parseConvOption(argc, argv, i, a.settings)) {
-            throw ParameterError("unknown argument '" + arg + "' (see tconv analyze --help)");
-        }
-    }
+// What the options cannot say one by one.
+void checkArgs(const AnalyzeArgs& a) {
     if (!a.input.empty() && a.size) throw ParameterError("give either --input or --size, not both");
     if (a.heatmapKind != "gain" && a.input.empty())
         throw ParameterError("--heatmap-kind " + a.heatmapKind + " needs an image (--input IMAGE)");
-    return a;
 }
 
 std::string num(double v) {
@@ -163,7 +130,7 @@ void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     const PhaseGainTable& table = cs.tables[static_cast<size_t>(cs.worst)];
     const ArtifactScores& s = cs.scores[static_cast<size_t>(cs.worst)];
     const ConvParams& p = layer.params;
-    std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.c_str(), p.kernel.h, p.kernel.w, describe(p).c_str());
+    std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.text().c_str(), p.kernel.h, p.kernel.w, describe(p).c_str());
     std::printf("input size: %lldx%lld%s\n", static_cast<long long>(in.h), static_cast<long long>(in.w),
                 a.input.empty() ? (a.size ? " (--size)" : " (default; use --input or --size)") : "");
     std::printf("output size: %lldx%lld\n", static_cast<long long>(out.h), static_cast<long long>(out.w));
@@ -217,7 +184,7 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += "\"output_size\":" + jsonPair(out.h, out.w);
     o += ",\"input_size\":" + jsonPair(in.h, in.w);
     o += ",\"input_default\":" + std::string(a.input.empty() && !a.size ? "true" : "false");
-    o += ",\"kernel\":" + jsonString(a.settings.kernel);
+    o += ",\"kernel\":" + jsonString(a.settings.kernel.text());
     o += ",\"kernel_size\":" + jsonPair(p.kernel.h, p.kernel.w);
     o += ",\"stride\":" + jsonPair(p.stride.h, p.stride.w);
     o += ",\"padding\":" + jsonPair(p.padding.h, p.padding.w);
@@ -308,7 +275,7 @@ void writeSpectrum(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* i
     const Tensor ones = image ? Tensor() : Tensor(in, 1.0f);
     const Tensor& x = image ? *image : ones;
     Tensor result;
-    if (a.settings.method == "resize-conv") {
+    if (a.settings.method == app::ConvMethod::ResizeConv) {
         ResizeConvOptions r;
         r.resize = a.settings.resize;
         result = resizeConv2d(x, layer, r, backend);
@@ -316,68 +283,87 @@ void writeSpectrum(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* i
         result = convTranspose2d(x, layer, backend);
     }
     const Spectrum s = computeSpectrum(result);
-    const std::string title = std::string("spectrum of the ") + (a.settings.method == "resize-conv" ? "resize-conv" : "transposed") +
+    const std::string title = std::string("spectrum of the ") + app::convMethodName(a.settings.method) +
                               " result (" + (image ? "input image" : "constant input") + ", " + describe(layer.params) + ")";
     app::saveImage(a.spectrum, app::renderSpectrum(s, layer.params.stride, title), 8);
 }
 #endif
 
-}  // namespace
-
-int runAnalyze(int argc, char** argv) {
-    try {
-        const AnalyzeArgs a = parseArgs(argc, argv);
-        if (a.help) {
-            printHelp();
-            return 0;
-        }
-        app::checkSettings(a.settings);
+// The pictures' paths: a known format, never an input, no stale temporaries.
+void checkOutputs(const AnalyzeArgs& a) {
 #ifndef TCONV_HAVE_OPENCV
-        if (!a.heatmap.empty() || !a.spectrum.empty())
-            throw ParameterError("--heatmap and --spectrum need image support, and this tconv was built without OpenCV");
+    if (!a.heatmap.empty() || !a.spectrum.empty())
+        throw ParameterError("--heatmap and --spectrum need image support, and this tconv was built without OpenCV");
 #endif
-        const std::string kernelFile = parseKernelPreset(a.settings.kernel) ? "" : a.settings.kernel;
-        for (const std::string* out : {&a.heatmap, &a.spectrum}) {
-            if (out->empty()) continue;
-            app::checkOutputFormat(*out, Shape4{1, 3, 1, 1});
-            app::refuseOutputOverInputs(*out, {a.input, kernelFile}, out == &a.heatmap ? "--heatmap" : "--spectrum");
-            app::cleanStaleTempFiles(app::folderOf(*out));
-        }
-        std::unique_ptr<Backend> backend = createBackend(a.settings.backend);
-
-        std::optional<app::LoadedImage> image;
-        Shape4 in{1, 1, a.size.value_or(kDefaultInput).h, a.size.value_or(kDefaultInput).w};
-        if (!a.input.empty()) {
-            image = app::loadImage(a.input);
-            in = image->tensor.shape();
-        } else if (!parseKernelPreset(a.settings.kernel)) {
-            // Without an image a full weight file decides the channel count.
-            const app::KernelFile file = app::loadKernelFile(a.settings.kernel);
-            if (file.isFullWeight()) in.c = file.weight.shape().n;
-        }
-        const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
-        const Shape4 out = validateProblem(layer.problemFor(in), ResourceLimits{});  // memory: below, the whole job
-        PeakMemory peak;
-        if (image) peak.add("input " + shapeText(in), tensorBytes(in));
-        app::addAnalysisMemory(peak, in, layer, a.settings, a.heatmap.empty() ? "" : a.heatmapKind, !a.spectrum.empty());
-        peak.check(defaultResourceLimits(), "analyze");
-        const ChannelScores analysis = channelScores(layer);
-#ifdef TCONV_HAVE_OPENCV
-        const Tensor* x = image ? &image->tensor : nullptr;
-        if (!a.heatmap.empty()) writeHeatmap(a, layer, x, in, *backend, analysis.uniform);
-        if (!a.spectrum.empty()) writeSpectrum(a, layer, x, in, *backend);
-#endif
-        if (a.json)
-            printJson(a, layer, in, out, analysis);
-        else {
-            printText(a, layer, in, out, analysis);
-            if (!a.heatmap.empty()) std::printf("heatmap (%s): %s\n", a.heatmapKind.c_str(), a.heatmap.c_str());
-            if (!a.spectrum.empty()) std::printf("spectrum: %s\n", a.spectrum.c_str());
-        }
-        return 0;
-    } catch (...) {
-        return app::reportCurrentException();
+    for (const std::string* out : {&a.heatmap, &a.spectrum}) {
+        if (out->empty()) continue;
+        app::checkOutputFormat(*out, Shape4{1, 3, 1, 1});
+        app::refuseOutputOverInputs(*out, {a.input, a.settings.kernel.path()},
+                                    out == &a.heatmap ? "--heatmap" : "--spectrum");
+        app::cleanStaleTempFiles(app::folderOf(*out));
     }
 }
+
+// The input's shape: the image's, or --size with the channels a full weight file expects.
+Shape4 inputShape(const AnalyzeArgs& a, std::optional<app::LoadedImage>& image) {
+    Shape4 in{1, 1, a.size.value_or(kDefaultInput).h, a.size.value_or(kDefaultInput).w};
+    if (!a.input.empty()) {
+        image = app::loadImage(a.input);
+        return image->tensor.shape();
+    }
+    if (!a.settings.kernel.isPreset()) {
+        const app::KernelFile file = app::loadKernelFile(a.settings.kernel.path());
+        if (file.isFullWeight()) in.c = file.weight.shape().n;
+    }
+    return in;
+}
+
+int analyze(const AnalyzeArgs& a) {
+    checkArgs(a);
+    app::checkSettings(a.settings);
+    checkOutputs(a);
+    std::unique_ptr<Backend> backend = createBackend(a.settings.backend);
+    std::optional<app::LoadedImage> image;
+    const Shape4 in = inputShape(a, image);
+    const ConvLayer layer = app::buildLayer(a.settings, static_cast<int>(in.c));
+    const Shape4 out = validateProblem(layer.problemFor(in), ResourceLimits{});  // memory: below, the whole job
+    PeakMemory peak;
+    if (image) peak.add("input " + shapeText(in), tensorBytes(in));
+    app::addAnalysisMemory(peak, in, layer, a.settings, a.heatmap.empty() ? "" : a.heatmapKind, !a.spectrum.empty());
+    peak.check(defaultResourceLimits(), "analyze");
+    const ChannelScores analysis = channelScores(layer);
+#ifdef TCONV_HAVE_OPENCV
+    const Tensor* x = image ? &image->tensor : nullptr;
+    if (!a.heatmap.empty()) writeHeatmap(a, layer, x, in, *backend, analysis.uniform);
+    if (!a.spectrum.empty()) writeSpectrum(a, layer, x, in, *backend);
+#endif
+    if (a.json) {
+        printJson(a, layer, in, out, analysis);
+        return 0;
+    }
+    printText(a, layer, in, out, analysis);
+    if (!a.heatmap.empty()) std::printf("heatmap (%s): %s\n", a.heatmapKind.c_str(), a.heatmap.c_str());
+    if (!a.spectrum.empty()) std::printf("spectrum: %s\n", a.spectrum.c_str());
+    return 0;
+}
+
+class AnalyzeCommand : public Command {
+public:
+    explicit AnalyzeCommand(CLI::App& tconv) {
+        CLI::App* cmd = addCommand(tconv, "analyze", "checkerboard-artifact analysis of a kernel and parameters");
+        cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
+        cmd->footer("exit status: 0 ok, 1 processing error, 2 usage or parameter error");
+        addConvOptions(*cmd, a_.settings);
+        addAnalysisOptions(*cmd, a_);
+    }
+    int run() override { return analyze(a_); }
+
+private:
+    AnalyzeArgs a_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> addAnalyzeCommand(CLI::App& tconv) { return std::make_unique<AnalyzeCommand>(tconv); }
 
 }  // namespace tconv::cli

@@ -2,7 +2,9 @@
 // as one, and what no shard has reported yet (BatchReportMerge.h).
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/AtomicFile.h"
 #include "common/BatchReportMerge.h"
@@ -12,68 +14,26 @@ namespace tconv::cli {
 
 namespace {
 
-void printHelp() {
-    std::printf(
-        "usage: tconv batch-report merge DIR -o REPORT.csv\n"
-        "Merges the shard reports NAME.shard-I-of-N.csv in DIR (written by tconv batch --shard I/N --report\n"
-        "NAME.csv) into one CSV, one row per output, and lists what is missing: shards without a report\n"
-        "(never started) and outputs no shard has finished (lost, interrupted or still running).\n"
-        "exit status: 0 complete (every output done, skipped or failed), 1 incomplete or not written,\n"
-        "2 usage error\n");
+constexpr const char* kDescription =
+    "Merges the shard reports NAME.shard-I-of-N.csv in DIR (written by tconv batch --shard I/N --report\n"
+    "NAME.csv) into one CSV, one row per output, and lists what is missing: shards without a report\n"
+    "(never started) and outputs no shard has finished (lost, interrupted or still running).";
+
+struct MergeArgs {
+    std::vector<std::string> dirs;  // exactly one
+    std::string output;
+};
+
+void checkArgs(const MergeArgs& a) {
+    if (a.dirs.size() != 1 || a.output.empty())
+        throw ParameterError(a.dirs.size() > 1 ? "batch-report merge takes one DIR, but got " +
+                                                     std::to_string(a.dirs.size())
+                                               : "usage: tconv batch-report merge DIR -o REPORT.csv");
+    if (a.output.size() < 4 || a.output.substr(a.output.size() - 4) != ".csv")
+        throw ParameterError("-o '" + a.output + "' must end in .csv");
 }
 
-}  // namespace
-
-int runBatchReport(int argc, char** argv) {
-    std::string dir, output;
-    std::string sub;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            printHelp();
-            return 0;
-        }
-        if (arg == "-o" || arg == "--output") {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "tconv batch-report: error: %s needs a value\n", arg.c_str());
-                return 2;
-            }
-            output = argv[++i];
-        } else if (arg.rfind("--output=", 0) == 0) {
-            output = arg.substr(9);
-        } else if (arg.size() > 1 && arg[0] == '-') {
-            std::fprintf(stderr, "tconv batch-report: error: unknown option '%s'\n", arg.c_str());
-            return 2;
-        } else if (sub.empty()) {
-            sub = arg;
-        } else if (dir.empty()) {
-            dir = arg;
-        } else {
-            std::fprintf(stderr, "tconv batch-report: error: unexpected argument '%s'\n", arg.c_str());
-            return 2;
-        }
-    }
-    if (sub != "merge" || dir.empty() || output.empty()) {
-        std::fprintf(stderr, "usage: tconv batch-report merge DIR -o REPORT.csv\n");
-        return 2;
-    }
-    if (output.size() < 4 || output.substr(output.size() - 4) != ".csv") {
-        std::fprintf(stderr, "tconv batch-report: error: -o '%s' must end in .csv\n", output.c_str());
-        return 2;
-    }
-    app::MergeResult m;
-    try {
-        m = app::mergeShardReports(dir);
-        std::string text = app::csvLine(m.table.header);
-        for (const auto& r : m.table.rows) text += app::csvLine(r);
-        app::writeFileAtomically(output, text.data(), text.size());
-    } catch (const ParameterError& e) {
-        std::fprintf(stderr, "tconv batch-report: error: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "tconv batch-report: error: %s\n", e.what());
-        return 1;
-    }
+void printMerge(const app::MergeResult& m) {
     std::printf("merged %zu of %d shard reports: %zu outputs, %zu done, %zu skipped, %zu failed, %zu not finished\n",
                 m.reports.size(), m.shardCount, m.table.rows.size(), m.done, m.skipped, m.failed, m.unfinished.size());
     if (m.duplicates)
@@ -83,7 +43,44 @@ int runBatchReport(int argc, char** argv) {
         std::printf("missing: shard %d of %d has no report (not started, or lost before it planned)\n", s,
                     m.shardCount);
     for (const std::string& u : m.unfinished) std::printf("not finished: %s\n", u.c_str());
+}
+
+// Exit 0 when complete (every output done, skipped or failed), 1 when not (or not written).
+int merge(const MergeArgs& a) {
+    checkArgs(a);
+    const app::MergeResult m = app::mergeShardReports(a.dirs.front());
+    std::string text = app::csvLine(m.table.header);
+    for (const auto& r : m.table.rows) text += app::csvLine(r);
+    app::writeFileAtomically(a.output, text.data(), text.size());
+    printMerge(m);
     return m.complete() ? 0 : 1;
 }
+
+class BatchReportCommand : public Command {
+public:
+    explicit BatchReportCommand(CLI::App& tconv) {
+        report_ = addCommand(tconv, "batch-report", "merge the reports of a sharded batch (merge DIR -o F)");
+        report_->footer("exit status: 0 complete, 1 incomplete or not written, 2 usage error");
+        merge_ = addCommand(*report_, "merge", "merge the shard reports in DIR into one CSV");
+        merge_->description(std::string(merge_->get_description()) + "\n" + kDescription);
+        merge_->add_option("DIR", a_.dirs, "the folder with the shard reports");
+        addTextOption(*merge_, "-o,--output", a_.output, "the merged report", "REPORT.csv");
+        merge_->footer("exit status: 0 complete (every output done, skipped or failed), 1 incomplete or not written,\n"
+                       "2 usage error");
+    }
+    int run() override {
+        if (!merge_->parsed()) throw ParameterError("usage: tconv batch-report merge DIR -o REPORT.csv");
+        return merge(a_);
+    }
+
+private:
+    CLI::App* report_ = nullptr;
+    CLI::App* merge_ = nullptr;
+    MergeArgs a_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> addBatchReportCommand(CLI::App& tconv) { return std::make_unique<BatchReportCommand>(tconv); }
 
 }  // namespace tconv::cli

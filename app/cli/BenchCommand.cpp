@@ -18,14 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
-#include "common/ErrorReport.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/Validation.h"
-#include "cpu/CpuBackend.h"
 
 namespace tconv::cli {
 namespace {
@@ -41,7 +40,6 @@ struct BenchCase {
 
 struct BenchArgs {
     bool json = false;
-    bool help = false;
     std::string backend = "all";
     int repeat = 10;
     int threads = 0;  // 0: the CPU backend's default
@@ -87,43 +85,29 @@ std::string caseName(const BenchCase& b) {
     return s;
 }
 
-void printHelp() {
-    std::printf(
-        "usage: tconv bench [options]\n"
-        "Times ConvTranspose2d on the backends. Without a case option, runs the standard suite.\n"
-        "  --json                    one JSON object per line (case, backend, threads, median_ms, min_ms,\n"
-        "                            floor_ms, out_mpix_s, ratio, ...)\n"
-        "  --backend cpu|cuda|all    default all: every usable backend\n"
-        "  --repeat N                timed runs per case after 2 warm-up runs (default 10)\n"
-        "  --threads N               CPU threads, at most 4 per hardware thread (default: all hardware threads)\n"
-        "one case (defaults: 1024x1024x3 depthwise k4 s2 p1):\n"
-        "  --size HxWxC              input height, width, channels\n"
-        "  --kernel-size, --stride, --padding, --output-padding, --dilation   N or HxW (height first)\n"
-        "  --mode depthwise|full     one kernel per channel, or full C -> C channel mixing\n"
-        "  --out-channels N          full mixing C -> N (implies --mode full)\n"
-        "  --suite images|mixing     without a case option: the image suite (default) or decoder-scale channel\n"
-        "                            mixing (C_in -> C_out k4 s2 p1)\n"
-        "floor_ms: time to write an output-sized buffer once: memset of a non-zero byte over an already-touched\n"
-        "buffer, the faster of 1 thread and all hardware threads (floor_1t_ms, floor_mt_ms); ratio = median_ms /\n"
-        "floor_ms;\n"
-        "out_mpix_s: output pixels (N*H_out*W_out, all channels together) per second.\n"
-        "gflops: 2 * multiply-adds (H*W*C_in*C_out/groups*kH*kW) per second; compute_floor_ms: the time for those\n"
-        "at peak_gflops, the CPU's packed SGEMM rate measured in the same run with the engine's own kernel.\n"
-        "exit status: 0 ok, 1 processing error (e.g. --backend cuda without a usable device), 2 usage error\n");
-}
+constexpr const char* kDescription =
+    "Times ConvTranspose2d on the backends. Without a case option, runs the standard suite.\n"
+    "one case (defaults: 1024x1024x3 depthwise k4 s2 p1): --size, --kernel-size, --stride, --padding,\n"
+    "--output-padding, --dilation, --mode, --out-channels";
 
-int positiveInt(const std::string& option, const std::string& value) {
-    const Size2 v = app::parseSize2(option, value);
-    if (v.h != v.w || v.h <= 0) throw ParameterError(option + ": expected a positive number, but got '" + value + "'");
-    return v.h;
-}
+constexpr const char* kFooter =
+    "floor_ms: time to write an output-sized buffer once: memset of a non-zero byte over an already-touched\n"
+    "buffer, the faster of 1 thread and all hardware threads (floor_1t_ms, floor_mt_ms); ratio = median_ms /\n"
+    "floor_ms;\n"
+    "out_mpix_s: output pixels (N*H_out*W_out, all channels together) per second.\n"
+    "gflops: 2 * multiply-adds (H*W*C_in*C_out/groups*kH*kW) per second; compute_floor_ms: the time for those\n"
+    "at peak_gflops, the CPU's packed SGEMM rate measured in the same run with the engine's own kernel.\n"
+    "exit status: 0 ok, 1 processing error (e.g. --backend cuda without a usable device), 2 usage error";
+
+int positiveInt(const std::string& value) { return std::stoi(value); }  // after positiveIntValidator
 
 void parseSize3(const std::string& value, BenchCase& b) {
     const size_t x = value.rfind('x');
     const Size2 hw = x == std::string::npos ? Size2(0) : app::parseSize2("--size", value.substr(0, x));
     int c = 0;
     try {
-        c = x == std::string::npos ? 0 : positiveInt("--size", value.substr(x + 1));
+        const Size2 v = x == std::string::npos ? Size2(0) : app::parseSize2("--size", value.substr(x + 1));
+        c = v.h == v.w ? v.h : 0;
     } catch (const ParameterError&) {
         c = 0;
     }
@@ -146,49 +130,42 @@ int checkedThreads(int n) {
     return n;
 }
 
-BenchArgs parseArgs(int argc, char** argv) {
-    BenchArgs a;
-    a.custom_case = standardSuite().front();
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i], value;
-        const size_t eq = arg.find('=');
-        const bool inlineValue = eq != std::string::npos;
-        if (inlineValue) value = arg.substr(eq + 1), arg = arg.substr(0, eq);
-        auto next = [&]() -> std::string {
-            if (inlineValue) return value;
-            if (i + 1 >= argc) throw ParameterError(arg + " needs a value (see tconv bench --help)");
-            return argv[++i];
-        };
-        BenchCase& c = a.custom_case;
-        if (arg == "-h" || arg == "--help") a.help = true;
-        else if (arg == "--json") a.json = true;
-        else if (arg == "--backend") {
-            a.backend = next();
-            if (a.backend != "cpu" && a.backend != "cuda" && a.backend != "all")
-                throw ParameterError("--backend: expected cpu, cuda or all, but got '" + a.backend + "'");
-        } else if (arg == "--repeat") a.repeat = positiveInt(arg, next());
-        else if (arg == "--threads") a.threads = checkedThreads(positiveInt(arg, next()));
-        else if (arg == "--size") parseSize3(next(), c), a.custom = true;
-        else if (arg == "--out-channels") c.outC = positiveInt(arg, next()), c.full = true, a.custom = true;
-        else if (arg == "--suite") {
-            const std::string m = next();
-            if (m != "images" && m != "mixing")
-                throw ParameterError("--suite: expected images or mixing, but got '" + m + "'");
-            a.mixing = m == "mixing";
-        }
-        else if (arg == "--kernel-size") c.params.kernel = app::parseSize2(arg, next()), a.custom = true;
-        else if (arg == "--stride") c.params.stride = app::parseSize2(arg, next()), a.custom = true;
-        else if (arg == "--padding") c.params.padding = app::parseSize2(arg, next()), a.custom = true;
-        else if (arg == "--output-padding") c.params.outputPadding = app::parseSize2(arg, next()), a.custom = true;
-        else if (arg == "--dilation") c.params.dilation = app::parseSize2(arg, next()), a.custom = true;
-        else if (arg == "--mode") {
-            const std::string m = next();
-            if (m != "depthwise" && m != "full")
-                throw ParameterError("--mode: expected depthwise or full, but got '" + m + "'");
-            c.full = m == "full", a.custom = true;
-        } else throw ParameterError("unknown option '" + arg + "' (see tconv bench --help)");
-    }
-    return a;
+// The case options: each makes the run one custom case instead of a suite.
+void addCaseOptions(CLI::App& cmd, BenchArgs& a) {
+    BenchCase& c = a.custom_case;
+    addValueOption(cmd, "--size", [&](const std::string& v) { parseSize3(v, c), a.custom = true; },
+                   "input height, width, channels", "HxWxC");
+    const std::vector<std::pair<const char*, Size2*>> sizes = {
+        {"--kernel-size", &c.params.kernel}, {"--stride", &c.params.stride}, {"--padding", &c.params.padding},
+        {"--output-padding", &c.params.outputPadding}, {"--dilation", &c.params.dilation}};
+    for (const auto& [name, target] : sizes)
+        addValueOption(cmd, name, [&a, name, target](const std::string& v) { *target = app::parseSize2(name, v), a.custom = true; },
+                       "N or HxW (height first)", "N|HxW")
+            ->check(size2Validator());
+    addValueOption(cmd, "--mode", [&](const std::string& v) { c.full = v == "full", a.custom = true; },
+                   "one kernel per channel, or full C -> C channel mixing", "depthwise|full")
+        ->check(choiceValidator({"depthwise", "full"}));
+    addValueOption(cmd, "--out-channels", [&](const std::string& v) { c.outC = positiveInt(v), c.full = true, a.custom = true; },
+                   "full mixing C -> N (implies --mode full)", "N")
+        ->check(positiveIntValidator());
+}
+
+void addOptions(CLI::App& cmd, BenchArgs& a) {
+    cmd.add_flag("--json", a.json,
+                 "one JSON object per line (case, backend, threads, median_ms, min_ms, floor_ms, out_mpix_s, ratio, ...)");
+    addTextOption(cmd, "--backend", a.backend, "default all: every usable backend", "cpu|cuda|all")
+        ->check(choiceValidator({"cpu", "cuda", "all"}));
+    addValueOption(cmd, "--repeat", [&](const std::string& v) { a.repeat = positiveInt(v); },
+                   "timed runs per case after 2 warm-up runs (default 10)", "N")
+        ->check(positiveIntValidator());
+    addValueOption(cmd, "--threads", [&](const std::string& v) { a.threads = checkedThreads(positiveInt(v)); },
+                   "CPU threads, at most 4 per hardware thread (default: all hardware threads)", "N")
+        ->check(positiveIntValidator());
+    addValueOption(cmd, "--suite", [&](const std::string& v) { a.mixing = v == "mixing"; },
+                   "without a case option: the image suite (default) or decoder-scale channel mixing\n"
+                   "(C_in -> C_out k4 s2 p1)", "images|mixing")
+        ->check(choiceValidator({"images", "mixing"}));
+    addCaseOptions(cmd, a);
 }
 
 struct Timing {
@@ -308,59 +285,77 @@ void printTableRow(const Row& r) {
     std::fflush(stdout);
 }
 
-}  // namespace
+using NamedBackends = std::vector<std::pair<std::string, std::unique_ptr<Backend>>>;
 
-int runBench(int argc, char** argv) {
-    try {
-        const BenchArgs a = parseArgs(argc, argv);
-        if (a.help) {
-            printHelp();
-            return 0;
-        }
-        const std::vector<BenchCase> cases =
-            a.custom ? std::vector<BenchCase>{a.custom_case} : a.mixing ? mixingSuite() : standardSuite();
-        for (const BenchCase& b : cases) validateCase(b);  // parameter errors before any work
+NamedBackends makeBackends(const BenchArgs& a) {
+    NamedBackends backends;
+    if (a.backend != "cuda") backends.emplace_back("cpu", createBackend(BackendKind::Cpu, BackendOptions{a.threads}));
+    if (a.backend == "cpu") return backends;
+    const BackendInfo cuda = describeBackend(BackendKind::Cuda);
+    if (cuda.available) backends.emplace_back("cuda", createBackend(BackendKind::Cuda));
+    else if (a.backend == "cuda") throw ProcessingError("CUDA backend unavailable: " + cuda.reason);
+    else if (!a.json) std::fprintf(stderr, "tconv bench: skipping cuda: %s\n", cuda.reason.c_str());
+    return backends;
+}
 
-        std::vector<std::pair<std::string, std::unique_ptr<Backend>>> backends;
-        if (a.backend != "cuda")
-            backends.emplace_back("cpu", a.threads > 0 ? createCpuBackend(a.threads) : createBackend(BackendKind::Cpu));
-        if (a.backend != "cpu") {
-            const CudaAvailability cuda = cudaAvailability();
-            if (cuda.usable) backends.emplace_back("cuda", createBackend(BackendKind::Cuda));
-            else if (a.backend == "cuda") throw ProcessingError("CUDA backend unavailable: " + cuda.reason);
-            else if (!a.json) std::fprintf(stderr, "tconv bench: skipping cuda: %s\n", cuda.reason.c_str());
-        }
-        const int cpuThreads = a.threads > 0 ? a.threads : cpuDefaultThreadCount();
-        const double peakGflops = cpuGemmPeakGflops(cpuThreads);  // for compute_floor_ms
-        if (!a.json) {
-            for (const auto& [name, be] : backends) std::printf("# %s: %s\n", name.c_str(), be->description().c_str());
-            std::printf("# compute peak (packed SGEMM, %d thread%s): %.1f GFLOP/s\n", cpuThreads, cpuThreads == 1 ? "" : "s",
-                        peakGflops);
-            std::printf("%-42s %-7s %7s %10s %10s %9s %7s %10s\n", "case", "backend", "threads", "median_ms", "min_ms",
-                        "floor_ms", "ratio", "out_Mpix/s");
-        }
-        for (const BenchCase& b : cases) {
-            const Prepared p = prepare(b);
-            const Floor floor = measureFloor(p.out.count(), cpuDefaultThreadCount());
-            for (const auto& [name, be] : backends) {
-                Tensor out;  // kept across runs, like the studio's and the batch runner's outputs
-                auto once = [&] { convTranspose2d(p.input, p.layer, *be, out); };
-                timeRuns(2, once);  // warm-up: allocation, page faults, thread start-up
-                Row r{caseName(b), name, be->description(), name == "cpu" ? cpuThreads : 1, summarize(timeRuns(a.repeat, once)),
-                      floor, 0.0};
-                r.mpix = double(p.out.n * p.out.h * p.out.w) / (r.t.medianMs * 1e3);
-                const Shape4 w = p.layer.weight.shape();  // (C_in, C_out / groups, kH, kW)
-                const double flops = 2.0 * double(p.input.shape().h * p.input.shape().w) * double(w.n * w.c * w.h * w.w);
-                r.gflops = flops / (r.t.medianMs * 1e6);
-                r.peakGflops = peakGflops;
-                r.computeFloorMs = flops / (peakGflops * 1e6);
-                a.json ? printJson(r) : printTableRow(r);
-            }
-        }
-        return 0;
-    } catch (...) {
-        return app::reportCurrentException();
+void printHeader(const NamedBackends& backends, int cpuThreads, double peakGflops) {
+    for (const auto& [name, be] : backends) std::printf("# %s: %s\n", name.c_str(), be->description().c_str());
+    std::printf("# compute peak (packed SGEMM, %d thread%s): %.1f GFLOP/s\n", cpuThreads, cpuThreads == 1 ? "" : "s",
+                peakGflops);
+    std::printf("%-42s %-7s %7s %10s %10s %9s %7s %10s\n", "case", "backend", "threads", "median_ms", "min_ms",
+                "floor_ms", "ratio", "out_Mpix/s");
+}
+
+// Times one case on every backend and prints a row for each.
+void benchCase(const BenchCase& b, const BenchArgs& a, const NamedBackends& backends, int cpuThreads,
+               double peakGflops) {
+    const Prepared p = prepare(b);
+    const Floor floor = measureFloor(p.out.count(), describeBackend(BackendKind::Cpu).threads);
+    const Shape4 w = p.layer.weight.shape();  // (C_in, C_out / groups, kH, kW)
+    const double flops = 2.0 * double(p.input.shape().h * p.input.shape().w) * double(w.n * w.c * w.h * w.w);
+    for (const auto& [name, be] : backends) {
+        Tensor out;  // kept across runs, like the studio's and the batch runner's outputs
+        auto once = [&] { convTranspose2d(p.input, p.layer, *be, out); };
+        timeRuns(2, once);  // warm-up: allocation, page faults, thread start-up
+        Row r{caseName(b), name, be->description(), name == "cpu" ? cpuThreads : 1, summarize(timeRuns(a.repeat, once)),
+              floor, 0.0};
+        r.mpix = double(p.out.n * p.out.h * p.out.w) / (r.t.medianMs * 1e3);
+        r.gflops = flops / (r.t.medianMs * 1e6);
+        r.peakGflops = peakGflops;
+        r.computeFloorMs = flops / (peakGflops * 1e6);
+        a.json ? printJson(r) : printTableRow(r);
     }
 }
+
+int bench(const BenchArgs& a) {
+    const std::vector<BenchCase> cases =
+        a.custom ? std::vector<BenchCase>{a.custom_case} : a.mixing ? mixingSuite() : standardSuite();
+    for (const BenchCase& b : cases) validateCase(b);  // parameter errors before any work
+    const NamedBackends backends = makeBackends(a);
+    const int cpuThreads = a.threads > 0 ? a.threads : describeBackend(BackendKind::Cpu).threads;
+    const double peakGflops = backendPeakGflops(BackendKind::Cpu, cpuThreads);  // for compute_floor_ms
+    if (!a.json) printHeader(backends, cpuThreads, peakGflops);
+    for (const BenchCase& b : cases) benchCase(b, a, backends, cpuThreads, peakGflops);
+    return 0;
+}
+
+class BenchCommand : public Command {
+public:
+    explicit BenchCommand(CLI::App& tconv) {
+        CLI::App* cmd = addCommand(tconv, "bench", "benchmark the backends");
+        cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
+        cmd->footer(kFooter);
+        a_.custom_case = standardSuite().front();
+        addOptions(*cmd, a_);
+    }
+    int run() override { return bench(a_); }
+
+private:
+    BenchArgs a_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> addBenchCommand(CLI::App& tconv) { return std::make_unique<BenchCommand>(tconv); }
 
 }  // namespace tconv::cli

@@ -1,14 +1,27 @@
 #pragma once
-// The tconv sub-commands. Each returns the process exit code:
-// 0 ok, 1 processing error, 2 usage/parameter error.
+// The tconv sub-commands. Each add*Command defines its sub-command on `tconv`
+// (options bound to the object it returns); CommandLine.cpp parses the command
+// line and calls run() on the one chosen. run() returns the exit code: 0 ok,
+// 1 processing error, 2 usage/parameter error; what it throws is reported by
+// CommandLine.cpp (ParameterError: 2, anything else: 1).
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
 namespace tconv::cli {
 
-int runApply(int argc, char** argv);    // argv[0] = "apply"
-int runInfo(int argc, char** argv);
-int runBench(int argc, char** argv);
-int runAnalyze(int argc, char** argv);
-int runRepair(int argc, char** argv);
-int runBatch(int argc, char** argv);
-int runBatchReport(int argc, char** argv);  // batch-report merge
+class Command {
+public:
+    virtual ~Command() = default;
+    virtual int run() = 0;
+};
+
+std::unique_ptr<Command> addApplyCommand(CLI::App& tconv);
+std::unique_ptr<Command> addBatchCommand(CLI::App& tconv);
+std::unique_ptr<Command> addBatchReportCommand(CLI::App& tconv);  // batch-report merge
+std::unique_ptr<Command> addAnalyzeCommand(CLI::App& tconv);
+std::unique_ptr<Command> addRepairCommand(CLI::App& tconv);
+std::unique_ptr<Command> addBenchCommand(CLI::App& tconv);
+std::unique_ptr<Command> addInfoCommand(CLI::App& tconv);
 
 }  // namespace tconv::cli

@@ -10,6 +10,7 @@
 #include "analysis/KernelRepair.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
+#include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
@@ -26,57 +27,35 @@ struct RepairArgs {
     app::ConvSettings settings;
     std::optional<RepairMethod> method;
     std::string out;
-    bool help = false;
 };
 
-void printHelp() {
-    std::printf(
-        "usage: tconv repair --kernel PRESET|FILE --stride S [--dilation D] [--padding P] [--output-padding Q]\n"
-        "                    --method additive|zoh --out FILE\n"
-        "Makes a kernel artifact-free: every output phase gets the same gain (CV = 0).\n"
-        "  --method additive   K'[j] = K[j] - (G[r(j)] - mean)/n_r(j): same size, same parameters, same sum;\n"
-        "                      refused when some phase has no tap (k < s or gcd(d, s) > 1)\n"
-        "  --method zoh        zero-order hold: box_s * dilate_d(K) / (sH*sW), a d(k-1)+s kernel at dilation 1;\n"
-        "                      padding and output_padding change so the output size stays the same (printed)\n"
-        "  --out FILE          .npy (float32) or a text matrix; a full (C_in, C_out/groups, kH, kW) weight is\n"
-        "                      repaired slice by slice and written as .npy; written atomically\n"
-        "%s"
-        "exit status: 0 ok, 1 processing error, 2 usage or parameter error (including a refused repair)\n",
-        app::convOptionsHelp());
+constexpr const char* kDescription =
+    "Makes a kernel artifact-free: every output phase gets the same gain (CV = 0).";
+
+constexpr const char* kMethodHelp =
+    "additive: K'[j] = K[j] - (G[r(j)] - mean)/n_r(j): same size, same parameters, same sum;\n"
+    "refused when some phase has no tap (k < s or gcd(d, s) > 1).\n"
+    "zoh: zero-order hold: box_s * dilate_d(K) / (sH*sW), a d(k-1)+s kernel at dilation 1;\n"
+    "padding and output_padding change so the output size stays the same (printed)";
+
+// --method here is the repair, not apply's transposed|resize-conv.
+void addRepairOptions(CLI::App& cmd, RepairArgs& a) {
+    addValueOption(
+        cmd, "--method",
+        [&a](const std::string& v) {
+            a.method = parseRepairMethod(v);
+            if (!a.method) throw ParameterError("--method: expected additive or zoh, but got '" + v + "'");
+        },
+        kMethodHelp, "additive|zoh");
+    addTextOption(cmd, "--out", a.out,
+                  ".npy (float32) or a text matrix; a full (C_in, C_out/groups, kH, kW) weight is\n"
+                  "repaired slice by slice and written as .npy; written atomically",
+                  "FILE");
 }
 
-RepairArgs parseArgs(int argc, char** argv) {
-    RepairArgs a;
-    for (int i = 1; i < argc;) {
-        const std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            a.help = true;
-            return a;
-        }
-        if (arg == "--") {  // the end of options; repair has no file arguments
-            if (i + 1 < argc)
-                throw ParameterError("repair takes no file arguments, but got '" + std::string(argv[i + 1]) +
-                                     "' after '--' (use --kernel FILE and --out FILE)");
-            break;
-        }
-        // --method means the repair here, not apply's transposed|resize-conv.
-        if (arg == "--method" || arg == "--out") {
-            if (i + 1 >= argc) throw ParameterError(arg + " needs a value (see tconv repair --help)");
-            const std::string v = argv[i + 1];
-            if (arg == "--out") {
-                a.out = v;
-            } else {
-                a.method = parseRepairMethod(v);
-                if (!a.method) throw ParameterError("--method: expected additive or zoh, but got '" + v + "'");
-            }
-            i += 2;
-        } else if (!app::parseConvOption(argc, argv, i, a.settings)) {
-            throw ParameterError("unknown argument '" + arg + "' (see tconv repair --help)");
-        }
-    }
+void checkArgs(const RepairArgs& a) {
     if (!a.method) throw ParameterError("repair needs --method additive|zoh (see tconv repair --help)");
     if (a.out.empty()) throw ParameterError("repair needs --out FILE for the repaired kernel");
-    return a;
 }
 
 std::string num(double v) {
@@ -112,40 +91,55 @@ void writeWeight(const std::string& path, const ConvLayer& layer, bool fullWeigh
     }
 }
 
+// The layer to repair: a preset's or a kernel file's (a full weight sets the channels).
+ConvLayer layerToRepair(const app::ConvSettings& s, bool& fullWeight) {
+    int channels = 1;
+    fullWeight = false;
+    if (!s.kernel.isPreset()) {
+        const app::KernelFile file = app::loadKernelFile(s.kernel.path());
+        fullWeight = file.isFullWeight();
+        if (fullWeight) channels = static_cast<int>(file.weight.shape().n);
+    }
+    return app::buildLayer(s, channels);
+}
+
+int repair(const RepairArgs& a) {
+    checkArgs(a);
+    app::checkSettings(a.settings);
+    if (!a.settings.kernel.isPreset()) app::refuseOutputOverInputs(a.out, {a.settings.kernel.path()}, "--out");
+    app::cleanStaleTempFiles(app::folderOf(a.out));
+    bool fullWeight = false;
+    const ConvLayer layer = layerToRepair(a.settings, fullWeight);
+    const LayerRepair r = repairLayer(layer, *a.method);
+    if (!r.ok) throw ParameterError(r.reason);
+    writeWeight(a.out, r.layer, fullWeight);
+    printScores("before:", layer);
+    printScores("after:", r.layer);
+    const ConvParams& p = r.layer.params;
+    std::printf("wrote %s (%s repair)\n", a.out.c_str(), repairMethodName(*a.method));
+    std::printf("use with: --kernel %s --stride %s --padding %s --output-padding %s --dilation %s\n", a.out.c_str(),
+                sizeText(p.stride).c_str(), sizeText(p.padding).c_str(), sizeText(p.outputPadding).c_str(),
+                sizeText(p.dilation).c_str());
+    return 0;
+}
+
+class RepairCommand : public Command {
+public:
+    explicit RepairCommand(CLI::App& tconv) {
+        CLI::App* cmd = addCommand(tconv, "repair", "make a kernel artifact-free (--kernel K ... --method M --out F)");
+        cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
+        cmd->footer("exit status: 0 ok, 1 processing error, 2 usage or parameter error (including a refused repair)");
+        addConvOptions(*cmd, a_.settings, {"--method"});
+        addRepairOptions(*cmd, a_);
+    }
+    int run() override { return repair(a_); }
+
+private:
+    RepairArgs a_;
+};
+
 }  // namespace
 
-int runRepair(int argc, char** argv) {
-    try {
-        const RepairArgs a = parseArgs(argc, argv);
-        if (a.help) {
-            printHelp();
-            return 0;
-        }
-        app::checkSettings(a.settings);
-        if (!parseKernelPreset(a.settings.kernel)) app::refuseOutputOverInputs(a.out, {a.settings.kernel}, "--out");
-        app::cleanStaleTempFiles(app::folderOf(a.out));
-        int channels = 1;
-        bool fullWeight = false;
-        if (!parseKernelPreset(a.settings.kernel)) {
-            const app::KernelFile file = app::loadKernelFile(a.settings.kernel);
-            fullWeight = file.isFullWeight();
-            if (fullWeight) channels = static_cast<int>(file.weight.shape().n);
-        }
-        const ConvLayer layer = app::buildLayer(a.settings, channels);
-        const LayerRepair r = repairLayer(layer, *a.method);
-        if (!r.ok) throw ParameterError(r.reason);
-        writeWeight(a.out, r.layer, fullWeight);
-        printScores("before:", layer);
-        printScores("after:", r.layer);
-        const ConvParams& p = r.layer.params;
-        std::printf("wrote %s (%s repair)\n", a.out.c_str(), repairMethodName(*a.method));
-        std::printf("use with: --kernel %s --stride %s --padding %s --output-padding %s --dilation %s\n", a.out.c_str(),
-                    sizeText(p.stride).c_str(), sizeText(p.padding).c_str(), sizeText(p.outputPadding).c_str(),
-                    sizeText(p.dilation).c_str());
-        return 0;
-    } catch (...) {
-        return app::reportCurrentException();
-    }
-}
+std::unique_ptr<Command> addRepairCommand(CLI::App& tconv) { return std::make_unique<RepairCommand>(tconv); }
 
 }  // namespace tconv::cli

@@ -16,12 +16,11 @@
 #include "common/ImageCodec.h"
 #include "common/ImageIO.h"
 #include "common/JobMemory.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/ResourceLimits.h"
 #include "core/Validation.h"
-#include "cpu/CpuBackend.h"
 
 namespace fs = std::filesystem;
 
@@ -68,7 +67,7 @@ PreparedLayer prepare(const SweepCombination& c, int channels) {
         out.error = e.what();
         return out;
     }
-    if (c.settings.method == "resize-conv") {
+    if (c.settings.method == ConvMethod::ResizeConv) {
         // Resize then a stride-1 convolution: a constant input gives a constant
         // output away from the borders, so every phase has the same gain.
         out.cv = 0;
@@ -115,9 +114,7 @@ public:
                 return b;
             }
         }
-        auto b = createBackend(kind_);
-        if (b->kind() == BackendKind::Cpu) b = createCpuBackend(1);
-        return b;
+        return createBackend(kind_, BackendOptions{1});
     }
     void release(std::unique_ptr<Backend> b) {
         std::lock_guard lock(mutex_);
@@ -233,7 +230,7 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
                                item.output.string(), options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth, limits);
             Lease lease(pool);
             const ConvSettings& s = plan_.combinations[item.combination].settings;
-            if (s.method == "resize-conv")
+            if (s.method == ConvMethod::ResizeConv)
                 resizeConv2d(w.image.tensor, prepared->layer, ResizeConvOptions{s.resize, BorderMode::Zeros},
                              *lease.backend, w.output, limits);
             else

@@ -32,13 +32,9 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
-// Feeds "option value" through the one parser of conv options.
+// Feeds "option value" through the one parser of conv option values.
 void applyOption(ConvSettings& s, const std::string& option, const std::string& value) {
-    std::vector<std::string> storage = {option, value};
-    std::vector<char*> argv = {storage[0].data(), storage[1].data(), nullptr};
-    int i = 0;
-    if (!parseConvOption(2, argv.data(), i, s))
-        throw ParameterError(option + " is not a parameter option");
+    if (!setConvOption(s, option, value)) throw ParameterError(option + " is not a parameter option");
 }
 
 std::string formatDouble(double v) {
@@ -58,14 +54,14 @@ std::string sanitize(std::string s) {
 std::optional<Size2> effectiveKernelSize(const ConvSettings& s, const std::optional<Kernel2D>& custom) {
     if (custom) return Size2(custom->h, custom->w);
     if (s.kernelSize) return s.kernelSize;
-    if (auto preset = parseKernelPreset(s.kernel)) return naturalKernelSize(*preset, s.stride);
+    if (auto preset = s.kernel.preset()) return naturalKernelSize(*preset, s.stride);
     return std::nullopt;  // a kernel file: its shape decides
 }
 
 std::string kernelLabel(const ConvSettings& s, const std::optional<Kernel2D>& custom) {
     if (custom) return "custom";
-    if (parseKernelPreset(s.kernel)) return s.kernel;
-    return std::filesystem::path(s.kernel).stem().string();
+    if (s.kernel.isPreset()) return s.kernel.text();
+    return std::filesystem::path(s.kernel.path()).stem().string();
 }
 
 }  // namespace
@@ -96,12 +92,12 @@ std::string settingsFolderName(const ConvSettings& s, const std::set<std::string
     if (s.dilation != Size2(1, 1) || isSwept("--dilation")) parts.push_back("d" + sizeText(s.dilation));
     if (s.groups != 0 || isSwept("--groups")) parts.push_back("g" + std::to_string(s.groups));
     parts.push_back(kernelLabel(s, customKernel));
-    const auto preset = customKernel ? std::nullopt : parseKernelPreset(s.kernel);
+    const auto preset = customKernel ? std::nullopt : s.kernel.preset();
     if ((preset && *preset == KernelPreset::Gaussian) || isSwept("--sigma")) parts.push_back("sigma" + formatDouble(s.sigma));
     if ((preset && *preset == KernelPreset::Random) || isSwept("--seed")) parts.push_back("seed" + std::to_string(s.seed));
-    if (s.method != "transposed" || isSwept("--method") || isSwept("--resize")) {
-        std::string m = s.method;
-        if (s.method == "resize-conv" || isSwept("--resize"))
+    if (s.method != ConvMethod::Transposed || isSwept("--method") || isSwept("--resize")) {
+        std::string m = convMethodName(s.method);
+        if (s.method == ConvMethod::ResizeConv || isSwept("--resize"))
             m += s.resize == ResizeMode::Bilinear ? "-bilinear" : "-nearest";
         parts.push_back(m);
     }
@@ -115,16 +111,16 @@ std::string settingsDescription(const ConvSettings& s, const std::optional<Kerne
     if (auto k = effectiveKernelSize(s, customKernel)) d += "k=" + sizeText(*k) + " ";
     d += "s=" + sizeText(s.stride) + " p=" + sizeText(s.padding) + " op=" + sizeText(s.outputPadding) +
          " d=" + sizeText(s.dilation) + " g=" + (s.groups == 0 ? std::string("auto") : std::to_string(s.groups)) +
-         " kernel=" + (customKernel ? std::string("custom") : s.kernel);
-    const auto preset = customKernel ? std::nullopt : parseKernelPreset(s.kernel);
+         " kernel=" + (customKernel ? std::string("custom") : s.kernel.text());
+    const auto preset = customKernel ? std::nullopt : s.kernel.preset();
     if (preset && *preset == KernelPreset::Gaussian) d += " sigma=" + formatDouble(s.sigma);
     if (preset && *preset == KernelPreset::Random) d += " seed=" + std::to_string(s.seed);
     if (!s.bias.empty()) {
         d += " bias=";
         for (size_t i = 0; i < s.bias.size(); ++i) d += (i ? "," : "") + formatDouble(s.bias[i]);
     }
-    d += " method=" + s.method;
-    if (s.method == "resize-conv") d += s.resize == ResizeMode::Bilinear ? " resize=bilinear" : " resize=nearest";
+    d += std::string(" method=") + convMethodName(s.method);
+    if (s.method == ConvMethod::ResizeConv) d += s.resize == ResizeMode::Bilinear ? " resize=bilinear" : " resize=nearest";
     return d;
 }
 

@@ -2,7 +2,7 @@
 // Parameter sweeps: any sweepable option of a batch may take a comma list
 // ("--stride 2,3 --kernel bilinear,box"); the batch runs the cartesian product,
 // each combination into its own sub-folder named after its settings.
-// Values are parsed by parseConvOption (ConvSettings.h), so parsing and
+// Values are parsed by setConvOption (ConvSettings.h), so parsing and
 // validation of each value stay in one place.
 #include <optional>
 #include <set>
@@ -44,7 +44,7 @@ std::vector<std::string> splitSweepList(const std::string& option, const std::st
 constexpr size_t kMaxSweepCombinations = 1000;
 
 // The cartesian product of `axes` over `base` (the last axis varies fastest).
-// Each value goes through parseConvOption; a bad value throws ParameterError.
+// Each value goes through setConvOption; a bad value throws ParameterError.
 // With more than one combination each gets a unique folder name.
 std::vector<SweepCombination> expandSweep(const ConvSettings& base, const std::vector<SweepAxis>& axes,
                                           const std::optional<Kernel2D>& customKernel = std::nullopt);

@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "common/KernelFile.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
 #include "core/OutputSizeSolver.h"
@@ -66,94 +66,109 @@ Size2 parseSize2(const std::string& option, const std::string& value) {
     return s;
 }
 
-bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s) {
-    static const char* const kOptions[] = {"--kernel-size", "--stride", "--padding", "--output-padding",
-                                           "--dilation",    "--kernel", "--groups",  "--bias",
-                                           "--backend",     "--sigma",  "--seed",    "--method",
-                                           "--resize",      "--output-size"};
-    const std::string arg = argv[i];
-    // "--opt value" or "--opt=value".
-    const size_t eq = arg.find('=');
-    const std::string name = arg.substr(0, eq);
-    if (std::none_of(std::begin(kOptions), std::end(kOptions), [&](const char* o) { return name == o; })) return false;
-    std::string value;
-    int consumed = 1;
-    if (eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-    } else {
-        if (i + 1 >= argc) throw ParameterError(name + " needs a value (see --help)");
-        value = argv[i + 1];
-        consumed = 2;
-    }
+namespace {
 
-    if (name == "--kernel-size") s.kernelSize = parseSize2(name, value);
-    else if (name == "--stride") s.stride = parseSize2(name, value);
-    else if (name == "--padding") s.padding = parseSize2(name, value);
-    else if (name == "--output-padding") s.outputPadding = parseSize2(name, value);
-    else if (name == "--output-size") s.outputSize = parseSize2(name, value);
-    else if (name == "--dilation") s.dilation = parseSize2(name, value);
-    else if (name == "--kernel") {
-        if (value.empty()) bad(name, value, "a preset (" + presetList() + ") or a kernel file");
-        s.kernel = value;
-    } else if (name == "--groups") {
-        s.groups = parseIntOption(name, value);
-        if (s.groups < 1) bad(name, value, "a positive number of groups");
-    } else if (name == "--bias") {
-        s.bias.clear();
-        size_t start = 0;
-        while (true) {
-            const size_t comma = value.find(',', start);
-            const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            s.bias.push_back(static_cast<float>(parseDouble(name, item, "numbers separated by commas (V[,V...])")));
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-        }
-    } else if (name == "--backend") {
-        const auto k = parseBackendKind(value);
-        if (!k) bad(name, value, "cpu, cuda or auto");
-        s.backend = *k;
-    } else if (name == "--sigma") {
-        s.sigma = parseDouble(name, value, "a positive number");
-        if (!(s.sigma > 0)) bad(name, value, "a positive number");
-    } else if (name == "--seed") {
-        uint64_t v = 0;
-        const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
-        if (r.ec != std::errc() || r.ptr != value.data() + value.size() || value.empty())
-            bad(name, value, "a non-negative integer");
-        s.seed = v;
-    } else if (name == "--method") {
-        if (value != "transposed" && value != "resize-conv") bad(name, value, "transposed or resize-conv");
-        s.method = value;
-    } else if (name == "--resize") {
-        if (value == "nearest") s.resize = ResizeMode::Nearest;
-        else if (value == "bilinear") s.resize = ResizeMode::Bilinear;
-        else bad(name, value, "nearest or bilinear");
+std::vector<float> parseBias(const std::string& name, const std::string& value) {
+    std::vector<float> bias;
+    size_t start = 0;
+    while (true) {
+        const size_t comma = value.find(',', start);
+        const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        bias.push_back(static_cast<float>(parseDouble(name, item, "numbers separated by commas (V[,V...])")));
+        if (comma == std::string::npos) return bias;
+        start = comma + 1;
     }
-    i += consumed;
-    return true;
 }
 
-const char* convOptionsHelp() {
-    return "convolution options (N or HxW: one value for both axes, or height x width):\n"
-           "  --kernel PRESET|FILE      box, nearest, bilinear, gaussian, random (default bilinear), or a kernel\n"
-           "                            file: .npy (kH,kW) applied to every channel, .npy (C_in,C_out/groups,kH,kW)\n"
-           "                            full PyTorch weight, or a text matrix (rows of numbers). Presets are\n"
-           "                            scaled to sum sH*sW; file kernels are used as they are\n"
-           "  --kernel-size N|HxW       preset kernel size (default: the preset's natural size: box and\n"
-           "                            nearest s, bilinear 2s, gaussian 2s+1, random 3)\n"
-           "  --stride N|HxW            default 2\n"
-           "  --padding N|HxW           default 0\n"
-           "  --output-padding N|HxW    default 0 (must be smaller than the stride or the dilation)\n"
-           "  --dilation N|HxW          default 1\n"
-           "  --output-size N|HxW       tconv apply: the output size, as PyTorch's output_size: the padding\n"
-           "                            stays, output_padding is chosen (refused outside [min, min+stride-1])\n"
-           "  --groups G                default: one group per channel for 2-D kernels, 1 for full weights\n"
-           "  --bias V[,V...]           one value for all output channels, or one per output channel\n"
-           "  --sigma S                 gaussian preset sigma in output pixels (default 1)\n"
-           "  --seed N                  random preset seed (default 0)\n"
-           "  --backend cpu|cuda|auto   default auto (CUDA when a usable GPU is present)\n"
-           "  --method transposed|resize-conv   default transposed\n"
-           "  --resize nearest|bilinear resize step of resize-conv (default nearest)\n";
+uint64_t parseSeed(const std::string& name, const std::string& value) {
+    uint64_t v = 0;
+    const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (r.ec != std::errc() || r.ptr != value.data() + value.size() || value.empty())
+        bad(name, value, "a non-negative integer");
+    return v;
+}
+
+using OptionSetter = void (*)(ConvSettings&, const std::string& name, const std::string& value);
+
+// One setter per option, in --help order.
+const std::vector<std::pair<std::string, OptionSetter>>& optionSetters() {
+    static const std::vector<std::pair<std::string, OptionSetter>> setters = {
+        {"--kernel",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             if (v.empty()) bad(n, v, "a preset (" + presetList() + ") or a kernel file");
+             s.kernel = KernelSpec(v);
+         }},
+        {"--kernel-size", [](ConvSettings& s, const std::string& n, const std::string& v) { s.kernelSize = parseSize2(n, v); }},
+        {"--stride", [](ConvSettings& s, const std::string& n, const std::string& v) { s.stride = parseSize2(n, v); }},
+        {"--padding", [](ConvSettings& s, const std::string& n, const std::string& v) { s.padding = parseSize2(n, v); }},
+        {"--output-padding",
+         [](ConvSettings& s, const std::string& n, const std::string& v) { s.outputPadding = parseSize2(n, v); }},
+        {"--dilation", [](ConvSettings& s, const std::string& n, const std::string& v) { s.dilation = parseSize2(n, v); }},
+        {"--output-size", [](ConvSettings& s, const std::string& n, const std::string& v) { s.outputSize = parseSize2(n, v); }},
+        {"--groups",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             s.groups = parseIntOption(n, v);
+             if (s.groups < 1) bad(n, v, "a positive number of groups");
+         }},
+        {"--bias", [](ConvSettings& s, const std::string& n, const std::string& v) { s.bias = parseBias(n, v); }},
+        {"--sigma",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             s.sigma = parseDouble(n, v, "a positive number");
+             if (!(s.sigma > 0)) bad(n, v, "a positive number");
+         }},
+        {"--seed", [](ConvSettings& s, const std::string& n, const std::string& v) { s.seed = parseSeed(n, v); }},
+        {"--backend",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             const auto k = parseBackendKind(v);
+             if (!k) bad(n, v, "cpu, cuda or auto");
+             s.backend = *k;
+         }},
+        {"--method",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             const auto m = parseConvMethod(v);
+             if (!m) bad(n, v, "transposed or resize-conv");
+             s.method = *m;
+         }},
+        {"--resize",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             if (v == "nearest") s.resize = ResizeMode::Nearest;
+             else if (v == "bilinear") s.resize = ResizeMode::Bilinear;
+             else bad(n, v, "nearest or bilinear");
+         }},
+    };
+    return setters;
+}
+
+}  // namespace
+
+const std::vector<std::string>& convOptionNames() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n;
+        for (const auto& [name, setter] : optionSetters()) n.push_back(name);
+        return n;
+    }();
+    return names;
+}
+
+bool setConvOption(ConvSettings& s, const std::string& option, const std::string& value) {
+    for (const auto& [name, setter] : optionSetters()) {
+        if (name != option) continue;
+        setter(s, name, value);
+        return true;
+    }
+    return false;
+}
+
+bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s) {
+    const std::string arg = argv[i];
+    const size_t eq = arg.find('=');  // "--opt value" or "--opt=value"
+    const std::string name = arg.substr(0, eq);
+    const auto& names = convOptionNames();
+    if (std::find(names.begin(), names.end(), name) == names.end()) return false;
+    if (eq == std::string::npos && i + 1 >= argc) throw ParameterError(name + " needs a value (see --help)");
+    setConvOption(s, name, eq == std::string::npos ? std::string(argv[i + 1]) : arg.substr(eq + 1));
+    i += eq == std::string::npos ? 2 : 1;
+    return true;
 }
 
 ConvParams convParams(const ConvSettings& s) {
@@ -169,7 +184,7 @@ ConvParams convParams(const ConvSettings& s) {
 
 void checkSettings(const ConvSettings& s) {
     validateParams(convParams(s));
-    if (const auto preset = parseKernelPreset(s.kernel)) {
+    if (const auto preset = s.kernel.preset()) {
         PresetOptions o;
         o.stride = s.stride;
         o.size = s.kernelSize;
@@ -179,8 +194,8 @@ void checkSettings(const ConvSettings& s) {
         return;
     }
     std::error_code ec;
-    if (!std::filesystem::exists(s.kernel, ec))
-        throw ParameterError("--kernel: '" + s.kernel + "' is neither a preset (" + presetList() +
+    if (!std::filesystem::exists(s.kernel.path(), ec))
+        throw ParameterError("--kernel: '" + s.kernel.text() + "' is neither a preset (" + presetList() +
                              ") nor an existing kernel file");
 }
 
@@ -201,7 +216,7 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
     if (channels <= 0) throw ParameterError("the input must have at least one channel, but has " + std::to_string(channels));
     checkSettings(s);
     ConvParams p = convParams(s);
-    const auto preset = parseKernelPreset(s.kernel);
+    const auto preset = s.kernel.preset();
     KernelFile file;
     if (preset) {
         PresetOptions o;
@@ -211,9 +226,9 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
         o.seed = s.seed;
         file.kernel = makePresetKernel(*preset, o);
     } else {
-        file = loadKernelFile(s.kernel);
+        file = loadKernelFile(s.kernel.path());
     }
-    const std::string what = preset ? std::string("the ") + presetName(*preset) + " preset" : "'" + s.kernel + "'";
+    const std::string what = preset ? std::string("the ") + presetName(*preset) + " preset" : "'" + s.kernel.path() + "'";
 
     if (file.kernel) {
         const Kernel2D& k = *file.kernel;

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "analysis/ResizeConv.h"
+#include "common/ConvMethod.h"
+#include "common/KernelSpec.h"
 #include "core/Backend.h"
 #include "core/ConvLayer.h"
 #include "core/ConvParams.h"
@@ -20,25 +22,32 @@ struct ConvSettings {
     std::optional<Size2> outputSize;  // --output-size (apply): output_padding as PyTorch's output_size picks it
     Size2 dilation{1, 1};             // --dilation
     int groups = 0;                   // --groups; 0: depthwise for 2-D kernels, 1 for full weights
-    std::string kernel = "bilinear";  // --kernel PRESET|FILE
+    KernelSpec kernel;                // --kernel PRESET|FILE (default bilinear)
     double sigma = 1.0;               // --sigma
     uint64_t seed = 0;                // --seed
     std::vector<float> bias;          // --bias V[,V...]
     BackendKind backend = BackendKind::Auto;  // --backend
-    std::string method = "transposed";        // --method transposed|resize-conv
+    ConvMethod method = ConvMethod::Transposed;  // --method transposed|resize-conv
     ResizeMode resize = ResizeMode::Nearest;  // --resize nearest|bilinear
 };
 
 // "3" or "3x2" (height first). Throws ParameterError naming the option and value.
 Size2 parseSize2(const std::string& option, const std::string& value);
 
-// Tries to consume argv[i] (and its value argv[i+1]) as one of the options
-// above; returns false when argv[i] is not one of them. Throws ParameterError
-// for a bad or missing value. Advances i past what it consumed.
-bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s);
+// The options above ("--stride", ...), in the order --help lists them.
+const std::vector<std::string>& convOptionNames();
 
-// One help block listing the options above, for the commands' --help.
-const char* convOptionsHelp();
+// Sets one option above from its text value. Returns false when `option` is
+// not one of them; throws ParameterError naming the option and the value for
+// a bad value. The one place a value's syntax is checked: the command line,
+// batch sweeps and the studio's screenshot mode all go through it.
+bool setConvOption(ConvSettings& s, const std::string& option, const std::string& value);
+
+// For hand-written loops (the studio's screenshot mode): consumes argv[i]
+// ("--opt value" or "--opt=value") when it is one of the options above and
+// advances i past it; returns false otherwise. Throws ParameterError for a bad
+// or missing value.
+bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s);
 
 // The parameters as a ConvParams (kernel = --kernel-size or 1, groups = --groups
 // or 1), for early validation and display.

@@ -13,7 +13,7 @@ void addLayerMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& layer, 
     const OutputSize out = outputSize(in.h, in.w, layer.params);
     const Shape4 outShape{in.n, layer.outChannels(), out.h, out.w};
     peak.add("weight " + shapeText(w), tensorBytes(w));
-    if (s.method == "resize-conv") {
+    if (s.method == ConvMethod::ResizeConv) {
         ResizeConvOptions options;
         options.resize = s.resize;
         peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, options));
@@ -88,7 +88,7 @@ void addAnalysisMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& laye
     }
     if (spectrum) {
         peak.add("spectrum input", addBytes(tensorBytes(in), O));
-        if (s.method == "resize-conv") peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, r));
+        if (s.method == ConvMethod::ResizeConv) peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, r));
         peak.add("spectrum planes", tensorBytes(Shape4{1, 1, out.h, out.w}, 24));
         // The map beside a 520-pixel-wide radial plot.
         peak.add("spectrum figure", figureBytes(Shape4{1, 1, std::max<int64_t>(out.h, 400), out.w + 800}, 1));

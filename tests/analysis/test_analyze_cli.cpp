@@ -170,7 +170,7 @@ void TestAnalyzeCli::refusals() {
         {{"analyze", "--input", "x.npy", "--size", "4x4"}, 2, "either --input or --size"},
         {{"analyze", "--size", "0x4"}, 2, "--size"},
         {{"analyze", "--input", "missing.npy"}, 1, "missing.npy"},
-        {{"analyze", "--frobnicate"}, 2, "unknown argument"},
+        {{"analyze", "--frobnicate"}, 2, "unknown option"},
         {{"analyze", "--heatmap", "h.xyz"}, 2, "h.xyz"},
         {{"analyze", "--stride", "0"}, 2, "stride"},
         {{"analyze", "--kernel", "box", "--kernel-size", "3", "--padding", "9", "--size", "2x2"}, 2, "too small"},

@@ -159,7 +159,7 @@ void TestBatchUnits::sweepProductOrderAndFolders() {
     QCOMPARE(combos[2].folder, std::string("k6_s3_p1_bilinear"));
     QCOMPARE(combos[3].folder, std::string("k3_s3_p1_box"));
     QCOMPARE(combos[3].settings.stride, Size2(3));
-    QCOMPARE(combos[3].settings.kernel, std::string("box"));
+    QCOMPARE(combos[3].settings.kernel.text(), std::string("box"));
     QCOMPARE(combos[3].settings.padding, Size2(1));  // the base is kept
     QVERIFY(combos[0].description.find("s=2 p=1") != std::string::npos);
 
@@ -194,7 +194,7 @@ void TestBatchUnits::folderNames() {
     s.dilation = Size2(2);
     QCOMPARE(settingsFolderName(s), std::string("k3x2_s2_p1_op1x0_d2_box"));
     ConvSettings r;
-    r.method = "resize-conv";
+    r.method = app::ConvMethod::ResizeConv;
     r.resize = ResizeMode::Bilinear;
     QCOMPARE(settingsFolderName(r), std::string("k4_s2_p0_bilinear_resize-conv-bilinear"));
     // A swept option always shows, even where it has no effect.

@@ -17,7 +17,7 @@
 #include <csignal>
 
 #include "common/TestPrinters.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvLayer.h"
 #include "core/KernelPresets.h"
 #include "core/NpyFile.h"

@@ -24,15 +24,15 @@ bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why
         *why = QStringLiteral("the studio applies one bias to every channel; using %1").arg(p.bias);
         return false;
     }
-    if (const auto preset = parseKernelPreset(s.kernel)) {
+    if (const auto preset = s.kernel.preset()) {
         p.kernelSource = QString::fromLatin1(presetName(*preset));
         p.geometry.kernel = s.kernelSize ? *s.kernelSize : naturalKernelSize(*preset, s.stride);
         return true;
     }
     try {
-        const app::KernelFile f = app::loadKernelFile(s.kernel);
+        const app::KernelFile f = app::loadKernelFile(s.kernel.path());
         if (f.isFullWeight()) {
-            p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), QString::fromStdString(s.kernel),
+            p = weightModeParams(p, std::make_shared<const Tensor>(f.weight), QString::fromStdString(s.kernel.path()),
                                  s.groups > 0 ? s.groups : 1);
             return true;
         }

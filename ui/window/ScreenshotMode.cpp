@@ -111,7 +111,7 @@ int ScreenshotMode::run(int argc, char** argv) {
     if (out.isEmpty()) return fail(2, QStringLiteral("--screenshot needs an output path"));
     try {  // never replace the image (or kernel file) the screenshot is made of
         app::refuseOutputOverInputs(out.toLocal8Bit().toStdString(),
-                                    {image.toLocal8Bit().toStdString(), settings.kernel}, "--screenshot");
+                                    {image.toLocal8Bit().toStdString(), settings.kernel.path()}, "--screenshot");
     } catch (const std::exception& e) {
         return fail(2, QString::fromUtf8(e.what()));
     }
