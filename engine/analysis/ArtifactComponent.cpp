@@ -3,6 +3,7 @@
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
 #include "core/ConvTranspose.h"
+#include "core/Polyphase.h"
 #include "core/Validation.h"
 
 namespace tconv {
@@ -12,9 +13,9 @@ Kernel2D artifactKernel(const Kernel2D& k, Size2 stride, Size2 dilation) {
     const double gbar = k.sum() / (static_cast<double>(stride.h) * stride.w);
     Kernel2D dk(k.h, k.w);
     for (int y = 0; y < k.h; ++y) {
-        const int ry = phaseClass(y, dilation.h, stride.h);
+        const int ry = polyphase::tapPhase(int64_t(y), dilation.h, stride.h);
         for (int x = 0; x < k.w; ++x) {
-            const int rx = phaseClass(x, dilation.w, stride.w);
+            const int rx = polyphase::tapPhase(int64_t(x), dilation.w, stride.w);
             dk.at(y, x) = static_cast<float>((g.at(ry, rx) - gbar) / g.count(ry, rx));
         }
     }

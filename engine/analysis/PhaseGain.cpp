@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/ConvError.h"
+#include "core/Polyphase.h"
 
 namespace tconv {
 namespace {
@@ -103,9 +104,9 @@ PhaseGainTable phaseGainTable(const Kernel2D& k, Size2 stride, Size2 dilation) {
     t.gain.assign(static_cast<size_t>(t.sh) * t.sw, 0.0);
     t.tapCount.assign(t.gain.size(), 0);
     for (int y = 0; y < k.h; ++y) {
-        const int ry = phaseClass(y, dilation.h, stride.h);
+        const int ry = polyphase::tapPhase(int64_t(y), dilation.h, stride.h);
         for (int x = 0; x < k.w; ++x) {
-            const size_t r = static_cast<size_t>(ry) * t.sw + phaseClass(x, dilation.w, stride.w);
+            const size_t r = static_cast<size_t>(ry) * t.sw + polyphase::tapPhase(int64_t(x), dilation.w, stride.w);
             t.gain[r] += k.at(y, x);
             t.tapCount[r] += 1;
         }

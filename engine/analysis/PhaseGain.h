@@ -1,7 +1,8 @@
 #pragma once
 // The phase-gain table G of a transposed convolution kernel and the
 // checkerboard scores derived from it (Odena, Dumoulin & Olah 2016).
-// G[r] (r per axis in [0, s)) = sum of the taps j with d*j = r (mod s); a
+// G[r] (r per axis in [0, s)) = sum of the taps j of phase r, i.e. with
+// d*j = r (mod s) (polyphase::tapPhase, core/Polyphase.h); a
 // constant input c gives, away from the borders, bias + c * G[(o+p) mod s].
 #include <string>
 #include <vector>
@@ -22,9 +23,6 @@ struct PhaseGainTable {
 
 // Throws ParameterError for an empty kernel or a stride/dilation <= 0.
 PhaseGainTable phaseGainTable(const Kernel2D& k, Size2 stride, Size2 dilation);
-
-// The class of kernel tap j along one axis: (d * j) mod s.
-inline int phaseClass(int j, int d, int s) { return static_cast<int>((static_cast<long long>(d) * j) % s); }
 
 // The shape of the ripple, from where its energy sits (ArtifactScores' shares).
 enum class ArtifactPattern { None, Checkerboard, HorizontalStripes, VerticalStripes };

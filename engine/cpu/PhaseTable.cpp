@@ -9,11 +9,10 @@ PhaseTable::PhaseTable(int64_t inExtent, int64_t outExtent, int k, int s, int p,
     bool any = false;
     for (int r = 0; r < s; ++r) {
         begin_[static_cast<size_t>(r)] = static_cast<int>(taps_.size());
-        for (int j = 0; j < k; ++j) {
-            const int64_t jd = static_cast<int64_t>(j) * d;
-            if (jd % s != r) continue;
-            const int64_t t = (jd - r) / s;
-            taps_.push_back({j, t});
+        for (int64_t j = 0; j < k; ++j) {
+            if (polyphase::tapPhase(j, d, s) != r) continue;
+            const int64_t t = polyphase::tapOffset(j, d, s, r);
+            taps_.push_back({static_cast<int>(j), t});
             tMin_ = any ? std::min(tMin_, t) : t;
             tMax_ = any ? std::max(tMax_, t) : t;
             any = true;

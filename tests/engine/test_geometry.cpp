@@ -8,6 +8,7 @@
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/OutputGeometry.h"
+#include "core/Polyphase.h"
 #include "core/ScatterDefinition.h"
 #include "core/Validation.h"
 
@@ -25,6 +26,7 @@ private slots:
     void acceptsOutputPaddingBelowDilation();
     void outputPaddingRule();
     void scatterSourcesInvertTheDefinition();
+    void polyphaseSplitsTheDefinition();
     void memoryLimit();
     void emptyBatchAllowedEmptyImageRefused();
 };
@@ -180,6 +182,24 @@ void TestGeometry::scatterSourcesInvertTheDefinition() {
                 backward.push_back({c.iy, c.ix, c.ky, c.kx});
             QCOMPARE(backward, forward[static_cast<size_t>(oy * o.w + ox)]);  // both row-major in the taps
         }
+}
+
+void TestGeometry::polyphaseSplitsTheDefinition() {
+    // Every (input, tap) the definition sends to output o lands in o's phase,
+    // and the phase's offset leads back to that input.
+    for (int s = 1; s <= 4; ++s)
+        for (int d = 1; d <= 3; ++d)
+            for (int p = 0; p <= 3; ++p)
+                for (int64_t j = 0; j < 5; ++j)
+                    for (int64_t i = 0; i < 6; ++i) {
+                        const int64_t o = scatterTarget(i, static_cast<int>(j), s, p, d);
+                        if (o < 0) continue;
+                        const int r = polyphase::outputPhase(o, s, p);
+                        const int64_t m = polyphase::outputGroup(o, s, p);
+                        QCOMPARE(polyphase::tapPhase(j, d, s), r);
+                        QCOMPARE(m - polyphase::tapOffset(j, d, s, r), i);
+                        QCOMPARE(polyphase::outputOf(m, r, s, p), o);
+                    }
 }
 
 void TestGeometry::memoryLimit() {

@@ -1,15 +1,11 @@
 #pragma once
-// The polyphase (sub-pixel) decomposition of one axis of a transposed
-// convolution, which turns the scatter of the definition into a gather.
-//
-// Input i lands on output o = i*s - p + j*d through kernel tap j. Write
-// o + p = s*m + r with phase r in [0, s). Tap j reaches phase r exactly when
-// (j*d) mod s == r, and then reads input i = m - t_j with t_j = (j*d - r) / s
-// (always >= 0). So output o only ever sees the taps of its own phase: no tap
-// multiplies an inserted zero, and every output is written by one owner.
+// The polyphase split of one axis (core/Polyphase.h) as the CPU backend's
+// tables: the taps of every phase, grouped, and the branch-free interior.
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "core/Polyphase.h"
 
 namespace tconv::cpu {
 
@@ -34,9 +30,9 @@ public:
         return {taps_.data() + begin_[static_cast<size_t>(r)],
                 static_cast<size_t>(begin_[static_cast<size_t>(r) + 1] - begin_[static_cast<size_t>(r)])};
     }
-    int phaseOf(int64_t o) const { return static_cast<int>((o + p_) % s_); }
-    int64_t groupOf(int64_t o) const { return (o + p_) / s_; }  // m
-    int64_t outputOf(int64_t m, int r) const { return m * s_ + r - p_; }
+    int phaseOf(int64_t o) const { return polyphase::outputPhase(o, s_, p_); }
+    int64_t groupOf(int64_t o) const { return polyphase::outputGroup(o, s_, p_); }  // m
+    int64_t outputOf(int64_t m, int r) const { return polyphase::outputOf(m, r, s_, p_); }
 
     // Smallest and largest offset t over all phases (0 when no tap at all).
     int64_t minOffset() const { return tMin_; }

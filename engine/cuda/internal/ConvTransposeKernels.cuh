@@ -5,7 +5,7 @@
 // the reference. The __global__ wrappers in ConvTransposeKernels.cu only turn
 // blockIdx/threadIdx into Idx3 and place the __syncthreads() between phases.
 //
-// Formulation: gather by output phase (polyphase). Along one axis, output o
+// Formulation: gather by output phase (core/Polyphase.h). Along one axis, output o
 // receives tap k from input i = (o + p - k*d) / s when that division is exact.
 // With t = o + p, q = t / s and r = t mod s, the taps that land on phase r are
 // k0(r), k0 + tapStep, ... (tapStep = s / gcd(s, d)) and they read inputs
@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/Polyphase.h"
 #include "cuda/KernelVariant.h"
 
 #if defined(__CUDACC__)
@@ -101,10 +102,12 @@ TCONV_HD inline int imin(int a, int b) { return a < b ? a : b; }
 // Floor division for b > 0 (C++ '/' truncates toward zero).
 TCONV_HD inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+// The first tap of phase r (core/Polyphase.h); the phase's further taps
+// follow every tapStep.
 TCONV_HD inline PhaseTap makePhaseTap(const AxisGeometry& a, int r) {
     for (int j = 0; j < a.tapStep && j < a.k; ++j) {
-        const int v = r - j * a.d;
-        if (v % a.s == 0) return PhaseTap{j, v / a.s, (a.k - 1 - j) / a.tapStep + 1};
+        if (polyphase::tapPhase(j, a.d, a.s) == r)
+            return PhaseTap{j, -polyphase::tapOffset(j, a.d, a.s, r), (a.k - 1 - j) / a.tapStep + 1};
     }
     return PhaseTap{0, 0, 0};
 }
@@ -125,9 +128,8 @@ struct AxisPhase {
     int q;
 };
 TCONV_HD inline AxisPhase axisPhase(const AxisGeometry& a, const PhaseTap* table, int o) {
-    const int t = o + a.p;
-    const int q = t / a.s;
-    const int r = t - q * a.s;
+    const int q = polyphase::outputGroup(o, a.s, a.p);
+    const int r = polyphase::outputPhase(o, a.s, a.p);
     TCONV_KERNEL_CHECK(r >= 0 && r < a.s);
     return AxisPhase{table[r], q};
 }
