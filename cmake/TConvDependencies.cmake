@@ -4,11 +4,16 @@
 
 find_package(Threads REQUIRED)
 
-find_package(TBB CONFIG QUIET)
-if(TBB_FOUND)
-  set(TCONV_HAVE_TBB ON)
-else()
-  set(TCONV_HAVE_TBB OFF)
+# TCONV_WITH_TBB=OFF builds the std::thread path even where oneTBB is
+# installed: the tsan preset needs it, because Debian's libtbb is not built
+# with ThreadSanitizer and its lock-free queues read as races.
+option(TCONV_WITH_TBB "Use oneTBB for the CPU backend's threads when found (else std::thread)" ON)
+set(TCONV_HAVE_TBB OFF)
+if(TCONV_WITH_TBB)
+  find_package(TBB CONFIG QUIET)
+  if(TBB_FOUND)
+    set(TCONV_HAVE_TBB ON)
+  endif()
 endif()
 
 find_package(hwy CONFIG QUIET)
