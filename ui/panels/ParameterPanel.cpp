@@ -13,9 +13,9 @@
 #include <QVBoxLayout>
 
 #include "panels/AxisPairEditor.h"
+#include "core/OutputGeometry.h"
 #include "core/OutputSizeSolver.h"
-#include "core/BackendFactory.h"
-#include "cpu/CpuBackend.h"
+#include "backends/BackendFactory.h"
 
 namespace tconv::ui {
 namespace {
@@ -157,7 +157,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     backend_ = new QComboBox(comp);
     backend_->setObjectName(QStringLiteral("backend"));
     backend_->addItem(tr("Auto"), static_cast<int>(BackendKind::Auto));
-    backend_->addItem(tr("CPU (%1, %2 threads)").arg(QString::fromStdString(cpuSimdTarget())).arg(cpuDefaultThreadCount()),
+    // What the CPU backend is comes from the factory: the UI never includes a backend's own header.
+    const BackendInfo cpu = describeBackend(BackendKind::Cpu);
+    backend_->addItem(tr("CPU (%1, %2 threads)").arg(QString::fromStdString(cpu.simd)).arg(cpu.threads),
                       static_cast<int>(BackendKind::Cpu));
     const CudaAvailability cuda = cudaAvailability();
     backend_->addItem(cuda.usable ? tr("CUDA (%1)").arg(QString::fromStdString(cuda.device)) : tr("CUDA"),
@@ -337,7 +339,7 @@ void ParameterPanel::solvePaddingForTarget() {
         const int in = badH ? inH_ : inW_;
         const int k = badH ? g.kernel.h : g.kernel.w, s = badH ? g.stride.h : g.stride.w,
                   d = badH ? g.dilation.h : g.dilation.w;
-        const int64_t maxOut = outputExtent(in, k, s, 0, std::max(s, d) - 1, d);
+        const int64_t maxOut = outputExtent(in, k, s, 0, maxOutputPadding(s, d), d);
         emit solveFailed(tr("No padding ≥ 0 and output_padding < max(stride, dilation) gives %1 = %2 from %3 with "
                             "k=%4 s=%5 d=%6 (reachable: at most %7, in steps of 1 below that).")
                              .arg(badH ? tr("height") : tr("width"))

@@ -33,7 +33,7 @@ QVector<ParamsIssue> diagnoseParams(const ConvParams& p, int64_t inH, int64_t in
         if (k[a] > maxKernel)
             out.push_back({QStringLiteral("kernelSize"), a,
                            tr("kernel %1 %2 is above the maximum: use 1 to %3").arg(QLatin1String(axisName(a))).arg(k[a]).arg(maxKernel)});
-        const int maxQ = std::max(s[a], d[a]) - 1;
+        const int maxQ = maxOutputPadding(s[a], d[a]);  // PyTorch's rule, from core
         if (q[a] > maxQ)
             out.push_back({QStringLiteral("outputPadding"), a,
                            tr("output padding must be < stride %1 or dilation %2: use %3")
