@@ -1,30 +1,18 @@
 #include "document/Provenance.h"
 
 #include "core/OutputGeometry.h"
+#include "core/ScatterDefinition.h"
 
 namespace tconv::ui {
-namespace {
 
-// Input index i and tap j with i*s - p + j*d == o along one axis.
-std::vector<std::pair<int, int>> axisPairs(int o, int in, int k, int s, int p, int d) {
-    std::vector<std::pair<int, int>> r;
-    for (int j = 0; j < k; ++j) {
-        const int t = o + p - j * d;
-        if (t < 0 || t % s != 0) continue;
-        const int i = t / s;
-        if (i < in) r.push_back({i, j});
-    }
-    return r;
-}
-
-}  // namespace
+// The definition (o = i*s - p + j*d) lives in core/ScatterDefinition.h, with
+// the reference implementation that gathers through it: the explanation shows
+// exactly the pairs the oracle sums, never a second copy of the formula.
 
 std::vector<Contribution> contributionsTo(const ConvParams& p, int inH, int inW, int oy, int ox) {
     std::vector<Contribution> out;
-    const auto ys = axisPairs(oy, inH, p.kernel.h, p.stride.h, p.padding.h, p.dilation.h);
-    const auto xs = axisPairs(ox, inW, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
-    for (const auto& [iy, ky] : ys)
-        for (const auto& [ix, kx] : xs) out.push_back({iy, ix, ky, kx});
+    for (const ScatterSource& s : scatterSources(p, inH, inW, oy, ox))
+        out.push_back({static_cast<int>(s.iy), static_cast<int>(s.ix), s.ky, s.kx});
     return out;
 }
 
@@ -44,10 +32,10 @@ Tensor partialScatter(const Tensor& input, const Kernel2D& k, const ConvParams& 
         for (int ix = 0; ix < s.w; ++ix, ++done) {
             if (done >= steps) return out;
             for (int ky = 0; ky < k.h; ++ky) {
-                const int64_t oy = int64_t(iy) * p.stride.h - p.padding.h + int64_t(ky) * p.dilation.h;
+                const int64_t oy = scatterTarget(iy, ky, p.stride.h, p.padding.h, p.dilation.h);
                 if (oy < 0 || oy >= o.h) continue;
                 for (int kx = 0; kx < k.w; ++kx) {
-                    const int64_t ox = int64_t(ix) * p.stride.w - p.padding.w + int64_t(kx) * p.dilation.w;
+                    const int64_t ox = scatterTarget(ix, kx, p.stride.w, p.padding.w, p.dilation.w);
                     if (ox < 0 || ox >= o.w) continue;
                     for (int64_t c = 0; c < s.c; ++c) out.at(0, c, oy, ox) += input.at(0, c, iy, ix) * k.at(ky, kx);
                 }
@@ -60,11 +48,11 @@ std::vector<std::pair<int, int>> scatterFootprint(const ConvParams& p, int outH,
                                                   int kw) {
     std::vector<std::pair<int, int>> cells;
     for (int ky = 0; ky < kh; ++ky) {
-        const int oy = iy * p.stride.h - p.padding.h + ky * p.dilation.h;
+        const int64_t oy = scatterTarget(iy, ky, p.stride.h, p.padding.h, p.dilation.h);
         if (oy < 0 || oy >= outH) continue;
         for (int kx = 0; kx < kw; ++kx) {
-            const int ox = ix * p.stride.w - p.padding.w + kx * p.dilation.w;
-            if (ox >= 0 && ox < outW) cells.push_back({oy, ox});
+            const int64_t ox = scatterTarget(ix, kx, p.stride.w, p.padding.w, p.dilation.w);
+            if (ox >= 0 && ox < outW) cells.push_back({static_cast<int>(oy), static_cast<int>(ox)});
         }
     }
     return cells;

@@ -1,8 +1,8 @@
 #pragma once
 // Which input pixels and kernel taps make one output pixel, straight from the
 // definition of the transposed convolution (each input pixel i adds
-// x[i] * K[j] at output o = i*s - p + j*d, per axis), and the step-by-step
-// scatter the tutorials draw. For explanation only, on small inputs: the
+// x[i] * K[j] at output o = i*s - p + j*d, per axis; written once, in
+// core/ScatterDefinition.h), and the step-by-step scatter the tutorials draw. For explanation only, on small inputs: the
 // studio's results always come from the engine.
 #include <vector>
 
