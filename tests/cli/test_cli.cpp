@@ -89,6 +89,7 @@ private slots:
     void init();
     void cleanup();
     void helpAndUsage();
+    void oneErrorFormatForEveryCommand();
     void refusals_data();
     void refusals();
     void cudaRequestedWithoutDevice();
@@ -182,6 +183,44 @@ void TestCli::helpAndUsage() {
     QCOMPARE(tconv({"frobnicate"}).code, 2);
     QCOMPARE(tconv({"--help"}).code, 0);
     QCOMPARE(tconv({"info", "--help"}).code, 0);
+}
+
+// The command-line contract is kept in one place (app/cli/CommandLine.cpp):
+// every command's --help goes to stdout with exit 0, and every usage error of
+// every command is one "tconv: error: ..." line with exit 2.
+void TestCli::oneErrorFormatForEveryCommand() {
+    const Result none = tconv({});
+    QCOMPARE(none.code, 2);
+    QVERIFY2(none.out.isEmpty() && none.err.contains("Usage: tconv"), qPrintable(none.err));
+    for (const QStringList& help : {QStringList{"--help"}, QStringList{"help"}, QStringList{"-h"}}) {
+        const Result r = tconv(help);
+        QCOMPARE(r.code, 0);
+        for (const char* command : {"apply", "batch", "batch-report", "analyze", "repair", "bench", "info"})
+            QVERIFY2(r.out.contains(command), command);
+    }
+    expectError(tconv({"frobnicate"}), 2, "unknown command 'frobnicate' (expected apply, batch");
+    expectError(tconv({"--frob"}), 2, "unknown option '--frob'");
+    const QStringList commands{"apply", "batch", "analyze", "repair", "bench", "info"};
+    for (const QString& command : commands) {
+        const Result help = tconv({command, "--help"});
+        QVERIFY2(help.code == 0 && help.err.isEmpty(), qPrintable(command + ": " + help.err));
+        QVERIFY2(help.out.contains("Usage: tconv " + command), qPrintable(help.out));
+        expectError(tconv({command, "--frob"}), 2, "unknown option '--frob' (see tconv " + command + " --help)");
+    }
+    const Result mergeHelp = tconv({"batch-report", "merge", "--help"});
+    QVERIFY2(mergeHelp.code == 0 && mergeHelp.out.contains("REPORT.csv"), qPrintable(mergeHelp.out));
+    expectError(tconv({"batch-report", "merge", "--frob"}), 2, "unknown option '--frob'");
+    // A missing value names the option, with the short or the long spelling.
+    expectError(tconv({"apply", "--kernel"}), 2, "--kernel needs a value");
+    expectError(tconv({"batch", "in", "-o"}), 2, "--output needs a value");
+    expectError(tconv({"bench", "--repeat"}), 2, "--repeat needs a value");
+    expectError(tconv({"analyze", "--window"}), 2, "--window needs a value");
+    expectError(tconv({"repair", "--out"}), 2, "--out needs a value");
+    expectError(tconv({"batch-report", "merge", "d", "--output"}), 2, "--output needs a value");
+    // A value that is not a number where one is expected names the value.
+    expectError(tconv({"analyze", "--window", "0"}), 2, "--window: expected a positive number, but got '0'");
+    expectError(tconv({"apply", "in.npy", "out.npy", "--padding", "1x"}), 2, "'1x'");
+    expectError(tconv({"batch-report", "merge", "d", "-o", "r.txt"}), 2, "must end in .csv");
 }
 
 void TestCli::refusals_data() {
