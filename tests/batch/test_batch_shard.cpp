@@ -172,7 +172,13 @@ void TestBatchShard::selectShardKeepsWholeItems() {
     BatchPlan plan;
     plan.combinations.resize(2);
     for (const BatchInput& b : in)
-        for (size_t c = 0; c < 2; ++c) plan.items.push_back({b.source, fs::path("out") / std::to_string(c) / b.relative, c});
+        for (size_t c = 0; c < 2; ++c) {
+            BatchItem item;  // member by member: the other fields keep their defaults
+            item.input = b.source;
+            item.output = fs::path("out") / std::to_string(c) / b.relative;
+            item.combination = c;
+            plan.items.push_back(item);
+        }
     std::multiset<std::string> seen;
     for (int s = 0; s < 3; ++s) {
         const BatchPlan part = selectShard(plan, in, parseShardSpec(std::to_string(s) + "/3", envOf({})));
