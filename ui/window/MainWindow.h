@@ -1,21 +1,20 @@
 #pragma once
 // The studio's main window: the synchronized views in the centre, the
 // parameter panel and kernel editor docked left and right, the explanation
-// panel below. It owns the model (StudioParams + the input tensor), turns
-// every edit into a compute request, and shows each result it gets back.
-// Implementation split by concern: MainWindow.cpp (construction, menus),
-// MainWindowCompute.cpp (requests, results, hover, steps),
-// MainWindowFiles.cpp (files, samples, tutorials, presets, settings).
+// panel below. It builds the widgets and the menus and wires them to the
+// controllers (ui/controllers/), each with one job: the document (the model
+// and its undo), compute scheduling, provenance, the scatter stepper, kernel
+// edits, repair, opening, exporting, settings. The public functions are the
+// window's scripting surface (tests, the screenshot mode, the benchmark) and
+// forward to the controller that does the work.
 #include <QMainWindow>
-#include <QPointer>
 #include <memory>
-#include <optional>
 
-#include "compute/ComputePipeline.h"
-#include "document/StudioParams.h"
-#include "analysis/KernelRepair.h"
-#include "views/ViewArea.h"
+#include "compute/ComputeResult.h"
+#include "core/Kernel2D.h"
 #include "core/Tensor.h"
+#include "document/StudioParams.h"
+#include "views/ViewArea.h"
 
 class QAction;
 class QActionGroup;
@@ -24,13 +23,22 @@ class QMenu;
 
 namespace tconv::ui {
 
+class ComputePipeline;
+class ComputeScheduler;
+class DocumentController;
 class DocumentReset;
 class ExplanationPanel;
+class ExportController;
+class KernelEditController;
 class KernelEditor;
-class StateHistory;
 class ParameterPanel;
+class ProvenanceController;
+class RepairController;
+class ScatterStepper;
+class SettingsController;
+class StateHistory;
+class StudioDocument;
 class ViewSync;
-struct TutorialExample;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -53,19 +61,19 @@ public:
     void loadDefaultStart();  // the first-start view: the default sample, zoomed in on its centre
     bool loadTutorial(const QString& id);
     void setInputTensor(Tensor input, const QString& name, int bitDepth = 8);
-    std::shared_ptr<const Tensor> input() const { return input_; }
+    std::shared_ptr<const Tensor> input() const;
 
-    const StudioParams& params() const { return state_; }
+    const StudioParams& params() const;
     void setParams(const StudioParams& p);  // shows p in the panels and recomputes
-    Kernel2D currentKernel() const { return kernel_; }
+    Kernel2D currentKernel() const;
     QString pytorchCode() const;
     // Weight mode: writes the weight (e.g. a repaired one) to `path` (.npy)
     // and names it from then on. False and *error when it cannot.
     bool saveWeight(const QString& path, QString* error = nullptr);
 
     // The last good result (never a failed one) and the message of the last failure.
-    ComputeResultPtr lastResult() const { return last_; }
-    QString currentError() const { return error_; }
+    ComputeResultPtr lastResult() const;
+    QString currentError() const;
     // Waits (processing events) until the pipeline is idle and the newest result is shown.
     bool waitForIdle(int timeoutMs = 30000);
 
@@ -74,13 +82,13 @@ public:
     void setLayoutMode(LayoutMode m);
     void setShowValues(bool on);
 
-    ComputePipeline* pipeline() const { return pipeline_; }
+    ComputePipeline* pipeline() const;
     ParameterPanel* parameterPanel() const { return paramsPanel_; }
     KernelEditor* kernelEditor() const { return kernelEditor_; }
     ExplanationPanel* explanationPanel() const { return explain_; }
     ViewArea* viewArea() const { return area_; }
     ViewSync* viewSync() const { return sync_; }
-    StateHistory* history() const { return history_; }
+    StateHistory* history() const;
 
 signals:
     void resultShown(tconv::ui::ComputeResultPtr result);
@@ -91,52 +99,24 @@ protected:
     void dropEvent(QDropEvent* e) override;
 
 private:
-    // MainWindow.cpp
+    // Widgets (MainWindow.cpp).
     void buildDocks();
+    void buildStatusBar();
+    void fitToScreen();
+    void buildControllers();
+    // Menus (MainWindowMenus.cpp).
     void buildMenus();
     void buildFileMenu();
-    void buildViewMenu();
-    void buildStatusBar();
-    void showAbout();
-    void showShortcuts();
-    void copyAsPyTorch();
     void buildEditMenu();
-    void fitToScreen();
-    void showViewsHelp();
-    // The one reset path (DocumentReset): pinned/hovered pixel, explanation, repair report, selections.
+    void buildViewMenu();
+    void buildHelpMenu();
+    // Wiring (MainWindowWiring.cpp): what each signal drives.
+    void connectDocument();
+    void connectViews();
+    void connectPanels();
+    void showNewInput();  // a new input: fit, numeric mode for small ones, nothing of the old one left
     void resetDocumentState();
-    void revealOutputPixel(int oy, int ox);  // scrolls the views so the pixel is on screen
-    // MainWindowCompute.cpp
-    void scheduleCompute();
-    void onResult(const ComputeResultPtr& result);
-    void showError(const QString& message);
-    void updateKernelView();
-    void updateStatus();
-    void onHover(ViewPanel* panel, QPointF world);
-    void onClick(ViewPanel* panel, QPointF world);
-    void showProvenance(int oy, int ox, bool pinned);
-    void showInputFootprint(int iy, int ix);
-    void clearHighlights();
-    void onStep(int step);
-    void updateStepper();
-    bool needs(ViewContent c) const;
-    void onGeometry(const ConvParams& g);
-    void onRepair(const QString& method);
-    void repairWeight(RepairMethod method);
-    // MainWindowFiles.cpp
-    void openDialog();
-    void saveResultDialog();
-    void saveHeatmapDialog();
-    void saveComparisonDialog();
-    void saveAllViews();
-    void savePresetDialog();
-    void loadPresetDialog();
-    void loadKernelDialog();
-    void saveWeightDialog();
-    void addRecentFile(const QString& path);
-    void rebuildRecentMenu();
-    void restoreSettings();
-    void saveSettings();
+    void showResultStatus(const ComputeResultPtr& result);
 
     Options options_;
     ViewSync* sync_ = nullptr;
@@ -144,23 +124,17 @@ private:
     ParameterPanel* paramsPanel_ = nullptr;
     KernelEditor* kernelEditor_ = nullptr;
     ExplanationPanel* explain_ = nullptr;
-    ComputePipeline* pipeline_ = nullptr;
-    StateHistory* history_ = nullptr;
-    std::unique_ptr<DocumentReset> reset_;
 
-    StudioParams state_;
-    Kernel2D kernel_;
-    std::shared_ptr<const Tensor> input_;
-    QString inputName_;
-    int inputBitDepth_ = 8;
-    const TutorialExample* tutorial_ = nullptr;
-    StudioParams tutorialParams_;
-    ComputeResultPtr last_;
-    QString error_;
-    std::optional<QPoint> pinned_;
-    std::optional<QPoint> hovered_;
-    bool showValues_ = false;
-    bool introZoom_ = false;  // first start: zoom in where the checkerboard shows
+    StudioDocument* document_ = nullptr;
+    ComputeScheduler* scheduler_ = nullptr;
+    ProvenanceController* provenance_ = nullptr;
+    ScatterStepper* stepper_ = nullptr;
+    KernelEditController* kernelEdits_ = nullptr;
+    RepairController* repair_ = nullptr;
+    DocumentController* documents_ = nullptr;
+    ExportController* exports_ = nullptr;
+    SettingsController* settings_ = nullptr;
+    std::unique_ptr<DocumentReset> reset_;
 
     QMenu* recentMenu_ = nullptr;
     QAction* showValuesAction_ = nullptr;

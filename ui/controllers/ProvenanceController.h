@@ -1,0 +1,59 @@
+#pragma once
+// Hover and pin provenance: which input pixels and kernel taps make an output
+// pixel (and the sum the engine computed), or, hovering the input view, which
+// output pixels one input pixel reaches. Hovering follows the mouse; a click
+// pins a pixel until it is clicked again or the document changes. It keeps its
+// own pointer to the shown result, so it never reads a result the views do not show.
+#include <QObject>
+#include <QPoint>
+#include <QPointF>
+#include <optional>
+
+#include "compute/ComputeResult.h"
+
+class QLabel;
+
+namespace tconv::ui {
+
+class ExplanationPanel;
+class KernelEditor;
+class ViewArea;
+class ViewPanel;
+class ViewSync;
+
+class ProvenanceController : public QObject {
+    Q_OBJECT
+public:
+    struct Views {
+        ViewArea* area = nullptr;
+        ViewSync* sync = nullptr;
+        ExplanationPanel* explain = nullptr;
+        KernelEditor* kernelEditor = nullptr;
+        QLabel* pixelStatus = nullptr;  // the status bar's "Output (row, column) = value"
+    };
+    ProvenanceController(const Views& views, QObject* parent = nullptr);
+
+    // A new result is shown: the pinned (else hovered) pixel is explained again on it.
+    void showResult(const ComputeResultPtr& result);
+    // Explains output pixel (oy, ox); a pinned one is also scrolled into view.
+    void explainOutputPixel(int oy, int ox, bool pin);
+    // The document changed: no pixel is pinned or hovered any more.
+    void forget();
+    // Removes the marks from the views and the kernel table.
+    void clearHighlights();
+
+    void onHover(ViewPanel* panel, QPointF world);
+    void onClick(ViewPanel* panel, QPointF world);
+
+private:
+    void showProvenance(int oy, int ox, bool pinned);
+    void showInputFootprint(int iy, int ix);
+    void revealOutputPixel(int oy, int ox);
+
+    Views views_;
+    ComputeResultPtr last_;
+    std::optional<QPoint> pinned_;
+    std::optional<QPoint> hovered_;
+};
+
+}  // namespace tconv::ui
