@@ -4,24 +4,21 @@
 // leaves nothing at OUTPUT.
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "analysis/ResizeConv.h"
+#include "backends/BackendFactory.h"
 #include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
-#include "common/ErrorReport.h"
 #include "common/ImageIO.h"
 #include "common/JobMemory.h"
-#include "core/MemoryEstimate.h"
 #include "common/SameFile.h"
 #include "common/StaleTempFiles.h"
-#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
-#include "core/KernelPresets.h"
+#include "core/MemoryEstimate.h"
 #include "core/Validation.h"
 
 namespace tconv::cli {

@@ -7,7 +7,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -19,11 +18,11 @@
 #include "cli/BatchOptions.h"
 #include "cli/CliOptions.h"
 #include "cli/Commands.h"
+#include "common/AtomicFile.h"
 #include "common/BatchInputs.h"
 #include "common/BatchPlan.h"
-#include "common/BatchRanking.h"
-#include "common/AtomicFile.h"
 #include "common/BatchProgress.h"
+#include "common/BatchRanking.h"
 #include "common/BatchReport.h"
 #include "common/BatchRunner.h"
 #include "common/BatchShard.h"

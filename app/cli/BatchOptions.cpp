@@ -1,7 +1,6 @@
 #include "cli/BatchOptions.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <functional>
 #include <utility>
 

@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "backends/BackendFactory.h"
 #include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
-#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/Validation.h"

@@ -2,11 +2,11 @@
 #include <cstdio>
 #include <string>
 
+#include "backends/BackendFactory.h"
 #include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ImageCodec.h"
 #include "common/JsonText.h"
-#include "backends/BackendFactory.h"
 
 #ifndef TCONV_BUILD_TYPE
 #define TCONV_BUILD_TYPE "unknown"

@@ -13,12 +13,10 @@
 #include "cli/CliOptions.h"
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
-#include "common/ErrorReport.h"
 #include "common/KernelFile.h"
 #include "common/SameFile.h"
 #include "common/StaleTempFiles.h"
 #include "core/ConvError.h"
-#include "core/KernelPresets.h"
 
 namespace tconv::cli {
 namespace {
