@@ -13,8 +13,8 @@
 #include <iterator>
 #include <thread>
 
-#include "BatchDialog.h"
-#include "PresetStore.h"
+#include "dialogs/BatchDialog.h"
+#include "document/PresetStore.h"
 #include "batch/BatchTestUtil.h"
 #include "common/TestPrinters.h"
 
@@ -126,7 +126,7 @@ void TestBatchDialog::presetAndCustomKernel() {
     p.geometry.padding = Size2(0);
     p.geometry.outputPadding = Size2(0);
     p.geometry.dilation = Size2(1);
-    p.kernelSource = "box";
+    p.kernelSource = tconv::ui::KernelSource::preset(KernelPreset::Box);
     p.backend = BackendKind::Cpu;
     QString error;
     QVERIFY2(ui::PresetStore::save(q(root() / "box3.json"), p, &error), qPrintable(error));

@@ -6,7 +6,7 @@
 
 #include "window/MainWindow.h"
 #include "document/StudioParams.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvTranspose.h"
 #include "core/Tensor.h"
 

@@ -31,7 +31,7 @@ StudioParams stride3Params() {
     p.geometry.padding = Size2(1);
     p.geometry.outputPadding = Size2(2);
     p.geometry.dilation = Size2(1);
-    p.kernelSource = QStringLiteral("box");
+    p.kernelSource = KernelSource::preset(KernelPreset::Box);
     return p;
 }
 

@@ -28,7 +28,7 @@ StudioParams rippleParams(double e) {
     p.geometry.stride = Size2(1, 2);
     p.geometry.padding = Size2(0);
     p.geometry.outputPadding = Size2(0);
-    p.kernelSource = QStringLiteral("custom");
+    p.kernelSource = KernelSource::custom();
     p.customKernel = Kernel2D(1, 2);
     p.customKernel.at(0, 0) = float(1 + e);
     p.customKernel.at(0, 1) = float(1 - e);

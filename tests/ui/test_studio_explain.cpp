@@ -56,7 +56,7 @@ void TestStudioExplain::provenanceMatchesTheDefinition() {
     const Tensor x = test::seededImage(5, 6, 1, 11);
     StudioParams sp;
     sp.geometry = p;
-    sp.kernelSource = "random";
+    sp.kernelSource = KernelSource::preset(KernelPreset::Random);
     sp.seed = 5;
     sp.bias = 0.5f;
     const Kernel2D k = resolveKernel(sp);

@@ -132,7 +132,7 @@ void TestStudioFixes::solveForPaddingIsSeparate() {
 
 void TestStudioFixes::holesSayNoIntegerPairLandsThere() {
     StudioParams p = w->params();
-    p.kernelSource = "box";
+    p.kernelSource = KernelSource::preset(KernelPreset::Box);
     p.geometry.kernel = 3;
     p.geometry.stride = 2;
     p.geometry.dilation = 2;
@@ -151,7 +151,7 @@ void TestStudioFixes::holesSayNoIntegerPairLandsThere() {
 
 void TestStudioFixes::negativeFactorsInParentheses() {
     StudioParams p = w->params();
-    p.kernelSource = "custom";
+    p.kernelSource = KernelSource::custom();
     p.geometry.kernel = 2;
     p.geometry.padding = 0;
     p.geometry.outputPadding = 0;
@@ -203,7 +203,7 @@ void TestStudioFixes::kernelLinkIconRecoversAfterWeightMode() {
     QVERIFY(w->waitForIdle());
     QVERIFY(!k->isEnabled());
     StudioParams p = w->params();
-    p.kernelSource = "box";
+    p.kernelSource = KernelSource::preset(KernelPreset::Box);
     w->setParams(p);
     QVERIFY(w->waitForIdle());
     QVERIFY(k->isEnabled());

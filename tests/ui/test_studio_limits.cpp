@@ -37,7 +37,7 @@ void TestStudioLimits::largestKernelScrollsInACompactTable() {
     w.show();
     w.setInputTensor(test::seededImage(6, 5, 1, 3), "small", 8);
     StudioParams p = w.params();
-    p.kernelSource = QStringLiteral("box");
+    p.kernelSource = KernelSource::preset(KernelPreset::Box);
     p.geometry.kernel = Size2(kMaxKernelExtent, kMaxKernelExtent);
     w.setParams(p);
     QVERIFY(w.waitForIdle(120000));
@@ -61,7 +61,7 @@ void TestStudioLimits::kernelAboveTheCapIsRefused() {
     w.setInputTensor(test::seededImage(6, 5, 1, 3), "small", 8);
     QVERIFY(w.waitForIdle());
     StudioParams p = w.params();
-    p.kernelSource = QStringLiteral("box");
+    p.kernelSource = KernelSource::preset(KernelPreset::Box);
     p.geometry.kernel = Size2(4096, 4096);
     w.setParams(p);
     QVERIFY(w.waitForIdle());

@@ -54,7 +54,7 @@ void TestStudioPipeline::resultEqualsEngine() {
     p.geometry.stride = Size2(2, 3);
     p.geometry.padding = Size2(1, 0);
     p.geometry.outputPadding = Size2(0, 2);
-    p.kernelSource = "bilinear";
+    p.kernelSource = KernelSource::preset(KernelPreset::Bilinear);
     p.bias = 0.25f;
     const ComputeResultPtr r = runOne(pipeline, request(input, p));
     QVERIFY(r);
@@ -136,7 +136,7 @@ void TestStudioPipeline::tutorialExamplesMatchTheirPrintedResults() {
     for (const TutorialExample& e : tutorialExamples()) {
         StudioParams p;
         p.geometry = e.geometry;
-        p.kernelSource = "custom";
+        p.kernelSource = KernelSource::custom();
         p.customKernel = e.kernel;
         const ComputeResultPtr r = runOne(pipeline, request(std::make_shared<const Tensor>(e.input), p));
         QVERIFY2(r && r->ok, qPrintable(e.id));
@@ -158,7 +158,7 @@ void TestStudioPipeline::presetRoundTrip() {
     p.geometry.padding = Size2(1, 0);
     p.geometry.outputPadding = Size2(2, 1);
     p.geometry.dilation = Size2(1, 2);
-    p.kernelSource = "custom";
+    p.kernelSource = KernelSource::custom();
     p.customKernel = Kernel2D(3, 2);
     for (int i = 0; i < 6; ++i) p.customKernel.taps[size_t(i)] = 0.125f * i - 0.3f;
     p.bias = -0.5f;
@@ -175,7 +175,7 @@ void TestStudioPipeline::presetRoundTrip() {
     QCOMPARE(*back, p);
 
     StudioParams q;
-    q.kernelSource = "gaussian";
+    q.kernelSource = KernelSource::preset(KernelPreset::Gaussian);
     q.sigma = 1.7;
     q.seed = 12345;
     QVERIFY(PresetStore::save(path, q, &error));

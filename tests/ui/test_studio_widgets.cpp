@@ -25,7 +25,7 @@
 #include "StudioTestUtil.h"
 #include "analysis/PhaseGain.h"
 #include "common/TestPrinters.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 #include "core/Validation.h"
 
@@ -187,7 +187,7 @@ void TestStudioWidgets::presetSaveLoadRoundTrip() {
     p.geometry.kernel = Size2(2, 3);
     p.geometry.stride = Size2(2, 3);
     p.geometry.outputPadding = Size2(0, 2);
-    p.kernelSource = "random";
+    p.kernelSource = KernelSource::preset(KernelPreset::Random);
     p.seed = 99;
     p.bias = 0.125f;
     w->setParams(p);
@@ -211,7 +211,7 @@ void TestStudioWidgets::kernelEditorEditsReachTheEngine() {
     QCOMPARE(table->columnCount(), w->params().geometry.kernel.w);
     table->item(1, 2)->setData(Qt::EditRole, 2.5);
     QVERIFY(w->waitForIdle());
-    QCOMPARE(w->params().kernelSource, QString("custom"));
+    QCOMPARE(w->params().kernelSource.name(), QString("custom"));
     QCOMPARE(w->params().customKernel.at(1, 2), 2.5f);
     QCOMPARE(w->kernelEditor()->presetBox()->currentData().toString(), QString("custom"));
     check("edited kernel");
@@ -229,7 +229,7 @@ void TestStudioWidgets::presetChoiceReachesTheEngine() {
     QVERIFY(i >= 0);
     preset->setCurrentIndex(i);
     emit preset->activated(i);
-    QCOMPARE(w->params().kernelSource, QString("gaussian"));
+    QCOMPARE(w->params().kernelSource.name(), QString("gaussian"));
     check("gaussian");
     w->kernelEditor()->findChild<QDoubleSpinBox*>("kernelSigma")->setValue(2.0);
     QCOMPARE(w->params().sigma, 2.0);
@@ -296,7 +296,7 @@ void TestStudioWidgets::repairMakesTheKernelArtifactFree() {
     QVERIFY(w->kernelEditor()->findChild<QLabel*>("repairReport")->text().contains("CV"));
     // Zero-order hold on a fresh box: bigger kernel, same output size.
     StudioParams p = w->params();
-    p.kernelSource = "box";
+    p.kernelSource = KernelSource::preset(KernelPreset::Box);
     p.geometry.kernel = 3;
     w->setParams(p);
     check("box again");

@@ -69,7 +69,7 @@ bool DocumentController::openKernel(const QString& path, QString* error, bool qu
             statusBar_->showMessage(tr("Layer weight %1: %2").arg(path, QString::fromStdString(f.describe())), 6000);
             return true;
         }
-        p.kernelSource = QStringLiteral("custom");
+        p.kernelSource = KernelSource::custom();
         p.customKernel = *f.kernel;
         p.geometry.kernel = Size2(f.kernel->h, f.kernel->w);
         document_->replace(p);
@@ -93,7 +93,7 @@ bool DocumentController::loadTutorial(const QString& id) {
     if (!e) return false;
     StudioParams p = document_->params();
     p.geometry = e->geometry;
-    p.kernelSource = QStringLiteral("custom");
+    p.kernelSource = KernelSource::custom();
     p.customKernel = e->kernel;
     p.bias = 0.0f;
     p.tone = ToneMode::AutoRange;

@@ -15,7 +15,7 @@ KernelEditController::KernelEditController(StudioDocument* document, KernelEdito
             [this](int channel) { document_->edit([channel](StudioParams& p) { p.weightChannel = channel; }); });
 }
 
-void KernelEditController::choosePreset(const QString& source, double sigma, quint64 seed) {
+void KernelEditController::choosePreset(KernelSource source, double sigma, quint64 seed) {
     StudioParams p = document_->params();
     p.kernelSource = source;
     p.sigma = sigma;
@@ -28,7 +28,7 @@ void KernelEditController::choosePreset(const QString& source, double sigma, qui
 
 void KernelEditController::setTaps(const Kernel2D& kernel) {
     document_->edit([&kernel](StudioParams& p) {
-        p.kernelSource = QStringLiteral("custom");
+        p.kernelSource = KernelSource::custom();
         p.customKernel = kernel;
     });
 }
@@ -43,7 +43,7 @@ void KernelEditController::normalize(const Kernel2D& shown) {
 
 void KernelEditController::useNaturalSize() {
     const StudioParams& now = document_->params();
-    const auto preset = parseKernelPreset(now.kernelSource.toStdString());
+    const std::optional<KernelPreset> preset = now.kernelSource.presetKind();
     if (!preset) return;
     StudioParams p = now;
     p.geometry.kernel = naturalKernelSize(*preset, p.geometry.stride);

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include "core/Kernel2D.h"
+#include "document/KernelSource.h"
 
 namespace tconv::ui {
 
@@ -21,7 +22,7 @@ public:
     void normalize(const Kernel2D& shown);
 
 private:
-    void choosePreset(const QString& source, double sigma, quint64 seed);
+    void choosePreset(KernelSource source, double sigma, quint64 seed);
     void setTaps(const Kernel2D& kernel);
     void useNaturalSize();
 

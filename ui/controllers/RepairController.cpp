@@ -45,7 +45,7 @@ void RepairController::repairKernelOf(RepairMethod method, const Kernel2D& kerne
         }
         const ArtifactScores sa = artifactScores(phaseGainTable(rep.kernel, rep.params.stride, rep.params.dilation));
         StudioParams p = now;
-        p.kernelSource = QStringLiteral("custom");
+        p.kernelSource = KernelSource::custom();
         p.customKernel = rep.kernel;
         p.geometry.kernel = rep.params.kernel;
         p.geometry.padding = rep.params.padding;

@@ -6,7 +6,7 @@
 #include <QSaveFile>
 
 #include "common/KernelFile.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 
 namespace tconv::ui {
 namespace {
@@ -100,7 +100,7 @@ QJsonObject PresetStore::toJson(const StudioParams& p) {
     o["padding"] = pair(p.geometry.padding);
     o["output_padding"] = pair(p.geometry.outputPadding);
     o["dilation"] = pair(p.geometry.dilation);
-    o["kernel"] = p.kernelSource;
+    o["kernel"] = p.kernelSource.name();  // the string form: files stay readable and compatible
     o["sigma"] = p.sigma;
     o["seed"] = static_cast<qint64>(p.seed);
     if (p.isCustomKernel()) {
@@ -140,11 +140,14 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
         !readPair(o, "output_padding", p.geometry.outputPadding, error) ||
         !readPair(o, "dilation", p.geometry.dilation, error))
         return std::nullopt;
-    if (o.contains("kernel")) p.kernelSource = o.value("kernel").toString();
-    const QStringList sources{"box", "nearest", "bilinear", "gaussian", "random", "custom", "weight"};
-    if (!sources.contains(p.kernelSource)) {
-        *error = QStringLiteral("'kernel' is '%1'; expected one of %2").arg(p.kernelSource, sources.join(", "));
-        return std::nullopt;
+    if (o.contains("kernel")) {
+        const QString name = o.value("kernel").toString();
+        const std::optional<KernelSource> source = KernelSource::fromName(name);
+        if (!source) {
+            *error = QStringLiteral("'kernel' is '%1'; expected one of %2").arg(name, KernelSource::names().join(", "));
+            return std::nullopt;
+        }
+        p.kernelSource = *source;
     }
     p.sigma = o.value("sigma").toDouble(p.sigma);
     p.seed = static_cast<quint64>(o.value("seed").toInteger(0));
@@ -167,7 +170,7 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
         p.customKernel = k;
         p.geometry.kernel = Size2(h, w);
     }
-    if (p.kernelSource == QLatin1String("weight") && !readWeight(o, p, error)) return std::nullopt;
+    if (p.kernelSource.isWeight() && !readWeight(o, p, error)) return std::nullopt;
     p.bias = static_cast<float>(o.value("bias").toDouble(0.0));
     if (!readEnum(o, "backend", p.backend,
                   {{"auto", BackendKind::Auto}, {"cpu", BackendKind::Cpu}, {"cuda", BackendKind::Cuda}}, error) ||

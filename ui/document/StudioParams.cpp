@@ -45,7 +45,7 @@ Kernel2D resolveKernel(const StudioParams& p) {
         throw ParameterError("kernel size " + sizeText(k) + " is above the maximum of " +
                              std::to_string(kMaxKernelExtent) + " per axis");
     if (p.isFullWeight()) return channelKernel(fullWeightLayer(p), p.weightChannel);
-    if (p.kernelSource == QLatin1String("weight"))
+    if (p.kernelSource.isWeight())
         throw ParameterError("no layer weight is loaded: load a (C_in, C_out/groups, kH, kW) .npy or pick a preset");
     if (p.isCustomKernel()) {
         const Kernel2D& k = p.customKernel;
@@ -53,8 +53,8 @@ Kernel2D resolveKernel(const StudioParams& p) {
             return resizedKernel(k, p.geometry.kernel.h, p.geometry.kernel.w);
         return k;
     }
-    const auto preset = parseKernelPreset(p.kernelSource.toStdString());
-    if (!preset) throw ParameterError("unknown kernel preset '" + p.kernelSource.toStdString() + "'");
+    const auto preset = p.kernelSource.presetKind();  // the kinds left: a preset
+    if (!preset) throw ParameterError("unknown kernel source '" + p.kernelSource.name().toStdString() + "'");
     PresetOptions o;
     o.stride = p.geometry.stride;
     o.size = p.geometry.kernel;
@@ -83,7 +83,7 @@ ConvLayer fullWeightLayer(const StudioParams& p) {
 }
 
 StudioParams weightModeParams(StudioParams p, std::shared_ptr<const Tensor> weight, const QString& path, int groups) {
-    p.kernelSource = QStringLiteral("weight");
+    p.kernelSource = KernelSource::weight();
     p.geometry.kernel = Size2(weight->shape().h, weight->shape().w);
     p.geometry.groups = groups;
     // A layer's outputs are features, not [0, 1] intensities.
@@ -134,7 +134,7 @@ app::ConvSettings toConvSettings(const StudioParams& p) {
     s.dilation = p.geometry.dilation;
     s.kernel = p.isCustomKernel() ? std::string("custom")
                : p.isFullWeight() ? p.weightPath.toStdString()
-                                  : p.kernelSource.toStdString();
+                                  : p.kernelSource.name().toStdString();
     if (p.isFullWeight()) s.groups = p.geometry.groups;
     s.sigma = p.sigma;
     s.seed = p.seed;

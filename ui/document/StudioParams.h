@@ -14,6 +14,7 @@
 #include "core/ResourceLimits.h"
 #include "core/Tensor.h"
 #include "core/Validation.h"
+#include "document/KernelSource.h"
 
 namespace tconv::ui {
 
@@ -32,10 +33,9 @@ struct StudioParams {
     // Geometry; geometry.kernel is the kernel size, geometry.groups is set by
     // the layer (the image case is depthwise: one kernel per channel).
     ConvParams geometry = defaultGeometry();
-    // "box", "nearest", "bilinear", "gaussian", "random" (engine presets,
-    // scaled to sum sH*sW), "custom" (customKernel, used raw) or "weight"
-    // (the full layer weight below).
-    QString kernelSource = QStringLiteral("box");
+    // An engine preset (scaled to sum sH*sW), the custom taps (customKernel,
+    // used raw) or the full layer weight below.
+    KernelSource kernelSource;
     double sigma = 1.0;
     quint64 seed = 0;
     Kernel2D customKernel;
@@ -55,8 +55,8 @@ struct StudioParams {
     ToneMode tone = ToneMode::Clamp01;
 
     static ConvParams defaultGeometry();
-    bool isCustomKernel() const { return kernelSource == QLatin1String("custom"); }
-    bool isFullWeight() const { return kernelSource == QLatin1String("weight") && weight != nullptr; }
+    bool isCustomKernel() const { return kernelSource.isCustom(); }
+    bool isFullWeight() const { return kernelSource.isWeight() && weight != nullptr; }
     friend bool operator==(const StudioParams&, const StudioParams&) = default;
 };
 

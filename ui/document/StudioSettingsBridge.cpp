@@ -25,7 +25,7 @@ bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why
         return false;
     }
     if (const auto preset = s.kernel.preset()) {
-        p.kernelSource = QString::fromLatin1(presetName(*preset));
+        p.kernelSource = KernelSource::preset(*preset);
         p.geometry.kernel = s.kernelSize ? *s.kernelSize : naturalKernelSize(*preset, s.stride);
         return true;
     }
@@ -36,7 +36,7 @@ bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why
                                  s.groups > 0 ? s.groups : 1);
             return true;
         }
-        p.kernelSource = QStringLiteral("custom");
+        p.kernelSource = KernelSource::custom();
         p.customKernel = *f.kernel;
         p.geometry.kernel = Size2(f.kernel->h, f.kernel->w);
         return true;

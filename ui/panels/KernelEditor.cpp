@@ -214,12 +214,14 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
 
 void KernelEditor::emitPreset() {
     if (updating_) return;
-    const QString source = preset_->currentData().toString();
-    if (source == QLatin1String("custom")) {
+    // The menu's items hold the source's name (KernelSource::name()).
+    const std::optional<KernelSource> source = KernelSource::fromName(preset_->currentData().toString());
+    if (!source) return;
+    if (source->isCustom()) {
         emit kernelEdited(kernel_);
         return;
     }
-    emit presetChosen(source, sigma_->value(), static_cast<quint64>(seed_->value()));
+    emit presetChosen(*source, sigma_->value(), static_cast<quint64>(seed_->value()));
 }
 
 void KernelEditor::setKernel(const Kernel2D& k, const StudioParams& p) {
@@ -228,7 +230,7 @@ void KernelEditor::setKernel(const Kernel2D& k, const StudioParams& p) {
     target_ = double(p.geometry.stride.h) * p.geometry.stride.w;
     sigma_->setValue(p.sigma);
     seed_->setValue(static_cast<int>(p.seed));
-    const bool gauss = p.kernelSource == QLatin1String("gaussian"), random = p.kernelSource == QLatin1String("random");
+    const bool gauss = p.kernelSource.is(KernelPreset::Gaussian), random = p.kernelSource.is(KernelPreset::Random);
     sigma_->setVisible(gauss);
     sigmaLabel_->setVisible(gauss);
     seed_->setVisible(random);
@@ -246,7 +248,7 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
     const int item = preset_->findData(QStringLiteral("weight"));
     if (p.weight && item < 0) preset_->addItem(tr("Layer weight"), QStringLiteral("weight"));
     if (!p.weight && item >= 0) preset_->removeItem(item);
-    preset_->setCurrentIndex(std::max(0, preset_->findData(p.kernelSource)));
+    preset_->setCurrentIndex(std::max(0, preset_->findData(p.kernelSource.name())));
     const bool on = p.isFullWeight();
     weightBox_->setVisible(on);
     table_->setEditTriggers(on ? QAbstractItemView::NoEditTriggers

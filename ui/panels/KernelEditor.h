@@ -41,7 +41,7 @@ public:
     PhaseGainPlot* plot() const { return plot_; }
 
 signals:
-    void presetChosen(const QString& source, double sigma, quint64 seed);
+    void presetChosen(tconv::ui::KernelSource source, double sigma, quint64 seed);
     void kernelEdited(const tconv::Kernel2D& kernel);
     void weightChannelChosen(int channel);
     void weightSaveRequested();

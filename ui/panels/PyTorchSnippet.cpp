@@ -56,7 +56,7 @@ QString pytorchSnippet(const StudioParams& p, const Kernel2D& kernel, int channe
     QString code;
     code += QStringLiteral("import torch\nfrom torch import nn\n\n");
     code += QStringLiteral("# TConv Studio: %1 kernel, one copy per channel (depthwise)\n")
-                .arg(p.isCustomKernel() ? QStringLiteral("custom") : p.kernelSource);
+                .arg(p.kernelSource.name());
     code += QStringLiteral("conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%1, kernel_size=%2,\n"
                            "    stride=%3, padding=%4, output_padding=%5,\n    groups=%1, bias=%6, dilation=%7)\n")
                 .arg(channels)

@@ -47,7 +47,7 @@ std::vector<StudioParams> changes() {
     StudioParams b = base;
     b.geometry.kernel = 4;
     b.geometry.outputPadding = 0;
-    b.kernelSource = "bilinear";
+    b.kernelSource = KernelSource::preset(KernelPreset::Bilinear);
     v.push_back(b);
     StudioParams c = base;
     c.bias = 0.1f;
@@ -56,7 +56,7 @@ std::vector<StudioParams> changes() {
     d.geometry.padding = 2;
     v.push_back(d);
     StudioParams e = base;
-    e.kernelSource = "gaussian";
+    e.kernelSource = KernelSource::preset(KernelPreset::Gaussian);
     e.sigma = 1.2;
     v.push_back(e);
     return v;
