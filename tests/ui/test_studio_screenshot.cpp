@@ -150,7 +150,7 @@ void TestStudioScreenshot::helpNamesNoInternalPaths() {
 void TestStudioScreenshot::malformedMemoryLimitIsAUsageError() {
     QTemporaryDir dir;
     const QString out = dir.filePath("m.png");
-    for (const QString bad : {QStringLiteral("lots"), QStringLiteral("-5"), QStringLiteral("0")}) {
+    for (const QString& bad : {QStringLiteral("lots"), QStringLiteral("-5"), QStringLiteral("0")}) {
         QString err;
         QCOMPARE(run({"--screenshot", out, "--sample", "zoneplate"}, &err, bad), 2);
         QVERIFY2(err.contains("TCONV_MEMORY_LIMIT_MB") && err.contains(bad), qPrintable(err));
