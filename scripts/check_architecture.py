@@ -9,8 +9,11 @@ Include rules (every `#include "..."` that names a file under engine/):
     internals would leak to every user;
   - app/, ui/ and the other tests reach the engine through core/, analysis/ and
     backends/ only: never cpu/, cuda/, parallel/ or any internal header.
-Link rule: the direct links of the tconv_* engine targets (written by
-engine/CMakeLists.txt into <build>/engine_link_graph.txt) are a subset of LINKS.
+Link rules: the direct links of the tconv_* engine targets (written by
+engine/CMakeLists.txt into <build>/engine_link_graph.txt) are a subset of LINKS,
+and every compiled engine target links tconv_warnings.
+Build rule: no CMake file uses file(GLOB ...): sources are listed, so a file is
+never silently dropped or added.
 
 Usage: check_architecture.py --root <source tree> [--links <engine_link_graph.txt>]
                              [--expect-violations N]
@@ -18,6 +21,7 @@ Exit status 0 when clean (or, with --expect-violations, when exactly N
 violations were found: the test that proves this check can fail), else 1.
 """
 import argparse
+import os
 import pathlib
 import re
 import sys
@@ -105,12 +109,32 @@ def check_includes(root):
                 yield from check_file(path, root)
 
 
+# INTERFACE umbrellas compile nothing, and warning flags on them would leak to their users.
+INTERFACE_TARGETS = {"tconv_engine"}
+GLOB = re.compile(r"file\s*\(\s*GLOB", re.IGNORECASE)
+
+
+def check_globs(root):
+    for folder, dirs, files in os.walk(root):
+        rel_folder = pathlib.Path(folder).relative_to(root)
+        # Build trees, hidden folders and (when checking the real tree) the fixture are not sources.
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "architecture_fixture"
+                         and not (rel_folder == pathlib.Path(".") and d.startswith("build")))
+        for name in sorted(files):
+            if name == "CMakeLists.txt" or name.endswith(".cmake"):
+                path = pathlib.Path(folder) / name
+                if GLOB.search(path.read_text(encoding="utf-8", errors="replace")):
+                    yield f"{path.relative_to(root).as_posix()}: file(GLOB) - list the sources explicitly"
+
+
 def check_links(links_file):
     for line in links_file.read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         target, _, deps = line.partition(":")
         target = target.strip()
+        if target not in INTERFACE_TARGETS and "tconv_warnings" not in deps.split():
+            yield f"link: {target} does not link tconv_warnings"
         for dep in deps.split():
             if not dep.startswith("tconv_") or dep == "tconv_warnings":
                 continue
@@ -126,7 +150,8 @@ def main():
     parser.add_argument("--links", type=pathlib.Path)
     parser.add_argument("--expect-violations", type=int)
     args = parser.parse_args()
-    violations = list(check_includes(args.root.resolve()))
+    root = args.root.resolve()
+    violations = list(check_includes(root)) + list(check_globs(root))
     if args.links:
         violations += list(check_links(args.links))
     for v in violations:
