@@ -28,7 +28,6 @@
 #include "cpu/CpuBackend.h"
 
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "cpu/internal/BlockPlan.h"
