@@ -9,6 +9,7 @@ packages=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libtbb-dev libhwy-dev zlib1g-dev libcli11-dev
   xvfb xauth fonts-dejavu-core
+  clang-format clang-tidy
 )
 
 missing=()
