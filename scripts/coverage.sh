@@ -6,6 +6,8 @@
 # BUILD_DIR/coverage.txt.
 #   bash scripts/coverage.sh [BUILD_DIR] [extra cmake -D options]
 # e.g. bash scripts/coverage.sh build/coverage -DTCONV_BUILD_GUI=OFF  (no studio)
+# COVERAGE_TARGETS="test_a test_b" builds only those, COVERAGE_CTEST_ARGS="-L engine"
+# runs only those tests (a quicker, partial report).
 # Needs gcovr (Debian: apt-get install gcovr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,11 +18,13 @@ command -v gcovr >/dev/null || { echo "coverage: gcovr not found (apt-get instal
 jobs=$(nproc 2>/dev/null || echo 2)
 
 cmake --preset coverage -B "$build" "$@"
-cmake --build "$build" -j "$jobs"
+read -ra targets <<<"${COVERAGE_TARGETS:-all}"
+cmake --build "$build" -j "$jobs" --target "${targets[@]}"
 # Counters add up across runs: start from zero.
 find "$build" -name '*.gcda' -delete
 status=0
-ctest --test-dir "$build" -j "$jobs" --output-on-failure || status=$?
+read -ra ctest_args <<<"${COVERAGE_CTEST_ARGS:-}"
+ctest --test-dir "$build" -j "$jobs" --output-on-failure "${ctest_args[@]}" || status=$?
 
 # One JSON summary, then lines covered / lines per folder (a file's folder is
 # its path up to the last slash, so engine/cpu/internal counts as its own).

@@ -92,7 +92,7 @@ run_check() {
   "$@" 2>&1 | tee "$logdir/$name.log" || status=$?
   local verdict="ok"
   [ "$status" -eq 0 ] || { verdict="FAILED"; failed_stages+=("$name"); }
-  summary+=("$name: $verdict, $(tail -1 "$logdir/$name.log") ($((SECONDS - t0))s)")
+  summary+=("$name: $verdict, $(tail -1 "$logdir/$name.log" | sed -E "s/ \(([0-9]+s)\)\$//") ($((SECONDS - t0))s)")
 }
 
 run_check format bash scripts/check_format.sh
