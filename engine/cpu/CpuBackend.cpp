@@ -35,8 +35,8 @@
 #include "cpu/internal/GemmWeights.h"
 #include "cpu/internal/PhaseTable.h"
 #include "cpu/internal/RowPlan.h"
-#include "parallel/RowScheduler.h"
 #include "cpu/internal/StreamCopy.h"
+#include "parallel/RowScheduler.h"
 
 namespace tconv {
 namespace {

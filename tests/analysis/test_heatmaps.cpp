@@ -12,11 +12,11 @@
 #include "analysis/PeriodicEnergy.h"
 #include "analysis/PhaseGain.h"
 #include "analysis/ResizeConv.h"
+#include "backends/BackendFactory.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
 #include "core/ReferenceConvTranspose.h"
-#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;

@@ -11,10 +11,10 @@
 #include "analysis/KernelRepair.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
+#include "backends/BackendFactory.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
-#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;

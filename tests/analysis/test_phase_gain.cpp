@@ -7,10 +7,10 @@
 #include <limits>
 #include <random>
 
+#include "analysis/AnalysisTestUtil.h"
 #include "analysis/ChannelScores.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PhaseGain.h"
-#include "analysis/AnalysisTestUtil.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"

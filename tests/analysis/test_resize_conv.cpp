@@ -8,15 +8,15 @@
 #include <random>
 
 #include "analysis/AnalysisTestUtil.h"
-#include "analysis/internal/BorderPad.h"
 #include "analysis/KernelRepair.h"
 #include "analysis/ResizeConv.h"
+#include "analysis/internal/BorderPad.h"
 #include "analysis/internal/Upsample.h"
+#include "backends/BackendFactory.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
 #include "core/Validation.h"
-#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;

@@ -9,9 +9,9 @@
 
 #include "analysis/AnalysisTestUtil.h"
 #include "analysis/Colormap.h"
-#include "analysis/internal/Fft.h"
 #include "analysis/KernelRepair.h"
 #include "analysis/Spectrum.h"
+#include "analysis/internal/Fft.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"

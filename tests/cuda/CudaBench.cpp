@@ -11,11 +11,11 @@
 
 #include "core/ReferenceConvTranspose.h"
 #include "core/Validation.h"
-#include "cuda/internal/ConvTransposeLaunch.h"
 #include "cuda/CudaBackend.h"
+#include "cuda/RandomConvCases.h"
+#include "cuda/internal/ConvTransposeLaunch.h"
 #include "cuda/internal/CudaCheck.h"
 #include "cuda/internal/DeviceBuffer.h"
-#include "cuda/RandomConvCases.h"
 
 namespace tconv::testing {
 namespace {

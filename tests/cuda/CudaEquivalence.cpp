@@ -8,8 +8,8 @@
 
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/CudaBackend.h"
-#include "cuda/internal/DeviceBuffer.h"
 #include "cuda/RandomConvCases.h"
+#include "cuda/internal/DeviceBuffer.h"
 
 namespace tconv::testing {
 namespace {

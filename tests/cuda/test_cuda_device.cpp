@@ -7,14 +7,14 @@
 #include <cmath>
 #include <random>
 
-#include "common/TestPrinters.h"
 #include "backends/BackendFactory.h"
+#include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/CudaBackend.h"
+#include "cuda/RandomConvCases.h"
 #include "cuda/internal/DeviceBuffer.h"
 #include "cuda/internal/ImageKernels.cuh"
-#include "cuda/RandomConvCases.h"
 
 using namespace tconv;
 using namespace tconv::testing;

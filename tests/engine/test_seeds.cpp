@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "common/TestPrinters.h"
 #include "backends/BackendFactory.h"
+#include "common/TestPrinters.h"
 #include "core/ConvTranspose.h"
 #include "core/ReferenceConvTranspose.h"
 

@@ -3,8 +3,8 @@
 // `nearest` repeats each pixel f times per axis; `bilinear` uses half-pixel
 // centres (src = (o + 0.5) / f - 0.5, clamped to the edge), exactly as OpenCV's
 // INTER_LINEAR and PyTorch's interpolate(mode='bilinear', align_corners=False).
-#include "analysis/internal/BorderPad.h"
 #include "analysis/ResizeConv.h"
+#include "analysis/internal/BorderPad.h"
 #include "core/ConvParams.h"
 #include "core/Tensor.h"
 

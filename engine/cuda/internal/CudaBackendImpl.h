@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "cuda/internal/ConvTransposeLaunch.h"
 #include "cuda/CudaBackend.h"
+#include "cuda/internal/ConvTransposeLaunch.h"
 #include "cuda/internal/DeviceBuffer.h"
 #include "cuda/internal/StagedTransfer.h"
 
