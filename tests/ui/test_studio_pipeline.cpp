@@ -42,6 +42,7 @@ private slots:
     void tutorialExamplesMatchTheirPrintedResults();
     void presetRoundTrip();
     void presetRejectsBadFiles();
+    void kernelSourceNamesRoundTrip();
     void pytorchSnippetNamesEverything();
     void saveAllViewsWritesImagesAndArrays();
 };
@@ -180,6 +181,24 @@ void TestStudioPipeline::presetRoundTrip() {
     q.seed = 12345;
     QVERIFY(PresetStore::save(path, q, &error));
     QCOMPARE(*PresetStore::load(path, &error), q);
+}
+
+// The string form of KernelSource is what preset files and settings hold:
+// every name reads back as itself, a misspelling is refused, the default is box.
+void TestStudioPipeline::kernelSourceNamesRoundTrip() {
+    const QStringList names = KernelSource::names();
+    QCOMPARE(names, (QStringList{"box", "nearest", "bilinear", "gaussian", "random", "custom", "weight"}));
+    for (const QString& n : names) {
+        const auto s = KernelSource::fromName(n);
+        QVERIFY2(s, qPrintable(n));
+        QCOMPARE(s->name(), n);
+    }
+    QVERIFY(!KernelSource::fromName("gausian"));
+    QVERIFY(!KernelSource::fromName(""));
+    QCOMPARE(KernelSource(), KernelSource::preset(KernelPreset::Box));
+    QVERIFY(KernelSource::fromName("custom")->isCustom() && KernelSource::fromName("weight")->isWeight());
+    QCOMPARE(KernelSource::fromName("random")->presetKind(), std::optional<KernelPreset>(KernelPreset::Random));
+    QVERIFY(!KernelSource::custom().presetKind());
 }
 
 void TestStudioPipeline::presetRejectsBadFiles() {
