@@ -1,11 +1,14 @@
 // Drives the real studio window: every parameter through its widget, checked
 // against the engine; invalid combinations; rapid changes; presets; the kernel
 // editor; the output-size solver; layouts; the repair buttons.
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QWheelEvent>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -50,6 +53,7 @@ private slots:
     void layoutsShowTheRightViews();
     void repairMakesTheKernelArtifactFree();
     void viewsZoomAndPanTogether();
+    void fileMenuOffersEveryDocumentAction();
 
 private:
     void check(const char* what);
@@ -337,6 +341,20 @@ void TestStudioWidgets::viewsZoomAndPanTogether() {
     // Hovering the result shows where that pixel comes from.
     QTest::mouseMove(v, a);
     QTRY_VERIFY(w->explanationPanel()->provenanceLabel()->text().contains("Output pixel"));
+}
+
+// The File menu reaches every opening and saving action, Batch… included (it
+// vanished once when an include guard stopped finding the dialog's header).
+void TestStudioWidgets::fileMenuOffersEveryDocumentAction() {
+    QStringList titles;
+    for (QAction* menu : w->menuBar()->actions())
+        if (menu->menu() && menu->text() == QLatin1String("&File"))
+            for (QAction* a : menu->menu()->actions())
+                if (!a->isSeparator()) titles << a->text();
+    for (const char* t : {"&Open image…", "Open &recent", "&Samples", "&Tutorial examples", "&Save result…",
+                          "Save &heatmap…", "Save &comparison (resize-conv)…", "Save &all views…",
+                          "&Load parameter preset…", "Save parameter &preset…", "&Batch…", "&Quit"})
+        QVERIFY2(titles.contains(QString::fromUtf8(t)), qPrintable(QString::fromUtf8(t) + " in " + titles.join(", ")));
 }
 
 QTEST_MAIN(TestStudioWidgets)
