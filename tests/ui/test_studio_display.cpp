@@ -6,10 +6,18 @@
 #include <complex>
 #include <vector>
 
+#include "compute/BlockMeans.h"
+#include "compute/ComputePipeline.h"
+#include "PipelineTestUtil.h"
+#include "StudioTestUtil.h"
 #include "views/ColorLut.h"
 #include "views/DisplayImage.h"
 #include "views/ImageView.h"
 #include "views/ViewSync.h"
+#include "analysis/GainMap.h"
+#include "analysis/ResizeConv.h"
+#include "core/BackendFactory.h"
+#include "core/ConvTranspose.h"
 
 using namespace tconv;
 using namespace tconv::ui;
@@ -72,6 +80,55 @@ std::vector<double> rowPower(const QImage& img, int y, int n) {
     return power;
 }
 
+
+// Means of `t`'s plane c over b x b cells (clipped at the edges), the
+// definition BlockMeans must meet.
+std::vector<float> bruteMeans(const Tensor& t, int b) {
+    const Shape4 s = t.shape();
+    const int64_t ch = (s.h + b - 1) / b, cw = (s.w + b - 1) / b;
+    std::vector<float> out(size_t(s.c * ch * cw));
+    for (int64_t c = 0; c < s.c; ++c)
+        for (int64_t j = 0; j < ch; ++j)
+            for (int64_t i = 0; i < cw; ++i) {
+                double sum = 0;
+                int n = 0;
+                for (int64_t y = j * b; y < std::min<int64_t>(s.h, (j + 1) * b); ++y)
+                    for (int64_t x = i * b; x < std::min<int64_t>(s.w, (i + 1) * b); ++x, ++n) sum += t.at(0, c, y, x);
+                out[size_t((c * ch + j) * cw + i)] = float(sum / n);
+            }
+    return out;
+}
+
+float maxDifference(const std::vector<float>& a, const std::vector<float>& b) {
+    if (a.size() != b.size()) return INFINITY;
+    float d = 0;
+    for (size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+    return d;
+}
+
+ConvParams geometry(int k, int s, int p, int q, int d) {
+    ConvParams g;
+    g.kernel = Size2(k);
+    g.stride = Size2(s);
+    g.padding = Size2(p);
+    g.outputPadding = Size2(q);
+    g.dilation = Size2(d);
+    return g;
+}
+
+// A layer's output as the display levels show it: levels from the source only.
+MipImage levelsOnly(std::shared_ptr<const BlockMeans> means, int stored) {
+    MipImage m;
+    m.fullSize = QSize(int(means->outW()), int(means->outH()));
+    m.mapping = {PixelMapping::Kind::Tone, 0.0f, 4.0f};
+    m.levels = {QImage()};
+    m.values = ValuePyramid::fromSource(int(means->outH()), int(means->outW()), 1, stored,
+                                        [means](int level, const QRect& r, std::vector<float>& v) {
+                                            means->compute(1 << level, r, v);
+                                        });
+    return m;
+}
+
 }  // namespace
 
 class TestStudioDisplay : public QObject {
@@ -83,6 +140,12 @@ private slots:
     void signedHeatmapStaysOnItsColourBar();
     void hintOnlyBelowDisplayResolution();
     void levelIsNeverFinerThanTheScreen();
+    void largePhotoLevelsAreTheOutputsMeans();
+    void largePhotoResizeConvAndGainFromLevels();
+    void largePhotoCheckerboardIsFlatBelowFullResolution();
+    void largePhotoPipelineKeepsNoFullSizeComparison();
+    void hoverMarkerIsACrosshairOnAnyColour();
+    void numbersStayInsideTheirCells();
 };
 
 void TestStudioDisplay::checkerboardIsFlatBelowFullResolution() {
@@ -184,6 +247,171 @@ void TestStudioDisplay::levelIsNeverFinerThanTheScreen() {
     QCOMPARE(img.levelFor(0.25), 2);
     QCOMPARE(img.levelFor(1e-6), img.levelCount());
     QCOMPARE(img.levelCount(), 7);  // 500, 250, 125, 63, 32, 16, 8
+}
+
+void TestStudioDisplay::largePhotoLevelsAreTheOutputsMeans() {
+    auto cpu = createBackend(BackendKind::Cpu);
+    const auto input = std::make_shared<const Tensor>(test::seededImage(23, 31, 3, 5));
+    Kernel2D k(3, 3);
+    for (int i = 0; i < 9; ++i) k.taps[size_t(i)] = 0.1f * float(i + 1) - 0.3f;
+    for (const ConvParams& g : {geometry(3, 2, 1, 1, 1), geometry(3, 3, 2, 1, 2), geometry(3, 1, 0, 0, 1),
+                                geometry(3, 2, 4, 0, 1)}) {
+        const ConvLayer layer = makeDepthwiseLayer(k, 3, g, {0.25f});
+        const Tensor full = convTranspose2d(*input, layer, *cpu);
+        const BlockMeans means(input, {layer}, full.shape().h, full.shape().w);
+        for (int b : {1, 2, 4, 8, 3}) {
+            std::vector<float> got;
+            means.compute(b, QRect(0, 0, 1000, 1000), got);
+            const float d = maxDifference(got, bruteMeans(full, b));
+            QVERIFY2(d < 1e-4f, qPrintable(QStringLiteral("stride %1 block %2: off by %3").arg(g.stride.h).arg(b).arg(d)));
+        }
+        // A region (what a view draws) is the same cells as the whole.
+        std::vector<float> all, part;
+        means.compute(2, QRect(0, 0, 1000, 1000), all);
+        means.compute(2, QRect(3, 2, 5, 4), part);
+        const int64_t cw = (full.shape().w + 1) / 2, ch = (full.shape().h + 1) / 2;
+        for (int64_t c = 0; c < 3; ++c)
+            for (int j = 0; j < 4; ++j)
+                for (int i = 0; i < 5; ++i)
+                    QCOMPARE(part[size_t((c * 4 + j) * 5 + i)], all[size_t((c * ch + j + 2) * cw + i + 3)]);
+    }
+    // A layer mixing channels (weight mode): 3 in, 2 out.
+    ConvLayer mix;
+    mix.params = geometry(4, 2, 1, 0, 1);
+    mix.weight = Tensor(Shape4{3, 2, 4, 4});
+    const Tensor w = test::seededImage(12, 4, 2, 9);
+    std::copy(w.storage().begin(), w.storage().end(), mix.weight.storage().begin());
+    mix.bias = {0.5f, -0.5f};
+    const Tensor full = convTranspose2d(*input, mix, *cpu);
+    const BlockMeans means(input, {mix}, full.shape().h, full.shape().w);
+    std::vector<float> got;
+    means.compute(4, QRect(0, 0, 1000, 1000), got);
+    QVERIFY(maxDifference(got, bruteMeans(full, 4)) < 1e-4f);
+}
+
+void TestStudioDisplay::largePhotoResizeConvAndGainFromLevels() {
+    auto cpu = createBackend(BackendKind::Cpu);
+    const auto input = std::make_shared<const Tensor>(test::seededImage(17, 20, 3, 8));
+    Kernel2D k(3, 3);
+    for (int i = 0; i < 9; ++i) k.taps[size_t(i)] = 0.05f * float(i + 2);
+    for (const ConvParams& g : {geometry(3, 2, 1, 1, 1), geometry(3, 2, 1, 0, 1), geometry(3, 3, 1, 2, 1),
+                                geometry(3, 2, 2, 1, 2)}) {
+        const ConvLayer layer = makeDepthwiseLayer(k, 3, g, {0.1f});
+        ConvLayer zoh;
+        QVERIFY(nearestResizeConvLayer(layer, zoh));
+        const Tensor full = resizeConv2d(*input, layer, ResizeConvOptions{}, *cpu);
+        // With the layer's own output in the same pass, as the studio computes both.
+        const BlockMeans means(input, {layer, zoh}, full.shape().h, full.shape().w);
+        std::vector<float> got, own;
+        means.compute(1, QRect(0, 0, 1000, 1000), {&own, &got});
+        QVERIFY2(maxDifference(got, bruteMeans(full, 1)) < 1e-4f, qPrintable(QString::number(g.stride.h)));
+        QVERIFY(maxDifference(own, bruteMeans(convTranspose2d(*input, layer, *cpu), 1)) < 1e-4f);
+        means.compute(4, QRect(0, 0, 1000, 1000), got, 1);
+        QVERIFY(maxDifference(got, bruteMeans(full, 4)) < 1e-4f);
+        // The gain map A - 1 from the all-ones input's means.
+        ConvLayer single = makeDepthwiseLayer(k, 1, g);
+        const Tensor gain = gainMap(single, 17, 20, *cpu);
+        const BlockMeans ones(nullptr, {single}, gain.shape().h, gain.shape().w, 17, 20);
+        ones.compute(1, QRect(0, 0, 1000, 1000), got);
+        const float inv = float(g.stride.h * g.stride.w) / k.sum();
+        for (float& v : got) v = v * inv - 1.0f;
+        QVERIFY(maxDifference(got, bruteMeans(gain, 1)) < 1e-4f);
+    }
+}
+
+void TestStudioDisplay::largePhotoCheckerboardIsFlatBelowFullResolution() {
+    // A flat input through k3 s2 p1 q1 box: a period-2 pattern of gains 1, 2, 4.
+    const auto input = std::make_shared<const Tensor>(Tensor(Shape4{1, 1, 300, 300}, 1.0f));
+    Kernel2D box(3, 3);
+    for (float& t : box.taps) t = 1.0f;
+    const ConvLayer layer = makeDepthwiseLayer(box, 1, geometry(3, 2, 1, 1, 1));
+    auto means = std::make_shared<const BlockMeans>(input, std::vector<ConvLayer>{layer}, 600, 600);
+    const MipImage img = levelsOnly(means, 4);  // levels 1..3 and 0 come from the source
+    for (double zoom : {0.9, 0.6, 0.5, 0.3, 0.13, 0.05}) {
+        const QImage drawn = drawAt(img, zoom);
+        QVERIFY(drawn.width() > 10 && drawn.height() > 10);
+        // The interior's area mean is 9/4 everywhere (2.25 / 4 of the tone range): structure would be an alias.
+        const QImage inner = drawn.copy(drawn.rect().adjusted(6, 6, -6, -6));
+        QVERIFY2(channelSpread(inner) <= 2, qPrintable(QStringLiteral("zoom %1: spread %2").arg(zoom).arg(channelSpread(inner))));
+        QVERIFY(std::abs(qGreen(inner.pixel(inner.width() / 2, inner.height() / 2)) - 143) <= 2);
+    }
+    // At 100% the source gives full resolution: the pattern (1, 2, 4 of 4) is drawn.
+    QVERIFY(channelSpread(drawAt(img, 1.0)) >= 180);
+}
+
+void TestStudioDisplay::largePhotoPipelineKeepsNoFullSizeComparison() {
+    // 1100 x 1000 -> 2200 x 2000 (above the display-level threshold): the result
+    // is full size; resize-conv, the gain map and the difference are levels.
+    const auto input = std::make_shared<const Tensor>(test::seededImage(1100, 1000, 3, 4));
+    StudioParams p;
+    ComputePipeline pipeline;
+    ComputeRequest r = test::pipelineRequest(input, p);
+    r.difference = true;
+    const ComputeResultPtr got = test::runOne(pipeline, r);
+    QVERIFY(got && got->ok);
+    QCOMPARE(got->output.shape(), (Shape4{1, 3, 2200, 2000}));
+    QVERIFY(got->resizeConv.empty() && got->heat.empty() && got->difference.empty());
+    QVERIFY(!got->resizeImage.isNull() && !got->heatImage.isNull() && !got->differenceImage.isNull());
+    QVERIFY(got->differenceRange > 0);
+    // Level 0 of the resize-conv view, drawn for a visible region, is the engine's resize-conv there.
+    auto cpu = createBackend(BackendKind::Cpu);
+    ResizeConvOptions o;
+    const Tensor reference = resizeConv2d(*input, got->problem.layer, o, *cpu);
+    const QRect region(1500, 900, 40, 30);
+    const QImage drawn = got->resizeImage.regionImage(region);
+    QCOMPARE(drawn.size(), region.size());
+    const QImage expected = tensorRegion(reference, got->tone, region);
+    for (int y = 0; y < region.height(); ++y)
+        for (int x = 0; x < region.width(); ++x) QVERIFY(colourDistance(drawn.pixel(x, y), expected.pixel(x, y)) <= 1);
+}
+
+void TestStudioDisplay::hoverMarkerIsACrosshairOnAnyColour() {
+    for (float value : {0.0f, 1.0f}) {
+        ViewSync sync;
+        ImageView view(&sync);
+        view.resize(200, 200);
+        const Tensor t = greyPattern(400, [value](int, int) { return value; });
+        view.setImage(mipsFromTensor(t, ToneRange{}));
+        sync.setWorldSize(QSizeF(400, 400));
+        sync.setView(0.25, QPointF(200, 200));  // a pixel is a quarter of a screen pixel
+        view.setHighlights({{QRect(200, 200, 1, 1), QColor(0, 200, 255), false}});
+        const QImage img = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const QPointF c = view.widgetPosOfWorld(QPointF(200.5, 200.5));
+        // Light and dark strokes both, reaching well beyond the pixel (a dot would not).
+        int light = 0, dark = 0;
+        for (int d = 8; d <= 16; ++d)
+            for (const QPoint q : {QPoint(int(c.x()) + d, int(c.y())), QPoint(int(c.x()), int(c.y()) - d)})
+                for (int e = -3; e <= 3; ++e) {
+                    const QRgb px = img.pixel(q + (q.y() == int(c.y()) ? QPoint(0, e) : QPoint(e, 0)));
+                    light += qGray(px) > 220;
+                    dark += qGray(px) < 40;
+                }
+        QVERIFY2(light > 10 && (value == 0.0f || dark > 10),
+                 qPrintable(QStringLiteral("on %1: light %2 dark %3").arg(value).arg(light).arg(dark)));
+        if (value == 1.0f) QVERIFY(dark > 10);
+    }
+}
+
+void TestStudioDisplay::numbersStayInsideTheirCells() {
+    // Three cells in a row: 0, a long value, 0. Drawn at 32 px per cell, the
+    // middle number must not spill into its neighbours (they show only their "0").
+    ViewSync sync;
+    ImageView view(&sync);
+    view.resize(200, 80);
+    auto t = std::make_shared<Tensor>(Shape4{1, 1, 1, 3});
+    t->at(0, 0, 0, 1) = -0.000123456f;
+    view.setImage(makeMips(tensorToImage(*t, ToneRange{})));
+    view.setValues(t);
+    view.setShowValues(true);
+    view.setShowGrid(false);
+    sync.setWorldSize(QSizeF(3, 1));
+    sync.setView(32.0, QPointF(1.5, 0.5));
+    const QImage img = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const QPointF a = view.widgetPosOfWorld(QPointF(0, 0));
+    // The outer quarter of each neighbour next to the middle cell: background only.
+    for (int y = int(a.y()) + 3; y < int(a.y()) + 29; ++y)
+        for (int x : {int(a.x()) + 25, int(a.x()) + 30, int(a.x()) + 66, int(a.x()) + 71})
+            QVERIFY2(qGray(img.pixel(x, y)) < 60, qPrintable(QStringLiteral("text at (%1, %2)").arg(x).arg(y)));
 }
 
 QTEST_MAIN(TestStudioDisplay)

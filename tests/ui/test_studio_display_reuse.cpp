@@ -45,6 +45,8 @@ void TestStudioDisplayReuse::switchingToDifferenceDoesNotReconvolve() {
     QVERIFY(second && second->ok);
     QVERIFY(second->outputReused);
     QVERIFY(test::sameTensor(second->output, first->output));
+    // Shared, not copied: a large photo's output is hundreds of megabytes.
+    QCOMPARE(second->output.data(), first->output.data());
     QVERIFY(test::sameTensor(second->resizeConv, first->resizeConv));
     // The difference itself is new, and right: mean over channels of T - R.
     QCOMPARE(second->difference.size(), size_t(second->output.shape().h * second->output.shape().w));

@@ -2,6 +2,7 @@
 // ripple faint and a 48% one saturated; Auto stretches each result; Locked
 // keeps a scale across results; the colour bar shows the scale in use.
 #include <QComboBox>
+#include <QLabel>
 #include <QtTest>
 
 #include "views/ColorBar.h"
@@ -63,6 +64,7 @@ class TestStudioDisplayScale : public QObject {
 private slots:
     void fixedScaleMakesRipplesComparable();
     void autoAndLockedScales();
+    void headerInfoIsElidedWithTheFullTextInItsTooltip();
 };
 
 void TestStudioDisplayScale::fixedScaleMakesRipplesComparable() {
@@ -107,6 +109,32 @@ void TestStudioDisplayScale::autoAndLockedScales() {
     // Back to fixed.
     panel.setHeatScale(HeatScaleMode::Fixed);
     QCOMPARE(panel.colorBar()->high(), 0.5f);
+}
+
+void TestStudioDisplayScale::headerInfoIsElidedWithTheFullTextInItsTooltip() {
+    const ComputeResultPtr r = compute(rippleParams(0.2));
+    ViewSync sync;
+    ViewPanel panel(&sync, ViewContent::Heatmap);
+    panel.resize(250, 200);  // the combo boxes leave the info a few dozen pixels
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.present(r);
+    QCoreApplication::processEvents();
+    auto* info = panel.findChild<QLabel*>("viewInfo");
+    QVERIFY(info);
+    const QString full = panel.infoText();
+    QVERIFY(!full.isEmpty());
+    const int room = info->contentsRect().width();
+    QVERIFY2(info->fontMetrics().horizontalAdvance(full) > room, "the test needs a label too narrow for the text");
+    // Shown elided (never cut mid-glyph), whole in the tooltip.
+    QVERIFY2(info->fontMetrics().horizontalAdvance(info->text()) <= room,
+             qPrintable(info->text() + QStringLiteral(" in %1 px").arg(room)));
+    QVERIFY(info->text() != full);
+    QCOMPARE(info->toolTip(), full);
+    // Wide enough again: the full text, no tooltip needed.
+    panel.resize(900, 200);
+    QCoreApplication::processEvents();
+    QCOMPARE(info->text(), full);
 }
 
 QTEST_MAIN(TestStudioDisplayScale)

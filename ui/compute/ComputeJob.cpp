@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "compute/BlockMeans.h"
 #include "compute/ResultReuse.h"
 #include "analysis/ResizeConv.h"
 #include "analysis/Spectrum.h"
@@ -27,11 +28,15 @@ float robustMax(const std::vector<float>& v, bool absolute) {
     return *nth;
 }
 
-// The mean of a tensor from every 7th value (prime: no alignment with strides or rows).
+// The mean of a tensor from at most about 64K values (plenty for a scale
+// reference): every 7th (prime: no alignment with strides or rows), sparser
+// for large tensors, where every 7th value would read every cache line of
+// hundreds of megabytes.
 double sampledMean(const Tensor& t) {
     double sum = 0;
     int64_t n = 0;
-    for (int64_t i = 0; i < t.size(); i += 7)
+    const int64_t step = std::max<int64_t>(7, (t.size() >> 16) | 1);
+    for (int64_t i = 0; i < t.size(); i += step)
         if (std::isfinite(t.data()[i])) {
             sum += t.data()[i];
             ++n;
@@ -49,6 +54,73 @@ std::pair<float, float> heatRange(const ComputeResult& r) {
     if (range < 1e-6f) range = robustMax(r.heat, true);
     if (range < 1e-6f) range = 1e-3f;
     return {-range, range};
+}
+
+
+// The coarsest level a large output keeps whole: the finest one of at most
+// about a megapixel (a fit view of any screen draws from it or a coarser one;
+// finer levels come from the sources for the visible region only).
+int storedDisplayLevel(int64_t h, int64_t w) {
+    int level = 1;
+    while (((h + (int64_t(1) << level) - 1) >> level) * ((w + (int64_t(1) << level) - 1) >> level) > (int64_t(1) << 20))
+        ++level;
+    return level;
+}
+
+MipImage levelImage(int h, int w, int channels, int stored, const PixelMapping& mapping, LevelSource source,
+                    std::vector<float> storedValues = {}) {
+    MipImage m;
+    m.fullSize = QSize(w, h);
+    m.mapping = mapping;
+    m.levels = {QImage()};
+    if (!storedValues.empty()) {
+        // The stored level is at hand already (computed with another view's in one pass): the first ask gets it.
+        auto first = std::make_shared<std::vector<float>>(std::move(storedValues));
+        source = [source = std::move(source), first, stored](int level, const QRect& rect, std::vector<float>& planes) {
+            if (level == stored && rect.topLeft() == QPoint(0, 0) && !first->empty()) {
+                planes = std::move(*first);
+                first->clear();
+                return;
+            }
+            source(level, rect, planes);
+        };
+    }
+    m.values = ValuePyramid::fromSource(h, w, channels, stored, std::move(source));
+    return m;
+}
+
+LevelSource meansOf(std::shared_ptr<const BlockMeans> means, int layer = 0) {
+    return [means = std::move(means), layer](int level, const QRect& rect, std::vector<float>& planes) {
+        means->compute(1 << level, rect, planes, layer);
+    };
+}
+
+// Mean over channels of a - b (each `channels` planes of n values) into `a`'s first plane.
+void channelMeanDifference(std::vector<float>& a, const std::vector<float>& b, int64_t channels) {
+    const size_t n = a.size() / size_t(std::max<int64_t>(channels, 1));
+    const float inv = 1.0f / float(std::max<int64_t>(channels, 1));
+    for (size_t i = 0; i < n; ++i) {
+        float d = 0.0f;
+        for (int64_t c = 0; c < channels; ++c) d += a[size_t(c) * n + i] - b[size_t(c) * n + i];
+        a[i] = d * inv;
+    }
+    a.resize(n);
+}
+
+// The 99.5th percentile and the maximum of |T - R| over the stored level and a
+// full-resolution patch at the centre: block means average a stride pattern
+// away, so the level alone would make the scale far too small for zooming in.
+std::pair<float, float> differenceScale(const LevelSource& diff, const ValuePyramid& levels, int h, int w) {
+    std::vector<float> sample;
+    const QRect centre = QRect(0, 0, std::min(w, 384), std::min(h, 384)).translated((w - std::min(w, 384)) / 2,
+                                                                                      (h - std::min(h, 384)) / 2);
+    diff(0, centre, sample);
+    const QSize stored = levels.levelSize(levels.storedLevel());
+    const float* p = levels.plane(levels.storedLevel(), 0);
+    sample.insert(sample.end(), p, p + static_cast<size_t>(stored.width()) * stored.height());
+    float max = 0.0f;
+    for (float v : sample) max = std::max(max, std::abs(v));  // NaN never wins
+    return {std::max(robustMax(sample, true), 1e-6f), max};
 }
 
 }  // namespace
@@ -70,11 +142,11 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
         if (reuse.output) {
             out.problem = previous->problem;
             out.layerInput = previous->layerInput;
-            out.output = previous->output;  // a copy, far cheaper than the convolution
+            out.output.share(previous->output);  // the same storage: no copy of a large output
         } else {
             out.problem = planStudioProblem(request.params, request.kernel, static_cast<int>(request.input->shape().c));
             out.layerInput = inputs_.input(out.problem, request.input);
-            convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output, studioLimits());
+            convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output.writable(), studioLimits());
         }
     } catch (const std::exception& e) {
         out.error = QString::fromUtf8(e.what());
@@ -99,8 +171,9 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     if (cancelled()) return false;
 
     // The periodic-energy heatmap measures against resize-conv, shown or not.
-    const bool needResize =
-        request.resizeConv || (request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy);
+    const DisplayPlan display = planDisplay(request, out);
+    const bool needResize = (request.resizeConv && !display.resize) ||
+                            (request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy);
     if (!needResize) out.resizeConv = Tensor();
     if (needResize && reuse.resizeConv) {
         out.resizeConv = previous->resizeConv;
@@ -120,7 +193,7 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
         stage("resize-conv");
         if (cancelled()) return false;
     }
-    if (out.resizeError.isEmpty() && request.resizeConv && request.difference) {
+    if (out.resizeError.isEmpty() && request.resizeConv && request.difference && !display.resize) {
         if (reuse.difference) {
             out.difference = previous->difference;
             out.differenceRange = previous->differenceRange;
@@ -133,7 +206,10 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     }
     stage("difference");
 
-    if (request.heatmap && reuse.heatmap) {
+    if (request.heatmap && display.heatmap) {
+        out.heat.clear();  // drawn from levels (computeDisplayImages)
+        out.heatDiverging = true;
+    } else if (request.heatmap && reuse.heatmap) {
         out.heat = previous->heat;
         out.heatDiverging = previous->heatDiverging;
     } else if (request.heatmap) {
@@ -170,10 +246,80 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
         }
         if (cancelled()) return false;
     }
-    computeImages(out, reuse, previous);
+    computeImages(out, reuse, previous, display);
     stage("images");
     out.computeMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     return !cancelled();
+}
+
+ComputeJob::DisplayPlan ComputeJob::planDisplay(const ComputeRequest& request, const ComputeResult& out) const {
+    DisplayPlan plan;
+    const Shape4 os = out.output.shape();
+    plan.active = os.h * os.w > kDisplayLevelPixels;
+    if (!plan.active) return plan;
+    // Periodic energy measures against the full resize-conv tensor: then it is made anyway.
+    const bool energy = request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy;
+    ConvLayer zoh;
+    plan.resize = request.resizeConv && !energy && request.params.resize == ResizeMode::Nearest &&
+                  request.params.border == BorderMode::Zeros && nearestResizeConvLayer(out.problem.layer, zoh);
+    plan.heatmap = request.heatmap && request.params.heatmap == HeatmapKind::GainMap &&
+                   std::abs(request.kernel.sum()) >= 1e-12;
+    return plan;
+}
+
+void ComputeJob::computeDisplayImages(ComputeResult& out, const DisplayPlan& plan, bool keepResult) const {
+    const Shape4 os = out.output.shape();
+    const int h = static_cast<int>(os.h), w = static_cast<int>(os.w);
+    const int stored = storedDisplayLevel(h, w);
+    const QSize storedSize((w + (1 << stored) - 1) >> stored, (h + (1 << stored) - 1) >> stored);
+    const int toneChannels = os.c >= 3 ? 3 : 1;
+    const PixelMapping tone{PixelMapping::Kind::Tone, out.tone.lo, out.tone.hi};
+    // The result and resize-conv (a transposed convolution too) in one pass over the input.
+    std::vector<ConvLayer> layers{out.problem.layer};
+    if (plan.resize) {
+        layers.emplace_back();
+        nearestResizeConvLayer(out.problem.layer, layers.back());
+    }
+    auto means = std::make_shared<const BlockMeans>(out.layerInput, layers, h, w);
+    std::vector<float> resultLevel, resizeLevel;
+    means->compute(1 << stored, QRect(QPoint(0, 0), storedSize),
+                   {keepResult && !plan.resize ? nullptr : &resultLevel, plan.resize ? &resizeLevel : nullptr});
+    out.difference.clear();
+    out.differenceImage = {};
+    if (plan.resize) {
+        out.resizeConv = Tensor();
+        if (out.request.difference) {
+            const int64_t channels = os.c;
+            LevelSource diff = [means, channels](int level, const QRect& rect, std::vector<float>& planes) {
+                std::vector<float> r;
+                means->compute(1 << level, rect, {&planes, &r});
+                channelMeanDifference(planes, r, channels);
+            };
+            std::vector<float> level = resultLevel;
+            channelMeanDifference(level, resizeLevel, channels);
+            out.differenceImage = levelImage(h, w, 1, stored, {}, diff, std::move(level));
+            const auto [range, max] = differenceScale(diff, *out.differenceImage.values, h, w);
+            out.differenceRange = range;
+            out.differenceMax = max;
+            out.differenceImage.mapping = {PixelMapping::Kind::Diverging, -range, range};
+        }
+        out.resizeImage = levelImage(h, w, toneChannels, stored, tone, meansOf(means, 1), std::move(resizeLevel));
+    }
+    if (!keepResult) out.resultImage = levelImage(h, w, toneChannels, stored, tone, meansOf(means, 0), std::move(resultLevel));
+    if (plan.heatmap) {
+        // The gain map A - 1: the all-ones input's response over the mean phase gain.
+        ConvLayer single = makeDepthwiseLayer(out.request.kernel, 1, out.request.params.geometry);
+        single.bias.clear();
+        const Shape4 in = out.layerInput->shape();
+        auto ones = std::make_shared<const BlockMeans>(nullptr, std::vector<ConvLayer>{single}, h, w, in.h, in.w);
+        const double phases = double(out.request.params.geometry.stride.h) * out.request.params.geometry.stride.w;
+        const float inv = static_cast<float>(phases / out.request.kernel.sum());
+        LevelSource gain = [ones, inv](int level, const QRect& rect, std::vector<float>& planes) {
+            ones->compute(1 << level, rect, planes);
+            for (float& v : planes) v = v * inv - 1.0f;
+        };
+        out.heatImage = levelImage(h, w, 1, stored, {PixelMapping::Kind::Diverging, out.heatLo, out.heatHi}, gain);
+    }
 }
 
 void ComputeJob::computeDifference(ComputeResult& out) {
@@ -204,7 +350,8 @@ void ComputeJob::computeDifference(ComputeResult& out) {
     out.differenceRange = std::max(robustMax(out.difference, true), 1e-6f);
 }
 
-void ComputeJob::computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous) {
+void ComputeJob::computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous,
+                               const DisplayPlan& display) {
     // A reused tensor keeps its pyramid (the values); only the colour mapping may change.
     auto keep = [](MipImage& dst, const MipImage& src, const PixelMapping& mapping) {
         if (src.isNull() || !(src.mapping == mapping)) return false;
@@ -225,18 +372,24 @@ void ComputeJob::computeImages(ComputeResult& out, const ResultReuse& reuse, con
     }
     out.inputImage = lastInputImage_;
     out.inputTone = inTone;
+    // Large outputs: what comes from display-resolution levels first (cheap),
+    // the rest below from the full-size tensors as for any size.
     const PixelMapping tone{PixelMapping::Kind::Tone, out.tone.lo, out.tone.hi};
-    if (!(reuse.output && keep(out.resultImage, previous->resultImage, tone)))
-        out.resultImage = mipsFromTensor(out.output, out.tone, std::move(out.resultImage));
-    const bool haveResize = out.resizeError.isEmpty() && !out.resizeConv.empty() && out.request.resizeConv;
-    if (!haveResize) out.resizeImage = {};
-    else if (!(reuse.resizeConv && keep(out.resizeImage, previous->resizeImage, tone)))
-        out.resizeImage = mipsFromTensor(out.resizeConv, out.tone, std::move(out.resizeImage));
-    const PixelMapping diff{PixelMapping::Kind::Diverging, -out.differenceRange, out.differenceRange};
-    if (out.difference.empty()) out.differenceImage = {};
-    else if (!(reuse.difference && keep(out.differenceImage, previous->differenceImage, diff)))
-        out.differenceImage = mipsFromPlane(out.difference.data(), h, w, true, -out.differenceRange,
-                                            out.differenceRange, std::move(out.differenceImage));
+    const bool keptResult = reuse.output && keep(out.resultImage, previous->resultImage, tone);
+    if (display.active) computeDisplayImages(out, display, keptResult);
+    else if (!keptResult) out.resultImage = mipsFromTensor(out.output, out.tone, std::move(out.resultImage));
+    if (!display.resize) {
+        const bool haveResize = out.resizeError.isEmpty() && !out.resizeConv.empty() && out.request.resizeConv;
+        if (!haveResize) out.resizeImage = {};
+        else if (!(reuse.resizeConv && keep(out.resizeImage, previous->resizeImage, tone)))
+            out.resizeImage = mipsFromTensor(out.resizeConv, out.tone, std::move(out.resizeImage));
+        const PixelMapping diff{PixelMapping::Kind::Diverging, -out.differenceRange, out.differenceRange};
+        if (out.difference.empty()) out.differenceImage = {};
+        else if (!(reuse.difference && keep(out.differenceImage, previous->differenceImage, diff)))
+            out.differenceImage = mipsFromPlane(out.difference.data(), h, w, true, -out.differenceRange,
+                                                out.differenceRange, std::move(out.differenceImage));
+    }
+    if (display.heatmap) return;
     if (!out.heat.empty() && out.heat.size() == static_cast<size_t>(h) * w) {
         const PixelMapping heat{out.heatDiverging ? PixelMapping::Kind::Diverging : PixelMapping::Kind::Sequential,
                                 out.heatLo, out.heatHi};

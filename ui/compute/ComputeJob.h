@@ -27,9 +27,25 @@ public:
     bool run(const ComputeRequest& request, Backend& backend, ComputeResult& out, const CancelCheck& cancelled,
              const ComputeResult* previous = nullptr);
 
+    // Outputs above this many pixels are shown from display-resolution levels
+    // (BlockMeans): resize-conv, the gain map and the difference are never made
+    // at full size, only the visible region a view draws (the result keeps its
+    // full tensor: hover values, provenance and export read it).
+    static constexpr qint64 kDisplayLevelPixels = qint64(1) << 22;
+
 private:
+    // The display-resolution images of a large output; false for the parts
+    // that need full-size tensors (then the full path runs for them).
+    struct DisplayPlan {
+        bool active = false;   // large output: the result image comes from levels
+        bool resize = false;   // resize-conv from levels (nearest, zero borders)
+        bool heatmap = false;  // the gain map from levels
+    };
+    DisplayPlan planDisplay(const ComputeRequest& request, const ComputeResult& out) const;
+    void computeDisplayImages(ComputeResult& out, const DisplayPlan& plan, bool keepResult) const;
     void computeDifference(ComputeResult& out);
-    void computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous);
+    void computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous,
+                       const DisplayPlan& display);
 
     HeatmapStage heatmap_;
     StudioInputCache inputs_;  // weight mode: the image turned into the layer's input

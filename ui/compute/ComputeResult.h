@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compute/ComputeRequest.h"
+#include "compute/SharedTensor.h"
 #include "views/DisplayImage.h"
 #include "compute/StudioProblem.h"
 #include "analysis/PhaseGain.h"
@@ -29,7 +30,7 @@ struct ComputeResult {
     StudioProblem problem;
     std::shared_ptr<const Tensor> layerInput;
 
-    Tensor output;      // transposed convolution, (1, C, H_out, W_out)
+    SharedTensor output;  // transposed convolution, (1, C, H_out, W_out); shared with the previous result when reused
     Tensor resizeConv;  // resize-then-convolution, same shape (empty on resizeError)
     std::vector<float> heat;        // H_out * W_out, the selected heatmap
     std::vector<float> difference;  // H_out * W_out, mean over channels of output - resizeConv

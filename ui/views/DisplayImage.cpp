@@ -78,6 +78,8 @@ QImage MipImage::regionImage(const QRect& r) const {
     if (c.isEmpty()) return {};
     if (hasBase()) return base().copy(c);
     if (region) return region(c);
+    // No full-resolution data kept (a large photo's views): the source computes the rect.
+    if (values && values->hasSource()) return values->render(0, QPointF(c.topLeft()), QSizeF(1, 1), c.size(), mapping);
     return {};
 }
 

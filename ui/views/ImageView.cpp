@@ -14,10 +14,21 @@ constexpr double kGridMinCell = 8.0;    // logical px per pixel before the grid 
 constexpr double kValueMinCellW = 26.0;
 constexpr double kValueMinCellH = 16.0;
 
-QString valueText(float v) {
-    if (!std::isfinite(v)) return QStringLiteral("nan");
-    if (v == std::round(v) && std::abs(v) < 1e6f) return QString::number(static_cast<double>(v), 'f', 0);
-    return QString::number(static_cast<double>(v), 'g', 4);
+// The value with as many significant digits (4 at most) as fit in `width`
+// pixels, or empty when not even one does: a number spilling into the
+// neighbouring cells would be read as theirs.
+QString valueText(float v, const QFontMetrics& fm, double width) {
+    auto fits = [&](const QString& t) { return fm.horizontalAdvance(t) <= width; };
+    if (!std::isfinite(v)) return fits(QStringLiteral("nan")) ? QStringLiteral("nan") : QString();
+    if (v == std::round(v) && std::abs(v) < 1e6f) {
+        const QString t = QString::number(static_cast<double>(v), 'f', 0);
+        return fits(t) ? t : QString();
+    }
+    for (int digits = 4; digits >= 1; --digits) {
+        const QString t = QString::number(static_cast<double>(v), 'g', digits);
+        if (fits(t)) return t;
+    }
+    return {};
 }
 
 }  // namespace
@@ -275,20 +286,57 @@ void ImageView::drawValues(QPainter& p) const {
     QFont f = font();
     f.setPixelSize(static_cast<int>(fontPx));
     p.setFont(f);
+    const QFontMetrics fm(f);
+    const double textWidth = cx - 4;  // a margin to the grid line on each side
+    if (lines * fm.height() > cy) return;  // not even one line fits: no numbers rather than overlapping ones
     for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x) {
             const QRectF cell(full.left() + x * cx, full.top() + y * cy, cx, cy);
-            p.setPen(qGray(displayedPixel(x, y)) > 140 ? QColor(20, 20, 20) : QColor(245, 245, 245));
             QStringList text;
-            for (int c = 0; c < lines; ++c) text << valueText(values_->at(0, c, y, x));
+            for (int c = 0; c < lines; ++c) text << valueText(values_->at(0, c, y, x), fm, textWidth);
+            if (std::all_of(text.begin(), text.end(), [](const QString& t) { return t.isEmpty(); })) continue;
+            p.setPen(qGray(displayedPixel(x, y)) > 140 ? QColor(20, 20, 20) : QColor(245, 245, 245));
             p.drawText(cell, Qt::AlignCenter, text.join('\n'));
         }
+}
+
+void ImageView::drawMarker(QPainter& p, const ViewHighlight& h) const {
+    // The explained pixel: crosshair arms around it, drawn black under white,
+    // so it stands out on any colour and at any zoom (a one-pixel outline
+    // shrinks to a dot when zoomed out). A gap leaves the pixel itself visible.
+    const QRectF r(widgetPosOfWorld(worldOfPixel(QPointF(h.pixels.left(), h.pixels.top()))),
+                   widgetPosOfWorld(worldOfPixel(QPointF(h.pixels.right() + 1, h.pixels.bottom() + 1))));
+    const QPointF c = r.center();
+    const double gapX = std::max(r.width() / 2 + 3, 4.0), gapY = std::max(r.height() / 2 + 3, 4.0);
+    constexpr double kArm = 14.0;
+    const QLineF arms[] = {{c.x() - gapX - kArm, c.y(), c.x() - gapX, c.y()},
+                           {c.x() + gapX, c.y(), c.x() + gapX + kArm, c.y()},
+                           {c.x(), c.y() - gapY - kArm, c.x(), c.y() - gapY},
+                           {c.x(), c.y() + gapY, c.x(), c.y() + gapY + kArm}};
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(QColor(0, 0, 0), 6, Qt::SolidLine, Qt::FlatCap));
+    for (const QLineF& l : arms) p.drawLine(l);
+    p.setPen(QPen(QColor(255, 255, 255), 2, Qt::SolidLine, Qt::FlatCap));
+    for (const QLineF& l : arms) p.drawLine(l);
+    if (std::min(r.width(), r.height()) >= 6) {  // the pixel's own outline once it is big enough to frame
+        p.setPen(QPen(QColor(0, 0, 0, 150), 4));
+        p.drawRect(r.adjusted(1, 1, -1, -1));
+        p.setPen(QPen(h.color, 2));
+        p.drawRect(r.adjusted(1, 1, -1, -1));
+    }
 }
 
 void ImageView::drawHighlights(QPainter& p) const {
     if (highlights_.isEmpty()) return;
     p.setRenderHint(QPainter::Antialiasing, true);
+    // One outlined single pixel is the pixel being explained (hovered or
+    // pinned): it gets a crosshair. Several are a footprint, outlined each.
+    const auto outlined = std::count_if(highlights_.begin(), highlights_.end(), [](const ViewHighlight& h) { return !h.filled; });
     for (const ViewHighlight& h : highlights_) {
+        if (!h.filled && outlined == 1 && h.pixels.width() == 1 && h.pixels.height() == 1) {
+            drawMarker(p, h);
+            continue;
+        }
         const QRectF r(widgetPosOfWorld(worldOfPixel(QPointF(h.pixels.left(), h.pixels.top()))),
                        widgetPosOfWorld(worldOfPixel(QPointF(h.pixels.right() + 1, h.pixels.bottom() + 1))));
         QColor fill = h.color;

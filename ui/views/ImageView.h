@@ -114,6 +114,7 @@ private:
     void drawGrid(QPainter& p) const;
     void drawValues(QPainter& p) const;
     void drawHighlights(QPainter& p) const;
+    void drawMarker(QPainter& p, const ViewHighlight& h) const;
     void drawGhosts(QPainter& p) const;
     void drawSplitHandle(QPainter& p) const;
     bool nearSplitHandle(QPointF pos) const;

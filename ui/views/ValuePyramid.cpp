@@ -58,6 +58,10 @@ std::shared_ptr<ValuePyramid> ValuePyramid::build(const std::vector<const float*
                                                   std::shared_ptr<ValuePyramid> recycle) {
     auto p = recycle && recycle.use_count() == 1 ? std::move(recycle) : std::make_shared<ValuePyramid>();
     p->channels_ = static_cast<int>(planes.size());
+    p->firstStored_ = 1;
+    p->fullW_ = w;
+    p->fullH_ = h;
+    p->source_ = {};
     size_t count = 0;
     for (int lw = w, lh = h; lw > 8 || lh > 8;) {
         lw = (lw + 1) / 2;
@@ -81,26 +85,80 @@ std::shared_ptr<ValuePyramid> ValuePyramid::build(const std::vector<const float*
     return p;
 }
 
+std::shared_ptr<ValuePyramid> ValuePyramid::fromSource(int h, int w, int channels, int stored, LevelSource source) {
+    auto p = std::make_shared<ValuePyramid>();
+    p->channels_ = channels;
+    p->fullW_ = w;
+    p->fullH_ = h;
+    p->firstStored_ = std::max(stored, 1);
+    p->source_ = std::move(source);
+    const QSize first = p->levelSize(p->firstStored_);
+    Level top;
+    top.w = first.width();
+    top.h = first.height();
+    p->source_(p->firstStored_, QRect(0, 0, top.w, top.h), top.data);
+    top.data.resize(static_cast<size_t>(top.w) * top.h * channels);  // the source may give more channels
+    p->levels_.push_back(std::move(top));
+    while (p->levels_.back().w > 8 || p->levels_.back().h > 8) {
+        const Level& src = p->levels_.back();
+        Level lv;
+        lv.w = (src.w + 1) / 2;
+        lv.h = (src.h + 1) / 2;
+        lv.data.resize(static_cast<size_t>(lv.w) * lv.h * channels);
+        for (int c = 0; c < channels; ++c)
+            halvePlane(src.data.data() + static_cast<size_t>(c) * src.w * src.h, src.h, src.w,
+                       lv.data.data() + static_cast<size_t>(c) * lv.w * lv.h, lv.h, lv.w);
+        p->levels_.push_back(std::move(lv));
+    }
+    return p;
+}
+
 QSize ValuePyramid::levelSize(int level) const {
-    const Level& l = levels_[size_t(level - 1)];
-    return {l.w, l.h};
+    if (level >= firstStored_ && level - firstStored_ < static_cast<int>(levels_.size())) {
+        const Level& l = levels_[size_t(level - firstStored_)];
+        return {l.w, l.h};
+    }
+    int w = fullW_, h = fullH_;
+    for (int i = 0; i < level; ++i) {
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
+    }
+    return {w, h};
 }
 
 const float* ValuePyramid::plane(int level, int channel) const {
-    const Level& l = levels_[size_t(level - 1)];
+    const Level& l = levels_[size_t(level - firstStored_)];
     return l.data.data() + static_cast<size_t>(channel) * l.w * l.h;
 }
 
 QImage ValuePyramid::render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& m) const {
-    if (level < 1 || level > levelCount() || target.isEmpty()) return {};
+    const bool fromSource = level < firstStored_;
+    if (level < 0 || level > levelCount() || target.isEmpty() || (fromSource && !source_)) return {};
     const QSize size = levelSize(level);
-    const Taps tx = taps(target.width(), origin.x(), step.width(), size.width());
-    const Taps ty = taps(target.height(), origin.y(), step.height(), size.height());
+    Taps tx = taps(target.width(), origin.x(), step.width(), size.width());
+    Taps ty = taps(target.height(), origin.y(), step.height(), size.height());
+    // The values the taps read: a stored level, or the source's patch of a finer one.
+    std::vector<float> patch;
+    int stride = size.width();
+    std::vector<const float*> planes(static_cast<size_t>(channels_));
+    if (fromSource) {
+        // Taps grow with the target index (a positive step): the first and last bound them.
+        const QRect rect(QPoint(tx.i0.front(), ty.i0.front()), QPoint(tx.i1.back(), ty.i1.back()));
+        source_(level, rect, patch);
+        for (auto* v : {&tx.i0, &tx.i1})
+            for (int& i : *v) i -= rect.left();
+        for (auto* v : {&ty.i0, &ty.i1})
+            for (int& i : *v) i -= rect.top();
+        stride = rect.width();
+        for (int c = 0; c < channels_; ++c)
+            planes[size_t(c)] = patch.data() + static_cast<size_t>(c) * rect.width() * rect.height();
+    } else {
+        for (int c = 0; c < channels_; ++c) planes[size_t(c)] = plane(level, c);
+    }
     QImage img(target, QImage::Format_RGB32);
     const float scale = 255.0f / std::max(m.hi - m.lo, 1e-20f);
     const QRgb* lut = m.kind == PixelMapping::Kind::Diverging ? divergingLut() : sequentialLut();
     const int channels = m.kind == PixelMapping::Kind::Tone ? std::min(channels_, 3) : 1;
-    const int stride = size.width();
     uchar* bits = img.bits();
     const qsizetype bpl = img.bytesPerLine();
     parallelRows(target.height(), [&](int j0, int j1) {
@@ -109,7 +167,7 @@ QImage ValuePyramid::render(int level, QPointF origin, QSizeF step, QSize target
             const size_t r0 = size_t(ty.i0[size_t(j)]) * stride, r1 = size_t(ty.i1[size_t(j)]) * stride;
             const float fy = ty.f[size_t(j)];
             for (int c = 0; c < channels; ++c) {
-                const float* p = plane(level, c);
+                const float* p = planes[size_t(c)];
                 float* out = row.data() + size_t(c) * target.width();
                 for (int i = 0; i < target.width(); ++i) {
                     const int a = tx.i0[size_t(i)], b = tx.i1[size_t(i)];

@@ -9,7 +9,9 @@
 // that is not in the data.
 #include <QImage>
 #include <QPointF>
+#include <QRect>
 #include <QSize>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,6 +27,10 @@ struct PixelMapping {
     bool operator==(const PixelMapping& o) const { return kind == o.kind && lo == o.lo && hi == o.hi; }
 };
 
+// Level `level` (0 = full resolution) of the values over `rect` (level pixels):
+// `channels` planes of rect.width() * rect.height() values into `planes`.
+using LevelSource = std::function<void(int level, const QRect& rect, std::vector<float>& planes)>;
+
 class ValuePyramid {
 public:
     // Levels 1.. of `planes` (each h x w, row-major; 1 or 3 channels) until the
@@ -33,14 +39,24 @@ public:
     static std::shared_ptr<ValuePyramid> build(const std::vector<const float*>& planes, int h, int w,
                                                std::shared_ptr<ValuePyramid> recycle = {});
 
-    int levelCount() const { return static_cast<int>(levels_.size()); }  // reduced levels: 1..levelCount()
+    // For data too large to hold at full resolution (a large photo's views):
+    // level `stored` and coarser are kept (from `source` over the whole image,
+    // then halved); finer levels, level 0 included, are asked of `source` for
+    // the part a view draws, so their cost follows what is on screen.
+    static std::shared_ptr<ValuePyramid> fromSource(int h, int w, int channels, int stored, LevelSource source);
+
+    // Reduced levels: 1..levelCount() (those finer than storedLevel() come from the source).
+    int levelCount() const { return firstStored_ - 1 + static_cast<int>(levels_.size()); }
     int channels() const { return channels_; }
+    int storedLevel() const { return firstStored_; }
+    bool hasSource() const { return static_cast<bool>(source_); }
     QSize levelSize(int level) const;
-    const float* plane(int level, int channel) const;
+    const float* plane(int level, int channel) const;  // stored levels only
 
     // `target` device pixels; pixel (i, j) is the bilinear interpolation of the
     // level's values at level coordinates (origin + (i + 0.5, j + 0.5) * step),
     // in units of level pixels with pixel k covering [k, k + 1), then coloured.
+    // Level 0 (and levels finer than storedLevel()) only with a source.
     QImage render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& mapping) const;
 
 private:
@@ -48,8 +64,11 @@ private:
         int w = 0, h = 0;
         std::vector<float> data;  // channels_ planes of w * h
     };
-    std::vector<Level> levels_;  // levels_[0] is level 1
+    std::vector<Level> levels_;  // levels_[0] is level firstStored_
     int channels_ = 1;
+    int firstStored_ = 1;
+    int fullW_ = 0, fullH_ = 0;
+    LevelSource source_;
 };
 
 }  // namespace tconv::ui

@@ -1,6 +1,7 @@
 #include "views/ViewPanel.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -111,6 +112,8 @@ ViewPanel::ViewPanel(ViewSync* sync, ViewContent content, QWidget* parent) : QFr
     info_->setForegroundRole(QPalette::PlaceholderText);
     info_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     info_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    info_->setObjectName(QStringLiteral("viewInfo"));
+    info_->installEventFilter(this);
     hl->addWidget(contentCombo_);
     hl->addWidget(heatCombo_);
     hl->addWidget(resizeCombo_);
@@ -204,10 +207,12 @@ void ViewPanel::showHeatmap(const ComputeResult& r) {
         m.mapping.lo = range.lo;
         m.mapping.hi = range.hi;
         m.levels = {QImage()};
+        // Without a full-size plane (a large photo) the levels' source draws level 0.
         const int w = static_cast<int>(r.output.shape().w);
-        m.region = [res = result_, range, w](const QRect& rc) {
-            return planeRegion(res->heat.data(), w, res->heatDiverging, range.lo, range.hi, rc);
-        };
+        if (!r.heat.empty())
+            m.region = [res = result_, range, w](const QRect& rc) {
+                return planeRegion(res->heat.data(), w, res->heatDiverging, range.lo, range.hi, rc);
+            };
     }
     view_->setImage(m);
     const QString scale = heatScaleText(r, mode, range);
@@ -216,7 +221,7 @@ void ViewPanel::showHeatmap(const ComputeResult& r) {
     const QString caption = what + QLatin1Char('\n') + (mode == HeatScaleMode::Fixed ? tr("fixed") : mode == HeatScaleMode::Auto ? tr("auto") : tr("locked"));
     if (range.diverging) bar_->setDiverging(range.hi, caption);
     else bar_->setSequential(range.lo, range.hi, caption);
-    info_->setText(scale);
+    setInfo(scale);
 }
 
 void ViewPanel::setShowValues(bool on) { view_->setShowValues(on); }
@@ -269,12 +274,31 @@ void ViewPanel::resizeEvent(QResizeEvent* e) {
     layoutFooter();
 }
 
+void ViewPanel::setInfo(const QString& text) {
+    infoText_ = text;
+    layoutInfo();
+}
+
+void ViewPanel::layoutInfo() {
+    // The header's info (size, scale) gets what the combo boxes leave: elided
+    // to that width, never cut mid-glyph, the full text in the tooltip.
+    const QString shown = info_->fontMetrics().elidedText(infoText_, Qt::ElideRight, std::max(0, info_->contentsRect().width()));
+    if (info_->text() != shown) info_->setText(shown);
+    info_->setToolTip(shown == infoText_ ? QString() : infoText_);
+}
+
+bool ViewPanel::eventFilter(QObject* watched, QEvent* e) {
+    if (watched == info_ && e->type() == QEvent::Resize) layoutInfo();
+    return QFrame::eventFilter(watched, e);
+}
+
 MipImage ViewPanel::resultImage() const {
     return lazy(result_->resultImage,
                 [res = result_](const QRect& rc) { return tensorRegion(res->output, res->tone, rc); });
 }
 
 MipImage ViewPanel::resizeImage() const {
+    if (result_->resizeConv.empty()) return result_->resizeImage;  // levels with their own source (large photos)
     return lazy(result_->resizeImage,
                 [res = result_](const QRect& rc) { return tensorRegion(res->resizeConv, res->tone, rc); });
 }
@@ -285,7 +309,7 @@ void ViewPanel::refresh() {
             view_->setImage({});
             view_->setMessage(tr("No image yet: File ▸ Open (Ctrl+O), drop an image here, or pick a sample."));
         }
-        info_->clear();
+        setInfo({});
         setFooter({}, {});
         return;
     }
@@ -306,7 +330,7 @@ void ViewPanel::refresh() {
                             at.pixelSize, at.origin);
             view_->setGhosts(outputFrameGhosts(g, in, out));
             view_->setValues(r.request.input);
-            info_->setText(sizeText(r.inputImage.size(), in.c));
+            setInfo(sizeText(r.inputImage.size(), in.c));
             detail = tr("Input pixel i drawn at output position i·s − p (%1 × %2 blocks); hatched: cropped by padding "
                         "(grey) and output padding (amber).")
                          .arg(g.stride.h)
@@ -316,8 +340,8 @@ void ViewPanel::refresh() {
         case ViewContent::Result:
             view_->setImage(resultImage());
             view_->setMinifiedHint(patternHint(r));
-            view_->setValues(std::shared_ptr<const Tensor>(result_, &r.output));
-            info_->setText(sizeText(r.resultImage.size(), out.c));
+            view_->setValues(r.output.pointer());
+            setInfo(sizeText(r.resultImage.size(), out.c));
             note = tr("<b>Transposed convolution</b> &nbsp; %1 ms").arg(QString::number(r.convMs, 'f', 1));
             {
                 const ConvParams& g = r.request.params.geometry;
@@ -330,7 +354,7 @@ void ViewPanel::refresh() {
             break;
         case ViewContent::Heatmap:
             showHeatmap(r);
-            message = r.heatmapError.isEmpty() && r.heat.empty() ? tr("Computing the heatmap…") : r.heatmapError;
+            message = r.heatmapError.isEmpty() && r.heatImage.isNull() ? tr("Computing the heatmap…") : r.heatmapError;
             note = scoresText(r);
             detail = QString::fromStdString(r.scores.verdict);
             view_->setMinifiedHint(patternHint(r));
@@ -339,29 +363,29 @@ void ViewPanel::refresh() {
             view_->setImage(resizeImage());
             view_->setValues(r.resizeConv.empty() ? nullptr : std::shared_ptr<const Tensor>(result_, &r.resizeConv));
             message = r.resizeError.isEmpty() && r.resizeImage.isNull() ? tr("Computing resize-conv…") : r.resizeError;
-            info_->setText(sizeText(r.resizeImage.size(), out.c));
+            setInfo(sizeText(r.resizeImage.size(), out.c));
             note = tr("<b>Resize-conv</b> (%1 resize)").arg(QString::fromLatin1(resizeModeName(r.request.params.resize)));
             detail = tr("Resize ×s, then a stride-1 convolution with K / (sH·sW): same size, no stride checkerboard.");
             break;
         case ViewContent::Difference:
-            if (r.difference.empty() && r.resizeError.isEmpty()) message = tr("Computing the difference…");
-            view_->setImage(lazy(r.differenceImage, [res = result_](const QRect& rc) {
+            if (r.differenceImage.isNull() && r.resizeError.isEmpty()) message = tr("Computing the difference…");
+            view_->setImage(r.difference.empty() ? r.differenceImage : lazy(r.differenceImage, [res = result_](const QRect& rc) {
                 return planeRegion(res->difference.data(), static_cast<int>(res->output.shape().w), true,
                                    -res->differenceRange, res->differenceRange, rc);
             }));
             if (!r.resizeError.isEmpty()) message = r.resizeError;
             bar_->setDiverging(r.differenceRange, tr("T − R"));
-            info_->setText(tr("max |T − R| %1").arg(QString::number(r.differenceMax, 'g', 3)));
+            setInfo(tr("max |T − R| %1").arg(QString::number(r.differenceMax, 'g', 3)));
             note = tr("<b>Difference</b> T − R");
             view_->setMinifiedHint(patternHint(r));
             detail = tr("Transposed minus resize-conv, mean over channels: what the resize-conv fix changes.");
             break;
         case ViewContent::CompareAB:
             view_->setImage(resultImage());
-            view_->setValues(std::shared_ptr<const Tensor>(result_, &r.output));
+            view_->setValues(r.output.pointer());
             if (!r.resizeImage.isNull()) view_->setSplitImage(resizeImage(), tr("Transposed"), tr("Resize-conv"));
             message = r.resizeError;
-            info_->setText(sizeText(r.resultImage.size(), out.c));
+            setInfo(sizeText(r.resultImage.size(), out.c));
             note = tr("<b>A/B</b> transposed | resize-conv");
             view_->setMinifiedHint(patternHint(r));
             detail = tr("Drag the divider to compare; double-click it to centre it.");
@@ -374,7 +398,7 @@ void ViewPanel::refresh() {
             message = r.spectrumImage.isNull() && r.spectrumError.isEmpty() ? tr("Computing the spectrum…")
                                                                              : r.spectrumError;
             bar_->setSequential(r.spectrumLo, r.spectrumHi, tr("dB"));
-            info_->setText(tr("log |FFT|, DC at centre"));
+            setInfo(tr("log |FFT|, DC at centre"));
             note = tr("<b>Spectrum</b> of the result (grey, Hann window)");
             detail = tr("A checkerboard of period s shows as peaks at multiples of N/s from the centre.");
             break;

@@ -40,6 +40,7 @@ public:
     void setHeatScale(HeatScaleMode mode);  // Locked keeps the range shown now
     HeatScaleMode heatScale() const { return heatScale_; }
     HeatRange shownHeatRange() const { return shownHeatRange_; }
+    QString infoText() const { return infoText_; }  // the header's info in full (shown elided)
 
 signals:
     void contentChanged(tconv::ui::ViewContent c);
@@ -48,11 +49,14 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* e) override;
+    bool eventFilter(QObject* watched, QEvent* e) override;
 
 private:
     void refresh();
     void setFooter(const QString& firstLineHtml, const QString& secondLine);
     void layoutFooter();
+    void setInfo(const QString& text);
+    void layoutInfo();
     void updateHeaderControls();
     QString patternHint(const ComputeResult& r) const;
     QString scoresText(const ComputeResult& r) const;
@@ -75,6 +79,7 @@ private:
     ColorBar* bar_;
     QLabel* footer_;
     QString footerFirst_, footerSecond_;
+    QString infoText_;
 };
 
 }  // namespace tconv::ui
