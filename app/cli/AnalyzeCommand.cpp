@@ -75,8 +75,9 @@ void addAnalysisOptions(CLI::App& cmd, AnalyzeArgs& a) {
                   "energy: local spread of the per-phase means, result vs resize-conv (needs --input)",
                   "KIND")
         ->check(choiceValidator({"gain", "artifact", "energy"}));
-    addValueOption(cmd, "--window", [&a](const std::string& v) { a.window = std::stoi(v); },
-                   "energy window of M x M stride blocks (default 4)", "M")
+    addValueOption(
+        cmd, "--window", [&a](const std::string& v) { a.window = std::stoi(v); },
+        "energy window of M x M stride blocks (default 4)", "M")
         ->check(positiveIntValidator());
     addTextOption(cmd, "--spectrum", a.spectrum,
                   "log-magnitude spectrum of the result (of a constant image without --input)\n"
@@ -128,7 +129,8 @@ void printText(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     const PhaseGainTable& table = cs.tables[static_cast<size_t>(cs.worst)];
     const ArtifactScores& s = cs.scores[static_cast<size_t>(cs.worst)];
     const ConvParams& p = layer.params;
-    std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.text().c_str(), p.kernel.h, p.kernel.w, describe(p).c_str());
+    std::printf("kernel: %s (%dx%d), %s\n", a.settings.kernel.text().c_str(), p.kernel.h, p.kernel.w,
+                describe(p).c_str());
     std::printf("input size: %lldx%lld%s\n", static_cast<long long>(in.h), static_cast<long long>(in.w),
                 a.input.empty() ? (a.size ? " (--size)" : " (default; use --input or --size)") : "");
     std::printf("output size: %lldx%lld\n", static_cast<long long>(out.h), static_cast<long long>(out.w));
@@ -228,8 +230,8 @@ std::vector<app::HeatmapPanel> channelPanels(const Tensor& t, bool collapse, con
     return panels;
 }
 
-void writeHeatmap(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* image, const Shape4& in,
-                  Backend& backend, bool uniform) {
+void writeHeatmap(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* image, const Shape4& in, Backend& backend,
+                  bool uniform) {
     app::HeatmapStyle style;
     const ConvParams& p = layer.params;
     const std::string params = describe(p);
@@ -238,7 +240,8 @@ void writeHeatmap(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* im
     if (a.heatmapKind == "gain") {
         map = gainMap(layer, in.h, in.w, backend);
         panels = channelPanels(map, uniform, "");
-        style.title = "gain map A - 1 (all-ones input " + std::to_string(in.h) + "x" + std::to_string(in.w) + ", " + params + ")";
+        style.title =
+            "gain map A - 1 (all-ones input " + std::to_string(in.h) + "x" + std::to_string(in.w) + ", " + params + ")";
         style.label = "A - 1";
     } else if (a.heatmapKind == "artifact") {
         map = artifactComponent(*image, layer, backend);
@@ -281,8 +284,8 @@ void writeSpectrum(const AnalyzeArgs& a, const ConvLayer& layer, const Tensor* i
         result = convTranspose2d(x, layer, backend);
     }
     const Spectrum s = computeSpectrum(result);
-    const std::string title = std::string("spectrum of the ") + app::convMethodName(a.settings.method) +
-                              " result (" + (image ? "input image" : "constant input") + ", " + describe(layer.params) + ")";
+    const std::string title = std::string("spectrum of the ") + app::convMethodName(a.settings.method) + " result (" +
+                              (image ? "input image" : "constant input") + ", " + describe(layer.params) + ")";
     app::saveImage(a.spectrum, app::renderSpectrum(s, layer.params.stride, title), 8);
 }
 #endif

@@ -53,7 +53,8 @@ constexpr const char* kFooter =
 void takeFiles(ApplyArgs& a) {
     const size_t n = a.files.size();
     if (n < 2) throw ParameterError("apply needs INPUT and OUTPUT (see tconv apply --help)");
-    if (n > 2) throw ParameterError("apply takes one INPUT and one OUTPUT, but got " + std::to_string(n) + " file arguments");
+    if (n > 2)
+        throw ParameterError("apply takes one INPUT and one OUTPUT, but got " + std::to_string(n) + " file arguments");
     a.input = a.files[0];
     a.output = a.files[1];
 }

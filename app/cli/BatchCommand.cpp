@@ -82,7 +82,8 @@ public:
     }
 
 private:
-    struct sigaction oldInt_ {}, oldTerm_ {};
+    struct sigaction oldInt_ {
+    }, oldTerm_{};
 };
 
 const char* actionName(PlanAction a) {
@@ -96,10 +97,11 @@ void printList(const BatchPlan& plan) {
 }
 
 void printPlanJson(const BatchPlan& plan, const ShardSpec& shard) {
-    std::printf("{\"shard\": {\"index\": %d, \"count\": %d, \"by\": \"%s\"}, \"process\": %zu, \"skip\": %zu, "
-                "\"refuse\": %zu, \"items\": [",
-                shard.index, shard.count, shard.by == ShardBy::Size ? "size" : "count", plan.count(PlanAction::Process),
-                plan.count(PlanAction::Skip), plan.count(PlanAction::Fail));
+    std::printf(
+        "{\"shard\": {\"index\": %d, \"count\": %d, \"by\": \"%s\"}, \"process\": %zu, \"skip\": %zu, "
+        "\"refuse\": %zu, \"items\": [",
+        shard.index, shard.count, shard.by == ShardBy::Size ? "size" : "count", plan.count(PlanAction::Process),
+        plan.count(PlanAction::Skip), plan.count(PlanAction::Fail));
     bool first = true;
     for (const BatchItem& item : plan.items) {
         std::printf("%s\n  {\"action\": \"%s\", \"input\": %s, \"output\": %s, \"reason\": %s}", first ? "" : ",",
@@ -112,7 +114,9 @@ void printPlanJson(const BatchPlan& plan, const ShardSpec& shard) {
 
 void printDryRun(const BatchPlan& plan) {
     for (const BatchItem& item : plan.items) {
-        const char* what = item.action == PlanAction::Process ? "process" : item.action == PlanAction::Skip ? "skip" : "refuse";
+        const char* what = item.action == PlanAction::Process ? "process"
+                           : item.action == PlanAction::Skip  ? "skip"
+                                                              : "refuse";
         std::printf("%-7s %s -> %s", what, item.input.c_str(), item.output.c_str());
         if (!item.reason.empty()) std::printf("  (%s)", item.reason.c_str());
         std::printf("\n");
@@ -182,15 +186,13 @@ BatchPlan prepare(BatchArgs& a, ShardSpec& shard) {
 // code when the batch ends here.
 std::optional<int> showPlan(const BatchArgs& a, const BatchPlan& plan, const ShardSpec& shard) {
     if (plan.excludedInputs && !a.quiet)
-        std::fprintf(stderr, "batch: %zu file%s found in the output folder not taken as input%s (written by this "
-                             "batch or an earlier run of it)\n",
+        std::fprintf(stderr,
+                     "batch: %zu file%s found in the output folder not taken as input%s (written by this "
+                     "batch or an earlier run of it)\n",
                      plan.excludedInputs, plan.excludedInputs == 1 ? "" : "s", plan.excludedInputs == 1 ? "" : "s");
-    if (a.json && (a.list || a.dryRun))
-        printPlanJson(plan, shard);
-    else if (a.list)
-        printList(plan);
-    else if (a.dryRun)
-        printDryRun(plan);
+    if (a.json && (a.list || a.dryRun)) printPlanJson(plan, shard);
+    else if (a.list) printList(plan);
+    else if (a.dryRun) printDryRun(plan);
     if (plan.outputsOverInputs) {
         // Usage error: nothing is written when an input would be replaced.
         printErrorLine(std::to_string(plan.outputsOverInputs) + " output" + (plan.outputsOverInputs == 1 ? "" : "s") +
@@ -214,8 +216,8 @@ BatchSummary execute(BatchArgs& a, const BatchPlan& plan) {
     if (!a.quiet)
         std::fprintf(stderr, "batch: %zu output%s (%zu to process, %zu skipped, %zu refused), %d job%s -> %s\n",
                      plan.items.size(), plan.items.size() == 1 ? "" : "s", plan.count(PlanAction::Process),
-                     plan.count(PlanAction::Skip), plan.count(PlanAction::Fail), a.run.jobs,
-                     a.run.jobs == 1 ? "" : "s", a.plan.outputDir.c_str());
+                     plan.count(PlanAction::Skip), plan.count(PlanAction::Fail), a.run.jobs, a.run.jobs == 1 ? "" : "s",
+                     a.plan.outputDir.c_str());
     g_interrupted = false;
     InterruptGuard guard;
     // The image libraries' stderr goes to a private sink during the run, so
@@ -225,7 +227,8 @@ BatchSummary execute(BatchArgs& a, const BatchPlan& plan) {
     BatchProgress progress(quietLibraries.out(), a.quiet);
     std::error_code ec;
     fs::create_directories(a.plan.outputDir, ec);
-    if (ec) throw ProcessingError("cannot create the output folder '" + a.plan.outputDir.string() + "': " + ec.message());
+    if (ec)
+        throw ProcessingError("cannot create the output folder '" + a.plan.outputDir.string() + "': " + ec.message());
     BatchRunner runner(plan, a.run);
     BatchSummary summary = runner.run([&](const ItemResult&, const BatchCounts& c) { progress.update(c); });
     progress.finish(summary.counts);

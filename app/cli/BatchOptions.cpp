@@ -32,14 +32,12 @@ constexpr const char* kFooter =
     "exit status: 0 all succeeded, 1 some failed (listed) or interrupted, 2 usage error\n"
     "(Ctrl-C stops after the images in flight; run the same command again to resume).";
 
-
-
 int parsePositive(const std::string& option, const std::string& value, int max) {
     char* end = nullptr;
     const long v = std::strtol(value.c_str(), &end, 10);
     if (value.empty() || *end || v < 1 || v > max)
-        throw ParameterError(option + ": expected an integer from 1 to " + std::to_string(max) + ", but got '" +
-                             value + "'");
+        throw ParameterError(option + ": expected an integer from 1 to " + std::to_string(max) + ", but got '" + value +
+                             "'");
     return static_cast<int>(v);
 }
 
@@ -50,70 +48,95 @@ void addOrderedFlag(CLI::App& cmd, const std::string& names, std::function<void(
 
 void addInputOptions(CLI::App& cmd, BatchArgs& a) {
     cmd.add_option("INPUTS", a.inputs.inputs, "files, folders and glob patterns");
-    addValueOption(cmd, "-o,--output", [&a](const std::string& v) { a.plan.outputDir = v; },
-                   "output folder (created when missing)", "DIR");
+    addValueOption(
+        cmd, "-o,--output", [&a](const std::string& v) { a.plan.outputDir = v; },
+        "output folder (created when missing)", "DIR");
     cmd.add_flag("-r,--recursive", a.inputs.recursive, "walk sub-folders and mirror their tree under DIR");
-    addValueOption(cmd, "--include", [&a](const std::string& v) { a.inputs.include.push_back(v); },
-                   "only files matching (repeatable; a pattern with '/' is matched against the\n"
-                   "relative path, else the file name)", "PATTERN");
-    addValueOption(cmd, "--exclude", [&a](const std::string& v) { a.inputs.exclude.push_back(v); },
-                   "drop files matching (repeatable)", "PATTERN");
+    addValueOption(
+        cmd, "--include", [&a](const std::string& v) { a.inputs.include.push_back(v); },
+        "only files matching (repeatable; a pattern with '/' is matched against the\n"
+        "relative path, else the file name)",
+        "PATTERN");
+    addValueOption(
+        cmd, "--exclude", [&a](const std::string& v) { a.inputs.exclude.push_back(v); },
+        "drop files matching (repeatable)", "PATTERN");
 }
 
 void addOutputOptions(CLI::App& cmd, BatchArgs& a) {
-    addValueOption(cmd, "--format", [&a](const std::string& v) { a.plan.format = *parseOutputFormat(v); },
-                   "output format (default keep: the input's)", "keep|png|tif|jpg|webp|npy")
+    addValueOption(
+        cmd, "--format", [&a](const std::string& v) { a.plan.format = *parseOutputFormat(v); },
+        "output format (default keep: the input's)", "keep|png|tif|jpg|webp|npy")
         ->check(choiceValidator({"keep", "png", "tif", "jpg", "webp", "npy"}));
-    addValueOption(cmd, "--suffix", [&a](const std::string& v) {
-        if (v.find('/') != std::string::npos) throw ParameterError("--suffix: '" + v + "' must not contain '/'");
-        a.plan.suffix = v;
-    }, "appended to output file names (a.png -> aTEXT.png)", "TEXT");
-    addValueOption(cmd, "--bit-depth", [&a](const std::string& v) { a.run.bitDepth = v == "keep" ? 0 : std::stoi(v); },
-                   "output bit depth of images (default keep: the input's)", "keep|8|16")
+    addValueOption(
+        cmd, "--suffix",
+        [&a](const std::string& v) {
+            if (v.find('/') != std::string::npos) throw ParameterError("--suffix: '" + v + "' must not contain '/'");
+            a.plan.suffix = v;
+        },
+        "appended to output file names (a.png -> aTEXT.png)", "TEXT");
+    addValueOption(
+        cmd, "--bit-depth", [&a](const std::string& v) { a.run.bitDepth = v == "keep" ? 0 : std::stoi(v); },
+        "output bit depth of images (default keep: the input's)", "keep|8|16")
         ->check(choiceValidator({"keep", "8", "16"}));
-    addValueOption(cmd, "--png-compression", [&a](const std::string& v) {
-        if (v == "fast") a.run.pngCompression = -1;
-        else if (v.size() == 1 && v[0] >= '0' && v[0] <= '9') a.run.pngCompression = v[0] - '0';
-        else throw ParameterError("--png-compression: expected fast or a level from 0 to 9, but got '" + v + "'");
-    }, "zlib level of PNG outputs: fast (default) is OpenCV's speed setting (level 1, SUB\n"
-       "filter, RLE); 0 stores, 9 is smallest and slowest. Pixels are identical at every level", "fast|0-9");
-    addOrderedFlag(cmd, "--skip-existing", [&a] { a.plan.overwrite = false; },
-                   "skip outputs that exist (default: a stopped batch resumes)");
-    addOrderedFlag(cmd, "--overwrite", [&a] { a.plan.overwrite = true; },
-                   "replace existing outputs (inputs are never overwritten)");
-    addValueOption(cmd, "--report", [&a](const std::string& v) {
-        if (!isSupportedReportPath(v)) throw ParameterError("--report: '" + v + "' must end in .csv or .json");
-        a.report = v;
-    }, "per-output report: paths, parameters, sizes, CV, R, time", "FILE.csv|.json");
+    addValueOption(
+        cmd, "--png-compression",
+        [&a](const std::string& v) {
+            if (v == "fast") a.run.pngCompression = -1;
+            else if (v.size() == 1 && v[0] >= '0' && v[0] <= '9') a.run.pngCompression = v[0] - '0';
+            else throw ParameterError("--png-compression: expected fast or a level from 0 to 9, but got '" + v + "'");
+        },
+        "zlib level of PNG outputs: fast (default) is OpenCV's speed setting (level 1, SUB\n"
+        "filter, RLE); 0 stores, 9 is smallest and slowest. Pixels are identical at every level",
+        "fast|0-9");
+    addOrderedFlag(
+        cmd, "--skip-existing", [&a] { a.plan.overwrite = false; },
+        "skip outputs that exist (default: a stopped batch resumes)");
+    addOrderedFlag(
+        cmd, "--overwrite", [&a] { a.plan.overwrite = true; },
+        "replace existing outputs (inputs are never overwritten)");
+    addValueOption(
+        cmd, "--report",
+        [&a](const std::string& v) {
+            if (!isSupportedReportPath(v)) throw ParameterError("--report: '" + v + "' must end in .csv or .json");
+            a.report = v;
+        },
+        "per-output report: paths, parameters, sizes, CV, R, time", "FILE.csv|.json");
 }
 
 void addRunOptions(CLI::App& cmd, BatchArgs& a) {
-    addValueOption(cmd, "-j,--jobs", [&a](const std::string& v) { a.run.jobs = parsePositive("--jobs", v, 256); },
-                   "images processed at once (default: the number of CPU threads)", "N");
-    addValueOption(cmd, "--max-in-flight",
-                   [&a](const std::string& v) { a.run.maxInFlight = parsePositive("--max-in-flight", v, 4096); },
-                   "images decoded and not yet written (default 2 x jobs)", "N");
+    addValueOption(
+        cmd, "-j,--jobs", [&a](const std::string& v) { a.run.jobs = parsePositive("--jobs", v, 256); },
+        "images processed at once (default: the number of CPU threads)", "N");
+    addValueOption(
+        cmd, "--max-in-flight",
+        [&a](const std::string& v) { a.run.maxInFlight = parsePositive("--max-in-flight", v, 4096); },
+        "images decoded and not yet written (default 2 x jobs)", "N");
     cmd.add_flag("--dry-run", a.dryRun, "list what would be done, write nothing");
-    cmd.add_flag("--list", a.list, "print this shard's plan, one 'action<TAB>input<TAB>output' line per\n"
-                                   "output, write nothing (with --json: one JSON object)");
+    cmd.add_flag("--list", a.list,
+                 "print this shard's plan, one 'action<TAB>input<TAB>output' line per\n"
+                 "output, write nothing (with --json: one JSON object)");
     cmd.add_flag("--json", a.json, "with --list or --dry-run: the plan as JSON on stdout");
     addTextOption(cmd, "--shard", a.shard,
                   "run shard I (0-based) of N: the inputs whose stable hash (FNV-1a 64 of the path\n"
                   "relative to its root) is I mod N; auto reads SLURM_ARRAY_TASK_ID/_MIN/_COUNT or\n"
                   "JOB_COMPLETION_INDEX+TCONV_SHARD_COUNT. --report R.csv becomes R.shard-I-of-N.csv\n"
                   "(written at the start with every output 'cancelled', then with the results); merge\n"
-                  "them with 'tconv batch-report merge DIR -o report.csv'", "I/N|auto");
-    addValueOption(cmd, "--shard-by", [&a](const std::string& v) { a.shardBy = parseShardBy(v); },
-                   "balance shards by file count (default; adding files moves only the new ones) or by\n"
-                   "bytes (largest first to the lightest shard)", "count|size");
+                  "them with 'tconv batch-report merge DIR -o report.csv'",
+                  "I/N|auto");
+    addValueOption(
+        cmd, "--shard-by", [&a](const std::string& v) { a.shardBy = parseShardBy(v); },
+        "balance shards by file count (default; adding files moves only the new ones) or by\n"
+        "bytes (largest first to the lightest shard)",
+        "count|size");
     cmd.add_flag("--evaluate", a.run.evaluate,
                  "score each combination: the input is cropped to a multiple of the stride, downsampled\n"
                  "by it (--degrade), upsampled back, and compared with the original: report columns psnr\n"
                  "(dB, result clamped to [0,1], all channels) and ssim (Gaussian 11, sigma 1.5, luma); a\n"
                  "ranking of the combinations (mean and worst PSNR/SSIM) is printed and written to\n"
                  "R.ranking.csv/json");
-    addValueOption(cmd, "--degrade", [&a](const std::string& v) { a.run.degrade = parseDegradeFilter(v); },
-                   "the downsampling of --evaluate (default area)", "area|bicubic|nearest");
+    addValueOption(
+        cmd, "--degrade", [&a](const std::string& v) { a.run.degrade = parseDegradeFilter(v); },
+        "the downsampling of --evaluate (default area)", "area|bicubic|nearest");
     cmd.add_flag("-q,--quiet", a.quiet, "no progress and no summary (failures are still listed)");
 }
 

@@ -26,9 +26,9 @@ struct MergeArgs {
 
 void checkArgs(const MergeArgs& a) {
     if (a.dirs.size() != 1 || a.output.empty())
-        throw ParameterError(a.dirs.size() > 1 ? "batch-report merge takes one DIR, but got " +
-                                                     std::to_string(a.dirs.size())
-                                               : "usage: tconv batch-report merge DIR -o REPORT.csv");
+        throw ParameterError(a.dirs.size() > 1
+                                 ? "batch-report merge takes one DIR, but got " + std::to_string(a.dirs.size())
+                                 : "usage: tconv batch-report merge DIR -o REPORT.csv");
     if (a.output.size() < 4 || a.output.substr(a.output.size() - 4) != ".csv")
         throw ParameterError("-o '" + a.output + "' must end in .csv");
 }
@@ -65,8 +65,9 @@ public:
         merge_->description(std::string(merge_->get_description()) + "\n" + kDescription);
         merge_->add_option("DIR", a_.dirs, "the folder with the shard reports");
         addTextOption(*merge_, "-o,--output", a_.output, "the merged report", "REPORT.csv");
-        merge_->footer("exit status: 0 complete (every output done, skipped or failed), 1 incomplete or not written,\n"
-                       "2 usage error");
+        merge_->footer(
+            "exit status: 0 complete (every output done, skipped or failed), 1 incomplete or not written,\n"
+            "2 usage error");
     }
     int run() override {
         if (!merge_->parsed()) throw ParameterError("usage: tconv batch-report merge DIR -o REPORT.csv");

@@ -56,20 +56,17 @@ ConvParams makeParams(Size2 k, Size2 s, Size2 p, Size2 op = 0, Size2 d = 1) {
 
 std::vector<BenchCase> standardSuite() {
     return {
-        {1024, 1024, 3, makeParams(4, 2, 1), false},
-        {1024, 1024, 3, makeParams(3, 2, 1, 1), false},
-        {512, 512, 3, makeParams(5, 3, 1), false},
-        {2048, 2048, 1, makeParams(4, 4, 0), false},
-        {1024, 1024, 3, makeParams(4, 2, 1), true},
-        {1024, 1024, 3, makeParams(3, 2, 2, 1, 2), false},
+        {1024, 1024, 3, makeParams(4, 2, 1), false}, {1024, 1024, 3, makeParams(3, 2, 1, 1), false},
+        {512, 512, 3, makeParams(5, 3, 1), false},   {2048, 2048, 1, makeParams(4, 4, 0), false},
+        {1024, 1024, 3, makeParams(4, 2, 1), true},  {1024, 1024, 3, makeParams(3, 2, 2, 1, 2), false},
     };
 }
 
 // Decoder-scale channel mixing (issue 16): C_in -> C_out, k4 s2 p1.
 std::vector<BenchCase> mixingSuite() {
     const ConvParams p = makeParams(4, 2, 1);
-    return {{128, 128, 64, p, true, 64},  {64, 64, 256, p, true, 256},  {32, 32, 512, p, true, 512},
-            {64, 64, 512, p, true, 256},  {128, 128, 256, p, true, 128}, {256, 256, 128, p, true, 64}};
+    return {{128, 128, 64, p, true, 64}, {64, 64, 256, p, true, 256},   {32, 32, 512, p, true, 512},
+            {64, 64, 512, p, true, 256}, {128, 128, 256, p, true, 128}, {256, 256, 128, p, true, 64}};
 }
 
 int64_t outChannels(const BenchCase& b) { return b.full && b.outC > 0 ? b.outC : b.c; }
@@ -112,7 +109,8 @@ void parseSize3(const std::string& value, BenchCase& b) {
         c = 0;
     }
     if (x == std::string::npos || value.find('x') == x || hw.h <= 0 || hw.w <= 0 || c <= 0)
-        throw ParameterError("--size: expected HxWxC with positive numbers (e.g. 1024x1024x3), but got '" + value + "'");
+        throw ParameterError("--size: expected HxWxC with positive numbers (e.g. 1024x1024x3), but got '" + value +
+                             "'");
     b.h = hw.h, b.w = hw.w, b.c = c;
 }
 
@@ -124,46 +122,58 @@ int checkedThreads(int n) {
     const int hardware = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 65536u));
     const int most = kThreadsPerHardwareThread * hardware;
     if (n > most)
-        throw ParameterError("--threads " + std::to_string(n) + ": at most " + std::to_string(most) + " on this machine (" +
-                             std::to_string(kThreadsPerHardwareThread) + " per hardware thread, " +
-                             std::to_string(hardware) + " hardware threads)");
+        throw ParameterError("--threads " + std::to_string(n) + ": at most " + std::to_string(most) +
+                             " on this machine (" + std::to_string(kThreadsPerHardwareThread) +
+                             " per hardware thread, " + std::to_string(hardware) + " hardware threads)");
     return n;
 }
 
 // The case options: each makes the run one custom case instead of a suite.
 void addCaseOptions(CLI::App& cmd, BenchArgs& a) {
     BenchCase& c = a.custom_case;
-    addValueOption(cmd, "--size", [&](const std::string& v) { parseSize3(v, c), a.custom = true; },
-                   "input height, width, channels", "HxWxC");
-    const std::vector<std::pair<const char*, Size2*>> sizes = {
-        {"--kernel-size", &c.params.kernel}, {"--stride", &c.params.stride}, {"--padding", &c.params.padding},
-        {"--output-padding", &c.params.outputPadding}, {"--dilation", &c.params.dilation}};
+    addValueOption(
+        cmd, "--size", [&](const std::string& v) { parseSize3(v, c), a.custom = true; },
+        "input height, width, channels", "HxWxC");
+    const std::vector<std::pair<const char*, Size2*>> sizes = {{"--kernel-size", &c.params.kernel},
+                                                               {"--stride", &c.params.stride},
+                                                               {"--padding", &c.params.padding},
+                                                               {"--output-padding", &c.params.outputPadding},
+                                                               {"--dilation", &c.params.dilation}};
     for (const auto& [name, target] : sizes)
-        addValueOption(cmd, name, [&a, name, target](const std::string& v) { *target = app::parseSize2(name, v), a.custom = true; },
-                       "N or HxW (height first)", "N|HxW")
+        addValueOption(
+            cmd, name,
+            [&a, name, target](const std::string& v) { *target = app::parseSize2(name, v), a.custom = true; },
+            "N or HxW (height first)", "N|HxW")
             ->check(size2Validator());
-    addValueOption(cmd, "--mode", [&](const std::string& v) { c.full = v == "full", a.custom = true; },
-                   "one kernel per channel, or full C -> C channel mixing", "depthwise|full")
+    addValueOption(
+        cmd, "--mode", [&](const std::string& v) { c.full = v == "full", a.custom = true; },
+        "one kernel per channel, or full C -> C channel mixing", "depthwise|full")
         ->check(choiceValidator({"depthwise", "full"}));
-    addValueOption(cmd, "--out-channels", [&](const std::string& v) { c.outC = positiveInt(v), c.full = true, a.custom = true; },
-                   "full mixing C -> N (implies --mode full)", "N")
+    addValueOption(
+        cmd, "--out-channels", [&](const std::string& v) { c.outC = positiveInt(v), c.full = true, a.custom = true; },
+        "full mixing C -> N (implies --mode full)", "N")
         ->check(positiveIntValidator());
 }
 
 void addOptions(CLI::App& cmd, BenchArgs& a) {
-    cmd.add_flag("--json", a.json,
-                 "one JSON object per line (case, backend, threads, median_ms, min_ms, floor_ms, out_mpix_s, ratio, ...)");
+    cmd.add_flag(
+        "--json", a.json,
+        "one JSON object per line (case, backend, threads, median_ms, min_ms, floor_ms, out_mpix_s, ratio, ...)");
     addTextOption(cmd, "--backend", a.backend, "default all: every usable backend", "cpu|cuda|all")
         ->check(choiceValidator({"cpu", "cuda", "all"}));
-    addValueOption(cmd, "--repeat", [&](const std::string& v) { a.repeat = positiveInt(v); },
-                   "timed runs per case after 2 warm-up runs (default 10)", "N")
+    addValueOption(
+        cmd, "--repeat", [&](const std::string& v) { a.repeat = positiveInt(v); },
+        "timed runs per case after 2 warm-up runs (default 10)", "N")
         ->check(positiveIntValidator());
-    addValueOption(cmd, "--threads", [&](const std::string& v) { a.threads = checkedThreads(positiveInt(v)); },
-                   "CPU threads, at most 4 per hardware thread (default: all hardware threads)", "N")
+    addValueOption(
+        cmd, "--threads", [&](const std::string& v) { a.threads = checkedThreads(positiveInt(v)); },
+        "CPU threads, at most 4 per hardware thread (default: all hardware threads)", "N")
         ->check(positiveIntValidator());
-    addValueOption(cmd, "--suite", [&](const std::string& v) { a.mixing = v == "mixing"; },
-                   "without a case option: the image suite (default) or decoder-scale channel mixing\n"
-                   "(C_in -> C_out k4 s2 p1)", "images|mixing")
+    addValueOption(
+        cmd, "--suite", [&](const std::string& v) { a.mixing = v == "mixing"; },
+        "without a case option: the image suite (default) or decoder-scale channel mixing\n"
+        "(C_in -> C_out k4 s2 p1)",
+        "images|mixing")
         ->check(choiceValidator({"images", "mixing"}));
     addCaseOptions(cmd, a);
 }
@@ -203,14 +213,17 @@ struct Floor {
 Floor measureFloor(int64_t count, int threads) {
     std::vector<float> buffer(static_cast<size_t>(count), 1.0f);  // touches every page
     const size_t n = buffer.size();
-    auto write = [&](size_t begin, size_t end) { std::memset(buffer.data() + begin, 0x3f, (end - begin) * sizeof(float)); };
+    auto write = [&](size_t begin, size_t end) {
+        std::memset(buffer.data() + begin, 0x3f, (end - begin) * sizeof(float));
+    };
     Floor f;
     f.oneThreadMs = summarize(timeRuns(7, [&] { write(0, n); })).medianMs;
     f.threadsMs = f.oneThreadMs;
     if (threads > 1)
         f.threadsMs = summarize(timeRuns(7, [&] {
                           std::vector<std::thread> pool;
-                          for (int t = 1; t < threads; ++t) pool.emplace_back(write, n * t / threads, n * (t + 1) / threads);
+                          for (int t = 1; t < threads; ++t)
+                              pool.emplace_back(write, n * t / threads, n * (t + 1) / threads);
                           write(0, n / threads);
                           for (auto& th : pool) th.join();
                       })).medianMs;
@@ -223,7 +236,9 @@ struct Prepared {
     Shape4 out;
 };
 
-Shape4 weightShape(const BenchCase& b) { return {b.c, b.full ? outChannels(b) : 1, b.params.kernel.h, b.params.kernel.w}; }
+Shape4 weightShape(const BenchCase& b) {
+    return {b.c, b.full ? outChannels(b) : 1, b.params.kernel.h, b.params.kernel.w};
+}
 
 ConvParams layerParams(const BenchCase& b) {
     ConvParams p = b.params;
@@ -269,13 +284,14 @@ struct Row {
 };
 
 void printJson(const Row& r) {
-    std::printf("{\"case\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
-                "\"floor_ms\": %.3f, \"out_mpix_s\": %.1f, \"ratio\": %.2f, \"floor_1t_ms\": %.3f, "
-                "\"floor_mt_ms\": %.3f, \"gflops\": %.1f, \"compute_floor_ms\": %.3f, \"compute_ratio\": %.2f, "
-                "\"peak_gflops\": %.3f, \"detail\": \"%s\"}\n",
-                jsonEscaped(r.name).c_str(), r.backend.c_str(), r.threads, r.t.medianMs, r.t.minMs, r.floor.ms(), r.mpix,
-                r.t.medianMs / r.floor.ms(), r.floor.oneThreadMs, r.floor.threadsMs, r.gflops, r.computeFloorMs,
-                r.t.medianMs / r.computeFloorMs, r.peakGflops, jsonEscaped(r.detail).c_str());
+    std::printf(
+        "{\"case\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
+        "\"floor_ms\": %.3f, \"out_mpix_s\": %.1f, \"ratio\": %.2f, \"floor_1t_ms\": %.3f, "
+        "\"floor_mt_ms\": %.3f, \"gflops\": %.1f, \"compute_floor_ms\": %.3f, \"compute_ratio\": %.2f, "
+        "\"peak_gflops\": %.3f, \"detail\": \"%s\"}\n",
+        jsonEscaped(r.name).c_str(), r.backend.c_str(), r.threads, r.t.medianMs, r.t.minMs, r.floor.ms(), r.mpix,
+        r.t.medianMs / r.floor.ms(), r.floor.oneThreadMs, r.floor.threadsMs, r.gflops, r.computeFloorMs,
+        r.t.medianMs / r.computeFloorMs, r.peakGflops, jsonEscaped(r.detail).c_str());
     std::fflush(stdout);
 }
 
@@ -318,7 +334,7 @@ void benchCase(const BenchCase& b, const BenchArgs& a, const NamedBackends& back
         auto once = [&] { convTranspose2d(p.input, p.layer, *be, out); };
         timeRuns(2, once);  // warm-up: allocation, page faults, thread start-up
         Row r{caseName(b), name, be->description(), name == "cpu" ? cpuThreads : 1, summarize(timeRuns(a.repeat, once)),
-              floor, 0.0};
+              floor,       0.0};
         r.mpix = double(p.out.n * p.out.h * p.out.w) / (r.t.medianMs * 1e3);
         r.gflops = flops / (r.t.medianMs * 1e6);
         r.peakGflops = peakGflops;
@@ -328,8 +344,9 @@ void benchCase(const BenchCase& b, const BenchArgs& a, const NamedBackends& back
 }
 
 int bench(const BenchArgs& a) {
-    const std::vector<BenchCase> cases =
-        a.custom ? std::vector<BenchCase>{a.custom_case} : a.mixing ? mixingSuite() : standardSuite();
+    const std::vector<BenchCase> cases = a.custom   ? std::vector<BenchCase>{a.custom_case}
+                                         : a.mixing ? mixingSuite()
+                                                    : standardSuite();
     for (const BenchCase& b : cases) validateCase(b);  // parameter errors before any work
     const NamedBackends backends = makeBackends(a);
     const int cpuThreads = a.threads > 0 ? a.threads : describeBackend(BackendKind::Cpu).threads;

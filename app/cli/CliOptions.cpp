@@ -17,8 +17,7 @@ std::string butGot(const std::string& expected, const std::string& value) {
 // "a, b or c"
 std::string orList(const std::vector<std::string>& words) {
     std::string s;
-    for (size_t i = 0; i < words.size(); ++i)
-        s += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+    for (size_t i = 0; i < words.size(); ++i) s += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
     return s;
 }
 
@@ -36,15 +35,17 @@ const std::map<std::string, ConvOptionHelp>& convOptionHelp() {
           "applied to every channel, .npy (C_in,C_out/groups,kH,kW) full PyTorch weight, or a text\n"
           "matrix (rows of numbers). Presets are scaled to sum sH*sW; file kernels are used as they are"}},
         {"--kernel-size",
-         {"N|HxW", "preset kernel size (default: the preset's natural size: box and nearest s,\n"
-                   "bilinear 2s, gaussian 2s+1, random 3)"}},
+         {"N|HxW",
+          "preset kernel size (default: the preset's natural size: box and nearest s,\n"
+          "bilinear 2s, gaussian 2s+1, random 3)"}},
         {"--stride", {"N|HxW", "default 2"}},
         {"--padding", {"N|HxW", "default 0"}},
         {"--output-padding", {"N|HxW", "default 0 (must be smaller than the stride or the dilation)"}},
         {"--dilation", {"N|HxW", "default 1"}},
         {"--output-size",
-         {"N|HxW", "tconv apply: the output size, as PyTorch's output_size: the padding stays,\n"
-                   "output_padding is chosen (refused outside [min, min+stride-1])"}},
+         {"N|HxW",
+          "tconv apply: the output size, as PyTorch's output_size: the padding stays,\n"
+          "output_padding is chosen (refused outside [min, min+stride-1])"}},
         {"--groups", {"G", "default: one group per channel for 2-D kernels, 1 for full weights"}},
         {"--bias", {"V[,V...]", "one value for all output channels, or one per output channel"}},
         {"--sigma", {"S", "gaussian preset sigma in output pixels (default 1)"}},
@@ -139,7 +140,8 @@ void addConvOptions(CLI::App& app, const std::function<void(const std::string& n
     for (const std::string& name : app::convOptionNames()) {
         if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
         const ConvOptionHelp& h = convOptionHelp().at(name);
-        addValueOption(app, name, [set, name](const std::string& v) { set(name, v); }, h.text, h.valueName)
+        addValueOption(
+            app, name, [set, name](const std::string& v) { set(name, v); }, h.text, h.valueName)
             ->group(kConvGroup);
     }
 }

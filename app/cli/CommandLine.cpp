@@ -36,8 +36,9 @@ std::vector<Registered> addCommands(CLI::App& tconv) {
 
 void configure(CLI::App& tconv) {
     tconv.description("TConv Studio's command line: PyTorch-exact ConvTranspose2d on images and .npy files.");
-    tconv.footer("run 'tconv <command> --help' for a command's options\n"
-                 "exit status: 0 ok, 1 processing error, 2 usage or parameter error");
+    tconv.footer(
+        "run 'tconv <command> --help' for a command's options\n"
+        "exit status: 0 ok, 1 processing error, 2 usage or parameter error");
     tconv.set_help_flag("-h,--help", "this help");
     tconv.require_subcommand(0, 1);
     tconv.allow_extras();  // unknown commands are reported below, in the project's words

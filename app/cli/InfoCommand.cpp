@@ -60,17 +60,17 @@ const char* jsonBool(bool b) { return b ? "true" : "false"; }
 
 void printJson(const BuildInfo& b, const BackendInfo& cpu, const std::string& cpuDescription,
                const CudaAvailability& cuda) {
-    std::printf("{\"version\": %s, \"build_type\": %s, \"flags\": %s, \"compiler\": %s, "
-                "\"opencv\": %s, \"opencv_version\": %s, \"tbb\": %s, \"highway\": %s, "
-                "\"cuda_compiled\": %s, \"sanitizers\": %s, \"simd\": %s, \"threads\": %d, "
-                "\"threading\": %s, \"backends\": {\"cpu\": {\"available\": true, \"description\": %s}, "
-                "\"cuda\": {\"available\": %s, \"device\": %s, \"reason\": %s}}}\n",
-                jsonString(b.version).c_str(), jsonString(b.buildType).c_str(), jsonString(b.flags).c_str(),
-                jsonString(b.compiler).c_str(), jsonBool(!b.opencv.empty()), jsonString(b.opencv).c_str(),
-                jsonBool(b.tbb), jsonBool(b.highway), jsonBool(b.cudaCompiled), jsonString(b.sanitizers).c_str(),
-                jsonString(cpu.simd).c_str(), cpu.threads, jsonString(cpu.threading).c_str(),
-                jsonString(cpuDescription).c_str(), jsonBool(cuda.usable), jsonString(cuda.device).c_str(),
-                jsonString(cuda.usable ? "" : cuda.reason).c_str());
+    std::printf(
+        "{\"version\": %s, \"build_type\": %s, \"flags\": %s, \"compiler\": %s, "
+        "\"opencv\": %s, \"opencv_version\": %s, \"tbb\": %s, \"highway\": %s, "
+        "\"cuda_compiled\": %s, \"sanitizers\": %s, \"simd\": %s, \"threads\": %d, "
+        "\"threading\": %s, \"backends\": {\"cpu\": {\"available\": true, \"description\": %s}, "
+        "\"cuda\": {\"available\": %s, \"device\": %s, \"reason\": %s}}}\n",
+        jsonString(b.version).c_str(), jsonString(b.buildType).c_str(), jsonString(b.flags).c_str(),
+        jsonString(b.compiler).c_str(), jsonBool(!b.opencv.empty()), jsonString(b.opencv).c_str(), jsonBool(b.tbb),
+        jsonBool(b.highway), jsonBool(b.cudaCompiled), jsonString(b.sanitizers).c_str(), jsonString(cpu.simd).c_str(),
+        cpu.threads, jsonString(cpu.threading).c_str(), jsonString(cpuDescription).c_str(), jsonBool(cuda.usable),
+        jsonString(cuda.device).c_str(), jsonString(cuda.usable ? "" : cuda.reason).c_str());
 }
 
 void printText(const BuildInfo& b, const BackendInfo& cpu, const std::string& cpuDescription,
@@ -78,16 +78,14 @@ void printText(const BuildInfo& b, const BackendInfo& cpu, const std::string& cp
     std::printf("tconv %s\n", b.version.c_str());
     std::printf("build: %s (%s), %s, C++20, sanitizers %s\n", b.buildType.c_str(),
                 b.flags.empty() ? "no extra flags" : b.flags.c_str(), b.compiler.c_str(), b.sanitizers.c_str());
-    std::printf("options: OpenCV %s%s%s, oneTBB %s, Highway %s, CUDA backend compiled %s\n",
-                yesNo(!b.opencv.empty()), b.opencv.empty() ? " (.npy only)" : " ", b.opencv.c_str(), yesNo(b.tbb),
-                yesNo(b.highway), yesNo(b.cudaCompiled));
+    std::printf("options: OpenCV %s%s%s, oneTBB %s, Highway %s, CUDA backend compiled %s\n", yesNo(!b.opencv.empty()),
+                b.opencv.empty() ? " (.npy only)" : " ", b.opencv.c_str(), yesNo(b.tbb), yesNo(b.highway),
+                yesNo(b.cudaCompiled));
     std::printf("cpu: SIMD %s, %d threads (%s)\n", cpu.simd.c_str(), cpu.threads, cpu.threading.c_str());
     std::printf("backends:\n");
     std::printf("  cpu   available: %s\n", cpuDescription.c_str());
-    if (cuda.usable)
-        std::printf("  cuda  available: %s\n", cuda.device.c_str());
-    else
-        std::printf("  cuda  unavailable: %s\n", cuda.reason.c_str());
+    if (cuda.usable) std::printf("  cuda  available: %s\n", cuda.device.c_str());
+    else std::printf("  cuda  unavailable: %s\n", cuda.reason.c_str());
 }
 
 class InfoCommand : public Command {

@@ -27,8 +27,7 @@ struct RepairArgs {
     std::string out;
 };
 
-constexpr const char* kDescription =
-    "Makes a kernel artifact-free: every output phase gets the same gain (CV = 0).";
+constexpr const char* kDescription = "Makes a kernel artifact-free: every output phase gets the same gain (CV = 0).";
 
 constexpr const char* kMethodHelp =
     "additive: K'[j] = K[j] - (G[r(j)] - mean)/n_r(j): same size, same parameters, same sum;\n"

@@ -98,13 +98,17 @@ const std::vector<std::pair<std::string, OptionSetter>>& optionSetters() {
              if (v.empty()) bad(n, v, "a preset (" + presetList() + ") or a kernel file");
              s.kernel = KernelSpec(v);
          }},
-        {"--kernel-size", [](ConvSettings& s, const std::string& n, const std::string& v) { s.kernelSize = parseSize2(n, v); }},
+        {"--kernel-size",
+         [](ConvSettings& s, const std::string& n, const std::string& v) { s.kernelSize = parseSize2(n, v); }},
         {"--stride", [](ConvSettings& s, const std::string& n, const std::string& v) { s.stride = parseSize2(n, v); }},
-        {"--padding", [](ConvSettings& s, const std::string& n, const std::string& v) { s.padding = parseSize2(n, v); }},
+        {"--padding",
+         [](ConvSettings& s, const std::string& n, const std::string& v) { s.padding = parseSize2(n, v); }},
         {"--output-padding",
          [](ConvSettings& s, const std::string& n, const std::string& v) { s.outputPadding = parseSize2(n, v); }},
-        {"--dilation", [](ConvSettings& s, const std::string& n, const std::string& v) { s.dilation = parseSize2(n, v); }},
-        {"--output-size", [](ConvSettings& s, const std::string& n, const std::string& v) { s.outputSize = parseSize2(n, v); }},
+        {"--dilation",
+         [](ConvSettings& s, const std::string& n, const std::string& v) { s.dilation = parseSize2(n, v); }},
+        {"--output-size",
+         [](ConvSettings& s, const std::string& n, const std::string& v) { s.outputSize = parseSize2(n, v); }},
         {"--groups",
          [](ConvSettings& s, const std::string& n, const std::string& v) {
              s.groups = parseIntOption(n, v);
@@ -213,7 +217,8 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
     if (s.outputSize)
         throw ParameterError("--output-size " + sizeText(*s.outputSize) +
                              " needs one input's size: it is for tconv apply (give --output-padding here)");
-    if (channels <= 0) throw ParameterError("the input must have at least one channel, but has " + std::to_string(channels));
+    if (channels <= 0)
+        throw ParameterError("the input must have at least one channel, but has " + std::to_string(channels));
     checkSettings(s);
     ConvParams p = convParams(s);
     const auto preset = s.kernel.preset();
@@ -228,17 +233,18 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
     } else {
         file = loadKernelFile(s.kernel.path());
     }
-    const std::string what = preset ? std::string("the ") + presetName(*preset) + " preset" : "'" + s.kernel.path() + "'";
+    const std::string what =
+        preset ? std::string("the ") + presetName(*preset) + " preset" : "'" + s.kernel.path() + "'";
 
     if (file.kernel) {
         const Kernel2D& k = *file.kernel;
         if (s.kernelSize && !(*s.kernelSize == Size2(k.h, k.w)))
-            throw ParameterError("--kernel-size " + sizeText(*s.kernelSize) + " does not match the " +
-                                 file.describe() + " in " + what);
+            throw ParameterError("--kernel-size " + sizeText(*s.kernelSize) + " does not match the " + file.describe() +
+                                 " in " + what);
         if (s.groups != 0 && s.groups != channels)
             throw ParameterError("--groups " + std::to_string(s.groups) + ": a 2-D kernel is applied to each of the " +
-                                 std::to_string(channels) + " channels separately (groups = " +
                                  std::to_string(channels) +
+                                 " channels separately (groups = " + std::to_string(channels) +
                                  "); other groupings need a full (C_in, C_out/groups, kH, kW) weight file");
         if (s.bias.size() > 1 && s.bias.size() != static_cast<size_t>(channels))
             throw ParameterError("--bias has " + std::to_string(s.bias.size()) + " values, but the input has " +
@@ -261,10 +267,8 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
     layer.params = p;
     layer.weight = std::move(file.weight);
     const int64_t outChannels = layer.outChannels();
-    if (s.bias.size() == 1)
-        layer.bias.assign(static_cast<size_t>(outChannels), s.bias[0]);
-    else
-        layer.bias = s.bias;
+    if (s.bias.size() == 1) layer.bias.assign(static_cast<size_t>(outChannels), s.bias[0]);
+    else layer.bias = s.bias;
     if (!layer.bias.empty() && static_cast<int64_t>(layer.bias.size()) != outChannels)
         throw ParameterError("--bias has " + std::to_string(layer.bias.size()) + " values, but the layer has " +
                              std::to_string(outChannels) + " output channels (give 1 or " +

@@ -15,20 +15,20 @@
 namespace tconv::app {
 
 struct ConvSettings {
-    std::optional<Size2> kernelSize;  // --kernel-size; absent: the preset's natural size
-    Size2 stride{2, 2};               // --stride (default 2: this is an upsampling tool)
-    Size2 padding{0, 0};              // --padding
-    Size2 outputPadding{0, 0};        // --output-padding
-    std::optional<Size2> outputSize;  // --output-size (apply): output_padding as PyTorch's output_size picks it
-    Size2 dilation{1, 1};             // --dilation
-    int groups = 0;                   // --groups; 0: depthwise for 2-D kernels, 1 for full weights
-    KernelSpec kernel;                // --kernel PRESET|FILE (default bilinear)
-    double sigma = 1.0;               // --sigma
-    uint64_t seed = 0;                // --seed
-    std::vector<float> bias;          // --bias V[,V...]
+    std::optional<Size2> kernelSize;          // --kernel-size; absent: the preset's natural size
+    Size2 stride{2, 2};                       // --stride (default 2: this is an upsampling tool)
+    Size2 padding{0, 0};                      // --padding
+    Size2 outputPadding{0, 0};                // --output-padding
+    std::optional<Size2> outputSize;          // --output-size (apply): output_padding as PyTorch's output_size picks it
+    Size2 dilation{1, 1};                     // --dilation
+    int groups = 0;                           // --groups; 0: depthwise for 2-D kernels, 1 for full weights
+    KernelSpec kernel;                        // --kernel PRESET|FILE (default bilinear)
+    double sigma = 1.0;                       // --sigma
+    uint64_t seed = 0;                        // --seed
+    std::vector<float> bias;                  // --bias V[,V...]
     BackendKind backend = BackendKind::Auto;  // --backend
     ConvMethod method = ConvMethod::Transposed;  // --method transposed|resize-conv
-    ResizeMode resize = ResizeMode::Nearest;  // --resize nearest|bilinear
+    ResizeMode resize = ResizeMode::Nearest;     // --resize nearest|bilinear
 };
 
 // "3" or "3x2" (height first). Throws ParameterError naming the option and value.

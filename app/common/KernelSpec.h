@@ -14,7 +14,7 @@ public:
     KernelSpec() : KernelSpec(std::string("bilinear")) {}
     // Implicit on purpose: a --kernel value is written as text everywhere
     // (command lines, the studio's settings), and the text alone decides.
-    KernelSpec(std::string text);  // NOLINT(google-explicit-constructor)
+    KernelSpec(std::string text);                                    // NOLINT(google-explicit-constructor)
     KernelSpec(const char* text) : KernelSpec(std::string(text)) {}  // NOLINT(google-explicit-constructor)
 
     bool isPreset() const { return preset_.has_value(); }

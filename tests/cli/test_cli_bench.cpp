@@ -51,12 +51,14 @@ void TestCliBench::outChannelsCase() {
     // 2 * H * W * C_in * C_out * kH * kW flops at the peak.
     const double flops = 2.0 * 6 * 5 * 24 * 10 * 16;
     QVERIFY(o["peak_gflops"].toDouble() > 0);
-    QVERIFY(qAbs(o["compute_floor_ms"].toDouble() - flops / (o["peak_gflops"].toDouble() * 1e6)) < 1e-3 + 1e-2 * o["compute_floor_ms"].toDouble());
+    QVERIFY(qAbs(o["compute_floor_ms"].toDouble() - flops / (o["peak_gflops"].toDouble() * 1e6)) <
+            1e-3 + 1e-2 * o["compute_floor_ms"].toDouble());
 }
 
 void TestCliBench::badValuesAreUsageErrors() {
-    for (const QStringList& args : {QStringList{"bench", "--out-channels", "0"}, QStringList{"bench", "--out-channels", "x"},
-                                    QStringList{"bench", "--suite", "faces"}}) {
+    for (const QStringList& args :
+         {QStringList{"bench", "--out-channels", "0"}, QStringList{"bench", "--out-channels", "x"},
+          QStringList{"bench", "--suite", "faces"}}) {
         const ProcessResult r = runTconv(args);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(args[1]), qPrintable(r.err));
@@ -98,9 +100,9 @@ void TestCliBench::helpListsEveryOption() {
         const ProcessResult r = runTconv({"bench", help});
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.isEmpty());
-        for (const char* word : {"--json", "--backend", "--repeat", "--threads", "--size", "--kernel-size", "--stride",
-                                 "--padding", "--output-padding", "--dilation", "--mode", "--out-channels", "--suite",
-                                 "floor_ms", "exit status"})
+        for (const char* word :
+             {"--json", "--backend", "--repeat", "--threads", "--size", "--kernel-size", "--stride", "--padding",
+              "--output-padding", "--dilation", "--mode", "--out-channels", "--suite", "floor_ms", "exit status"})
             QVERIFY2(r.out.contains(word), word);
     }
 }
@@ -113,8 +115,8 @@ void TestCliBench::jsonKeysAndTypes() {
     const QJsonObject o = jsonRow(lines.front());
     QVERIFY2(!o.isEmpty(), qPrintable(r.out));
     const QSet<QString> strings{"case", "backend", "detail"};
-    const QSet<QString> numbers{"threads",     "median_ms",   "min_ms", "floor_ms",         "out_mpix_s",
-                                "ratio",       "floor_1t_ms", "floor_mt_ms", "gflops",      "compute_floor_ms",
+    const QSet<QString> numbers{"threads",       "median_ms",   "min_ms",      "floor_ms", "out_mpix_s",
+                                "ratio",         "floor_1t_ms", "floor_mt_ms", "gflops",   "compute_floor_ms",
                                 "compute_ratio", "peak_gflops"};
     const QStringList keys = o.keys();
     QCOMPARE(QSet<QString>(keys.begin(), keys.end()), strings + numbers);  // no key lost or added unnoticed
@@ -131,9 +133,9 @@ void TestCliBench::jsonKeysAndTypes() {
 }
 
 void TestCliBench::caseOptionsNameTheCase() {
-    const ProcessResult r = runTconv({"bench", "--size", "5x4x2", "--kernel-size", "3", "--stride", "2", "--padding",
-                                      "1", "--output-padding", "1", "--dilation", "2", "--repeat", "1", "--backend",
-                                      "cpu", "--json"});
+    const ProcessResult r =
+        runTconv({"bench", "--size", "5x4x2", "--kernel-size", "3", "--stride", "2", "--padding", "1",
+                  "--output-padding", "1", "--dilation", "2", "--repeat", "1", "--backend", "cpu", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QCOMPARE(jsonRow(r.out)["case"].toString(), QString("5x4x2 depthwise k3 s2 p1 op1 d2"));
     // --mode full is C -> C; the last --mode given wins, as with every option.
@@ -141,7 +143,8 @@ void TestCliBench::caseOptionsNameTheCase() {
     QVERIFY2(full.code == 0, qPrintable(full.err));
     QVERIFY2(jsonRow(full.out)["case"].toString().startsWith("4x4x1 full 1->1 k4 s2"), qPrintable(full.out));
     // --option=value is the same as --option value.
-    const ProcessResult eq = runTconv({"bench", "--size=4x4x1", "--repeat=1", "--backend=cpu", "--stride=3x2", "--json"});
+    const ProcessResult eq =
+        runTconv({"bench", "--size=4x4x1", "--repeat=1", "--backend=cpu", "--stride=3x2", "--json"});
     QVERIFY2(eq.code == 0, qPrintable(eq.err));
     QCOMPARE(jsonRow(eq.out)["case"].toString(), QString("4x4x1 depthwise k4 s3x2 p1"));
 }
