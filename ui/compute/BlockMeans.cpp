@@ -107,7 +107,7 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
         std::vector<std::vector<double>> acc(active.size());
         std::vector<int64_t> bounds;
         std::vector<double> snaps;  // per boundary: column prefix (width + 1) of the rows above it
-        std::vector<double> cur(size_t(width + 1));
+        std::vector<double> cur(size_t(width + 1)), rowBand(size_t(width + 1));
         for (int j = j0; j < j1; ++j) {
             bounds.clear();
             for (size_t l = 0; l < active.size(); ++l) {
@@ -157,8 +157,14 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
                         double* a = acc[l].data() + size_t((g * perGroupOut + col) * cw);
                         for (int ky = 0; ky < A.kh; ++ky) {
                             if (rhi[ky] <= rlo[ky]) continue;
-                            const double* top = input_ ? snapOf(rlo[ky]) : nullptr;
-                            const double* bottom = input_ ? snapOf(rhi[ky]) : nullptr;
+                            // The column prefix of this tap row's input rows, once for all its taps and cells.
+                            const double* band = nullptr;
+                            if (input_) {
+                                const double* top = snapOf(rlo[ky]);
+                                const double* bottom = snapOf(rhi[ky]);
+                                for (int64_t x = 0; x <= width; ++x) rowBand[size_t(x)] = bottom[x] - top[x];
+                                band = rowBand.data();
+                            }
                             const double rowsIn = double(rhi[ky] - rlo[ky]);
                             for (int kx = 0; kx < A.kw; ++kx) {
                                 const double w = layer.weight.at(ci, col, ky, kx);
@@ -168,9 +174,8 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
                                     const int64_t c1 = A.cols.hi[size_t(i * A.kw + kx)];
                                     if (c1 <= c0) continue;
                                     double sum;
-                                    if (input_) {
-                                        const size_t lo = size_t(c0 - colMin), hi = size_t(c1 - colMin);
-                                        sum = (bottom[hi] - bottom[lo]) - (top[hi] - top[lo]);
+                                    if (band) {
+                                        sum = band[size_t(c1 - colMin)] - band[size_t(c0 - colMin)];
                                     } else {
                                         sum = rowsIn * double(c1 - c0);
                                     }

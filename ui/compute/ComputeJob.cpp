@@ -57,12 +57,14 @@ std::pair<float, float> heatRange(const ComputeResult& r) {
 }
 
 
-// The coarsest level a large output keeps whole: the finest one of at most
-// about a megapixel (a fit view of any screen draws from it or a coarser one;
-// finer levels come from the sources for the visible region only).
+// The level a large output keeps whole: the finest one of at most a quarter
+// megapixel, about what one pane of the grid shows (a pane fitting the image
+// draws from it or a coarser one; finer levels come from the sources for the
+// visible region only). Its cost is the taps times its cells, on top of the
+// one pass over the input.
 int storedDisplayLevel(int64_t h, int64_t w) {
     int level = 1;
-    while (((h + (int64_t(1) << level) - 1) >> level) * ((w + (int64_t(1) << level) - 1) >> level) > (int64_t(1) << 20))
+    while (((h + (int64_t(1) << level) - 1) >> level) * ((w + (int64_t(1) << level) - 1) >> level) > (int64_t(1) << 18))
         ++level;
     return level;
 }
