@@ -106,12 +106,6 @@ std::string jsonPair(int64_t a, int64_t b) {
     return buf;
 }
 
-std::string channelName(int64_t c, int64_t channels) {
-    static const char* rgba[] = {"R", "G", "B", "A"};
-    if (channels == 3 || channels == 4) return rgba[c];
-    return "channel " + std::to_string(c);
-}
-
 // A ripple of 1% of the mean is where the verdict stops calling it faint.
 constexpr double kVisibleCv = 0.01;
 
@@ -221,6 +215,12 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
 }
 
 #ifdef TCONV_HAVE_OPENCV
+std::string channelName(int64_t c, int64_t channels) {
+    static const char* rgba[] = {"R", "G", "B", "A"};
+    if (channels == 3 || channels == 4) return rgba[c];
+    return "channel " + std::to_string(c);
+}
+
 // One panel per channel, or a single one when every plane is the same.
 std::vector<app::HeatmapPanel> channelPanels(const Tensor& t, bool collapse, const std::string& prefix) {
     std::vector<app::HeatmapPanel> panels;
