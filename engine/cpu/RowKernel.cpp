@@ -188,9 +188,9 @@ int64_t interiorFastPath(const RowPlan& plan, int64_t m, int64_t mEnd, float* ds
         for (int r = 1; r < S; ++r)
             if (tapCount(plan, r) != n0) return m;
         switch (n0) {
-            case 1: return interiorRegisters<S, 1, 1, 1, S == 4 ? 1 : 0>(plan, m, mEnd, dst);
-            case 2: return interiorRegisters<S, 2, 2, 2, S == 4 ? 2 : 0>(plan, m, mEnd, dst);
-            case 4: return interiorRegisters<S, 4, 4, 4, S == 4 ? 4 : 0>(plan, m, mEnd, dst);
+            case 1: return interiorRegisters<S, 1, 1, 1, (S == 4 ? 1 : 0)>(plan, m, mEnd, dst);
+            case 2: return interiorRegisters<S, 2, 2, 2, (S == 4 ? 2 : 0)>(plan, m, mEnd, dst);
+            case 4: return interiorRegisters<S, 4, 4, 4, (S == 4 ? 4 : 0)>(plan, m, mEnd, dst);
         }
     }
     return m;

@@ -32,7 +32,7 @@ void RowScheduler::run(int64_t count, int64_t minBlock, const std::function<void
     if (threads_ == 1) return body(0, count);
     // About four blocks per thread: contiguous enough to stream, small enough
     // that a thread slowed by another process hands work over to the others.
-    const int64_t grain = std::max<int64_t>(std::max<int64_t>(1, minBlock), count / (4 * threads_));
+    const int64_t grain = std::max<int64_t>(std::max<int64_t>(1, minBlock), count / (int64_t{4} * threads_));
     // oneTBB caps its workers at the core count minus one; asking for more
     // threads than cores (the tests do) needs the process-wide cap raised
     // while we run, else the arena silently runs with fewer.
