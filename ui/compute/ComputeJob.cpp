@@ -257,7 +257,7 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
 ComputeJob::DisplayPlan ComputeJob::planDisplay(const ComputeRequest& request, const ComputeResult& out) const {
     DisplayPlan plan;
     const Shape4 os = out.output.shape();
-    plan.active = os.h * os.w > kDisplayLevelPixels;
+    plan.active = !request.fullResolution && os.h * os.w > kDisplayLevelPixels;
     if (!plan.active) return plan;
     // Periodic energy measures against the full resize-conv tensor: then it is made anyway.
     const bool energy = request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy;

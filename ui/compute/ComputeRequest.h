@@ -19,6 +19,9 @@ struct ComputeRequest {
     bool heatmap = true;
     bool difference = true;  // transposed minus resize-conv (needs resizeConv)
     bool spectrum = false;  // only while a spectrum view is shown (a 2-D FFT of the result)
+    // Full-size resize-conv, heatmap and difference tensors even for outputs above
+    // ComputeJob::kDisplayLevelPixels (no display levels): what export needs.
+    bool fullResolution = false;
 };
 
 }  // namespace tconv::ui

@@ -6,6 +6,9 @@
 // kernel from the scheduler; changes nothing but the weight's file name.
 #include <QObject>
 #include <QString>
+#include <functional>
+
+#include "compute/ComputeResult.h"
 
 class QStatusBar;
 class QWidget;
@@ -37,7 +40,28 @@ public:
     void copyAsPyTorch();
     void batchDialog();
 
+    // The tensors an export writes. Outputs above ComputeJob::kDisplayLevelPixels
+    // are shown from display levels, so their result lacks the full-size
+    // resize-conv, heatmap and difference: export computes them on demand.
+    struct Parts {
+        bool resizeConv = false;
+        bool heatmap = false;
+        bool difference = false;
+    };
+    // Which of `wanted` the result's request computed (a shown view) but only as display levels.
+    static Parts missingFullResolution(const ComputeResult& r, Parts wanted);
+    // `r`'s request again with the display levels off, for the parts asked (nothing else).
+    static ComputeRequest fullResolutionRequest(const ComputeResult& r, Parts parts);
+    // Runs that request (blocking: call it off the GUI thread), taking `r`'s output over.
+    // Null when cancelled; check ok/error otherwise.
+    static ComputeResultPtr computeFullResolution(const ComputeResultPtr& r, Parts parts,
+                                                  const std::function<bool()>& cancelled);
+
 private:
+    // Calls `save` with `last` when it has the `wanted` parts it computed at full size, else computes
+    // them off the GUI thread under a modal, cancellable busy dialog and calls `save` with that result.
+    void withFullResolution(const ComputeResultPtr& last, Parts wanted, std::function<void(const ComputeResult&)> save);
+
     StudioDocument* document_;
     const ComputeScheduler* scheduler_;
     QWidget* dialogParent_;

@@ -1,0 +1,137 @@
+// Export of large photos: outputs above ComputeJob::kDisplayLevelPixels are
+// shown from display levels, so their result has no full-size resize-conv,
+// heatmap or difference; export computes them on demand at full resolution
+// (ExportController::computeFullResolution), equal to what a small image's
+// job computes for the same parameters at the same pixels.
+#include <QtTest>
+
+#include "compute/ComputeJob.h"
+#include "compute/ComputePipeline.h"
+#include "controllers/ExportController.h"
+#include "PipelineTestUtil.h"
+#include "StudioTestUtil.h"
+
+using namespace tconv;
+using namespace tconv::ui;
+
+namespace {
+
+// Stride 2 doubles the side: 1025 is the smallest square input whose output
+// (2050 x 2050) exceeds kDisplayLevelPixels (2048 x 2048 is exactly 2^22).
+constexpr int kLargeSide = 1025;
+constexpr int kSmallSide = 40;
+
+StudioParams largeParams() {
+    StudioParams p;
+    p.geometry = StudioParams::defaultGeometry();  // 3x3 at stride 2, output 2H x 2W
+    p.resize = ResizeMode::Nearest;                // the display-level resize-conv path
+    p.border = BorderMode::Zeros;
+    p.heatmap = HeatmapKind::GainMap;  // the display-level gain map path
+    p.backend = BackendKind::Cpu;
+    return p;
+}
+
+// The top-left corner of `t` (one channel): a small image whose output shares the large one's top-left pixels.
+Tensor corner(const Tensor& t, int side) {
+    Tensor c(Shape4{1, 1, side, side});
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) c.storage()[size_t(y) * side + x] = t.data()[int64_t(y) * t.shape().w + x];
+    return c;
+}
+
+bool sameCorner(const float* large, int64_t largeW, const float* small, int64_t smallW, int side, float tol) {
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x)
+            if (std::abs(large[y * largeW + x] - small[y * smallW + x]) > tol) {
+                qWarning("differs at (%d, %d): %g vs %g", y, x, double(large[y * largeW + x]),
+                         double(small[y * smallW + x]));
+                return false;
+            }
+    return true;
+}
+
+}  // namespace
+
+class TestStudioExportLarge : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void displayPathLeavesFullSizeTensorsEmpty();
+    void fullResolutionEqualsSmallImageJob();
+    void cancelledFullResolutionYieldsNothing();
+    void smallResultNeedsNothing();
+
+private:
+    std::shared_ptr<const Tensor> input_;
+    ComputeResultPtr large_;  // through the pipeline, as the studio shows it
+};
+
+void TestStudioExportLarge::initTestCase() {
+    input_ = std::make_shared<const Tensor>(test::seededImage(kLargeSide, kLargeSide, 1, 5));
+    ComputePipeline pipeline;
+    large_ = test::runOne(pipeline, test::pipelineRequest(input_, largeParams()));
+    QVERIFY(large_);
+    QVERIFY2(large_->ok, qPrintable(large_->error));
+    const Shape4 s = large_->output.shape();
+    QCOMPARE(s, (Shape4{1, 1, 2 * kLargeSide, 2 * kLargeSide}));
+    QVERIFY(s.h * s.w > ComputeJob::kDisplayLevelPixels);
+}
+
+void TestStudioExportLarge::displayPathLeavesFullSizeTensorsEmpty() {
+    QVERIFY(large_->resizeConv.empty());
+    QVERIFY(large_->heat.empty());
+    QVERIFY(large_->difference.empty());
+    QVERIFY(!large_->resizeImage.isNull());  // the views were computed, as display levels
+    QVERIFY(!large_->heatImage.isNull());
+    const ExportController::Parts missing = ExportController::missingFullResolution(*large_, {true, true, true});
+    QVERIFY(missing.resizeConv && missing.heatmap && missing.difference);
+    // A view that was not shown is not missing: export still says "Show a ... view first".
+    ComputeResult hidden = *large_;
+    hidden.request.heatmap = false;
+    QVERIFY(!ExportController::missingFullResolution(hidden, {true, true, true}).heatmap);
+}
+
+void TestStudioExportLarge::fullResolutionEqualsSmallImageJob() {
+    const ComputeResultPtr full =
+        ExportController::computeFullResolution(large_, {true, true, true}, [] { return false; });
+    QVERIFY(full);
+    QVERIFY2(full->ok, qPrintable(full->error));
+    QVERIFY(full->request.fullResolution);
+    QVERIFY(full->output.sharesWith(large_->output));  // the convolution is not run again
+    const Shape4 s = full->output.shape();
+    QCOMPARE(full->resizeConv.shape(), s);
+    QCOMPARE(full->heat.size(), size_t(s.h * s.w));
+    QCOMPARE(full->difference.size(), size_t(s.h * s.w));
+    const ExportController::Parts left = ExportController::missingFullResolution(*full, {true, true, true});
+    QVERIFY(!left.resizeConv && !left.heatmap && !left.difference);
+
+    ComputePipeline pipeline;
+    const ComputeResultPtr small = test::runOne(
+        pipeline, test::pipelineRequest(std::make_shared<const Tensor>(corner(*input_, kSmallSide)), largeParams()));
+    QVERIFY(small);
+    QVERIFY2(small->ok, qPrintable(small->error));
+    QVERIFY(!small->resizeConv.empty() && !small->heat.empty() && !small->difference.empty());
+    // The small output is 80 x 80; its last few rows and columns see the corner's own border.
+    const int side = 2 * kSmallSide - 8;
+    const int64_t w = s.w, sw = small->output.shape().w;
+    QVERIFY(sameCorner(full->output.data(), w, small->output.data(), sw, side, 1e-5f));
+    QVERIFY(sameCorner(full->resizeConv.data(), w, small->resizeConv.data(), sw, side, 1e-5f));
+    QVERIFY(sameCorner(full->heat.data(), w, small->heat.data(), sw, side, 1e-5f));
+    QVERIFY(sameCorner(full->difference.data(), w, small->difference.data(), sw, side, 1e-5f));
+}
+
+void TestStudioExportLarge::cancelledFullResolutionYieldsNothing() {
+    QVERIFY(!ExportController::computeFullResolution(large_, {true, true, true}, [] { return true; }));
+}
+
+void TestStudioExportLarge::smallResultNeedsNothing() {
+    ComputePipeline pipeline;
+    const ComputeResultPtr small = test::runOne(
+        pipeline, test::pipelineRequest(std::make_shared<const Tensor>(corner(*input_, kSmallSide)), largeParams()));
+    QVERIFY(small && small->ok);
+    const ExportController::Parts missing = ExportController::missingFullResolution(*small, {true, true, true});
+    QVERIFY(!missing.resizeConv && !missing.heatmap && !missing.difference);
+}
+
+QTEST_MAIN(TestStudioExportLarge)
+#include "test_studio_export_large.moc"
