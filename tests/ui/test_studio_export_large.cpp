@@ -3,6 +3,8 @@
 // heatmap or difference; export computes them on demand at full resolution
 // (ExportController::computeFullResolution), equal to what a small image's
 // job computes for the same parameters at the same pixels.
+#include <QProgressDialog>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "compute/ComputeJob.h"
@@ -10,6 +12,7 @@
 #include "controllers/ExportController.h"
 #include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
+#include "window/MainWindow.h"
 
 using namespace tconv;
 using namespace tconv::ui;
@@ -60,6 +63,7 @@ private slots:
     void fullResolutionEqualsSmallImageJob();
     void cancelledFullResolutionYieldsNothing();
     void smallResultNeedsNothing();
+    void saveAllViewsComputesThemOffTheGuiThread();
 
 private:
     std::shared_ptr<const Tensor> input_;
@@ -131,6 +135,36 @@ void TestStudioExportLarge::smallResultNeedsNothing() {
     QVERIFY(small && small->ok);
     const ExportController::Parts missing = ExportController::missingFullResolution(*small, {true, true, true});
     QVERIFY(!missing.resizeConv && !missing.heatmap && !missing.difference);
+}
+
+void TestStudioExportLarge::saveAllViewsComputesThemOffTheGuiThread() {
+    MainWindow w(test::testWindowOptions());
+    w.resize(1200, 800);
+    w.show();
+    w.setInputTensor(Tensor(*input_), QStringLiteral("large"), 8);
+    w.setParams(largeParams());
+    QVERIFY(w.waitForIdle());
+    const ComputeResultPtr last = w.lastResult();
+    QVERIFY(last && last->ok);
+    const ExportController::Parts missing = ExportController::missingFullResolution(*last, {true, true, true});
+    if (!missing.resizeConv && !missing.heatmap) QSKIP("the default layout shows neither resize-conv nor a heatmap");
+    auto* exports = w.findChild<ExportController*>();
+    QVERIFY(exports);
+    QTemporaryDir dir;
+    exports->saveAllViewsInto(dir.path());
+    // It returns at once, the busy dialog up while a worker computes; the files come when it is done.
+    QVERIFY(w.findChild<QProgressDialog*>());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.findChild<QProgressDialog*>(), 60000);
+    QVERIFY(QFile::exists(dir.filePath("result.npy")));
+    QCOMPARE(QFile::exists(dir.filePath("resize_conv.npy")), last->request.resizeConv);
+    QCOMPARE(QFile::exists(dir.filePath("heatmap.npy")), last->request.heatmap);
+    // Full resolution, not a display level: one float per output pixel (after the .npy header).
+    const qint64 pixelBytes = qint64(sizeof(float)) * last->output.shape().h * last->output.shape().w;
+    if (last->request.heatmap) QVERIFY(QFileInfo(dir.filePath("heatmap.npy")).size() > pixelBytes);
+    if (last->request.resizeConv) QVERIFY(QFileInfo(dir.filePath("resize_conv.npy")).size() > pixelBytes);
+    QCOMPARE(QFile::exists(dir.filePath("difference.npy")), last->request.resizeConv && last->request.difference);
+    qInfo("views computed: resize-conv %d, heatmap %d, difference %d", int(last->request.resizeConv),
+          int(last->request.heatmap), int(last->request.difference));
 }
 
 QTEST_MAIN(TestStudioExportLarge)

@@ -204,7 +204,12 @@ void ExportController::saveAllViews() {
     const ComputeResultPtr last = scheduler_->lastResult();
     if (!last) return;
     const QString dir = QFileDialog::getExistingDirectory(dialogParent_, tr("Save all views into"));
-    if (dir.isEmpty()) return;
+    if (!dir.isEmpty()) saveAllViewsInto(dir);
+}
+
+void ExportController::saveAllViewsInto(const QString& dir) {
+    const ComputeResultPtr last = scheduler_->lastResult();
+    if (!last) return;
     const int bitDepth = document_->inputBitDepth();
     withFullResolution(last, Parts{true, true, true}, [this, dir, bitDepth](const ComputeResult& r) {
         QString error;

@@ -35,6 +35,8 @@ public:
     void saveHeatmapDialog();
     void saveComparisonDialog();
     void saveAllViews();
+    // Save all views' work after the folder dialog (asynchronous when a large photo's views need computing).
+    void saveAllViewsInto(const QString& dir);
     void savePresetDialog();
     void saveWeightDialog();
     void copyAsPyTorch();
