@@ -16,7 +16,7 @@
 #include "views/ViewSync.h"
 #include "analysis/GainMap.h"
 #include "analysis/ResizeConv.h"
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvTranspose.h"
 
 using namespace tconv;

@@ -4,7 +4,7 @@
 #include <QDeadlineTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "core/BackendFactory.h"
+#include "backends/BackendFactory.h"
 #include "core/ConvError.h"
 
 namespace tconv::ui {
