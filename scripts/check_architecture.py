@@ -53,10 +53,8 @@ LINKS = {
     "tconv_backends": {"tconv_core", "tconv_cpu", "tconv_cuda"},
     "tconv_engine": {"tconv_backends", "tconv_analysis", "tconv_core"},
 }
-# Transitional exceptions, each one (file, include) pair, so none can spread:
-# the factory moved from core/ to backends/; its old header forwards until the
-# app's and the studio's includes are switched (then delete both).
-TRANSITIONAL = {("engine/core/BackendFactory.h", "backends/BackendFactory.h")}
+# Transitional exceptions, each one (file, include) pair, so none can spread. Empty now.
+TRANSITIONAL = set()
 SOURCE_SUFFIXES = {".h", ".hpp", ".cpp", ".cu", ".cuh"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.MULTILINE)
 
