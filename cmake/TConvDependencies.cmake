@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Finds the optional dependencies and records what was found in TCONV_HAVE_*.
 # Every one of them is optional for the engine: without oneTBB the CPU backend
 # uses std::thread, without Highway it uses plain (auto-vectorized) loops.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tconv_warnings: the one place the project's warning flags live. Every target
 # (libraries, executables, tests) links it PRIVATE, so a flag added here reaches
 # the whole tree. TCONV_WERROR (on in CI) turns warnings into errors; it is off

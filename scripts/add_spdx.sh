@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Gives every source file of the project an SPDX licence line (LICENSE: MIT):
 #   C++ and CUDA (.cpp .h .cu .cuh)               first line  // SPDX-License-Identifier: MIT
 #   CMake, shell, Python (.ci/run, *.sh, *.py,    first line, or the line after a #! line:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Helper of scripts/batch_benchmark.sh (run with Debian's /usr/bin/python3,
 which has python3-opencv and python3-torch).
 

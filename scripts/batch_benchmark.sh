@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Batch throughput: `tconv batch` against the obvious Python alternative
 # (OpenCV I/O + PyTorch conv_transpose2d, one image after another) on the same
 # generated folder: COUNT images around 512x512, PNG and JPEG alternating,

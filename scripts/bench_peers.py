@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Times channel-mixing ConvTranspose2d layers with tconv and with the libraries
 users would otherwise pick -- ONNX Runtime and OpenVINO (both from PyPI) -- in
 the same run, interleaved: each round times every case with every tool in

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """PyTorch CPU timing of ConvTranspose2d, for comparison with `tconv bench`.
 
 Same case names, same input sizes and the same floor as `tconv bench` (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """PyTorch/cuDNN timing of the standard suite on the GPU, for comparison with
 tconv_cuda_check (same case names, same DRAM floor, same rotation of buffers).
 

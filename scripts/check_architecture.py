@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Fails when an include or a link edge breaks the engine's layering (docs/architecture.md).
 
 Include rules (every `#include "..."` that names a file under engine/):

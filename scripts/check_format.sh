@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fails when a C++/CUDA source is not formatted as .clang-format says, or when a
 # source file lacks its SPDX licence line (scripts/add_spdx.sh --check).
 #   bash scripts/check_format.sh          check (CI, via scripts/test.sh)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs clang-tidy (.clang-tidy: bugprone, performance, clang-analyzer and the
 # narrowing check) over the engine and the app's shared code, and fails on a
 # finding that scripts/tidy_baseline.txt does not list. The baseline holds the

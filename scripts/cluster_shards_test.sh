@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The cluster recipe of docs/cluster.md, on one machine: N shards of one batch
 # run as parallel local processes (as Slurm array tasks or Kubernetes Indexed
 # Job pods would), one of them is killed with SIGKILL mid-way and run again,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Line coverage of the tests (not part of CI: the build takes as long as the
 # Release one): builds the `coverage` preset (gcov, -O1, no CUDA), runs every
 # test, and prints line coverage per folder of the code (engine/core,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian/Ubuntu packages TConv Studio builds with, only those missing.
 # Runs apt-get as root directly, or through sudo.
 set -euo pipefail

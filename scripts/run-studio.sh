@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what is missing, builds (Release) and starts the studio on a bundled
 # sample image. Extra arguments are passed to tconv-studio.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what is missing (no apt-get when everything is present), checks
 # formatting, licence headers and clang-tidy, builds everything (Release) and
 # runs every test, then rebuilds the engine, the CLI, batch and all their tests

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Checks TCONV_QTEST_ALL_SKIPPED (tests/CMakeLists.txt) on recorded Qt Test
 # outputs, with the regex engine CTest itself uses: only a run where nothing
 # passed, nothing failed and nothing followed Qt's closing line may read as

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Generates the PyTorch golden vectors in tests/fixtures/golden/.
 
 Run with Debian's python3-torch (the python3 first on PATH may lack torch):

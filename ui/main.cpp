@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv-studio: the desktop app, plus its two headless modes (--screenshot,
 // --bench-pipeline), which default to the offscreen platform without a display.
 #include <QApplication>

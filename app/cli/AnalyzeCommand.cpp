@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv analyze [conv options] [--input IMAGE | --size HxW] [--heatmap OUT.png]
 // [--heatmap-kind gain|artifact|energy] [--spectrum OUT.png] [--json]:
 // the checkerboard analysis of a kernel and its parameters (phase-gain table

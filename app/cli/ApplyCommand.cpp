@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv apply INPUT OUTPUT [options]: one image or .npy through one layer.
 // Everything that can be refused is refused before the input is read or the
 // output computed, and the output is written atomically, so a failed run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv batch INPUT... -o OUTPUT_DIR [options]: upsample files, folders and
 // globs, optionally over a parameter sweep. The work itself is BatchRunner's
 // (app/common), shared with the studio's batch dialog; this file parses the

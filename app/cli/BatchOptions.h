@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // tconv batch's options: what the command line sets (BatchArgs) and the
 // CLI11 options that set it, with their --help text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv batch-report merge DIR -o report.csv: the reports of a sharded batch
 // as one, and what no shard has reported yet (BatchReportMerge.h).
 #include <cstdio>

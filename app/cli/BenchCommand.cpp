@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv bench: times the backends on the standard suite or on one case.
 //
 // Each case is timed as the engine is used in practice: convTranspose2d into

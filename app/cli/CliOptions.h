@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The reusable pieces every tconv sub-command builds its options from, so a
 // value type is checked, named in --help and reported the same way everywhere:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // tconv's command line: parses argv with CLI11 and runs the chosen command.
 // The one place where parse errors, exceptions and the exit-code contract

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The tconv sub-commands. Each add*Command defines its sub-command on `tconv`
 // (options bound to the object it returns); CommandLine.cpp parses the command

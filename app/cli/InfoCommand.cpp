@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv info [--json]: what this binary is and what it can use on this machine.
 #include <cstdio>
 #include <string>

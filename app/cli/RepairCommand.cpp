@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv repair --kernel K --stride S [--dilation D] [--padding P]
 // [--output-padding Q] --method additive|zoh --out K.npy: makes a kernel
 // artifact-free (engine/analysis/KernelRepair.h), prints the scores before and

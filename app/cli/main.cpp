@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv: the command-line front end. The commands are in app/cli, one per
 // file; CommandLine.cpp parses and dispatches.
 #include "cli/CommandLine.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Writing a file so that readers never see a partial one: the content goes to a
 // temporary file in the destination's folder (same file system, so the final

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchInputs.h"
 
 #include <fnmatch.h>
@@ -119,10 +120,8 @@ public:
             const bool inside = insideOutput(p);
             if (inside && !baseInside) continue;
             std::error_code ec;
-            if (fs::is_directory(p, ec))
-                addFolder(p, rel, inside);
-            else if (fs::is_regular_file(p, ec))
-                addFile(p, rel, false, inside);
+            if (fs::is_directory(p, ec)) addFolder(p, rel, inside);
+            else if (fs::is_regular_file(p, ec)) addFile(p, rel, false, inside);
         }
     }
 
@@ -135,9 +134,8 @@ public:
 
 private:
     bool passesFilters(const fs::path& relative) const {
-        if (!o_.include.empty() &&
-            std::none_of(o_.include.begin(), o_.include.end(),
-                         [&](const std::string& p) { return matchesPattern(p, relative); }))
+        if (!o_.include.empty() && std::none_of(o_.include.begin(), o_.include.end(),
+                                                [&](const std::string& p) { return matchesPattern(p, relative); }))
             return false;
         return std::none_of(o_.exclude.begin(), o_.exclude.end(),
                             [&](const std::string& p) { return matchesPattern(p, relative); });

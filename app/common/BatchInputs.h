@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Expands the INPUT arguments of a batch (files, folders, glob patterns) into
 // the list of image files to process, each with the relative path its output
@@ -11,8 +12,8 @@ namespace tconv::app {
 struct BatchInput {
     std::filesystem::path source;    // the file to read, as found (not canonicalized)
     std::filesystem::path relative;  // where its output goes under OUTPUT_DIR (extension kept)
-    bool named = false;         // given one by one (not found in a folder or by a glob): always taken
-    bool inOutputTree = false;  // found inside OUTPUT_DIR by a walk or glob that started there
+    bool named = false;              // given one by one (not found in a folder or by a glob): always taken
+    bool inOutputTree = false;       // found inside OUTPUT_DIR by a walk or glob that started there
 };
 
 struct InputOptions {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchPipeline.h"
 
 #include <algorithm>
@@ -54,9 +55,8 @@ void runWithTbb(const PipelineStages& s, int jobs, int maxInFlight) {
             return w;
         });
     };
-    auto output = tbb::make_filter<BatchWork*, void>(filter_mode::serial_out_of_order, [&](BatchWork* w) {
-        s.finish(std::unique_ptr<BatchWork>(w));
-    });
+    auto output = tbb::make_filter<BatchWork*, void>(filter_mode::serial_out_of_order,
+                                                     [&](BatchWork* w) { s.finish(std::unique_ptr<BatchWork>(w)); });
     tbb::task_arena arena(jobs);
     arena.execute([&] {
         tbb::parallel_pipeline(static_cast<size_t>(maxInFlight),

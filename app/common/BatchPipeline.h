@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The bounded three-stage pipeline under BatchRunner: decode -> compute ->
 // encode, with at most `maxInFlight` items between the first and the last

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchPlan.h"
 
 #include <algorithm>
@@ -63,14 +64,14 @@ bool namedLikeAnOutput(const fs::path& file, const PlanOptions& o) {
     if (stem.size() < o.suffix.size() || stem.compare(stem.size() - o.suffix.size(), o.suffix.size(), o.suffix) != 0)
         return false;
     if (o.format == OutputFormat::Keep) return ext == ".png" || isSupportedOutputExtension("x" + ext);
-    return ext == outputExtension(fs::path("x.png"), o.format) ||
-           (o.format == OutputFormat::Tif && ext == ".tiff") || (o.format == OutputFormat::Jpg && ext == ".jpeg");
+    return ext == outputExtension(fs::path("x.png"), o.format) || (o.format == OutputFormat::Tif && ext == ".tiff") ||
+           (o.format == OutputFormat::Jpg && ext == ".jpeg");
 }
 
 // The inputs this batch does not write (makeBatchPlan's rules, BatchPlan.h).
 std::vector<BatchInput> inputsNotWrittenByThisBatch(const std::vector<BatchInput>& inputs,
-                                                    const std::vector<SweepCombination>& combos,
-                                                    const PlanOptions& o, size_t& excluded) {
+                                                    const std::vector<SweepCombination>& combos, const PlanOptions& o,
+                                                    size_t& excluded) {
     std::map<fs::path, std::vector<size_t>> producers;  // canonical planned output -> inputs
     for (size_t i = 0; i < inputs.size(); ++i)
         for (const SweepCombination& c : combos)
@@ -90,14 +91,11 @@ std::vector<BatchInput> inputsNotWrittenByThisBatch(const std::vector<BatchInput
                       std::any_of(it->second.begin(), it->second.end(), [i](size_t j) { return j != i; });
             if (!written && in.inOutputTree)
                 written = namedLikeAnOutput(in.source, o) ||
-                          std::any_of(settingsFolders.begin(), settingsFolders.end(), [&](const FileId& f) {
-                              return isInsideFolder(in.source.string(), f);
-                          });
+                          std::any_of(settingsFolders.begin(), settingsFolders.end(),
+                                      [&](const FileId& f) { return isInsideFolder(in.source.string(), f); });
         }
-        if (written)
-            ++excluded;
-        else
-            kept.push_back(in);
+        if (written) ++excluded;
+        else kept.push_back(in);
     }
     return kept;
 }

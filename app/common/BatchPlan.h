@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What a batch will do: for each input and settings combination, the output
 // path and whether it is processed, skipped (the output exists and
@@ -32,7 +33,7 @@ struct BatchItem {
     std::filesystem::path output;
     size_t combination = 0;  // index into BatchPlan::combinations
     PlanAction action = PlanAction::Process;
-    std::string reason;      // why skipped or refused
+    std::string reason;            // why skipped or refused
     bool replaceExisting = false;  // --overwrite: the write may replace a file; else it never does
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchProgress.h"
 
 #include <unistd.h>
@@ -47,10 +48,8 @@ std::string BatchProgress::formatDuration(double seconds) {
     if (!(seconds >= 0) || std::isinf(seconds)) return "--:--";
     const long s = std::lround(seconds);
     char buf[32];
-    if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
     return buf;
 }
 

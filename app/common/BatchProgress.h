@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Progress of a batch on stderr: on a terminal, a bar redrawn in place with
 // the count, images/s and the ETA; otherwise (a log file, a pipe) a plain

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchQuality.h"
 
 #include <algorithm>
@@ -28,10 +29,8 @@ std::vector<double> luma(const Tensor& t) {
     const float* p = t.storage().data();
     std::vector<double> y(plane);
     for (size_t i = 0; i < plane; ++i) {
-        if (s.c >= 3)
-            y[i] = 0.299 * clamp01(p[i]) + 0.587 * clamp01(p[plane + i]) + 0.114 * clamp01(p[2 * plane + i]);
-        else
-            y[i] = clamp01(p[i]);
+        if (s.c >= 3) y[i] = 0.299 * clamp01(p[i]) + 0.587 * clamp01(p[plane + i]) + 0.114 * clamp01(p[2 * plane + i]);
+        else y[i] = clamp01(p[i]);
     }
     return y;
 }
@@ -160,7 +159,8 @@ double ssim(const Tensor& result, const Tensor& original) {
     std::vector<double> xx(x.size()), yy(x.size()), xy(x.size());
     for (size_t i = 0; i < x.size(); ++i) xx[i] = x[i] * x[i], yy[i] = y[i] * y[i], xy[i] = x[i] * y[i];
     const auto mx = filterValid(x, s.h, s.w, g), my = filterValid(y, s.h, s.w, g);
-    const auto sxx = filterValid(xx, s.h, s.w, g), syy = filterValid(yy, s.h, s.w, g), sxy = filterValid(xy, s.h, s.w, g);
+    const auto sxx = filterValid(xx, s.h, s.w, g), syy = filterValid(yy, s.h, s.w, g),
+               sxy = filterValid(xy, s.h, s.w, g);
     const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
     double sum = 0;
     for (size_t i = 0; i < mx.size(); ++i) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Image quality for `tconv batch --evaluate`: the degradation (downsampling by
 // the stride) and the scores of an upsampled result against the original.

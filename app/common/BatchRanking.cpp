@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchRanking.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The summary of `tconv batch --evaluate`: settings combinations ranked by
 // their mean PSNR over the images (then mean SSIM, then name), with the worst

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchReport.h"
 #include "common/JsonText.h"
 
@@ -53,12 +54,11 @@ std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
     for (const ItemResult& r : summary.results) {
         const BatchItem& item = plan.items[r.item];
         const bool in = r.inputShape.count() > 0, o = r.outputShape.count() > 0;
-        out << csvField(item.input.string()) << ',' << csvField(item.output.string()) << ','
-            << itemStatusName(r.status) << ',' << csvField(r.error) << ','
-            << csvField(plan.combinations[item.combination].description) << ',' << dim(r.inputShape.w, in) << ','
-            << dim(r.inputShape.h, in) << ',' << dim(r.inputShape.c, in) << ',' << dim(r.outputShape.w, o) << ','
-            << dim(r.outputShape.h, o) << ',' << number(r.cv, "", "inf") << ',' << number(r.ratio, "", "inf") << ','
-            << number(r.seconds, "", "inf");
+        out << csvField(item.input.string()) << ',' << csvField(item.output.string()) << ',' << itemStatusName(r.status)
+            << ',' << csvField(r.error) << ',' << csvField(plan.combinations[item.combination].description) << ','
+            << dim(r.inputShape.w, in) << ',' << dim(r.inputShape.h, in) << ',' << dim(r.inputShape.c, in) << ','
+            << dim(r.outputShape.w, o) << ',' << dim(r.outputShape.h, o) << ',' << number(r.cv, "", "inf") << ','
+            << number(r.ratio, "", "inf") << ',' << number(r.seconds, "", "inf");
         if (summary.evaluated)
             out << ',' << number(r.psnr, "", "inf") << ',' << number(r.ssim, "", "inf") << ','
                 << number(r.periodicEnergy, "", "inf");
@@ -85,8 +85,8 @@ std::string batchReportJson(const BatchPlan& plan, const BatchSummary& summary) 
             return t.append(std::to_string(s.c)).append("]");
         };
         out << (first ? "\n" : ",\n") << "    {\"input\": " << jsonString(item.input.string())
-            << ", \"output\": " << jsonString(item.output.string()) << ", \"status\": \""
-            << itemStatusName(r.status) << "\", \"error\": " << jsonString(r.error)
+            << ", \"output\": " << jsonString(item.output.string()) << ", \"status\": \"" << itemStatusName(r.status)
+            << "\", \"error\": " << jsonString(r.error)
             << ", \"parameters\": " << jsonString(plan.combinations[item.combination].description)
             << ", \"input_size\": " << size(r.inputShape, in) << ", \"output_size\": " << size(r.outputShape, o)
             << ", \"cv\": " << number(r.cv, "null", "null") << ", \"ratio\": " << number(r.ratio, "null", "null")
@@ -104,12 +104,9 @@ std::string batchReportJson(const BatchPlan& plan, const BatchSummary& summary) 
 void writeBatchReport(const std::string& path, const BatchPlan& plan, const BatchSummary& summary) {
     const std::string ext = lowerExtension(path);
     std::string text;
-    if (ext == ".csv")
-        text = batchReportCsv(plan, summary);
-    else if (ext == ".json")
-        text = batchReportJson(plan, summary);
-    else
-        throw ParameterError("--report: '" + path + "' must end in .csv or .json");
+    if (ext == ".csv") text = batchReportCsv(plan, summary);
+    else if (ext == ".json") text = batchReportJson(plan, summary);
+    else throw ParameterError("--report: '" + path + "' must end in .csv or .json");
     writeFileAtomically(path, text.data(), text.size());
 }
 

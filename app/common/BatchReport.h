@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The per-output report of a batch (--report report.csv|report.json) and the
 // one-line summary printed at the end.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchReportMerge.h"
 
 #include <algorithm>
@@ -120,10 +121,12 @@ MergeResult mergeShardReports(const std::string& dir) {
         const std::string file = it->second.string();
         CsvTable t = parseCsv(readAll(it->second));
         if (m.table.header.empty()) m.table.header = t.header;
-        else if (t.header != m.table.header) throw ParameterError("'" + file + "' has other columns than the first report");
+        else if (t.header != m.table.header)
+            throw ParameterError("'" + file + "' has other columns than the first report");
         const size_t out = column(t, "output", file), status = column(t, "status", file);
         for (auto& r : t.rows) {
-            if (r.size() != t.header.size()) throw ParameterError("'" + file + "': a row has the wrong number of fields");
+            if (r.size() != t.header.size())
+                throw ParameterError("'" + file + "': a row has the wrong number of fields");
             auto [pos, fresh] = rows.try_emplace(r[out], r);
             if (!fresh) {
                 ++m.duplicates;

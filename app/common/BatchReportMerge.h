@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `tconv batch-report merge DIR -o report.csv`: joins the CSV reports of the
 // shards of one batch (NAME.shard-I-of-N.csv, see BatchShard.h) into one, and
@@ -19,12 +20,12 @@ CsvTable parseCsv(const std::string& text);
 std::string csvLine(const std::vector<std::string>& fields);
 
 struct MergeResult {
-    CsvTable table;                          // one row per output, sorted by output
-    int shardCount = 0;                      // N of the reports found
-    std::vector<std::string> reports;        // the files merged, sorted by shard
-    std::vector<int> missingShards;          // 0-based shards without a report
-    std::vector<std::string> unfinished;     // "INPUT -> OUTPUT" of rows neither done nor skipped nor failed
-    size_t duplicates = 0;                   // outputs reported by two shards (overlapping shards)
+    CsvTable table;                       // one row per output, sorted by output
+    int shardCount = 0;                   // N of the reports found
+    std::vector<std::string> reports;     // the files merged, sorted by shard
+    std::vector<int> missingShards;       // 0-based shards without a report
+    std::vector<std::string> unfinished;  // "INPUT -> OUTPUT" of rows neither done nor skipped nor failed
+    size_t duplicates = 0;                // outputs reported by two shards (overlapping shards)
     size_t done = 0, skipped = 0, failed = 0;
     bool complete() const { return missingShards.empty() && unfinished.empty(); }
 };

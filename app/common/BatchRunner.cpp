@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchRunner.h"
 
 #include <chrono>
@@ -227,14 +228,14 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             }
             validateProblem(prepared->layer.problemFor(w.image.tensor.shape()), limits);
             checkConvJobMemory(w.image.tensor.shape(), prepared->layer, plan_.combinations[item.combination].settings,
-                               item.output.string(), options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth, limits);
+                               item.output.string(), options_.bitDepth > 0 ? options_.bitDepth : w.image.bitDepth,
+                               limits);
             Lease lease(pool);
             const ConvSettings& s = plan_.combinations[item.combination].settings;
             if (s.method == ConvMethod::ResizeConv)
                 resizeConv2d(w.image.tensor, prepared->layer, ResizeConvOptions{s.resize, BorderMode::Zeros},
                              *lease.backend, w.output, limits);
-            else
-                convTranspose2d(w.image.tensor, prepared->layer, *lease.backend, w.output, limits);
+            else convTranspose2d(w.image.tensor, prepared->layer, *lease.backend, w.output, limits);
             w.result.outputShape = w.output.shape();
             w.result.cv = prepared->cv;
             w.result.ratio = prepared->ratio;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs a BatchPlan: decode, compute and encode overlap in a bounded pipeline
 // (BatchPipeline.h), so memory stays bounded whatever the folder size. Shared
@@ -29,7 +30,7 @@ const char* itemStatusName(ItemStatus s);  // "done" "skipped" "failed" "cancell
 struct ItemResult {
     size_t item = 0;  // index into BatchPlan::items
     ItemStatus status = ItemStatus::Cancelled;
-    std::string error;  // failed: why; skipped: why
+    std::string error;     // failed: why; skipped: why
     Shape4 inputShape{};   // (1, C, H, W) when decoded
     Shape4 outputShape{};  // when computed
     // Checkerboard scores of the kernel and parameters (PhaseGain.h): the
@@ -49,7 +50,7 @@ struct ItemResult {
 struct BatchCounts {
     size_t toProcess = 0;  // items the plan processes (not skipped or refused)
     size_t done = 0;
-    size_t failed = 0;   // includes items the plan refused
+    size_t failed = 0;  // includes items the plan refused
     size_t skipped = 0;
     size_t finished() const { return done + failed; }
 };
@@ -58,7 +59,7 @@ struct BatchRunOptions {
     int jobs = 1;         // worker threads (images computed at once)
     int maxInFlight = 0;  // images decoded and not yet written; 0: 2 * jobs
     BackendKind backend = BackendKind::Auto;
-    int bitDepth = 0;     // output bit depth of images: 0 keeps the input's, else 8 or 16
+    int bitDepth = 0;  // output bit depth of images: 0 keeps the input's, else 8 or 16
     // --evaluate: each input is cropped to a multiple of the stride and
     // degraded by it first; the result is scored against the cropped original.
     bool evaluate = false;
@@ -80,7 +81,7 @@ struct BatchSummary {
     bool wasCancelled = false;
     double seconds = 0;
     bool evaluated = false;  // results carry psnr and ssim (the report gets those columns)
-    std::string backend;  // description of the backend used, e.g. "cpu (AVX2, 1 thread, ...)"
+    std::string backend;     // description of the backend used, e.g. "cpu (AVX2, 1 thread, ...)"
     double imagesPerSecond() const { return seconds > 0 ? counts.finished() / seconds : 0; }
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchShard.h"
 
 #include <algorithm>
@@ -54,8 +55,9 @@ ShardSpec fromEnvironment(const EnvLookup& env) {
             "Indexed Job, with TCONV_SHARD_COUNT) is set; use --shard I/N");
     }
     if (count < 1 || index < 0 || index >= count)
-        throw ParameterError("--shard auto: shard " + std::to_string(index) + " (" + what + ") is not below the count " +
-                             std::to_string(count) + " (the array must be contiguous, e.g. --array=0-" +
+        throw ParameterError("--shard auto: shard " + std::to_string(index) + " (" + what +
+                             ") is not below the count " + std::to_string(count) +
+                             " (the array must be contiguous, e.g. --array=0-" +
                              std::to_string(std::max(0L, count - 1)) + ")");
     s.index = static_cast<int>(index);
     s.count = static_cast<int>(count);
@@ -76,8 +78,8 @@ ShardSpec parseShardSpec(const std::string& text, const EnvLookup& env) {
     if (text == "auto") return fromEnvironment(env);
     const size_t slash = text.find('/');
     const auto bad = [&] {
-        return ParameterError("--shard: expected I/N with 0 <= I < N <= 1000000 (e.g. 0/8) or auto, but got '" +
-                              text + "'");
+        return ParameterError("--shard: expected I/N with 0 <= I < N <= 1000000 (e.g. 0/8) or auto, but got '" + text +
+                              "'");
     };
     if (slash == std::string::npos) throw bad();
     const auto index = parseLong(text.substr(0, slash), 0, kMaxShards);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Splits one batch into N shards that independent processes (Slurm array
 // tasks, Kubernetes Indexed Job pods, xargs -P) run without talking to each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/BatchSweep.h"
 
 #include <algorithm>
@@ -71,7 +72,8 @@ std::vector<std::string> splitSweepList(const std::string& option, const std::st
     size_t start = 0;
     while (true) {
         const size_t comma = value.find(',', start);
-        const std::string item = trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        const std::string item =
+            trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         if (item.empty())
             throw ParameterError(option + ": empty value in the list '" + value + "' (expected e.g. 2,3)");
         out.push_back(item);
@@ -88,13 +90,16 @@ std::string settingsFolderName(const ConvSettings& s, const std::set<std::string
     if (auto k = effectiveKernelSize(s, customKernel)) parts.push_back("k" + sizeText(*k));
     parts.push_back("s" + sizeText(s.stride));
     parts.push_back("p" + sizeText(s.padding));
-    if (s.outputPadding != Size2(0, 0) || isSwept("--output-padding")) parts.push_back("op" + sizeText(s.outputPadding));
+    if (s.outputPadding != Size2(0, 0) || isSwept("--output-padding"))
+        parts.push_back("op" + sizeText(s.outputPadding));
     if (s.dilation != Size2(1, 1) || isSwept("--dilation")) parts.push_back("d" + sizeText(s.dilation));
     if (s.groups != 0 || isSwept("--groups")) parts.push_back("g" + std::to_string(s.groups));
     parts.push_back(kernelLabel(s, customKernel));
     const auto preset = customKernel ? std::nullopt : s.kernel.preset();
-    if ((preset && *preset == KernelPreset::Gaussian) || isSwept("--sigma")) parts.push_back("sigma" + formatDouble(s.sigma));
-    if ((preset && *preset == KernelPreset::Random) || isSwept("--seed")) parts.push_back("seed" + std::to_string(s.seed));
+    if ((preset && *preset == KernelPreset::Gaussian) || isSwept("--sigma"))
+        parts.push_back("sigma" + formatDouble(s.sigma));
+    if ((preset && *preset == KernelPreset::Random) || isSwept("--seed"))
+        parts.push_back("seed" + std::to_string(s.seed));
     if (s.method != ConvMethod::Transposed || isSwept("--method") || isSwept("--resize")) {
         std::string m = convMethodName(s.method);
         if (s.method == ConvMethod::ResizeConv || isSwept("--resize"))
@@ -120,7 +125,8 @@ std::string settingsDescription(const ConvSettings& s, const std::optional<Kerne
         for (size_t i = 0; i < s.bias.size(); ++i) d += (i ? "," : "") + formatDouble(s.bias[i]);
     }
     d += std::string(" method=") + convMethodName(s.method);
-    if (s.method == ConvMethod::ResizeConv) d += s.resize == ResizeMode::Bilinear ? " resize=bilinear" : " resize=nearest";
+    if (s.method == ConvMethod::ResizeConv)
+        d += s.resize == ResizeMode::Bilinear ? " resize=bilinear" : " resize=nearest";
     return d;
 }
 

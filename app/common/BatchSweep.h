@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Parameter sweeps: any sweepable option of a batch may take a comma list
 // ("--stride 2,3 --kernel bilinear,box"); the batch runs the cartesian product,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // --method: how a layer upsamples. A type, not a string, so a misspelt
 // comparison cannot silently pick the default.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Everything `tconv apply` (and batch, analyze, the studio's screenshot mode)
 // takes on the command line, and how it becomes a ConvLayer for an image.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How the tconv commands report a failure: exactly one line on stderr,
 // "tconv: error: <message>", and the exit code by error kind:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/HeatmapImage.h"
 
 #ifdef TCONV_HAVE_OPENCV
@@ -117,12 +118,14 @@ Tensor renderHeatmap(const std::vector<HeatmapPanel>& panels, const HeatmapStyle
     const int scale = static_cast<int>(std::max<int64_t>(1, (style.minPanelSize + largest - 1) / largest));
     cellH *= scale;
     cellW *= scale;
-    const int cols = style.columns > 0 ? std::min<int>(style.columns, static_cast<int>(panels.size())) : static_cast<int>(panels.size());
+    const int cols = style.columns > 0 ? std::min<int>(style.columns, static_cast<int>(panels.size()))
+                                       : static_cast<int>(panels.size());
     const int rows = (static_cast<int>(panels.size()) + cols - 1) / cols;
     const int gridW = cols * static_cast<int>(cellW) + (cols - 1) * kMargin;
     const int gridH = rows * (static_cast<int>(cellH) + kPanelTitleH) + (rows - 1) * kMargin;
     const int top = kMargin + (style.title.empty() ? 0 : kTitleH);
-    const int width = std::max(kMargin + gridW + kMargin + kBarW + kBarLabelW, kMargin * 2 + textWidth(style.title, 0.6));
+    const int width =
+        std::max(kMargin + gridW + kMargin + kBarW + kBarLabelW, kMargin * 2 + textWidth(style.title, 0.6));
     const int height = top + std::max(gridH, kBarTop + 130) + kMargin + 20;
     cv::Mat img(height, width, CV_8UC3, kPaper);
     if (!style.title.empty()) text(img, style.title, {kMargin, kMargin + 16}, 0.6);
@@ -135,8 +138,10 @@ Tensor renderHeatmap(const std::vector<HeatmapPanel>& panels, const HeatmapStyle
                                top + row * (static_cast<int>(cellH) + kPanelTitleH + kMargin) + kPanelTitleH);
         text(img, p.title, {origin.x, origin.y - 6});
         paintMap(img, p.values, p.h, p.w, scale, origin, style.colormap, lo, hi);
-        cv::rectangle(img, cv::Rect(origin.x - 1, origin.y - 1, static_cast<int>(p.w) * scale + 2, static_cast<int>(p.h) * scale + 2),
-                      kGrid, 1);
+        cv::rectangle(
+            img,
+            cv::Rect(origin.x - 1, origin.y - 1, static_cast<int>(p.w) * scale + 2, static_cast<int>(p.h) * scale + 2),
+            kGrid, 1);
     }
     const int barH = std::max(120, std::min(gridH - kBarTop, 400));
     paintColourBar(img, cv::Rect(kMargin + gridW + kMargin, top + kBarTop, kBarW, barH), style.colormap, lo, hi,
@@ -154,15 +159,16 @@ Tensor renderSpectrum(const Spectrum& s, Size2 stride, const std::string& title)
     const int top = kMargin + kTitleH + kPanelTitleH;
     const int barX = kMargin + mapW + kMargin;
     const int plotX = barX + kBarW + kBarLabelW + 40;
-    cv::Mat img(top + std::max({mapH, plotH + 40, kBarTop + 130}) + kMargin + 20, plotX + plotW + kMargin, CV_8UC3, kPaper);
+    cv::Mat img(top + std::max({mapH, plotH + 40, kBarTop + 130}) + kMargin + 20, plotX + plotW + kMargin, CV_8UC3,
+                kPaper);
     text(img, title, {kMargin, kMargin + 16}, 0.6);
 
     const double hi = s.maxDb, lo = s.maxDb - 100.0;
     text(img, "2-D spectrum, DC at centre", {kMargin, top - 6});
     paintMap(img, s.db.data(), s.h, s.w, scale, {kMargin, top}, ColormapKind::Viridis, lo, hi);
-    paintColourBar(img, cv::Rect(barX, top + kBarTop - kPanelTitleH, kBarW, std::max(120, std::min(mapH - kBarTop, 400))),
-                   ColormapKind::Viridis, lo, hi,
-                   false, "dB");
+    paintColourBar(img,
+                   cv::Rect(barX, top + kBarTop - kPanelTitleH, kBarW, std::max(120, std::min(mapH - kBarTop, 400))),
+                   ColormapKind::Viridis, lo, hi, false, "dB");
 
     // Radial profile: frequency 0 .. 0.5*sqrt(2) cycles/pixel on x, dB on y.
     text(img, "radial profile (dB vs cycles/pixel)", {plotX, top - 6});
@@ -186,8 +192,10 @@ Tensor renderSpectrum(const Spectrum& s, Size2 stride, const std::string& title)
         if (sAxis < 2) continue;
         for (int k = 1; 2 * k <= sAxis; ++k) {
             const int x = px(static_cast<double>(k) / sAxis);
-            for (int y = plot.y; y < plot.y + plot.height; y += 6) cv::line(img, {x, y}, {x, std::min(y + 3, plot.y + plot.height - 1)}, cv::Scalar(60, 60, 220), 1);
-            text(img, k == 1 ? "1/" + std::to_string(sAxis) : std::to_string(k) + "/" + std::to_string(sAxis), {x - 10, plot.y + plot.height + 16}, 0.4);
+            for (int y = plot.y; y < plot.y + plot.height; y += 6)
+                cv::line(img, {x, y}, {x, std::min(y + 3, plot.y + plot.height - 1)}, cv::Scalar(60, 60, 220), 1);
+            text(img, k == 1 ? "1/" + std::to_string(sAxis) : std::to_string(k) + "/" + std::to_string(sAxis),
+                 {x - 10, plot.y + plot.height + 16}, 0.4);
         }
     }
     std::vector<cv::Point> line;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Rendering analysis maps as pictures: float maps through a colour map
 // (engine/analysis/Colormap.h), side by side in a grid with titles and one
@@ -18,7 +19,7 @@
 namespace tconv::app {
 
 struct HeatmapPanel {
-    std::string title;          // e.g. "channel 0", "resize-conv"
+    std::string title;  // e.g. "channel 0", "resize-conv"
     int64_t h = 0, w = 0;
     const float* values = nullptr;  // h * w, row-major; NaN shows grey
 };

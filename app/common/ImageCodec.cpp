@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/ImageCodec.h"
 
 #include <climits>
@@ -37,8 +38,9 @@ void checkImageShapeForFormat(const std::string& path, const std::string& ext, c
         throw ParameterError("cannot write '" + path + "': the result has " + std::to_string(s.c) +
                              " channels, but an image holds 1, 3 or 4; write .npy instead");
     if (s.c == 4 && (ext == ".jpg" || ext == ".jpeg"))
-        throw ParameterError("cannot write '" + path +
-                             "': JPEG has no alpha channel and the result has 4 channels; write .png, .tif, .webp or .npy");
+        throw ParameterError(
+            "cannot write '" + path +
+            "': JPEG has no alpha channel and the result has 4 channels; write .png, .tif, .webp or .npy");
     if (s.h > INT_MAX / 8 || s.w > INT_MAX / 8)
         throw ParameterError("cannot write '" + path + "': " + std::to_string(s.h) + "x" + std::to_string(s.w) +
                              " is too large for an image file; write .npy instead");
@@ -148,10 +150,22 @@ void applyExifOrientation(cv::Mat& img, int orientation) {
         case 2: cv::flip(img, img, 1); break;
         case 3: cv::flip(img, img, -1); break;
         case 4: cv::flip(img, img, 0); break;
-        case 5: cv::transpose(img, t); img = t; break;
-        case 6: cv::transpose(img, t); cv::flip(t, img, 1); break;
-        case 7: cv::transpose(img, t); cv::flip(t, img, -1); break;
-        case 8: cv::transpose(img, t); cv::flip(t, img, 0); break;
+        case 5:
+            cv::transpose(img, t);
+            img = t;
+            break;
+        case 6:
+            cv::transpose(img, t);
+            cv::flip(t, img, 1);
+            break;
+        case 7:
+            cv::transpose(img, t);
+            cv::flip(t, img, -1);
+            break;
+        case 8:
+            cv::transpose(img, t);
+            cv::flip(t, img, 0);
+            break;
         default: break;
     }
 }
@@ -187,8 +201,9 @@ Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& p
     else if (!img.empty()) passOnLibraryNoise(captured);
     if (img.empty())
         throw ProcessingError("cannot read '" + path + "': " +
-                              (noise.empty() ? "not an image file OpenCV can decode (unknown format, corrupt or truncated)"
-                                             : "corrupt, truncated or not an image (" + noise + ")"));
+                              (noise.empty()
+                                   ? "not an image file OpenCV can decode (unknown format, corrupt or truncated)"
+                                   : "corrupt, truncated or not an image (" + noise + ")"));
     applyExifOrientation(img, orientation);
     const int c = img.channels();
     if (c < 1 || c > 4)
@@ -216,10 +231,8 @@ std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, 
     checkImageShapeForFormat(path, ext, s);
     const int depth = outputBitDepth(ext, bitDepth);
     cv::Mat m(static_cast<int>(s.h), static_cast<int>(s.w), CV_MAKETYPE(depth == 16 ? CV_16U : CV_8U, int(s.c)));
-    if (depth == 16)
-        fromPlanar<uint16_t>(t, m);
-    else
-        fromPlanar<uint8_t>(t, m);
+    if (depth == 16) fromPlanar<uint16_t>(t, m);
+    else fromPlanar<uint8_t>(t, m);
     std::vector<int> params;
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, 95};
     if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101};  // > 100: lossless

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The OpenCV side of ImageIO: image bytes <-> planar float tensors. Without
 // OpenCV (TCONV_HAVE_OPENCV undefined) every function refuses with a clear

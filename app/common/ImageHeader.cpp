@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/ImageHeader.h"
 
 #include <algorithm>
@@ -25,7 +26,9 @@ struct Reader {
     }
 };
 
-bool startsWith(const Bytes& b, const char* sig, size_t n) { return b.size() >= n && std::memcmp(b.data(), sig, n) == 0; }
+bool startsWith(const Bytes& b, const char* sig, size_t n) {
+    return b.size() >= n && std::memcmp(b.data(), sig, n) == 0;
+}
 
 std::optional<ImageHeader> png(const Bytes& b) {
     Reader r{b};
@@ -47,7 +50,8 @@ std::optional<ImageHeader> png(const Bytes& b) {
     h.bytesPerSample = depth == 16 ? 2 : 1;
     switch (type) {
         case 0: h.channels = trns ? 4 : 1; break;
-        case 2: case 3: h.channels = trns ? 4 : 3; break;
+        case 2:
+        case 3: h.channels = trns ? 4 : 3; break;
         default: h.channels = 4; break;  // gray+alpha (decoded as BGRA) and RGBA
     }
     return h;
@@ -202,7 +206,8 @@ int jpegExifOrientation(const Bytes& b) {
         if (marker == 0xDA || marker == 0xD9) break;
         const size_t len = size_t(r.get(at + 2, 2));
         if (!r.ok || len < 2) break;
-        if (marker == 0xE1 && len >= 16 && at + 4 + 6 <= b.size() && std::memcmp(b.data() + at + 4, "Exif\0\0", 6) == 0) {
+        if (marker == 0xE1 && len >= 16 && at + 4 + 6 <= b.size() &&
+            std::memcmp(b.data() + at + 4, "Exif\0\0", 6) == 0) {
             const size_t tiff = at + 10, end = std::min(b.size(), at + 2 + len);
             Reader t{b, r.get(tiff, 1) == 'I'};
             const size_t ifd = tiff + size_t(t.get(tiff + 4, 4));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // An image's size read from its header alone, before any decoder runs, so that
 // a decompression bomb (a small file announcing 30000 x 30000 pixels) is
@@ -11,8 +12,8 @@
 namespace tconv::app {
 
 struct ImageHeader {
-    std::string format;      // "PNG", "JPEG", ...
-    int64_t width = 0;       // as stored (before EXIF orientation)
+    std::string format;  // "PNG", "JPEG", ...
+    int64_t width = 0;   // as stored (before EXIF orientation)
     int64_t height = 0;
     int channels = 0;        // as OpenCV decodes it unchanged (an upper bound where the header cannot tell)
     int bytesPerSample = 1;  // of the decoded samples: 1 or 2 (TIFF may say more)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/ImageIO.h"
 
 #include <sys/stat.h>
@@ -70,7 +71,8 @@ std::vector<unsigned char> readWholeFile(const std::string& path, uint64_t maxBy
     std::vector<unsigned char> data;
     struct stat st {};
     if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        if (maxBytes && static_cast<uint64_t>(st.st_size) > maxBytes) tooLarge("the file holds " + bytesText(uint64_t(st.st_size)) + ",");
+        if (maxBytes && static_cast<uint64_t>(st.st_size) > maxBytes)
+            tooLarge("the file holds " + bytesText(uint64_t(st.st_size)) + ",");
         data.resize(static_cast<size_t>(st.st_size));
         data.resize(std::fread(data.data(), 1, data.size(), f));
     }
@@ -117,7 +119,8 @@ void warnNonFiniteOnce(const std::string& path, const Tensor& t) {
 
 void checkNpyImageShape(const std::string& path, const std::vector<int64_t>& shape) {
     if (shape.size() != 2 && shape.size() != 3)
-        throw ParameterError("cannot use '" + path + "' as an image: an .npy image has shape (H, W) or (H, W, C), but this one has shape " +
+        throw ParameterError("cannot use '" + path +
+                             "' as an image: an .npy image has shape (H, W) or (H, W, C), but this one has shape " +
                              shapeList(shape));
     for (int64_t d : shape)
         if (d <= 0) failLoad(path, "the array is empty, shape " + shapeList(shape));
@@ -151,8 +154,8 @@ LoadedImage loadNpyImage(const std::string& path) {
     return img;
 }
 
-const char* const kImageInputExts[] = {".png", ".jpg", ".jpeg", ".jpe", ".tif", ".tiff", ".bmp", ".dib",
-                                       ".webp", ".pbm", ".pgm", ".ppm", ".pnm"};
+const char* const kImageInputExts[] = {".png", ".jpg",  ".jpeg", ".jpe", ".tif", ".tiff", ".bmp",
+                                       ".dib", ".webp", ".pbm",  ".pgm", ".ppm", ".pnm"};
 const char* const kImageOutputExts[] = {".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp", ".webp"};
 
 template <size_t N>
@@ -219,7 +222,9 @@ InputProbe probeInput(const std::string& path, const ResourceLimits& limits) {
         p.fileBytes = p.bytes.size();
         const std::optional<ImageHeader> h = readImageHeader(p.bytes);
         if (!h)
-            failLoad(path, "not an image tconv can read (PNG, JPEG, TIFF, BMP, WebP or PNM), or its header is corrupt or truncated");
+            failLoad(path,
+                     "not an image tconv can read (PNG, JPEG, TIFF, BMP, WebP or PNM), or its header is corrupt or "
+                     "truncated");
         p.orientation = h->orientation;
         p.bitDepth = h->bytesPerSample >= 2 ? 16 : 8;
         p.shape = Shape4{1, h->channels, h->orientedHeight(), h->orientedWidth()};
@@ -268,8 +273,7 @@ LoadedImage loadImage(const std::string& path, const ResourceLimits& limits) {
 
 void checkOutputFormat(const std::string& path, const Shape4& s) {
     const std::string ext = lowerExtension(path);
-    if (s.count() <= 0)
-        throw ParameterError("cannot write '" + path + "': the result is empty, shape " + shapeText(s));
+    if (s.count() <= 0) throw ParameterError("cannot write '" + path + "': the result is empty, shape " + shapeText(s));
     if (ext == ".npy") return;
     if (!contains(kImageOutputExts, ext))
         throw ParameterError("cannot write '" + path + "': unknown output extension '" + ext +

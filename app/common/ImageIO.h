@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reading and writing images and .npy arrays as planar float tensors.
 // 8-bit images become value/255, 16-bit value/65535; channel order is R, G, B(, A)
@@ -13,8 +14,8 @@
 namespace tconv::app {
 
 struct LoadedImage {
-    Tensor tensor;      // (1, C, H, W) float32
-    int bitDepth = 8;   // 8 or 16 for images; 0 for .npy inputs
+    Tensor tensor;     // (1, C, H, W) float32
+    int bitDepth = 8;  // 8 or 16 for images; 0 for .npy inputs
     std::string path;
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/JobMemory.h"
 
 #include <algorithm>
@@ -88,7 +89,8 @@ void addAnalysisMemory(PeakMemory& peak, const Shape4& in, const ConvLayer& laye
     }
     if (spectrum) {
         peak.add("spectrum input", addBytes(tensorBytes(in), O));
-        if (s.method == ConvMethod::ResizeConv) peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, r));
+        if (s.method == ConvMethod::ResizeConv)
+            peak.add("resize-conv intermediates", resizeConvExtraBytes(in, layer, r));
         peak.add("spectrum planes", tensorBytes(Shape4{1, 1, out.h, out.w}, 24));
         // The map beside a 520-pixel-wide radial plot.
         peak.add("spectrum figure", figureBytes(Shape4{1, 1, std::max<int64_t>(out.h, 400), out.w + 800}, 1));

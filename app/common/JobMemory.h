@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The parts of a job's peak memory that depend on the layer and the method
 // (K, X and O of MemoryEstimate.h's formula), shared by apply, analyze and

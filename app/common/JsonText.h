@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The few JSON pieces our commands print (info, analyze, batch reports, bench):
 // escaped strings and numbers, with non-finite numbers as null.
@@ -9,6 +10,6 @@ namespace tconv::app {
 // UTF-8 (file names are bytes: a Latin-1 name, a cut sequence) becomes
 // \ufffd (U+FFFD, the replacement character), one per byte.
 std::string jsonString(const std::string& s);
-std::string jsonNumber(double v);              // %.10g, or null when not finite
+std::string jsonNumber(double v);  // %.10g, or null when not finite
 
 }  // namespace tconv::app

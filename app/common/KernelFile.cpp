@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/KernelFile.h"
 
 #include <algorithm>
@@ -36,7 +37,8 @@ std::string lowerExtension(const std::string& path) {
 bool isSeparator(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '\r'; }
 
 bool looksBinary(const std::string& text) {
-    return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c == 0 || (c < 32 && !std::isspace(c)); });
+    return std::any_of(text.begin(), text.end(),
+                       [](unsigned char c) { return c == 0 || (c < 32 && !std::isspace(c)); });
 }
 
 // One number, strictly: "0.25", "-1", "+2", "1e-3". Locale-independent.
@@ -88,12 +90,14 @@ void checkNpyKernelHeader(const std::string& path) {
         throw ProcessingError(std::string("kernel file ") + e.what());
     }
     if (h.shape.size() != 2 && h.shape.size() != 4)
-        throw ParameterError("kernel file '" + path + "': expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " +
+        throw ParameterError("kernel file '" + path +
+                             "': expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " +
                              shapeList(h.shape));
     const int64_t kh = h.shape[h.shape.size() - 2], kw = h.shape.back();
     if (kh > kMaxKernelSize || kw > kMaxKernelSize)
-        throw ParameterError("kernel file '" + path + "': a kernel of " + std::to_string(kh) + "x" + std::to_string(kw) +
-                             " is larger than the maximum kernel size " + std::to_string(kMaxKernelSize) + " per axis");
+        throw ParameterError("kernel file '" + path + "': a kernel of " + std::to_string(kh) + "x" +
+                             std::to_string(kw) + " is larger than the maximum kernel size " +
+                             std::to_string(kMaxKernelSize) + " per axis");
     Shape4 s{1, 1, 1, 1};
     if (h.shape.size() == 4) s = Shape4{h.shape[0], h.shape[1], kh, kw};
     else s = Shape4{1, 1, kh, kw};
@@ -128,8 +132,8 @@ KernelFile loadNpyKernel(const std::string& path) {
         std::copy(a.values.begin(), a.values.end(), k.weight.data());
         return k;
     }
-    throw ParameterError("kernel file '" + path + "': expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " +
-                         shapeList(a.shape));
+    throw ParameterError("kernel file '" + path +
+                         "': expected shape (kH, kW) or (C_in, C_out/groups, kH, kW), but got " + shapeList(a.shape));
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // User kernels from files, used raw (never rescaled):
 //   .npy of shape (kH, kW)                        one 2-D kernel, applied per channel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // --kernel PRESET|FILE: a preset name or a kernel file's path. Which one it is
 // is decided once, when the text is given, so callers ask instead of calling

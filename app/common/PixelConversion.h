@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The per-sample inner loops of image decoding and encoding: 8/16-bit samples
 // <-> float in [0, 1], one contiguous row (one channel) at a time. Plain loops

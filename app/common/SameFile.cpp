@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/SameFile.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // "Is this output one of my inputs?" by device and inode, the only answer that
 // sees through symlinks, "./a.png", "dir/../a.png" and hard links. Every

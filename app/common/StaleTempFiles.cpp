@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/StaleTempFiles.h"
 
 #include <dirent.h>
@@ -36,9 +37,7 @@ bool processIsAlive(pid_t pid) {
 
 }  // namespace
 
-std::string folderOf(const std::string& path) {
-    return std::filesystem::path(path).parent_path().string();
-}
+std::string folderOf(const std::string& path) { return std::filesystem::path(path).parent_path().string(); }
 
 size_t removeStaleTempFiles(const std::string& dir) noexcept {
     const std::string folder = dir.empty() ? "." : dir;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Removing the temporary files that killed runs (SIGKILL, a crash, a power
 // cut) left behind. A file is stale when its name is one of ours

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the image libraries print to stderr (file descriptor 2): libpng's
 // "libpng error: ...", libjpeg's "Corrupt JPEG data: ...", OpenCV's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "common/TempFileName.h"
 
 #include <cctype>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The names of AtomicFile's temporary files:
 //   ".<destination name>.tconv-<pid>-<8 hex>.tmp<extension>"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The temporary files this process is writing, kept where a signal handler
 // can reach them: on SIGINT, SIGTERM or SIGHUP they are unlinked before the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/ArtifactComponent.h"
 
 #include "analysis/LayerKernels.h"

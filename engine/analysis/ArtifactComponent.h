@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Heatmap 2, the artifact component of a result: E = ConvT(x; dK) with
 // dK[j] = (G[r(j)] - Gbar) / n_r(j), the part of the transposed convolution

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/internal/BorderPad.h"
 
 #include <algorithm>

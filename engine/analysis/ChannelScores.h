@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The checkerboard scores of every output channel of a layer, each through its
 // channelKernel (its response to an input that is the same on every channel).

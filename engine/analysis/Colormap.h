@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Colour maps for the heatmaps, as float RGB in [0, 1]:
 // - CoolWarm: Kenneth Moreland's diverging blue-grey-red map ("Diverging Color

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/internal/Fft.h"
 
 #include <algorithm>
@@ -173,10 +174,8 @@ FftPlan::FftPlan(size_t n) : n_(std::max<size_t>(n, 1)) {
         return;
     }
     std::vector<size_t> f = smallFactors(n_, 31);
-    if (!f.empty())
-        mixed_ = std::make_unique<MixedRadix>(n_, std::move(f));
-    else
-        bluestein_ = std::make_unique<Bluestein>(n_);
+    if (!f.empty()) mixed_ = std::make_unique<MixedRadix>(n_, std::move(f));
+    else bluestein_ = std::make_unique<Bluestein>(n_);
 }
 
 FftPlan::~FftPlan() = default;

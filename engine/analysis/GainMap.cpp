@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/GainMap.h"
 
 #include <algorithm>
@@ -17,10 +18,10 @@ namespace {
 // taps of its phase (o + p) mod s. So a map for a large input repeats one
 // interior period of a small input's map, with the small map's end bands.
 struct AxisPlan {
-    int64_t top = 0;       // first interior output row
-    int64_t bottom = 0;    // first output row cut at the end (large input)
-    int64_t smallN = 0;    // input rows of the small problem
-    int64_t shift = 0;     // end-band offset between the large and the small output
+    int64_t top = 0;     // first interior output row
+    int64_t bottom = 0;  // first output row cut at the end (large input)
+    int64_t smallN = 0;  // input rows of the small problem
+    int64_t shift = 0;   // end-band offset between the large and the small output
     int s = 1;
 };
 

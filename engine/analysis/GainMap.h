@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Heatmap 1, the gain map: the transposed convolution of an all-ones image of
 // the input's size, divided by the channel's mean phase gain Gbar, minus 1.

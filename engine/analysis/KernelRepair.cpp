@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/KernelRepair.h"
 
 #include <algorithm>
@@ -71,7 +72,8 @@ Kernel2D zeroOrderHoldKernel(const Kernel2D& k, Size2 s, Size2 d) {
     const int64_t eh64 = int64_t(d.h) * (k.h - 1) + 1, ew64 = int64_t(d.w) * (k.w - 1) + 1;
     if (eh64 + s.h - 1 > kMaxKernelSize || ew64 + s.w - 1 > kMaxKernelSize)
         throw ParameterError("zero-order hold needs a kernel of " + std::to_string(eh64 + s.h - 1) + "x" +
-                             std::to_string(ew64 + s.w - 1) + " taps (d(k-1)+s per axis), more than the maximum kernel size " +
+                             std::to_string(ew64 + s.w - 1) +
+                             " taps (d(k-1)+s per axis), more than the maximum kernel size " +
                              std::to_string(kMaxKernelSize));
     const int eh = static_cast<int>(eh64), ew = static_cast<int>(ew64);
     std::vector<double> acc(static_cast<size_t>(eh + s.h - 1) * (ew + s.w - 1), 0.0);

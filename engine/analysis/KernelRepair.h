@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Repairs a kernel so that every output phase has the same gain (CV = 0):
 // - additive (Aitken et al. 2017 in spirit): K'[j] = K[j] - (G[r(j)] - Gbar) / n_r(j);

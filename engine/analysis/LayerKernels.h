@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // 2-D kernels out of a full ConvTranspose2d weight (C_in, C_out/groups, kH, kW).
 // The analysis works on 2-D kernels; these connect it to any layer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/internal/ParallelFor.h"
 
 #include "parallel/RowScheduler.h"

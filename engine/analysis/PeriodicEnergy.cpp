@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/PeriodicEnergy.h"
 
 #include <algorithm>
@@ -47,8 +48,8 @@ void spreadPlane(const float* src, float* dst, int64_t h, int64_t w, const Perio
         for (int64_t by = 1; by <= t.nby; ++by)
             for (int64_t bx = 1; bx <= t.nbx; ++bx)
                 for (auto* v : {&t.sum, &t.count})
-                    (*v)[t.index(r, by, bx)] += (*v)[t.index(r, by - 1, bx)] + (*v)[t.index(r, by, bx - 1)] -
-                                                (*v)[t.index(r, by - 1, bx - 1)];
+                    (*v)[t.index(r, by, bx)] +=
+                        (*v)[t.index(r, by - 1, bx)] + (*v)[t.index(r, by, bx - 1)] - (*v)[t.index(r, by - 1, bx - 1)];
     const double floor = std::max(0.01 * meanAbs, 1e-30);
     const int64_t m = o.windowBlocks, back = (m - 1) / 2;
     std::vector<double> means(static_cast<size_t>(sh) * sw);
@@ -101,8 +102,8 @@ Tensor periodicEnergy(const Tensor& image, const PeriodicEnergyOptions& options)
 
 Tensor periodicEnergyExcess(const Tensor& image, const Tensor& reference, const PeriodicEnergyOptions& options) {
     if (image.shape() != reference.shape())
-        throw ParameterError("the periodic-energy reference should have the image's shape " +
-                             shapeText(image.shape()) + ", but got " + shapeText(reference.shape()));
+        throw ParameterError("the periodic-energy reference should have the image's shape " + shapeText(image.shape()) +
+                             ", but got " + shapeText(reference.shape()));
     Tensor e = periodicEnergy(image, options);
     const Tensor r = periodicEnergy(reference, options);
     float* d = e.data();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Heatmap 3, local periodic energy: around each s x s block of output pixels,
 // the per-phase means over an (m*s) x (m*s) window (m x m blocks) and their

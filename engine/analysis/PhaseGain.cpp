@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/PhaseGain.h"
 
 #include <algorithm>
@@ -38,17 +39,14 @@ std::string axisHoleReason(int k, int s, int d, const char* axis) {
     char buf[200];
     if (g > 1)
         std::snprintf(buf, sizeof buf, "dilation %d shares the factor %d with stride %d along %s", d, g, s, axis);
-    else
-        std::snprintf(buf, sizeof buf, "kernel size %d is smaller than stride %d along %s", k, s, axis);
+    else std::snprintf(buf, sizeof buf, "kernel size %d is smaller than stride %d along %s", k, s, axis);
     return buf;
 }
 
 std::string percent(double v) {
     char buf[64];
-    if (v >= 0.0995)
-        std::snprintf(buf, sizeof buf, "%.0f%%", v * 100.0);
-    else
-        std::snprintf(buf, sizeof buf, "%.2g%%", v * 100.0);
+    if (v >= 0.0995) std::snprintf(buf, sizeof buf, "%.0f%%", v * 100.0);
+    else std::snprintf(buf, sizeof buf, "%.2g%%", v * 100.0);
     return buf;
 }
 
@@ -57,20 +55,19 @@ std::string verdictFor(const PhaseGainTable& g, const ArtifactScores& s) {
     if (s.allZero) return "all-zero kernel: the output is 0 everywhere (only the bias, if any)";
     if (s.holes) {
         const std::string why = holeReason(g);
-        std::snprintf(buf, sizeof buf,
-                      "holes: %d of %d output phases get no kernel tap (%s), so a grid of pixels is bias only (strong); "
-                      "use k >= s and a dilation coprime with s",
-                      s.holeCount, g.sh * g.sw, why.c_str());
+        std::snprintf(
+            buf, sizeof buf,
+            "holes: %d of %d output phases get no kernel tap (%s), so a grid of pixels is bias only (strong); "
+            "use k >= s and a dilation coprime with s",
+            s.holeCount, g.sh * g.sw, why.c_str());
         return buf;
     }
     if (s.pattern == ArtifactPattern::None) return "no checkerboard: all output phases have the same gain";
     std::string what = patternName(s.pattern);
     if (s.pattern == ArtifactPattern::Checkerboard)
         what += ": period " + std::to_string(s.periodH) + "x" + std::to_string(s.periodW);
-    else if (s.pattern == ArtifactPattern::HorizontalStripes)
-        what += ": period " + std::to_string(s.periodH) + " rows";
-    else
-        what += ": period " + std::to_string(s.periodW) + " columns";
+    else if (s.pattern == ArtifactPattern::HorizontalStripes) what += ": period " + std::to_string(s.periodH) + " rows";
+    else what += ": period " + std::to_string(s.periodW) + " columns";
     if (!std::isfinite(s.cv))
         return what + " (strong), kernel taps sum to zero so the ripple has no mean to compare with; repair the kernel";
     std::string line = what + ", ripple " + percent(s.cv) + " of mean (" + s.severity + ")";
@@ -171,14 +168,10 @@ ArtifactScores artifactScores(const PhaseGainTable& g) {
         s.periodH = axisPeriod(g, true, tol);
         s.periodW = axisPeriod(g, false, tol);
     }
-    if (none)
-        s.pattern = ArtifactPattern::None;
-    else if (s.rowShare >= 0.9)
-        s.pattern = ArtifactPattern::HorizontalStripes;
-    else if (s.colShare >= 0.9)
-        s.pattern = ArtifactPattern::VerticalStripes;
-    else
-        s.pattern = ArtifactPattern::Checkerboard;
+    if (none) s.pattern = ArtifactPattern::None;
+    else if (s.rowShare >= 0.9) s.pattern = ArtifactPattern::HorizontalStripes;
+    else if (s.colShare >= 0.9) s.pattern = ArtifactPattern::VerticalStripes;
+    else s.pattern = ArtifactPattern::Checkerboard;
     s.allZero = maxAbs == 0.0;
     s.severity = severityName(severityOf(s));
     s.verdict = verdictFor(g, s);

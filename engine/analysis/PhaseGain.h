@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The phase-gain table G of a transposed convolution kernel and the
 // checkerboard scores derived from it (Odena, Dumoulin & Olah 2016).
@@ -15,8 +16,8 @@ namespace tconv {
 struct PhaseGainTable {
     int sh = 1, sw = 1;
     Size2 kernel{1, 1}, dilation{1, 1};  // what the table was computed for (for messages)
-    std::vector<double> gain;   // sh * sw, row-major: gain[ry * sw + rx]
-    std::vector<int> tapCount;  // taps per class, same layout (0 = hole)
+    std::vector<double> gain;            // sh * sw, row-major: gain[ry * sw + rx]
+    std::vector<int> tapCount;           // taps per class, same layout (0 = hole)
     double at(int ry, int rx) const { return gain[static_cast<size_t>(ry) * sw + rx]; }
     int count(int ry, int rx) const { return tapCount[static_cast<size_t>(ry) * sw + rx]; }
 };
@@ -31,22 +32,22 @@ enum class ArtifactPattern { None, Checkerboard, HorizontalStripes, VerticalStri
 const char* patternName(ArtifactPattern p);
 
 struct ArtifactScores {
-    double mean = 0;         // Gbar = sum(K) / (sh * sw)
-    double cv = 0;           // population std(G) / |Gbar|; +inf when Gbar = 0 but G varies
-    double cvDb = 0;         // 20 log10(cv); -inf for 0
-    double ratio = 0;        // max G / min G; +inf with holes or min <= 0
-    double peakToPeak = 0;   // (max G - min G) / |Gbar|; +inf when Gbar = 0 but G varies
-    bool holes = false;      // some class has no taps
-    int holeCount = 0;       // classes with no taps
+    double mean = 0;        // Gbar = sum(K) / (sh * sw)
+    double cv = 0;          // population std(G) / |Gbar|; +inf when Gbar = 0 but G varies
+    double cvDb = 0;        // 20 log10(cv); -inf for 0
+    double ratio = 0;       // max G / min G; +inf with holes or min <= 0
+    double peakToPeak = 0;  // (max G - min G) / |Gbar|; +inf when Gbar = 0 but G varies
+    bool holes = false;     // some class has no taps
+    int holeCount = 0;      // classes with no taps
     // Where the ripple energy sum (G - Gbar)^2 sits (fractions summing to 1,
     // all 0 without ripple): in the row means (horizontal stripes), the column
     // means (vertical stripes) or the interaction (a true 2-D checkerboard).
     double rowShare = 0, colShare = 0, crossShare = 0;
     int periodH = 1, periodW = 1;  // smallest period of G per axis (divides s; 1 = flat along that axis)
-    bool allZero = false;    // every tap is 0: no output but the bias
+    bool allZero = false;          // every tap is 0: no output but the bias
     ArtifactPattern pattern = ArtifactPattern::None;
-    std::string severity;    // severityName(): "none", "invisible", "faint", "visible", "strong"
-    std::string verdict;     // one actionable sentence, with the severity grade
+    std::string severity;  // severityName(): "none", "invisible", "faint", "visible", "strong"
+    std::string verdict;   // one actionable sentence, with the severity grade
 };
 
 ArtifactScores artifactScores(const PhaseGainTable& g);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/ResizeConv.h"
 
 #include <algorithm>
@@ -71,7 +72,8 @@ bool nearestFastPath(const Tensor& input, const ConvLayer& layer, Backend& backe
     const FastAxis h = fastAxis(p.stride.h, p.padding.h, p.outputPadding.h);
     const FastAxis w = fastAxis(p.stride.w, p.padding.w, p.outputPadding.w);
     if (!h.ok || !w.ok) return false;  // output_padding >= stride (allowed by the dilation): general path
-    const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h), kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
+    const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h),
+                  kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
     if (!zohKernelAllowed(kh, kw)) return false;  // the general path has no such kernel
     ConvLayer zoh;
     zoh.params = p;
@@ -127,7 +129,8 @@ uint64_t resizeConvExtraBytes(const Shape4& in, const ConvLayer& layer, const Re
     const Shape4 outShape{in.n, w.c * p.groups, out.h, out.w};
     const FastAxis fh = fastAxis(p.stride.h, p.padding.h, p.outputPadding.h);
     const FastAxis fw = fastAxis(p.stride.w, p.padding.w, p.outputPadding.w);
-    const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h), kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
+    const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h),
+                  kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
     if (options.resize == ResizeMode::Nearest && options.border == BorderMode::Zeros && fh.ok && fw.ok &&
         zohKernelAllowed(kh, kw)) {
         // The zero-order-hold weight, one slice's double accumulator and float
@@ -172,7 +175,8 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
     peak.add("weight " + shapeText(layer.weight.shape()), tensorBytes(layer.weight.shape()));
     peak.add("output " + shapeText(outShape), tensorBytes(outShape));
     peak.add("resize-conv intermediates", resizeConvExtraBytes(input.shape(), layer, options));
-    peak.check(limits, std::string("resize-conv (") + resizeModeName(options.resize) + ") with output " + shapeText(outShape));
+    peak.check(limits,
+               std::string("resize-conv (") + resizeModeName(options.resize) + ") with output " + shapeText(outShape));
     if (options.resize == ResizeMode::Nearest && options.border == BorderMode::Zeros &&
         nearestFastPath(input, layer, backend, outShape, output, ws, limits))
         return;
@@ -180,8 +184,8 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
     const ConvParams& p = layer.params;
     const int64_t eh = effectiveExtent(p.kernel.h, p.dilation.h), ew = effectiveExtent(p.kernel.w, p.dilation.w);
     if (!fitsInt(eh - 1) || !fitsInt(ew - 1))
-        throw ParameterError("resize-conv: dilation " + sizeText(p.dilation) + " with kernel size " + sizeText(p.kernel) +
-                             " spans more than " + std::to_string(INT32_MAX) + " pixels");
+        throw ParameterError("resize-conv: dilation " + sizeText(p.dilation) + " with kernel size " +
+                             sizeText(p.kernel) + " spans more than " + std::to_string(INT32_MAX) + " pixels");
     const ResizeConvPadding pad = resizeConvPadding(p);
     upsamplePadded(input, p.stride, options.resize, Pad4{pad.beforeH, pad.afterH, pad.beforeW, pad.afterW},
                    options.border, ws.resized);

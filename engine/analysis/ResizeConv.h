@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The resize-then-convolution alternative (Distill 2016): resize the input by
 // the stride, then a stride-1 correlation with the flipped kernel / (sH * sW),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/Spectrum.h"
 
 #include <algorithm>
@@ -57,8 +58,8 @@ Spectrum computeSpectrum(const float* gray, int64_t h, int64_t w, const Spectrum
     }
     const std::vector<double> wy = options.hannWindow ? hann(h) : std::vector<double>(static_cast<size_t>(h), 1.0);
     const std::vector<double> wx = options.hannWindow ? hann(w) : std::vector<double>(static_cast<size_t>(w), 1.0);
-    const analysis::RealSpectrum2d f = analysis::fft2dReal(gray, static_cast<size_t>(h), static_cast<size_t>(w), mean,
-                                                           wy.data(), wx.data());
+    const analysis::RealSpectrum2d f =
+        analysis::fft2dReal(gray, static_cast<size_t>(h), static_cast<size_t>(w), mean, wy.data(), wx.data());
 
     Spectrum s;
     s.h = h;
@@ -79,7 +80,8 @@ Spectrum computeSpectrum(const float* gray, int64_t h, int64_t w, const Spectrum
                 const double amp = std::abs(f.at(static_cast<size_t>(fy), static_cast<size_t>(fx))) * norm;
                 row[(fx + w / 2) % w] = static_cast<float>(20.0 * std::log10(amp + 1e-10));
                 const double vx = frequency(fx, w);
-                const size_t bin = std::min(bins - 1, static_cast<size_t>(std::sqrt(vy * vy + vx * vx) / s.binWidth + 0.5));
+                const size_t bin =
+                    std::min(bins - 1, static_cast<size_t>(std::sqrt(vy * vy + vx * vx) / s.binWidth + 0.5));
                 sum[bin] += amp;
                 count[bin] += 1.0;
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Log-magnitude 2-D spectrum of a result (in grayscale) and its radially
 // averaged profile. A checkerboard of period s shows as peaks at multiples of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "analysis/internal/Upsample.h"
 
 #include <algorithm>
@@ -45,8 +46,8 @@ void upsamplePadded(const Tensor& x, Size2 factor, ResizeMode mode, const Pad4& 
     const Shape4 os{in.n, in.c, in.h * factor.h + pad.top + pad.bottom, in.w * factor.w + pad.left + pad.right};
     if (os.h <= 0 || os.w <= 0)
         throw ParameterError("padding the " + std::to_string(in.h * factor.h) + "x" + std::to_string(in.w * factor.w) +
-                             " resized image by (" + std::to_string(pad.top) + ", " + std::to_string(pad.bottom) + ", " +
-                             std::to_string(pad.left) + ", " + std::to_string(pad.right) + ") leaves nothing");
+                             " resized image by (" + std::to_string(pad.top) + ", " + std::to_string(pad.bottom) +
+                             ", " + std::to_string(pad.left) + ", " + std::to_string(pad.right) + ") leaves nothing");
     out.resize(os);
     const std::vector<Tap> ty = axisTaps(in.h, factor.h, mode, pad.top, os.h, border);
     const std::vector<Tap> tx = axisTaps(in.w, factor.w, mode, pad.left, os.w, border);

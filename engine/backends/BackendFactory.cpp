@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "backends/BackendFactory.h"
 
 #include "core/ConvError.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The one place that picks a backend. `auto` takes CUDA when a usable device
 // is present and otherwise the CPU; `cuda` fails with the exact reason when no
@@ -11,10 +12,10 @@
 namespace tconv {
 
 struct CudaAvailability {
-    bool compiled = false;   // the CUDA backend was built into this binary
-    bool usable = false;     // a device can be used right now
-    std::string reason;      // why not, when !usable
-    std::string device;      // "NVIDIA H100 80GB HBM3, compute 9.0, 79.1 GiB" when usable
+    bool compiled = false;  // the CUDA backend was built into this binary
+    bool usable = false;    // a device can be used right now
+    std::string reason;     // why not, when !usable
+    std::string device;     // "NVIDIA H100 80GB HBM3, compute 9.0, 79.1 GiB" when usable
 };
 
 CudaAvailability cudaAvailability();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The one interface every compute backend implements (CPU, CUDA). Backends get
 // requests that ConvTranspose::run has already validated and an output tensor

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Errors raised by the engine. ParameterError: the request itself is invalid
 // (bad parameters, shapes, limits; the CLI exits 2). ProcessingError: a valid

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/ConvLayer.h"
 
 #include <algorithm>
@@ -20,10 +21,8 @@ ConvLayer makeDepthwiseLayer(const Kernel2D& kernel, int channels, ConvParams pa
     layer.params = params;
     layer.weight = Tensor(Shape4{channels, 1, kernel.h, kernel.w});
     for (int c = 0; c < channels; ++c) std::copy(kernel.taps.begin(), kernel.taps.end(), layer.weight.plane(c, 0));
-    if (bias.size() == 1)
-        layer.bias.assign(static_cast<size_t>(channels), bias[0]);
-    else
-        layer.bias = bias;
+    if (bias.size() == 1) layer.bias.assign(static_cast<size_t>(channels), bias[0]);
+    else layer.bias = bias;
     return layer;
 }
 

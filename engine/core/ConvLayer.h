@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A ConvTranspose2d layer: parameters, weight in PyTorch's layout
 // (C_in, C_out / groups, kH, kW) and an optional bias (C_out values).

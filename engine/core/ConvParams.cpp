@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/ConvParams.h"
 
 namespace tconv {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Parameters of a 2-D transposed convolution, exactly those of PyTorch's
 // nn.ConvTranspose2d (padding_mode 'zeros'). Every field is per axis

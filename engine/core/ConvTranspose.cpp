@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/ConvTranspose.h"
 
 #include "core/ConvError.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The front door used by the CLI, the batch pipeline and the studio: validates
 // the request once (Validation.h), shapes the output, then lets the backend compute.

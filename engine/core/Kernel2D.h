@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One 2-D kernel, row-major (kh rows of kw taps). Image presets and the
 // studio's kernel editor work with this; it becomes a depthwise layer weight.

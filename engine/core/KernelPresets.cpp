@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/KernelPresets.h"
 
 #include <algorithm>
@@ -104,13 +105,11 @@ Size2 naturalKernelSize(KernelPreset p, Size2 stride) {
 
 Kernel2D makePresetKernel(KernelPreset p, const PresetOptions& o) {
     const Size2 s = o.stride;
-    if (s.h <= 0 || s.w <= 0)
-        throw ParameterError("stride should be greater than zero, but got " + sizeText(s));
+    if (s.h <= 0 || s.w <= 0) throw ParameterError("stride should be greater than zero, but got " + sizeText(s));
     if (s.h > kMaxPresetTaps || s.w > kMaxPresetTaps)
         throw ParameterError("stride " + sizeText(s) + " is too large for a kernel preset");
     const Size2 k = o.size.value_or(naturalKernelSize(p, s));
-    if (k.h <= 0 || k.w <= 0)
-        throw ParameterError("kernel size should be greater than zero, but got " + sizeText(k));
+    if (k.h <= 0 || k.w <= 0) throw ParameterError("kernel size should be greater than zero, but got " + sizeText(k));
     if (static_cast<int64_t>(k.h) * k.w > kMaxPresetTaps)
         throw ParameterError("kernel size " + sizeText(k) + " is too large for a preset (at most " +
                              std::to_string(kMaxPresetTaps) + " taps)");
@@ -118,12 +117,14 @@ Kernel2D makePresetKernel(KernelPreset p, const PresetOptions& o) {
 
     switch (p) {
         case KernelPreset::Box:
-            return outerNormalized(std::vector<double>(size_t(k.h), 1.0), std::vector<double>(size_t(k.w), 1.0), target);
+            return outerNormalized(std::vector<double>(size_t(k.h), 1.0), std::vector<double>(size_t(k.w), 1.0),
+                                   target);
         case KernelPreset::Nearest:
             if (!(k == s))
                 throw ParameterError("the nearest preset needs kernel size == stride (" + sizeText(s) +
                                      "), but got kernel size " + sizeText(k) + "; use box for other sizes");
-            return outerNormalized(std::vector<double>(size_t(k.h), 1.0), std::vector<double>(size_t(k.w), 1.0), target);
+            return outerNormalized(std::vector<double>(size_t(k.h), 1.0), std::vector<double>(size_t(k.w), 1.0),
+                                   target);
         case KernelPreset::Bilinear: return outerNormalized(tentAxis(k.h, s.h), tentAxis(k.w, s.w), target);
         case KernelPreset::Gaussian:
             if (!(o.sigma > 0) || !std::isfinite(o.sigma))

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Image kernels, applied per channel (depthwise). Presets are scaled so that
 // their taps sum to sH * sW, which keeps the mean brightness of the upsampled

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A job's peak memory, summed from its parts before anything large is
 // allocated, and checked against ResourceLimits. Every size is computed in

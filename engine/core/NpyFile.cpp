@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/NpyFile.h"
 
 #include <bit>
@@ -119,10 +120,10 @@ Kind parseDescr(const std::string& descr, const std::string& path) {
     const std::string supported = " (supported: float32 '<f4', float64 '<f8', uint8 '|u1', uint16 '<u2')";
     if (descr.size() >= 3 && descr[0] == '>' && descr.substr(1) != "u1" && descr.substr(1) != "i1")
         fail(path, "big-endian data ('" + descr + "') is not supported; save it little-endian (e.g. astype('<f4'))");
-    const std::string body = (descr.size() >= 1 && (descr[0] == '<' || descr[0] == '|' || descr[0] == '=' ||
-                                                    descr[0] == '>'))
-                                 ? descr.substr(1)
-                                 : descr;
+    const std::string body =
+        (descr.size() >= 1 && (descr[0] == '<' || descr[0] == '|' || descr[0] == '=' || descr[0] == '>'))
+            ? descr.substr(1)
+            : descr;
     if (body == "f4") return Kind::F4;
     if (body == "f8") return Kind::F8;
     if (body == "u1") return Kind::U1;
@@ -205,8 +206,7 @@ OpenedNpy openNpy(const std::string& path) {
     bool fortran = false;
     HeaderParser(header, path).parse(a.dtype, fortran, a.shape);
     o.kind = parseDescr(a.dtype, path);
-    if (fortran)
-        fail(path, "Fortran-order arrays are not supported; save a C-order array (numpy.ascontiguousarray)");
+    if (fortran) fail(path, "Fortran-order arrays are not supported; save a C-order array (numpy.ascontiguousarray)");
 
     o.file = std::move(f);
     o.dataStart = dataStart;
@@ -228,8 +228,7 @@ NpyArray readNpy(const std::string& path) {
     // not make us allocate terabytes.
     int64_t count = 1;
     for (int64_t d : a.shape) {
-        if (d != 0 && count > std::numeric_limits<int64_t>::max() / 16 / d)
-            fail(path, "array shape is too large");
+        if (d != 0 && count > std::numeric_limits<int64_t>::max() / 16 / d) fail(path, "array shape is too large");
         count *= d;
     }
     const size_t bytes = static_cast<size_t>(count) * itemSize(kind);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reading and writing NumPy .npy files (format versions 1.0 to 3.0, C order,
 // little-endian float32/float64/uint8/uint16 on read, float32 on write). Part

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/OutputGeometry.h"
 
 namespace tconv {
@@ -5,8 +6,8 @@ namespace tconv {
 int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d) {
     // In 128 bits, saturated: a huge input times a huge stride must read as
     // "too large", never wrap into a small or negative extent.
-    const __int128 e = (static_cast<__int128>(in) - 1) * s - 2 * static_cast<__int128>(p) +
-                       static_cast<__int128>(d) * (k - 1) + q + 1;
+    const __int128 e =
+        (static_cast<__int128>(in) - 1) * s - 2 * static_cast<__int128>(p) + static_cast<__int128>(d) * (k - 1) + q + 1;
     if (e > kMaxExtent) return kMaxExtent;
     if (e < -kMaxExtent) return -kMaxExtent;
     return static_cast<int64_t>(e);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The output-size formula of ConvTranspose2d, the one place it is written:
 //   out = (in - 1) * s - 2 * p + d * (k - 1) + q + 1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/OutputSizeSolver.h"
 
 #include "core/ConvError.h"
@@ -17,8 +18,7 @@ std::string outputSizeRangeMessage(int64_t inH, int64_t inW, const ConvParams& p
     const OutputSizeRange w = outputSizeRange(inW, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
     auto pair = [](int64_t a, int64_t b) { return "[" + std::to_string(a) + ", " + std::to_string(b) + "]"; };
     return "requested an output size of " + pair(targetH, targetW) + ", but valid sizes range from " +
-           pair(h.min, w.min) + " to " + pair(h.max, w.max) + " (for an input of torch.Size(" + pair(inH, inW) +
-           "))";
+           pair(h.min, w.min) + " to " + pair(h.max, w.max) + " (for an input of torch.Size(" + pair(inH, inW) + "))";
 }
 
 Size2 outputPaddingForSize(int64_t inH, int64_t inW, const ConvParams& p, int64_t targetH, int64_t targetW) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // PyTorch's `output_size` argument of ConvTranspose2d, exactly: the padding,
 // stride, dilation and kernel stay as given; only output_padding is chosen,

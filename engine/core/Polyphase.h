@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The polyphase (sub-pixel) split of one axis of a transposed convolution, the
 // one place it is written; the CPU backend's PhaseTable, the CUDA kernels'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/ReferenceConvTranspose.h"
 
 #include <vector>
@@ -33,8 +34,8 @@ Tensor referenceConvTranspose2d(const Tensor& input, const ConvLayer& layer) {
                     for (int64_t ci = g * cinPerGroup; ci < (g + 1) * cinPerGroup; ++ci)
                         for (const AxisSource& y : rowSources[static_cast<size_t>(oy)])
                             for (const AxisSource& x : colSources[static_cast<size_t>(ox)])
-                                acc += double(input.at(n, ci, y.input, x.input)) *
-                                       layer.weight.at(ci, col, y.tap, x.tap);
+                                acc +=
+                                    double(input.at(n, ci, y.input, x.input)) * layer.weight.at(ci, col, y.tap, x.tap);
                     out.at(n, co, oy, ox) = static_cast<float>(acc + b);
                 }
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The plain reference: every output pixel summed over exactly the (input
 // pixel, tap) pairs the definition sends to it (core/ScatterDefinition.h),

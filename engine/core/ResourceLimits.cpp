@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/ResourceLimits.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Limits checked before anything is allocated, so a typo such as stride 2000
 // or a decompression bomb is refused with a message instead of exhausting

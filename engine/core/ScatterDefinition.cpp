@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/ScatterDefinition.h"
 
 namespace tconv {

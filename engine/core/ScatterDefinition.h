@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The definition of ConvTranspose2d, the one place it is written: along each
 // axis, input index i multiplied by kernel tap j is added to output index

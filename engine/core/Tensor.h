@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A dense float32 tensor in NCHW (planar) layout: element (n, c, y, x) lives at
 // ((n * C + c) * H + y) * W + x. Weights use the same class with PyTorch's

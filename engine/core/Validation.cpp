@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/Validation.h"
 
 #include <sstream>
@@ -65,8 +66,7 @@ Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
     const Shape4& w = pr.weight;
     // Like PyTorch, an empty batch (N = 0) is allowed and gives an empty output.
     if (in.n < 0 || in.c <= 0 || in.h <= 0 || in.w <= 0)
-        fail("expected a non-empty input of shape (N, C, H, W) (N may be 0), but got input of size " +
-             shapeList(in));
+        fail("expected a non-empty input of shape (N, C, H, W) (N may be 0), but got input of size " + shapeList(in));
     validateWeight(w, p);
     if (in.c != w.n)
         fail("Given transposed=1, weight of size " + shapeList(w) + ", expected input" + shapeList(in) + " to have " +

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Parameter and shape validation for ConvTranspose2d: the one place that decides
 // what is allowed. It refuses what PyTorch refuses, with messages that name the

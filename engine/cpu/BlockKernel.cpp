@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The block kernel: the interior of the output rows of a block of output
 // channels (BlockPlan), vectorized along m like the row kernel (RowKernel.cpp),
 // one vector per x phase and channel, phases interleaved on store.
@@ -35,7 +36,8 @@ using VB = hn::Vec<DB>;
 // acc[c][u] = channel c's Lanes outputs of one phase for groups m + u*Lanes ...
 // Interior only: every tap reads inside its input row.
 template <int CO, int U>
-HWY_INLINE void blockPhase(DB d, const BlockTap* tap, const BlockTap* end, int64_t m, const VB* bias, VB (&acc)[CO][U]) {
+HWY_INLINE void blockPhase(DB d, const BlockTap* tap, const BlockTap* end, int64_t m, const VB* bias,
+                           VB (&acc)[CO][U]) {
     const int64_t N = static_cast<int64_t>(hn::Lanes(d));
     for (int c = 0; c < CO; ++c)
         for (int u = 0; u < U; ++u) acc[c][u] = bias[c];
@@ -53,7 +55,8 @@ HWY_INLINE void blockPhase(DB d, const BlockTap* tap, const BlockTap* end, int64
 // Groups [m, m + U*Lanes) of stride S for the block's CO channels. dst is
 // channel 0's output of group m; channel c's is dst + c * cs.
 template <int CO, int S, int U>
-HWY_INLINE void blockGroups(DB d, const BlockPlan& plan, int64_t m, const VB* bias, float* HWY_RESTRICT dst, int64_t cs) {
+HWY_INLINE void blockGroups(DB d, const BlockPlan& plan, int64_t m, const VB* bias, float* HWY_RESTRICT dst,
+                            int64_t cs) {
     const int64_t N = static_cast<int64_t>(hn::Lanes(d));
     if constexpr (S == 0) {
         const int s = plan.x->stride();

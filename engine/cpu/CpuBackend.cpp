@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fast CPU backend: polyphase gather, row by row.
 //
 // Each output row (n, co, oy) is independent: its y phase picks the kernel rows
@@ -85,8 +86,9 @@ void planTaps(const LayerView& v, int64_t n, int64_t co, int64_t oy, Plan& plan,
 
 // Output row (n, co, oy): one weight per tap.
 void planRow(const LayerView& v, int64_t n, int64_t co, int64_t oy, RowPlan& plan) {
-    planTaps(v, n, co, oy, plan,
-             [&](const float* row, int64_t t, const float* w) { plan.taps.push_back({row, t, *w}); });
+    planTaps(v, n, co, oy, plan, [&](const float* row, int64_t t, const float* w) {
+        plan.taps.push_back({row, t, *w});
+    });
 }
 
 // Output row (n, oy) of the channels [co, co + channels) (one group): the taps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The fast CPU backend: polyphase gather (see PhaseTable), threaded and SIMD.
 #include <memory>
@@ -20,7 +21,7 @@ std::unique_ptr<Backend> createCpuBackend(int threads = 0, CpuPath path = CpuPat
 double cpuGemmPeakGflops(int threads);
 
 // For `tconv info` and status lines.
-std::string cpuSimdTarget();    // e.g. "AVX2", "AVX3", "SSE4", "scalar"
+std::string cpuSimdTarget();  // e.g. "AVX2", "AVX3", "SSE4", "scalar"
 int cpuDefaultThreadCount();
 std::string cpuThreadingLibrary();  // "oneTBB 2021.8" or "std::thread"
 

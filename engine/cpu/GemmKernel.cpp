@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The GEMM macro kernel of the channel-mixing path (layouts in GemmLayout.h):
 // for each B micro-panel (16 pixels of an output row), every A micro-panel
 // (channels) of the block, so the B micro-panel (kc rows of 16 floats, 16 KiB
@@ -73,8 +74,7 @@ void GemmMacroKernel(const GemmBlock& g) {
             float* c = g.c + i * kGemmMr * g.ldc + j * kGemmNr;
             if (i == 0 && j + 1 < g.nPanels)
                 gemmTile<true>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
-            else
-                gemmTile<false>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
+            else gemmTile<false>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
         }
 }
 
@@ -147,7 +147,8 @@ void gemmMacroKernel(const GemmBlock& g) {
             }
             float* c = g.c + i * kGemmMr * g.ldc + j * kGemmNr;
             for (int r = 0; r < kGemmMr; ++r)
-                for (int l = 0; l < kGemmNr; ++l) c[r * g.ldc + l] = g.accumulate ? c[r * g.ldc + l] + acc[r][l] : acc[r][l];
+                for (int l = 0; l < kGemmNr; ++l)
+                    c[r * g.ldc + l] = g.accumulate ? c[r * g.ldc + l] + acc[r][l] : acc[r][l];
         }
 }
 

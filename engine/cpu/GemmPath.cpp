@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The channel-mixing path (see GemmLayout.h for the product and its layouts).
 //
 // The input is first copied into a zero-padded buffer (PaddedInput) wide and
@@ -88,14 +89,16 @@ PaddedInput padInput(const Tensor& input, const PhaseTable& y, const PhaseTable&
     p.rowStride = roundUp(xHi - p.xLo, 8);
     p.planeStride = (yHi - p.yLo) * p.rowStride + 16;  // not a multiple of 4 KiB: planes spread over cache sets
     const int64_t planes = in.n * in.c;
-    if (buffer.size() < static_cast<size_t>(planes * p.planeStride)) buffer.resize(static_cast<size_t>(planes * p.planeStride));
+    if (buffer.size() < static_cast<size_t>(planes * p.planeStride))
+        buffer.resize(static_cast<size_t>(planes * p.planeStride));
     float* data = buffer.data();
     p.data = data;
     scheduler.run(planes, 1, [&](int64_t begin, int64_t end) {
         for (int64_t plane = begin; plane < end; ++plane) {
             const float* src = input.data() + plane * in.h * in.w;
             float* dst = data + plane * p.planeStride;
-            const int64_t a = std::clamp<int64_t>(-p.xLo, 0, p.rowStride), b = std::clamp<int64_t>(in.w - p.xLo, a, p.rowStride);
+            const int64_t a = std::clamp<int64_t>(-p.xLo, 0, p.rowStride),
+                          b = std::clamp<int64_t>(in.w - p.xLo, a, p.rowStride);
             for (int64_t iy = p.yLo; iy < yHi; ++iy, dst += p.rowStride) {
                 if (iy < 0 || iy >= in.h || b <= a) {
                     std::fill_n(dst, p.rowStride, 0.0f);
@@ -114,7 +117,8 @@ PaddedInput padInput(const Tensor& input, const PhaseTable& y, const PhaseTable&
 // The offsets (GemmLayout.h) of B's rows [k0, k0 + kc) for phase (ry, rx)
 // of the block, for its first row and column: row my adds (my - my0) *
 // rowStride, micro-panel j adds j * 16.
-void chunkOffsets(const BlockJob& job, const Block& blk, int rx, int64_t col0, int64_t k0, int64_t kc, int64_t* offset) {
+void chunkOffsets(const BlockJob& job, const Block& blk, int rx, int64_t col0, int64_t k0, int64_t kc,
+                  int64_t* offset) {
     const auto ty = job.y.taps(blk.ry);
     const auto tx = job.x.taps(rx);
     const int64_t ny = static_cast<int64_t>(ty.size()), nx = static_cast<int64_t>(tx.size());
@@ -123,15 +127,16 @@ void chunkOffsets(const BlockJob& job, const Block& blk, int rx, int64_t col0, i
     for (int64_t i = 0; i < kc; ++i) {
         const int64_t k = k0 + i;
         const int64_t t = ty[static_cast<size_t>(k / nx % ny)].t, u = tx[static_cast<size_t>(k % nx)].t;
-        offset[i] = (firstPlane + k / (ny * nx)) * p.planeStride + (blk.rows.lo - t - p.yLo) * p.rowStride + col0 - u - p.xLo;
+        offset[i] =
+            (firstPlane + k / (ny * nx)) * p.planeStride + (blk.rows.lo - t - p.yLo) * p.rowStride + col0 - u - p.xLo;
     }
 }
 
 // One x phase's product for the block: its pixels and where C holds them.
 struct PhaseC {
-    Range cols;              // the block's m along x that are outputs of this phase
-    int64_t width = 0;       // cols.hi - cols.lo
-    int64_t rowPad = 0;      // width rounded up to whole micro-panels
+    Range cols;                // the block's m along x that are outputs of this phase
+    int64_t width = 0;         // cols.hi - cols.lo
+    int64_t rowPad = 0;        // width rounded up to whole micro-panels
     const float* c = nullptr;  // channel co, row r, m: c[co * ldc + r * rowPad + m - cols.lo]
     int64_t ldc = 0;
 };
@@ -144,7 +149,8 @@ void writeOut(const BlockJob& job, const Block& blk, const PhaseC* phases) {
     const int64_t perGroup = job.packed.coutPerGroup(), outW = job.output.shape().w;
     const int64_t sy = job.y.stride(), py = job.y.padding(), px = job.x.padding();
     Range common = blk.cols;  // m where every phase has an output
-    for (int r = 0; r < s; ++r) common = {std::max(common.lo, phases[r].cols.lo), std::min(common.hi, phases[r].cols.hi)};
+    for (int r = 0; r < s; ++r)
+        common = {std::max(common.lo, phases[r].cols.lo), std::min(common.hi, phases[r].cols.hi)};
     if (common.hi <= common.lo) common = {blk.cols.lo, blk.cols.lo};
     std::vector<const float*> src(static_cast<size_t>(s));
     for (int64_t co = 0; co < perGroup; ++co) {
@@ -154,7 +160,9 @@ void writeOut(const BlockJob& job, const Block& blk, const PhaseC* phases) {
         for (int64_t my = blk.rows.lo; my < blk.rows.hi; ++my) {
             float* out = plane + (my * sy + blk.ry - py) * outW - px;  // out[m * s + r]: output of group m, phase r
             const int64_t row = my - blk.rows.lo;
-            auto at = [&](int r, int64_t m) { return phases[r].c + co * phases[r].ldc + row * phases[r].rowPad + m - phases[r].cols.lo; };
+            auto at = [&](int r, int64_t m) {
+                return phases[r].c + co * phases[r].ldc + row * phases[r].rowPad + m - phases[r].cols.lo;
+            };
             auto single = [&](int64_t m) {
                 for (int r = 0; r < s; ++r)
                     if (m >= phases[r].cols.lo && m < phases[r].cols.hi) out[m * s + r] = *at(r, m) + bias;
@@ -234,7 +242,10 @@ std::vector<Block> cutBlocks(const Shape4& in, int64_t groups, const PhaseTable&
                 const Range rows = validGroups(y, ry);
                 for (int64_t r = rows.lo; r < rows.hi; r += rowsPerBlock)
                     for (int64_t c = span.lo; c < span.hi; c += colsPerBlock)
-                        blocks.push_back({n, g, ry, {r, std::min(rows.hi, r + rowsPerBlock)},
+                        blocks.push_back({n,
+                                          g,
+                                          ry,
+                                          {r, std::min(rows.hi, r + rowsPerBlock)},
                                           {c, std::min(span.hi, c + colsPerBlock)}});
             }
     return blocks;
@@ -268,7 +279,8 @@ double gemmPeakGflops(int threads, double seconds) {
         std::vector<float> c(static_cast<size_t>(kGemmMc * kGemmNr), 0.0f);
         std::vector<int64_t> offset(static_cast<size_t>(kGemmKc));
         for (int64_t k = 0; k < kGemmKc; ++k) offset[static_cast<size_t>(k)] = k * kGemmNr;
-        const GemmBlock g{kGemmKc, kGemmMc / kGemmMr, nPanels, a.data(), b.data(), offset.data(), c.data(), kGemmNr, true};
+        const GemmBlock g{kGemmKc,       kGemmMc / kGemmMr, nPanels, a.data(), b.data(),
+                          offset.data(), c.data(),          kGemmNr, true};
         const double perCall = 2.0 * kGemmMc * kGemmKc * nPanels * kGemmNr;
         gemmMacroKernel(g);  // warm the caches
         const auto start = std::chrono::steady_clock::now();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cpu/internal/GemmWeights.h"
 
 #include <algorithm>
@@ -50,8 +51,8 @@ std::shared_ptr<const PackedWeights> PackedWeightCache::get(const ConvLayer& lay
     for (size_t i = 0; i < entries_.size(); ++i) {
         Entry& e = entries_[i];
         if (e.params == layer.params && e.shape == w.shape() && std::memcmp(e.weights.data(), w.data(), bytes) == 0) {
-            std::rotate(entries_.begin() + static_cast<std::ptrdiff_t>(i), entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                        entries_.end());
+            std::rotate(entries_.begin() + static_cast<std::ptrdiff_t>(i),
+                        entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1, entries_.end());
             return entries_.back().packed;
         }
     }

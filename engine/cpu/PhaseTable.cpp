@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cpu/internal/PhaseTable.h"
 
 #include <algorithm>

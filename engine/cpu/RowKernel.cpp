@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The row kernel: the interior of an output row, vectorized along m (the group
 // index), one vector per x phase, the phases interleaved on store so every
 // output float is written exactly once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cpu/internal/StreamCopy.h"
 
 #include <cstring>

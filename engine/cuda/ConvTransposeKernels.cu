@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // __global__ wrappers around the per-thread bodies of ConvTransposeKernels.cuh
 // and ImageKernels.cuh, and their launch configuration. Instantiations are kept
 // to five kernels (tiled <1,4>, tiled <4,2>, direct, unpack, pack) so the
@@ -79,9 +80,7 @@ void launchConvTranspose(const KernelArgs& args, const LaunchPlan& plan, cudaStr
         case KernelVariant::Tiled4:
             launchChunks(tiledKernel<kTiled4CO, kTiled4R>, "launch of tiledKernel<4,2>", args, plan, stream);
             break;
-        case KernelVariant::Direct:
-            launchChunks(directKernel, "launch of directKernel", args, plan, stream);
-            break;
+        case KernelVariant::Direct: launchChunks(directKernel, "launch of directKernel", args, plan, stream); break;
     }
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cuda/CudaBackend.h"
 
 #include <chrono>
@@ -54,8 +55,7 @@ void CudaBackend::Impl::mark(Stage s) { TCONV_CUDA_CHECK(cudaEventRecord(events[
 void CudaBackend::Impl::collectTimings(double wallMs) {
     TCONV_CUDA_CHECK(cudaEventSynchronize(events[Downloaded]));
     float ms[StageCount - 1] = {};
-    for (int s = 0; s + 1 < StageCount; ++s)
-        TCONV_CUDA_CHECK(cudaEventElapsedTime(&ms[s], events[s], events[s + 1]));
+    for (int s = 0; s + 1 < StageCount; ++s) TCONV_CUDA_CHECK(cudaEventElapsedTime(&ms[s], events[s], events[s + 1]));
     timings.uploadMs = ms[0];
     timings.unpackMs = ms[1];
     timings.kernelMs = ms[2];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The CUDA backend: the same ConvTranspose2d as the CPU backend, on an NVIDIA
 // GPU. Free of CUDA types, so the CLI, the studio and the tests include it

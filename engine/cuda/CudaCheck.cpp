@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cuda/internal/CudaCheck.h"
 
 #include <string>

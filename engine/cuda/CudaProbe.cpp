@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // cuda/CudaProbe.h: whether CUDA is usable here, and the exact reason when not.
 #include "cuda/CudaProbe.h"
 
@@ -15,7 +16,9 @@ namespace {
 // CUDA encodes versions as 1000 * major + 10 * minor.
 std::string versionText(int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); }
 
-std::string errorText(cudaError_t err) { return std::string(cudaGetErrorString(err)) + " (" + cudaGetErrorName(err) + ")"; }
+std::string errorText(cudaError_t err) {
+    return std::string(cudaGetErrorString(err)) + " (" + cudaGetErrorName(err) + ")";
+}
 
 std::string gib(size_t bytes) {
     char text[32];
@@ -57,8 +60,8 @@ DeviceProbe probeDevice() {
         a.reason = "cannot query CUDA device 0: " + errorText(e);
         return a;
     }
-    const std::string name = std::string(prop.name) + ", compute " + std::to_string(prop.major) + "." +
-                             std::to_string(prop.minor);
+    const std::string name =
+        std::string(prop.name) + ", compute " + std::to_string(prop.major) + "." + std::to_string(prop.minor);
     // Creating the context catches devices that exist but cannot be used
     // (exclusive-process mode held by another process, a failed GPU, ...).
     cudaError_t e = cudaSetDevice(dev);
@@ -69,8 +72,8 @@ DeviceProbe probeDevice() {
         return a;
     }
     if (const cudaError_t k = checkKernelImage(); k != cudaSuccess) {
-        a.reason = "CUDA device 0 (" + name + ") is not supported by this build (compiled for " +
-                   builtArchitectures() + "): " + errorText(k);
+        a.reason = "CUDA device 0 (" + name + ") is not supported by this build (compiled for " + builtArchitectures() +
+                   "): " + errorText(k);
         return a;
     }
     size_t freeBytes = 0, totalBytes = prop.totalGlobalMem;

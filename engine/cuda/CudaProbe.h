@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Whether the CUDA backend can run here, and the exact reason when not. Free of
 // CUDA types; the backend factory (engine/backends) turns it into

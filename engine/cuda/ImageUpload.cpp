@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The 8-bit image entry points of CudaBackend: images cross PCIe as bytes
 // (a quarter of float32) and are converted on the device; the result comes
 // back as float planes or, quantized on the device, as 8-bit.
@@ -23,8 +24,9 @@ void checkImage(const Image8View& im, const ConvLayer& layer) {
     if (im.channels < 1 || im.channels > 4)
         throw ParameterError("8-bit image must have 1 to 4 channels, but got " + std::to_string(im.channels));
     if (im.pitch < static_cast<size_t>(im.width) * im.channels)
-        throw ParameterError("8-bit image row pitch " + std::to_string(im.pitch) + " is smaller than width x channels = " +
-                             std::to_string(static_cast<size_t>(im.width) * im.channels));
+        throw ParameterError(
+            "8-bit image row pitch " + std::to_string(im.pitch) +
+            " is smaller than width x channels = " + std::to_string(static_cast<size_t>(im.width) * im.channels));
     if (im.channels != layer.inChannels())
         throw ParameterError("the layer expects " + std::to_string(layer.inChannels()) +
                              " input channels, but the image has " + std::to_string(im.channels));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Which ConvTranspose2d kernel a launch uses. Public (CudaBackendOptions lets
 // tests and benchmarks force one), so it lives apart from the kernels' bodies.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cuda/internal/PinnedBuffer.h"
 
 #include "cuda/internal/CudaCheck.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cuda/internal/StagedTransfer.h"
 
 #include <algorithm>

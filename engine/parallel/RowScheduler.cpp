@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "parallel/RowScheduler.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs a body over [0, count) output rows on a fixed number of threads, in
 // contiguous blocks (neighbouring output rows share input rows, and streaming

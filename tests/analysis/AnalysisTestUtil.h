@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers shared by the analysis tests: seeded random kernels, tensors and
 // parameters, and the layer wrapper. Independent of the code under test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `tconv analyze` and `tconv repair` run as real processes: the report's
 // numbers for hand-checked kernels, the JSON keys, heatmap and spectrum
 // pictures (colours read back with OpenCV), repaired kernels re-analysed, and
@@ -132,7 +133,8 @@ void TestAnalyzeCli::jsonReport() {
 }
 
 void TestAnalyzeCli::jsonHolesAndSizes() {
-    const Result r = tconv({"analyze", "--kernel", "box", "--kernel-size", "1", "--stride", "2", "--size", "10x20", "--json"});
+    const Result r =
+        tconv({"analyze", "--kernel", "box", "--kernel-size", "1", "--stride", "2", "--size", "10x20", "--json"});
     QCOMPARE(r.code, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QVERIFY(o["ratio"].isNull());
@@ -206,8 +208,8 @@ void TestAnalyzeCli::heatmapAndSpectrumPictures() {
     const cv::Mat spec = cv::imread(path("spec.png").toStdString(), cv::IMREAD_COLOR);
     QVERIFY(!spec.empty() && spec.cols > 500);
 
-    r = tconv({"analyze", "--kernel", "box", "--kernel-size", "3", "--stride", "2", "--padding", "1", "--output-padding",
-               "1", "--heatmap", "board.png"});
+    r = tconv({"analyze", "--kernel", "box", "--kernel-size", "3", "--stride", "2", "--padding", "1",
+               "--output-padding", "1", "--heatmap", "board.png"});
     QCOMPARE(r.code, 0);
     const cv::Mat board = cv::imread(path("board.png").toStdString(), cv::IMREAD_COLOR);
     // Neighbouring columns of output row 67 (phase (67+1) mod 2 = 0, gains 4 and 2
@@ -230,8 +232,8 @@ void TestAnalyzeCli::imageHeatmaps() {
     writeNpy(path("img.npy").toStdString(), {20, 24, 3}, img.data());
     for (const char* kind : {"artifact", "energy"}) {
         const QString out = QString(kind) + ".png";
-        const Result r = tconv({"analyze", "--input", "img.npy", "--kernel", "box", "--kernel-size", "3", "--stride", "2",
-                                "--heatmap", out, "--heatmap-kind", kind});
+        const Result r = tconv({"analyze", "--input", "img.npy", "--kernel", "box", "--kernel-size", "3", "--stride",
+                                "2", "--heatmap", out, "--heatmap-kind", kind});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const cv::Mat m = cv::imread(path(out).toStdString(), cv::IMREAD_COLOR);
         QVERIFY(!m.empty());
@@ -311,8 +313,8 @@ void TestAnalyzeCli::fullWeightChannelSummary() {
         for (int y = 0; y < 3; ++y)
             for (int x = 0; x < 3; ++x) {
                 const int at = ((ci * 3) * 3 + y) * 3 + x;
-                w[at] = 0.5f;                          // channel 0: box
-                w[at + 9] = 0.5f * tent[y] * tent[x];  // channel 1: tent
+                w[at] = 0.5f;                                 // channel 0: box
+                w[at + 9] = 0.5f * tent[y] * tent[x];         // channel 1: tent
                 w[at + 18] = y == 1 && x == 1 ? 2.0f : 0.0f;  // channel 2: one tap
             }
     writeNpy(path("layer.npy").toStdString(), {2, 3, 3, 3}, w.data());
@@ -350,8 +352,8 @@ void TestAnalyzeCli::repairRefusals() {
           "--out", "k.npy"},
          2,
          "dilation 2 shares the factor 2"},
-        {{"repair", "--kernel", "box", "--kernel-size", "2", "--stride", "2", "--dilation", "4", "--output-padding", "3",
-          "--method", "zoh", "--out", "k.npy"},
+        {{"repair", "--kernel", "box", "--kernel-size", "2", "--stride", "2", "--dilation", "4", "--output-padding",
+          "3", "--method", "zoh", "--out", "k.npy"},
          2,
          "output_padding 3"},
         {{"repair", "--kernel", "box", "--method", "transposed", "--out", "k.npy"}, 2, "additive or zoh"},

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Gain map and local periodic energy: the interior against the phase-gain
 // table, flatness for artifact-free kernels, and the periodic energy against
 // a brute-force window computation.
@@ -23,7 +24,9 @@ using namespace tconv::testutil;
 
 namespace {
 
-bool interior(int64_t o, int p, int d, int k, int s, int64_t in) { return o + p - d * (k - 1) >= 0 && o + p <= (in - 1) * s; }
+bool interior(int64_t o, int p, int d, int k, int s, int64_t in) {
+    return o + p - d * (k - 1) >= 0 && o + p <= (in - 1) * s;
+}
 
 // The spread for the block containing pixel (y, x), by looping over the window.
 double bruteSpread(const float* img, int64_t h, int64_t w, const PeriodicEnergyOptions& o, int64_t y, int64_t x) {
@@ -88,7 +91,8 @@ void TestHeatmaps::gainMapInteriorFollowsTable() {
                 // Everywhere: the all-ones response (bias left out) over Gbar, minus 1.
                 QVERIFY(std::abs(a.at(0, 1, y, x) - (direct.at(0, 0, y, x) / gbar - 1)) < 1e-5);
                 if (interior(y, ah.p, ah.d, ah.k, ah.s, H) && interior(x, aw.p, aw.d, aw.k, aw.s, W))
-                    QVERIFY(std::abs(a.at(0, 0, y, x) - (g.at(int((y + ah.p) % ah.s), int((x + aw.p) % aw.s)) / gbar - 1)) < 1e-5);
+                    QVERIFY(std::abs(a.at(0, 0, y, x) -
+                                     (g.at(int((y + ah.p) % ah.s), int((x + aw.p) % aw.s)) / gbar - 1)) < 1e-5);
             }
     }
 }
@@ -112,8 +116,12 @@ void TestHeatmaps::gainMapOfLargeInputsIsExact() {
             for (int64_t x = 0; x < a.shape().w; ++x) {
                 const double want = gbar == 0.0 ? direct.at(0, 0, y, x) : direct.at(0, 0, y, x) / gbar - 1;
                 QVERIFY2(std::abs(a.at(0, 1, y, x) - want) < 1e-4 * std::max(1.0, std::abs(want)),
-                         qPrintable(QStringLiteral("trial %1 (%2, %3): %4 vs %5").arg(trial).arg(y).arg(x)
-                                        .arg(a.at(0, 1, y, x)).arg(want)));
+                         qPrintable(QStringLiteral("trial %1 (%2, %3): %4 vs %5")
+                                        .arg(trial)
+                                        .arg(y)
+                                        .arg(x)
+                                        .arg(a.at(0, 1, y, x))
+                                        .arg(want)));
             }
     }
 }
@@ -132,10 +140,8 @@ void TestHeatmaps::gainMapFlatForArtifactFreeKernel() {
     for (int64_t y = 0; y < 32; ++y)
         for (int64_t x = 0; x < 32; ++x) {
             const bool in = interior(y, 1, 1, 4, 2, 16) && interior(x, 1, 1, 4, 2, 16);
-            if (in)
-                QVERIFY(std::abs(a.at(0, 2, y, x)) < 1e-6);
-            else
-                border = std::max(border, double(std::abs(a.at(0, 2, y, x))));
+            if (in) QVERIFY(std::abs(a.at(0, 2, y, x)) < 1e-6);
+            else border = std::max(border, double(std::abs(a.at(0, 2, y, x))));
         }
     // The frame is visible: the first row gets only part of the kernel.
     QVERIFY(border > 0.1);
@@ -184,7 +190,12 @@ void TestHeatmaps::periodicEnergyMatchesBruteForce() {
                 for (int64_t x = 0; x < w; ++x) {
                     const double b = bruteSpread(img.plane(0, c), h, w, o, y, x);
                     QVERIFY2(std::abs(e.at(0, c, y, x) - b) < 1e-5 * (1 + b),
-                             qPrintable(QString("trial %1 (%2,%3): %4 vs %5").arg(trial).arg(y).arg(x).arg(e.at(0, c, y, x)).arg(b)));
+                             qPrintable(QString("trial %1 (%2,%3): %4 vs %5")
+                                            .arg(trial)
+                                            .arg(y)
+                                            .arg(x)
+                                            .arg(e.at(0, c, y, x))
+                                            .arg(b)));
                 }
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel repairs (additive, zero-order hold) and the artifact component:
 // CV after repair, unchanged output size, the refusals, and E = ConvT(x; K) -
 // ConvT(x; K_additive) checked against the reference implementation.
@@ -171,11 +172,13 @@ void TestKernelRepair::repairedResponseIsFlat() {
         for (RepairMethod m : {RepairMethod::Additive, RepairMethod::ZeroOrderHold}) {
             const KernelRepair r = repairKernel(k, p, m);
             if (!r.ok) continue;
-            const Tensor out = referenceConvTranspose2d(Tensor(Shape4{1, 1, 10, 10}, 1.0f), makeDepthwiseLayer(r.kernel, 1, r.params));
+            const Tensor out =
+                referenceConvTranspose2d(Tensor(Shape4{1, 1, 10, 10}, 1.0f), makeDepthwiseLayer(r.kernel, 1, r.params));
             const ConvParams& q = r.params;
             const double gbar = k.sum() / (q.stride.h * q.stride.w);
             for (int64_t oy = 0; oy < out.shape().h; ++oy) {
-                if (oy + q.padding.h - q.dilation.h * (q.kernel.h - 1) < 0 || oy + q.padding.h > 9 * q.stride.h) continue;
+                if (oy + q.padding.h - q.dilation.h * (q.kernel.h - 1) < 0 || oy + q.padding.h > 9 * q.stride.h)
+                    continue;
                 for (int64_t ox = 0; ox < out.shape().w; ++ox) {
                     if (ox + q.padding.w - q.dilation.w * (q.kernel.w - 1) < 0 || ox + q.padding.w > 9 * q.stride.w)
                         continue;
@@ -202,8 +205,8 @@ void TestKernelRepair::layerRepairAllSlices() {
         QCOMPARE(r.layer.params.groups, 2);
         QCOMPARE(outputSize(9, 11, r.layer.params), outputSize(9, 11, layer.params));
         for (int co = 0; co < 4; ++co) {
-            const ArtifactScores s =
-                artifactScores(phaseGainTable(channelKernel(r.layer, co), r.layer.params.stride, r.layer.params.dilation));
+            const ArtifactScores s = artifactScores(
+                phaseGainTable(channelKernel(r.layer, co), r.layer.params.stride, r.layer.params.dilation));
             QVERIFY(s.cv < 1e-6);
         }
         const Kernel2D slice = weightSlice(r.layer, 3, 1);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Phase-gain table and scores: hand-checked values, the interior law against a
 // direct transposed convolution of a constant image, and the score formulas
 // against a direct computation from the table.
@@ -61,7 +62,9 @@ void TestPhaseGain::box3Stride2() {
     QCOMPARE(s.pattern, ArtifactPattern::Checkerboard);
     QCOMPARE(s.periodH, 2);
     QCOMPARE(s.periodW, 2);
-    QCOMPARE(s.verdict, std::string("checkerboard: period 2x2, ripple 48% of mean (strong); make k divisible by s or repair the kernel"));
+    QCOMPARE(s.verdict,
+             std::string(
+                 "checkerboard: period 2x2, ripple 48% of mean (strong); make k divisible by s or repair the kernel"));
     QCOMPARE(s.severity, std::string("strong"));
     // [[4,2],[2,1]] = [2,1] x [2,1]: the ripple is all row and column effects
     // plus a little interaction; the shares add up to 1.
@@ -157,7 +160,8 @@ void TestPhaseGain::interiorLawRandom() {
         const ConvParams p = makeParams(ah, aw);
         const Kernel2D k = randomKernel(rng, ah.k, aw.k, -1.0f, 1.0f);
         const float c = 0.75f, bias = trial % 2 ? 0.3f : 0.0f;
-        const ConvLayer layer = makeDepthwiseLayer(k, 1, p, trial % 2 ? std::vector<float>{bias} : std::vector<float>{});
+        const ConvLayer layer =
+            makeDepthwiseLayer(k, 1, p, trial % 2 ? std::vector<float>{bias} : std::vector<float>{});
         const Tensor out = referenceConvTranspose2d(Tensor(Shape4{1, 1, H, W}, c), layer);
         const PhaseGainTable g = phaseGainTable(k, p.stride, p.dilation);
         int checked = 0;
@@ -168,8 +172,9 @@ void TestPhaseGain::interiorLawRandom() {
                 if (ox + aw.p - aw.d * (aw.k - 1) < 0 || ox + aw.p > (W - 1) * aw.s) continue;
                 const double expected =
                     bias + c * g.at(static_cast<int>((oy + ah.p) % ah.s), static_cast<int>((ox + aw.p) % aw.s));
-                QVERIFY2(std::abs(out.at(0, 0, oy, ox) - expected) < 1e-5,
-                         qPrintable(QString("trial %1 %2 at (%3,%4)").arg(trial).arg(describe(p).c_str()).arg(oy).arg(ox)));
+                QVERIFY2(
+                    std::abs(out.at(0, 0, oy, ox) - expected) < 1e-5,
+                    qPrintable(QString("trial %1 %2 at (%3,%4)").arg(trial).arg(describe(p).c_str()).arg(oy).arg(ox)));
                 ++checked;
             }
         }
@@ -214,10 +219,8 @@ void TestPhaseGain::scoresMatchDirectFormulas() {
         QVERIFY(std::abs(sc.mean - mean) < 1e-9);
         QVERIFY(std::abs(sc.cv - std::sqrt(var) / mean) < 1e-9);
         QVERIFY(std::abs(sc.peakToPeak - (mx - mn) / mean) < 1e-9);
-        if (hole)
-            QVERIFY(std::isinf(sc.ratio));
-        else
-            QVERIFY(std::abs(sc.ratio - mx / mn) < 1e-9 * mx / mn);
+        if (hole) QVERIFY(std::isinf(sc.ratio));
+        else QVERIFY(std::abs(sc.ratio - mx / mn) < 1e-9 * mx / mn);
     }
 }
 
@@ -246,7 +249,8 @@ void TestPhaseGain::channelKernelSumsGroup() {
         const int g = co / 3, col = co % 3;
         for (int y = 0; y < 2; ++y)
             for (int x = 0; x < 3; ++x) {
-                const double expected = double(layer.weight.at(2 * g, col, y, x)) + layer.weight.at(2 * g + 1, col, y, x);
+                const double expected =
+                    double(layer.weight.at(2 * g, col, y, x)) + layer.weight.at(2 * g + 1, col, y, x);
                 QVERIFY(std::abs(k.at(y, x) - expected) < 1e-6);
             }
     }
@@ -266,8 +270,8 @@ void TestPhaseGain::channelLayersMatchFullLayer() {
         layer.params.stride = Size2(small(rng), small(rng));
         layer.params.padding = Size2(small(rng) - 1, 0);
         layer.params.dilation = Size2(1, small(rng));
-        layer.weight = randomTensor(rng, Shape4{cinG * layer.params.groups, coutG, layer.params.kernel.h,
-                                                layer.params.kernel.w});
+        layer.weight =
+            randomTensor(rng, Shape4{cinG * layer.params.groups, coutG, layer.params.kernel.h, layer.params.kernel.w});
         if (trial % 2) layer.bias = randomTensor(rng, Shape4{1, 1, 1, layer.outChannels()}).storage();
         const int64_t cin = layer.inChannels();
         const Tensor x = randomTensor(rng, Shape4{1, cin, 5, 4});
@@ -278,7 +282,8 @@ void TestPhaseGain::channelLayersMatchFullLayer() {
             const int64_t first = groupInputBegin(layer, co);
             QCOMPARE(first, co / coutG * cinG);
             Tensor part(Shape4{1, cinG, 5, 4});
-            for (int c = 0; c < cinG; ++c) std::copy(x.plane(0, first + c), x.plane(0, first + c) + 20, part.plane(0, c));
+            for (int c = 0; c < cinG; ++c)
+                std::copy(x.plane(0, first + c), x.plane(0, first + c) + 20, part.plane(0, c));
             const Tensor y = referenceConvTranspose2d(part, one);
             QCOMPARE(y.shape().c, int64_t(1));
             for (int64_t i = 0; i < y.shape().h * y.shape().w; ++i)
@@ -358,13 +363,14 @@ void TestPhaseGain::severityGrades() {
     const struct {
         double cv;
         const char* grade;
-    } cases[] = {{0.0, "none"}, {0.001, "invisible"}, {0.0049, "invisible"}, {0.0051, "faint"}, {0.019, "faint"},
-                 {0.021, "visible"}, {0.099, "visible"}, {0.101, "strong"}, {0.48, "strong"}};
+    } cases[] = {{0.0, "none"},      {0.001, "invisible"}, {0.0049, "invisible"}, {0.0051, "faint"}, {0.019, "faint"},
+                 {0.021, "visible"}, {0.099, "visible"},   {0.101, "strong"},     {0.48, "strong"}};
     for (const auto& c : cases) {
         const ArtifactScores s = scoresFor(c.cv);
         QVERIFY2(std::abs(s.cv - c.cv) < 1e-6, std::to_string(s.cv).c_str());
         QCOMPARE(s.severity, std::string(c.grade));
-        if (c.cv > 0) QVERIFY2(s.verdict.find(std::string("(") + c.grade + ")") != std::string::npos, s.verdict.c_str());
+        if (c.cv > 0)
+            QVERIFY2(s.verdict.find(std::string("(") + c.grade + ")") != std::string::npos, s.verdict.c_str());
     }
     QCOMPARE(std::string(severityName(severityOf(scoresFor(0.03)))), std::string("visible"));
     // Holes and a zero-sum ripple are strong whatever the CV says.

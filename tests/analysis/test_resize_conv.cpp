@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Resize-then-convolution: the resize against hand-computed (PyTorch
 // interpolate) values, the whole path against a direct double-precision
 // implementation written from the definition, output sizes, border modes and
@@ -124,7 +125,7 @@ void TestResizeConv::bilinearHalfPixelCentres() {
     // align_corners=False) gives these values times 36.
     Tensor x2(Shape4{1, 1, 2, 3});
     x2.storage() = {0, 1, 4, 2, 3, -1};
-    const int expected36[6][6] = {{0, 9, 27, 63, 117, 144},   {0, 9, 27, 63, 117, 144},  {24, 33, 51, 66, 78, 84},
+    const int expected36[6][6] = {{0, 9, 27, 63, 117, 144}, {0, 9, 27, 63, 117, 144}, {24, 33, 51, 66, 78, 84},
                                   {48, 57, 75, 69, 39, 24}, {72, 81, 99, 72, 0, -36}, {72, 81, 99, 72, 0, -36}};
     const Tensor u2 = upsample(x2, Size2(3, 2), ResizeMode::Bilinear);
     QCOMPARE(u2.shape(), (Shape4{1, 1, 6, 6}));
@@ -153,7 +154,8 @@ void TestResizeConv::borderPadModes() {
     QCOMPARE(row(padPlanes(x, Pad4{0, 0, 2, 3}, BorderMode::Reflect)), (std::vector<float>{3, 2, 1, 2, 3, 4, 3, 2, 1}));
     QCOMPARE(row(padPlanes(x, Pad4{0, 0, -1, -2}, BorderMode::Zeros)), (std::vector<float>{2}));
     // Pads wider than the plane keep mirroring.
-    for (int64_t i = -20; i < 24; ++i) QCOMPARE(borderSource(i, 4, BorderMode::Reflect), sourceIndex(i, 4, BorderMode::Reflect));
+    for (int64_t i = -20; i < 24; ++i)
+        QCOMPARE(borderSource(i, 4, BorderMode::Reflect), sourceIndex(i, 4, BorderMode::Reflect));
     QVERIFY_THROWS_EXCEPTION(ParameterError, padPlanes(x, Pad4{0, 0, -2, -2}, BorderMode::Zeros));
 }
 
@@ -171,10 +173,9 @@ void TestResizeConv::outputSizeMatchesTransposed() {
         const int H = pick(rng, 1, 9), W = pick(rng, 1, 9);
         const ConvParams p = makeParams(randomAxis(rng, H, 6, 5, 3), randomAxis(rng, W, 6, 5, 3));
         const ConvLayer layer = randomLayer(rng, p, 1, 1, false);
-        const Tensor v = resizeConv2d(Tensor(Shape4{1, 1, H, W}, 1.0f), layer,
-                                      ResizeConvOptions{trial % 2 ? ResizeMode::Bilinear : ResizeMode::Nearest,
-                                                        BorderMode(trial % 3)},
-                                      *backend);
+        const Tensor v = resizeConv2d(
+            Tensor(Shape4{1, 1, H, W}, 1.0f), layer,
+            ResizeConvOptions{trial % 2 ? ResizeMode::Bilinear : ResizeMode::Nearest, BorderMode(trial % 3)}, *backend);
         QCOMPARE(v.shape(), validateProblem(layer.problemFor(Shape4{1, 1, H, W})));
     }
 }
@@ -192,13 +193,12 @@ void TestResizeConv::matchesDirectRandom() {
         const Tensor v = resizeConv2d(x, layer, o, *backend);
         const Tensor expected = directResizeConv(x, layer, o.resize, o.border);
         QCOMPARE(v.shape(), expected.shape());
-        QVERIFY2(maxAbsDiff(v, expected) < 1e-5,
-                 qPrintable(QString("trial %1: %2, %3/%4, diff %5")
-                                .arg(trial)
-                                .arg(describe(p).c_str())
-                                .arg(resizeModeName(o.resize))
-                                .arg(borderModeName(o.border))
-                                .arg(maxAbsDiff(v, expected))));
+        QVERIFY2(maxAbsDiff(v, expected) < 1e-5, qPrintable(QString("trial %1: %2, %3/%4, diff %5")
+                                                                .arg(trial)
+                                                                .arg(describe(p).c_str())
+                                                                .arg(resizeModeName(o.resize))
+                                                                .arg(borderModeName(o.border))
+                                                                .arg(maxAbsDiff(v, expected))));
     }
 }
 
@@ -216,7 +216,8 @@ void TestResizeConv::oddStrideEqualsTransposedWithBoxKernel() {
             aw = {pick(rng, 1, 5), odd[pick(rng, 0, 2)], pick(rng, 0, 3), 0, pick(rng, 1, 3)};
             ah.q = pick(rng, 0, ah.s - 1);
             aw.q = pick(rng, 0, aw.s - 1);
-        } while (outputExtent(H, ah.k, ah.s, ah.p, ah.q, ah.d) <= 0 || outputExtent(W, aw.k, aw.s, aw.p, aw.q, aw.d) <= 0);
+        } while (outputExtent(H, ah.k, ah.s, ah.p, ah.q, ah.d) <= 0 ||
+                 outputExtent(W, aw.k, aw.s, aw.p, aw.q, aw.d) <= 0);
         const ConvParams p = makeParams(ah, aw, 2);
         const Kernel2D k = randomKernel(rng, ah.k, aw.k);
         const ConvLayer layer = makeDepthwiseLayer(k, 2, p, {0.5f, -1.0f});
@@ -228,7 +229,8 @@ void TestResizeConv::oddStrideEqualsTransposedWithBoxKernel() {
         for (int y = 0; y < k.h; ++y)
             for (int xx = 0; xx < k.w; ++xx)
                 for (int by = 0; by < ah.s; ++by)
-                    for (int bx = 0; bx < aw.s; ++bx) z.at(y * ah.d + by, xx * aw.d + bx) += k.at(y, xx) / (ah.s * aw.s);
+                    for (int bx = 0; bx < aw.s; ++bx)
+                        z.at(y * ah.d + by, xx * aw.d + bx) += k.at(y, xx) / (ah.s * aw.s);
         ConvParams q = p;
         q.dilation = Size2(1);
         q.kernel = Size2(z.h, z.w);
@@ -252,7 +254,8 @@ void TestResizeConv::constantInputWithReplicateIsFlat() {
         const ConvLayer layer = makeDepthwiseLayer(k, 1, p, {0.25f});
         for (BorderMode b : {BorderMode::Replicate, BorderMode::Reflect})
             for (ResizeMode m : {ResizeMode::Nearest, ResizeMode::Bilinear}) {
-                const Tensor v = resizeConv2d(Tensor(Shape4{1, 1, 6, 6}, 2.0f), layer, ResizeConvOptions{m, b}, *backend);
+                const Tensor v =
+                    resizeConv2d(Tensor(Shape4{1, 1, 6, 6}, 2.0f), layer, ResizeConvOptions{m, b}, *backend);
                 const double expected = 0.25 + 2.0 * k.sum() / (p.stride.h * p.stride.w);
                 for (float value : v.storage()) QVERIFY(std::abs(value - expected) < 1e-5);
             }
@@ -279,12 +282,14 @@ void TestResizeConv::rejectsInvalid() {
                              resizeConv2d(Tensor(Shape4{1, 1, 4, 4}), layer, ResizeConvOptions{}, *backend));
     p.outputPadding = Size2(0);
     p.padding = Size2(9);  // output size <= 0
-    QVERIFY_THROWS_EXCEPTION(ParameterError, resizeConv2d(Tensor(Shape4{1, 1, 2, 2}), makeDepthwiseLayer(Kernel2D(3, 3, 1.0f), 1, p),
-                                                          ResizeConvOptions{}, *backend));
+    QVERIFY_THROWS_EXCEPTION(ParameterError,
+                             resizeConv2d(Tensor(Shape4{1, 1, 2, 2}), makeDepthwiseLayer(Kernel2D(3, 3, 1.0f), 1, p),
+                                          ResizeConvOptions{}, *backend));
     // Channel mismatch.
     p.padding = Size2(0);
-    QVERIFY_THROWS_EXCEPTION(ParameterError, resizeConv2d(Tensor(Shape4{1, 2, 4, 4}), makeDepthwiseLayer(Kernel2D(3, 3, 1.0f), 1, p),
-                                                          ResizeConvOptions{}, *backend));
+    QVERIFY_THROWS_EXCEPTION(ParameterError,
+                             resizeConv2d(Tensor(Shape4{1, 2, 4, 4}), makeDepthwiseLayer(Kernel2D(3, 3, 1.0f), 1, p),
+                                          ResizeConvOptions{}, *backend));
 }
 
 QTEST_APPLESS_MAIN(TestResizeConv)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // FFT against a direct DFT, the spectrum of a checkerboard (peaks at N/s) and
 // of its repair, and the colour maps.
 #include <QtTest>
@@ -81,8 +82,9 @@ void TestSpectrum::fft2dMatchesDft() {
         for (size_t kx = 0; kx < w; ++kx)
             for (size_t y = 0; y < h; ++y)
                 for (size_t xx = 0; xx < w; ++xx)
-                    expected[ky * w + kx] += x[y * w + xx] * std::polar(1.0, -2.0 * std::numbers::pi *
-                                                                                 (double(ky * y) / h + double(kx * xx) / w));
+                    expected[ky * w + kx] +=
+                        x[y * w + xx] *
+                        std::polar(1.0, -2.0 * std::numbers::pi * (double(ky * y) / h + double(kx * xx) / w));
     analysis::fft2d(x, h, w);
     for (size_t i = 0; i < h * w; ++i) QVERIFY(std::abs(x[i] - expected[i]) < 1e-9);
     // The real-input transform against the complex one, odd and even sizes.
@@ -94,7 +96,8 @@ void TestSpectrum::fft2dMatchesDft() {
         analysis::fft2d(full, rh, rw);
         const analysis::RealSpectrum2d r = analysis::fft2dReal(real.data(), rh, rw);
         for (size_t i = 0; i < rh * rw; ++i)
-            QVERIFY2(std::abs(r.at(i / rw, i % rw) - full[i]) < 1e-9, qPrintable(QString("%1x%2 at %3").arg(rh).arg(rw).arg(i)));
+            QVERIFY2(std::abs(r.at(i / rw, i % rw) - full[i]) < 1e-9,
+                     qPrintable(QString("%1x%2 at %3").arg(rh).arg(rw).arg(i)));
     }
 }
 
@@ -140,7 +143,8 @@ void TestSpectrum::stride4PeaksAtQuarterN() {
     p.padding = Size2(0);
     // 5x5 box, s = 4 on 32x32 -> 128x128 would need k = 4; use op to keep 128:
     // (32-1)*4 + 5 = 129, so take 32x32 with k5 p1 op2: 124 - 2 + 5 + 2 = 129... use 31 rows instead.
-    const Tensor out = referenceConvTranspose2d(Tensor(Shape4{1, 1, 31, 31}, 1.0f), makeDepthwiseLayer(Kernel2D(5, 5, 1.0f), 1, p));
+    const Tensor out =
+        referenceConvTranspose2d(Tensor(Shape4{1, 1, 31, 31}, 1.0f), makeDepthwiseLayer(Kernel2D(5, 5, 1.0f), 1, p));
     QCOMPARE(out.shape().h, 125);  // not a power of two: Bluestein
     const Spectrum s = computeSpectrum(out);
     // Around frequency N/4 = 31.25 the peak stands far above the in-between band.
@@ -163,7 +167,7 @@ void TestSpectrum::grayscaleWeights() {
 void TestSpectrum::colormaps() {
     const Rgb lo = colormap(ColormapKind::CoolWarm, 0.0), mid = colormap(ColormapKind::CoolWarm, 0.5),
               hi = colormap(ColormapKind::CoolWarm, 1.0);
-    QVERIFY(lo.b > lo.r && hi.r > hi.b);  // blue to red
+    QVERIFY(lo.b > lo.r && hi.r > hi.b);                                        // blue to red
     QVERIFY(std::abs(mid.r - mid.g) < 1e-3 && std::abs(mid.g - mid.b) < 1e-3);  // grey centre
     const Rgb v0 = colormap(ColormapKind::Viridis, 0.0), v1 = colormap(ColormapKind::Viridis, 1.0);
     QVERIFY(std::abs(v0.r - 0.267004f) < 1e-6 && std::abs(v1.g - 0.906157f) < 1e-6);

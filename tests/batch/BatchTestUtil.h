@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers shared by the batch tests: seeded test images on disk, listing a
 // folder tree, and spotting leftover temporary files.

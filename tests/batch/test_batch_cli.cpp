@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `tconv batch` as users run it (the real binary, TCONV_EXE): tree mirroring,
 // sweeps, skip / overwrite / resume, bad files in the middle, exit codes,
 // reports, dry runs, never overwriting an input, no partial files after a
@@ -113,7 +114,8 @@ void TestBatchCli::treeMirroring() {
 void TestBatchCli::sweepsIntoFolders() {
     writeImage(in() / name("a"), 10, 12, 3, 1);
     writeImage(in() / name("b"), 7, 7, 1, 2);
-    const Run r = runTconv({q(in()), "-o", q(out()), "--stride", "2,3", "--kernel", "bilinear,box", "--padding=1", "-q"});
+    const Run r =
+        runTconv({q(in()), "-o", q(out()), "--stride", "2,3", "--kernel", "bilinear,box", "--padding=1", "-q"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.out.isEmpty());  // --quiet
     std::vector<std::string> expected;
@@ -149,7 +151,7 @@ void TestBatchCli::skipOverwriteResume() {
 
 void TestBatchCli::badFilesInTheMiddle() {
     writeImage(in() / name("a"), 6, 6, 3, 1);
-    writeText(in() / name("b"), "");                 // empty
+    writeText(in() / name("b"), "");                     // empty
     writeText(in() / name("c"), "not an image at all");  // corrupt
     writeImage(in() / name("d"), 6, 6, 3, 2);
     const Run r = runTconv({q(in()), "-o", q(out())});
@@ -166,7 +168,8 @@ void TestBatchCli::usageErrors_data() {
     QTest::addColumn<QString>("message");
     QTest::newRow("no input") << QStringList{"-o", "OUT"} << "no INPUT";
     QTest::newRow("no output") << QStringList{"IN"} << "no output folder";
-    QTest::newRow("unknown option") << QStringList{"IN", "-o", "OUT", "--frobnicate"} << "unknown option '--frobnicate'";
+    QTest::newRow("unknown option") << QStringList{"IN", "-o", "OUT", "--frobnicate"}
+                                    << "unknown option '--frobnicate'";
     QTest::newRow("bad format") << QStringList{"IN", "-o", "OUT", "--format", "gif"} << "--format";
     QTest::newRow("bad sweep value") << QStringList{"IN", "-o", "OUT", "--stride", "2,zero"} << "--stride";
     QTest::newRow("empty sweep item") << QStringList{"IN", "-o", "OUT", "--padding", "1,,2"} << "--padding";
@@ -235,7 +238,8 @@ void TestBatchCli::reportContents() {
 
 void TestBatchCli::dryRunWritesNothing() {
     makeTree();
-    const Run r = runTconv({q(in()), "-o", q(out()), "-r", "--stride", "2,4", "--dry-run", "--report", q(root() / "r.csv")});
+    const Run r =
+        runTconv({q(in()), "-o", q(out()), "-r", "--stride", "2,4", "--dry-run", "--report", q(root() / "r.csv")});
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.count("process "), 6);
     QVERIFY(r.out.contains("6 to process, 0 skipped"));
@@ -295,7 +299,8 @@ void TestBatchCli::interruptStopsCleanlyAndResumes() {
 
     const Run r = runTconv({q(in()), "-o", q(out()), "--jobs", "2"});
     QCOMPARE(r.code, 0);
-    const QString expected = QString("batch: %1 done, %2 skipped, 0 failed").arg(total - written.size()).arg(written.size());
+    const QString expected =
+        QString("batch: %1 done, %2 skipped, 0 failed").arg(total - written.size()).arg(written.size());
     QVERIFY2(r.out.contains(expected), qPrintable(r.out));
     QCOMPARE(listFiles(out()).size(), size_t(total));
 }
@@ -303,7 +308,8 @@ void TestBatchCli::interruptStopsCleanlyAndResumes() {
 namespace {
 
 bool anyNested(const std::vector<std::string>& files, const std::string& part) {
-    return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return f.find(part) != std::string::npos; });
+    return std::any_of(files.begin(), files.end(),
+                       [&](const std::string& f) { return f.find(part) != std::string::npos; });
 }
 
 }  // namespace
@@ -313,7 +319,8 @@ void TestBatchCli::rerunsNeverNest_data() {
     QTest::newRow("glob, recursive, -o inside") << QStringList{"dir/*", "-r", "-o", "dir/out"};
     QTest::newRow("glob, -o inside") << QStringList{"dir/*", "-o", "dir/out"};
     QTest::newRow("folder, recursive, -o inside") << QStringList{"dir", "-r", "-o", "dir/out"};
-    QTest::newRow("folder, recursive, -o inside, spelled differently") << QStringList{"./dir/", "-r", "-o", "dir/./out"};
+    QTest::newRow("folder, recursive, -o inside, spelled differently")
+        << QStringList{"./dir/", "-r", "-o", "dir/./out"};
     QTest::newRow("folder into itself, suffix") << QStringList{"dir", "-o", "dir", "--suffix", "_up"};
     QTest::newRow("recursive into itself, suffix") << QStringList{"dir", "-r", "-o", "dir", "--suffix", "_up"};
     QTest::newRow("glob into itself, suffix") << QStringList{"dir/*", "-o", "dir", "--suffix", "_up"};
@@ -386,7 +393,8 @@ void TestBatchCli::doubleDashEndsOptions() {
 // --evaluate: psnr and ssim columns, a ranking that is the same whatever
 // --jobs, and a result of another size than the original failing its image.
 void TestBatchCli::evaluateRanksStablyAcrossJobs() {
-    for (int i = 0; i < 6; ++i) writeImage(in() / name(("e" + std::to_string(i)).c_str()), 22 + i, 24, 3, unsigned(40 + i));
+    for (int i = 0; i < 6; ++i)
+        writeImage(in() / name(("e" + std::to_string(i)).c_str()), 22 + i, 24, 3, unsigned(40 + i));
     const fs::path root = this->root();
     QString first;
     for (const char* jobs : {"1", "2"}) {
@@ -397,8 +405,9 @@ void TestBatchCli::evaluateRanksStablyAcrossJobs() {
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("ranking (mean PSNR"), qPrintable(r.out));
         const QString csv = QString::fromStdString(readText(report));
-        QVERIFY(csv.startsWith("input,output,status,error,parameters,input_width,input_height,channels,output_width,"
-                               "output_height,cv,ratio,seconds,psnr,ssim,periodic_energy\n"));
+        QVERIFY(
+            csv.startsWith("input,output,status,error,parameters,input_width,input_height,channels,output_width,"
+                           "output_height,cv,ratio,seconds,psnr,ssim,periodic_energy\n"));
         const QString ranking = QString::fromStdString(readText(root / (std::string("r") + jobs + ".ranking.csv")));
         QCOMPARE(ranking.count('\n'), 4);  // header + 3 combinations
         if (first.isEmpty()) first = ranking;

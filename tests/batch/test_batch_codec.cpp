@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The codec path of a batch: the vectorized pixel conversions against an
 // independent double-precision reference (edge values included), captures of
 // the libraries' stderr running concurrently under a QuietStderr and still
@@ -167,8 +168,9 @@ void TestBatchCodec::quantizeRoundsHalfUpExactly() {
 }
 
 void TestBatchCodec::quantizeHandChecked() {
-    const std::vector<float> in{-1.0f, 0.0f, 0.5f, 0.2f, 1.0f, 2.5f, std::numeric_limits<float>::quiet_NaN(),
-                                1.0f / 255, 0.5f / 255, 0.49f / 255, 254.5f / 255, 0.999f};
+    const std::vector<float> in{
+        -1.0f,      0.0f,       0.5f,        0.2f,         1.0f,  2.5f, std::numeric_limits<float>::quiet_NaN(),
+        1.0f / 255, 0.5f / 255, 0.49f / 255, 254.5f / 255, 0.999f};
     std::vector<uint8_t> q8(in.size());
     std::vector<uint16_t> q16(in.size());
     quantizeRow(in.data(), q8.data(), in.size());
@@ -323,8 +325,9 @@ void TestBatchCodec::pngCompressionChangesSizeNotPixels() {
     for (const char* bad : {"10", "-1", "x", "", "1.5"}) {
         const auto [code, err] = run({"-o", QString::fromStdString((root / "bad").string()), "--png-compression", bad});
         QCOMPARE(code, 2);
-        QVERIFY2(err.contains(QString("--png-compression: expected fast or a level from 0 to 9, but got '%1'").arg(bad)),
-                 qPrintable(err));
+        QVERIFY2(
+            err.contains(QString("--png-compression: expected fast or a level from 0 to 9, but got '%1'").arg(bad)),
+            qPrintable(err));
     }
     QVERIFY(!fs::exists(root / "bad"));
 #endif

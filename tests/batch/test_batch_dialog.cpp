@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The studio's batch dialog: a run with a failure listed, a saved preset, the
 // custom kernel, and cancellation from the GUI while the window stays
 // responsive (no partial files afterwards).
@@ -139,7 +140,8 @@ void TestBatchDialog::presetAndCustomKernel() {
         QSignalSpy done(&d, &BatchDialog::batchFinished);
         d.start();
         QVERIFY(done.wait(60000));
-        QVERIFY2(d.lastSummary() && d.lastSummary()->counts.done == 1, qPrintable(d.statusText() + d.failures().join('\n')));
+        QVERIFY2(d.lastSummary() && d.lastSummary()->counts.done == 1,
+                 qPrintable(d.statusText() + d.failures().join('\n')));
         QCOMPARE(loadImage((root() / "preset" / "a.npy").string()).tensor.shape(), (Shape4{1, 1, 18, 18}));
     }
     {
@@ -167,7 +169,8 @@ void TestBatchDialog::presetAndCustomKernel() {
 
 void TestBatchDialog::cancelFromTheGui() {
     const int total = 40;
-    for (int i = 0; i < total; ++i) writeImage(root() / "in" / ("img" + std::to_string(100 + i) + ".npy"), 16, 16, 3, i);
+    for (int i = 0; i < total; ++i)
+        writeImage(root() / "in" / ("img" + std::to_string(100 + i) + ".npy"), 16, 16, 3, i);
     BatchDialog d(bilinearX2(), std::nullopt);
     d.setInputs({q(root() / "in")});
     d.setOutputFolder(q(root() / "out"));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The file-safety building blocks under batch and every writer (issue 10):
 // AtomicFile's no-replace commit (renameat2 and the link()+unlink() fallback),
 // replace keeping the permission bits, temporary file names (recognisable,
@@ -177,7 +178,7 @@ void TestBatchFiles::staleSweepRemovesOnlyDeadWritersFiles() {
         fs::last_write_time(root() / n, old);
     fs::last_write_time(root() / fresh, fs::file_time_type::clock::now() + std::chrono::hours(1));
     fs::create_directory(root() / tempFileName("dir", dead, 5));  // not a regular file: kept
-    QCOMPARE(removeStaleTempFiles(root().string()), size_t(2));  // `stale`, and `ours` (our PID, older than us)
+    QCOMPARE(removeStaleTempFiles(root().string()), size_t(2));   // `stale`, and `ours` (our PID, older than us)
     QVERIFY(!fs::exists(root() / stale));
     QVERIFY(!fs::exists(root() / ours));
     for (const std::string& n : {live, fresh, std::string(".hidden.png"), std::string("a.png")})
@@ -234,7 +235,8 @@ void TestBatchFiles::jsonStringsAreValidForAnyBytes_data() {
     const QString r(QChar(0xFFFD));
     QTest::newRow("ascii") << QByteArray("a \"b\" \\ c") << QString("a \"b\" \\ c");
     QTest::newRow("controls") << QByteArray("\x01\n\x7f") << QString("\x01\n\x7f");
-    QTest::newRow("utf-8") << QByteArray("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") << QString::fromUtf8("\u00e9\u20ac\U0001F600");
+    QTest::newRow("utf-8") << QByteArray("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80")
+                           << QString::fromUtf8("\u00e9\u20ac\U0001F600");
     QTest::newRow("latin-1") << QByteArray("b\xe9.png") << "b" + r + ".png";
     QTest::newRow("overlong") << QByteArray("\xc0\xaf") << r + r;
     QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << r + r + r;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The scores of `tconv batch --evaluate` (BatchQuality.h) against independent
 // implementations: PSNR against OpenCV's cv::PSNR, SSIM against a direct
 // (non-separable, per-window) transcription of Wang et al. 2004 written here,
@@ -25,7 +26,9 @@ float& at(Tensor& t, int64_t c, int64_t y, int64_t x) {
     const Shape4 s = t.shape();
     return t.storage()[size_t((c * s.h + y) * s.w + x)];
 }
-float at(const Tensor& t, int64_t c, int64_t y, int64_t x) { return const_cast<float&>(at(const_cast<Tensor&>(t), c, y, x)); }
+float at(const Tensor& t, int64_t c, int64_t y, int64_t x) {
+    return const_cast<float&>(at(const_cast<Tensor&>(t), c, y, x));
+}
 
 // The original plus seeded noise of amplitude `noise` (may leave [0, 1]: the result is clamped).
 Tensor noisy(const Tensor& t, float noise, unsigned seed) {
@@ -47,7 +50,8 @@ double referenceSsim(const Tensor& a, const Tensor& b) {
     };
     double w[11][11], total = 0;
     for (int i = 0; i < 11; ++i)
-        for (int j = 0; j < 11; ++j) total += w[i][j] = std::exp(-((i - 5.0) * (i - 5.0) + (j - 5.0) * (j - 5.0)) / 4.5);
+        for (int j = 0; j < 11; ++j)
+            total += w[i][j] = std::exp(-((i - 5.0) * (i - 5.0) + (j - 5.0) * (j - 5.0)) / 4.5);
     const double c1 = 1e-4, c2 = 9e-4;
     double sum = 0;
     int64_t n = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BatchRunner: results equal to the engine's on the same image, bad files in
 // the middle of a batch, both pipelines (oneTBB and std::thread), cancellation,
 // injected failures leaving no partial files, the memory limit, bit depth and
@@ -72,9 +73,12 @@ void TestBatchRunner::resultsMatchReference() {
     QFETCH(bool, threads);
     QFETCH(int, jobs);
     const fs::path in = root() / "in";
-    struct Img { const char* name; int h, w, c; };
-    const std::vector<Img> imgs = {{"a.npy", 7, 9, 3}, {"sub/b.npy", 1, 1, 1}, {"sub/c.npy", 12, 5, 4},
-                                   {"d.npy", 16, 16, 2}, {"e.npy", 3, 8, 1}};
+    struct Img {
+        const char* name;
+        int h, w, c;
+    };
+    const std::vector<Img> imgs = {
+        {"a.npy", 7, 9, 3}, {"sub/b.npy", 1, 1, 1}, {"sub/c.npy", 12, 5, 4}, {"d.npy", 16, 16, 2}, {"e.npy", 3, 8, 1}};
     for (size_t i = 0; i < imgs.size(); ++i)
         writeImage(in / imgs[i].name, imgs[i].h, imgs[i].w, imgs[i].c, unsigned(10 + i));
     const BatchPlan p = plan(in, {{"--kernel", {"bilinear", "random"}}});
@@ -114,7 +118,7 @@ void TestBatchRunner::resultsMatchReference() {
 void TestBatchRunner::badFilesInTheMiddle() {
     const fs::path in = root() / "in";
     writeImage(in / "a.npy", 5, 5, 1, 1);
-    writeText(in / "b.npy", "");                                   // empty
+    writeText(in / "b.npy", "");                                     // empty
     writeText(in / "c.npy", "\x93NUMPY garbage that is truncated");  // corrupt
     writeImage(in / "d.npy", 5, 5, 3, 2);
     writeText(in / "e.npy", "not an npy at all");

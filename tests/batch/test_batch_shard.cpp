@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shards of a batch (BatchShard.h) and the merge of their reports
 // (BatchReportMerge.h): a stable hash, partitions that are stable, disjoint,
 // complete and balanced, `--shard auto` from the schedulers' variables, and a
@@ -144,18 +145,18 @@ void TestBatchShard::shardAutoFromEnvironment() {
     QCOMPARE(s.index, 3);
     QCOMPARE(s.count, 4);
     // --array=1-4: ids start at 1.
-    s = parseShardSpec("auto", envOf({{"SLURM_ARRAY_TASK_ID", "4"}, {"SLURM_ARRAY_TASK_MIN", "1"},
-                                      {"SLURM_ARRAY_TASK_COUNT", "4"}}));
+    s = parseShardSpec(
+        "auto", envOf({{"SLURM_ARRAY_TASK_ID", "4"}, {"SLURM_ARRAY_TASK_MIN", "1"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
     QCOMPARE(s.index, 3);
     s = parseShardSpec("auto", envOf({{"JOB_COMPLETION_INDEX", "5"}, {"TCONV_SHARD_COUNT", "6"}}));
     QCOMPARE(s.index, 5);
     QCOMPARE(s.count, 6);
     QVERIFY_THROWS_EXCEPTION(ParameterError, parseShardSpec("auto", envOf({})));
     QVERIFY_THROWS_EXCEPTION(ParameterError, parseShardSpec("auto", envOf({{"JOB_COMPLETION_INDEX", "0"}})));
-    QVERIFY_THROWS_EXCEPTION(ParameterError, parseShardSpec("auto", envOf({{"JOB_COMPLETION_INDEX", "6"},
-                                                                            {"TCONV_SHARD_COUNT", "6"}})));
-    QVERIFY_THROWS_EXCEPTION(ParameterError, parseShardSpec("auto", envOf({{"SLURM_ARRAY_TASK_ID", "x"},
-                                                                            {"SLURM_ARRAY_TASK_COUNT", "4"}})));
+    QVERIFY_THROWS_EXCEPTION(
+        ParameterError, parseShardSpec("auto", envOf({{"JOB_COMPLETION_INDEX", "6"}, {"TCONV_SHARD_COUNT", "6"}})));
+    QVERIFY_THROWS_EXCEPTION(
+        ParameterError, parseShardSpec("auto", envOf({{"SLURM_ARRAY_TASK_ID", "x"}, {"SLURM_ARRAY_TASK_COUNT", "4"}})));
 }
 
 void TestBatchShard::reportPathNamesShard() {
@@ -202,7 +203,8 @@ void TestBatchShard::mergeNamesMissingAndUnfinished() {
     const fs::path dir = tmp.path().toStdString();
     const std::string header = "input,output,status,error\n";
     writeText(dir / "report.shard-0-of-3.csv", header + "a.png,o/a.png,done,\nb.png,o/b.png,skipped,exists\n");
-    writeText(dir / "report.shard-2-of-3.csv", header + "c.png,o/c.png,cancelled,not finished\nd.png,o/d.png,failed,bad\n");
+    writeText(dir / "report.shard-2-of-3.csv",
+              header + "c.png,o/c.png,cancelled,not finished\nd.png,o/d.png,failed,bad\n");
     writeText(dir / "unrelated.csv", "x\n");
     MergeResult m = mergeShardReports(dir.string());
     QCOMPARE(m.shardCount, 3);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The batch building blocks without the CLI: input expansion (tree mirroring,
 // filters, globs), sweeps, planning (skip / overwrite / never an input),
 // progress and report formatting. The runner itself: test_batch_runner.cpp.
@@ -64,9 +65,9 @@ void TestBatchUnits::inputsMirrorTree() {
     writeImage(in / "a.npy", 4, 4, 1, 1);
     writeImage(in / "sub" / "b.npy", 4, 4, 1, 2);
     writeImage(in / "sub" / "deeper" / "c.npy", 4, 4, 1, 3);
-    writeImage(in / ".hidden.npy", 4, 4, 1, 4);           // e.g. a temporary file of an interrupted run
-    writeImage(in / ".git" / "x.npy", 4, 4, 1, 5);        // hidden folders are not walked
-    writeText(in / "notes.txt", "not an image");          // unsupported extension in a folder: ignored
+    writeImage(in / ".hidden.npy", 4, 4, 1, 4);     // e.g. a temporary file of an interrupted run
+    writeImage(in / ".git" / "x.npy", 4, 4, 1, 5);  // hidden folders are not walked
+    writeText(in / "notes.txt", "not an image");    // unsupported extension in a folder: ignored
 
     InputOptions o;
     o.inputs = {in.string()};
@@ -150,8 +151,7 @@ void TestBatchUnits::sweepSplit() {
 void TestBatchUnits::sweepProductOrderAndFolders() {
     ConvSettings base;
     base.padding = Size2(1);
-    const auto combos =
-        expandSweep(base, axes({{"--stride", {"2", "3"}}, {"--kernel", {"bilinear", "box"}}}));
+    const auto combos = expandSweep(base, axes({{"--stride", {"2", "3"}}, {"--kernel", {"bilinear", "box"}}}));
     QCOMPARE(combos.size(), size_t(4));
     // The last axis varies fastest.
     QCOMPARE(combos[0].folder, std::string("k4_s2_p1_bilinear"));
@@ -176,8 +176,8 @@ void TestBatchUnits::sweepBadValues() {
     QVERIFY_THROWS_EXCEPTION(ParameterError, expandSweep(base, axes({{"--method", {"transposed", "magic"}}})));
     std::vector<std::string> eleven;
     for (int i = 1; i <= 11; ++i) eleven.push_back(std::to_string(i));
-    QVERIFY_THROWS_EXCEPTION(ParameterError,
-                             expandSweep(base, axes({{"--stride", eleven}, {"--padding", eleven}, {"--seed", eleven}})));
+    QVERIFY_THROWS_EXCEPTION(
+        ParameterError, expandSweep(base, axes({{"--stride", eleven}, {"--padding", eleven}, {"--seed", eleven}})));
 }
 
 void TestBatchUnits::folderNames() {
@@ -293,7 +293,8 @@ void TestBatchUnits::progressFormatting() {
     c.done = 40;
     c.failed = 2;
     // 42 finished in 14 s: 3 images/s, 158 left: 52.7 s.
-    QCOMPARE(BatchProgress::formatBar(c, 14.0, 20), std::string("[####----------------]  42/200  3.0 img/s  ETA 0:53  2 failed"));
+    QCOMPARE(BatchProgress::formatBar(c, 14.0, 20),
+             std::string("[####----------------]  42/200  3.0 img/s  ETA 0:53  2 failed"));
     QCOMPARE(BatchProgress::formatLine(c, 14.0), std::string("batch: 42/200 (21%), 3.00 images/s, ETA 0:53, 2 failed"));
     BatchCounts none;
     none.toProcess = 5;
@@ -356,17 +357,20 @@ void TestBatchUnits::reportFormats() {
     s.backend = "cpu";
 
     const std::string csv = batchReportCsv(plan, s);
-    QCOMPARE(csv,
-             std::string("input,output,status,error,parameters,input_width,input_height,channels,output_width,"
-                         "output_height,cv,ratio,seconds\n"
-                         "\"in/a\"\"b.png\",\"out/a\"\"b.png\",done,,k=4 s=2 p=1,20,10,3,40,20,0,inf,0.5\n"
-                         "\"in/c,d.png\",\"out/c,d.png\",failed,\"cannot read: \"\"broken\"\"\nline two\",k=4 s=2 p=1,,,,,,,,0\n"));
+    QCOMPARE(
+        csv,
+        std::string(
+            "input,output,status,error,parameters,input_width,input_height,channels,output_width,"
+            "output_height,cv,ratio,seconds\n"
+            "\"in/a\"\"b.png\",\"out/a\"\"b.png\",done,,k=4 s=2 p=1,20,10,3,40,20,0,inf,0.5\n"
+            "\"in/c,d.png\",\"out/c,d.png\",failed,\"cannot read: \"\"broken\"\"\nline two\",k=4 s=2 p=1,,,,,,,,0\n"));
     const std::string json = batchReportJson(plan, s);
     QVERIFY(json.find("\"summary\": {\"done\": 1, \"skipped\": 0, \"failed\": 1, \"cancelled\": 0, \"seconds\": 2, "
                       "\"images_per_second\": 1, \"backend\": \"cpu\"}") != std::string::npos);
     QVERIFY(json.find("{\"input\": \"in/a\\\"b.png\", \"output\": \"out/a\\\"b.png\", \"status\": \"done\", "
                       "\"error\": \"\", \"parameters\": \"k=4 s=2 p=1\", \"input_size\": [10, 20, 3], "
-                      "\"output_size\": [20, 40, 3], \"cv\": 0, \"ratio\": null, \"seconds\": 0.5}") != std::string::npos);
+                      "\"output_size\": [20, 40, 3], \"cv\": 0, \"ratio\": null, \"seconds\": 0.5}") !=
+            std::string::npos);
     QVERIFY(json.find("\"error\": \"cannot read: \\\"broken\\\"\\nline two\"") != std::string::npos);
     QVERIFY(json.find("\"input_size\": null") != std::string::npos);
     QCOMPARE(batchSummaryLine(s), std::string("batch: 1 done, 0 skipped, 1 failed in 2.00 s (1.00 images/s)"));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The tconv binary as users run it: exit codes 0/1/2 with one-line errors,
 // every bad option value, .npy and image round trips checked value by value
 // (images written and read with OpenCV directly), results against the
@@ -45,8 +46,8 @@ using Result = ProcessResult;
 
 // An .npy with any dtype and raw data, for the formats writeNpy never produces.
 QByteArray npyBytes(const QByteArray& descr, const QByteArray& shape, const QByteArray& data, bool fortran = false) {
-    QByteArray header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                        ", 'shape': " + shape + ", }";
+    QByteArray header =
+        "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
     while ((10 + header.size() + 1) % 64) header += ' ';
     header += '\n';
     QByteArray f("\x93NUMPY\x01\x00", 8);
@@ -122,7 +123,9 @@ private:
     void writeNpyFile(const QString& name, const Tensor& t);
     void writeRaw(const QString& name, const QByteArray& bytes);
     NpyArray readOut(const QString& name) { return readNpy(path(name).toStdString()); }
-    QStringList dirListing() const { return QDir(dir_->path()).entryList(QDir::Files | QDir::Hidden | QDir::Dirs | QDir::NoDotAndDotDot); }
+    QStringList dirListing() const {
+        return QDir(dir_->path()).entryList(QDir::Files | QDir::Hidden | QDir::Dirs | QDir::NoDotAndDotDot);
+    }
     void expectError(const Result& r, int code, const QString& words);
     std::unique_ptr<QTemporaryDir> dir_;
 };
@@ -160,10 +163,8 @@ Result TestCli::tconv(const QStringList& args, qint64 fileSizeLimit) {
 void TestCli::writeNpyFile(const QString& name, const Tensor& t) {
     const Shape4 s = t.shape();
     const std::vector<float> v = interleave(t);
-    if (s.c == 1)
-        writeNpy(path(name).toStdString(), {s.h, s.w}, v.data());
-    else
-        writeNpy(path(name).toStdString(), {s.h, s.w, s.c}, v.data());
+    if (s.c == 1) writeNpy(path(name).toStdString(), {s.h, s.w}, v.data());
+    else writeNpy(path(name).toStdString(), {s.h, s.w, s.c}, v.data());
 }
 
 void TestCli::writeRaw(const QString& name, const QByteArray& bytes) {
@@ -182,9 +183,9 @@ void TestCli::expectError(const Result& r, int code, const QString& words) {
 void TestCli::helpAndUsage() {
     Result r = tconv({"apply", "--help"});
     QCOMPARE(r.code, 0);
-    for (const char* word : {"--kernel-size", "--stride", "--padding", "--output-padding", "--dilation", "--kernel",
-                             "--groups", "--bias", "--backend", "--sigma", "--seed", "--method", "--resize",
-                             "default 2", "bilinear"})
+    for (const char* word :
+         {"--kernel-size", "--stride", "--padding", "--output-padding", "--dilation", "--kernel", "--groups", "--bias",
+          "--backend", "--sigma", "--seed", "--method", "--resize", "default 2", "bilinear"})
         QVERIFY2(r.out.contains(word), word);
     QCOMPARE(tconv({}).code, 2);
     QCOMPARE(tconv({"frobnicate"}).code, 2);
@@ -405,13 +406,13 @@ void TestCli::presetMatchesReference_data() {
     QTest::addColumn<int>("dilation");
     QTest::newRow("bilinear k4 s2 p1") << QStringList{"--padding", "1"} << "bilinear" << 0 << 0 << 2 << 1 << 0 << 1;
     QTest::newRow("bilinear k3 s2 p1 op1")
-        << QStringList{"--kernel-size", "3", "--padding", "1", "--output-padding", "1"} << "bilinear" << 3 << 3 << 2 << 1
-        << 1 << 1;
-    QTest::newRow("gaussian s3 sigma 1.5") << QStringList{"--stride", "3", "--sigma", "1.5"} << "gaussian" << 0 << 0 << 3
-                                           << 0 << 0 << 1;
+        << QStringList{"--kernel-size", "3", "--padding", "1", "--output-padding", "1"} << "bilinear" << 3 << 3 << 2
+        << 1 << 1 << 1;
+    QTest::newRow("gaussian s3 sigma 1.5")
+        << QStringList{"--stride", "3", "--sigma", "1.5"} << "gaussian" << 0 << 0 << 3 << 0 << 0 << 1;
     QTest::newRow("random 3x5 d2 seed 9")
-        << QStringList{"--kernel-size", "3x5", "--dilation", "2", "--seed", "9", "--output-padding", "1"} << "random" << 3
-        << 5 << 2 << 0 << 1 << 2;
+        << QStringList{"--kernel-size", "3x5", "--dilation", "2", "--seed", "9", "--output-padding", "1"} << "random"
+        << 3 << 5 << 2 << 0 << 1 << 2;
     QTest::newRow("box k5 s3 p2") << QStringList{"--kernel-size", "5", "--stride", "3", "--padding", "2"} << "box" << 5
                                   << 5 << 3 << 2 << 0 << 1;
 }
@@ -445,7 +446,8 @@ void TestCli::presetMatchesReference() {
     const Tensor got = tensorFromNpy(readOut("out.npy"));
     QCOMPARE(got.shape(), want.shape());
     for (int64_t i = 0; i < want.size(); ++i)
-        QVERIFY2(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f, qPrintable(QString::number(i)));
+        QVERIFY2(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f,
+                 qPrintable(QString::number(i)));
 }
 
 void TestCli::textKernelFileIsUsedRaw() {
@@ -453,7 +455,8 @@ void TestCli::textKernelFileIsUsedRaw() {
     writeRaw("k.txt", "# my kernel\n1, 2 ,3\n\n 0.5\t1 2   # second row\n");
     const Tensor in = randomTensor(Shape4{1, 3, 4, 4}, 9);
     writeNpyFile("in.npy", in);
-    const Result r = tconv({"apply", "in.npy", "out.npy", "--kernel", "k.txt", "--padding", "0x1", "--bias", "0.5,-1,2"});
+    const Result r =
+        tconv({"apply", "in.npy", "out.npy", "--kernel", "k.txt", "--padding", "0x1", "--bias", "0.5,-1,2"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     Kernel2D k(2, 3);
     k.taps = {1, 2, 3, 0.5f, 1, 2};
@@ -463,7 +466,8 @@ void TestCli::textKernelFileIsUsedRaw() {
     const Tensor want = referenceConvTranspose2d(in, makeDepthwiseLayer(k, 3, p, {0.5f, -1.0f, 2.0f}));
     const Tensor got = tensorFromNpy(readOut("out.npy"));
     QCOMPARE(got.shape(), want.shape());
-    for (int64_t i = 0; i < want.size(); ++i) QVERIFY(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f);
+    for (int64_t i = 0; i < want.size(); ++i)
+        QVERIFY(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f);
 
     // A single pixel of value 1 reproduces the kernel exactly (stride 1).
     writeNpyFile("one.npy", Tensor(Shape4{1, 1, 1, 1}, 1.0f));
@@ -488,7 +492,8 @@ void TestCli::npyKernelFileAndFullWeight() {
     Tensor want = referenceConvTranspose2d(in, layer);
     Tensor got = tensorFromNpy(readOut("out.npy"));
     QCOMPARE(got.shape(), want.shape());
-    for (int64_t i = 0; i < want.size(); ++i) QVERIFY(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f);
+    for (int64_t i = 0; i < want.size(); ++i)
+        QVERIFY(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f);
     // A 2-channel result cannot be a PNG; .npy it is (checked above).
     expectError(tconv({"apply", "in.npy", "out.png", "--kernel", "w.npy"}), 2, IMAGE_REFUSAL("2 channels"));
 
@@ -505,7 +510,8 @@ void TestCli::npyKernelFileAndFullWeight() {
     want = referenceConvTranspose2d(in, g);
     got = tensorFromNpy(readOut("g.npy"));
     QCOMPARE(got.shape(), want.shape());
-    for (int64_t i = 0; i < want.size(); ++i) QVERIFY(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f);
+    for (int64_t i = 0; i < want.size(); ++i)
+        QVERIFY(std::abs(got.storage()[size_t(i)] - want.storage()[size_t(i)]) < 1e-5f);
     // Without --groups it is PyTorch's default groups=1: 3 -> 1 channel.
     QCOMPARE(tconv({"apply", "in.npy", "g1.npy", "--kernel", "wg.npy"}).code, 0);
     QCOMPARE(readOut("g1.npy").shape, (std::vector<int64_t>{8, 10}));
@@ -526,7 +532,8 @@ void TestCli::integerNpyInputsAreScaled() {
     std::vector<double> f8{0.125, -3, 1e-3, 7};
     writeRaw("f8.npy", npyBytes("<f8", "(2, 2)", QByteArray(reinterpret_cast<const char*>(f8.data()), 32)));
     for (const char* f : {"u8.npy", "u16.npy", "f8.npy"})
-        QCOMPARE(tconv({"apply", f, QString("o_") + f, "--kernel", "box", "--stride", "1", "--kernel-size", "1"}).code, 0);
+        QCOMPARE(tconv({"apply", f, QString("o_") + f, "--kernel", "box", "--stride", "1", "--kernel-size", "1"}).code,
+                 0);
     QCOMPARE(readOut("o_u8.npy").values, (std::vector<float>{0, 51 / 255.0f, 1, 102 / 255.0f}));
     const NpyArray b = readOut("o_u16.npy");
     QCOMPARE(b.shape, (std::vector<int64_t>{1, 2, 2}));
@@ -550,7 +557,8 @@ void TestCli::npyToPngClampsAndQuantizes() {
 void TestCli::png8BitRgbRoundTrip() {
     cv::Mat bgr(3, 4, CV_8UC3);
     for (int y = 0; y < 3; ++y)
-        for (int x = 0; x < 4; ++x) bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(10 * x), uchar(100 + y), uchar(200 + x + y));
+        for (int x = 0; x < 4; ++x)
+            bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(10 * x), uchar(100 + y), uchar(200 + x + y));
     QVERIFY(cv::imwrite(path("in.png").toStdString(), bgr));
     // To .npy: channel order R, G, B and value/255.
     QCOMPARE(tconv({"apply", "in.png", "out.npy", "--kernel", "nearest"}).code, 0);
@@ -584,7 +592,8 @@ void TestCli::png8BitRgbRoundTrip() {
     p.stride = 2;
     p.padding = 1;
     PresetOptions o;
-    const Tensor want = referenceConvTranspose2d(in, makeDepthwiseLayer(makePresetKernel(KernelPreset::Bilinear, o), 3, p));
+    const Tensor want =
+        referenceConvTranspose2d(in, makeDepthwiseLayer(makePresetKernel(KernelPreset::Bilinear, o), 3, p));
     const cv::Mat b = cv::imread(path("bil.png").toStdString(), cv::IMREAD_UNCHANGED);
     QCOMPARE(b.rows, int(want.shape().h));
     for (int c = 0; c < 3; ++c)
@@ -641,13 +650,14 @@ void TestCli::grayAndRgbaImages() {
 
     cv::Mat bgra(2, 2, CV_8UC4);
     for (int y = 0; y < 2; ++y)
-        for (int x = 0; x < 2; ++x) bgra.at<cv::Vec4b>(y, x) = cv::Vec4b(uchar(x * 200), 50, uchar(y * 200), uchar(60 + 100 * x + 40 * y));
+        for (int x = 0; x < 2; ++x)
+            bgra.at<cv::Vec4b>(y, x) = cv::Vec4b(uchar(x * 200), 50, uchar(y * 200), uchar(60 + 100 * x + 40 * y));
     QVERIFY(cv::imwrite(path("rgba.png").toStdString(), bgra));
     QCOMPARE(tconv({"apply", "rgba.png", "rgba.npy", "--kernel", "nearest"}).code, 0);
     const Tensor t = tensorFromNpy(readOut("rgba.npy"));
     QCOMPARE(t.shape().c, int64_t(4));
     QCOMPARE(t.at(0, 3, 3, 3), (60 + 100 + 40) / 255.0f);  // alpha is channel 3, processed like the others
-    QCOMPARE(t.at(0, 0, 2, 0), 200 / 255.0f);                // R
+    QCOMPARE(t.at(0, 0, 2, 0), 200 / 255.0f);              // R
     Result r = tconv({"apply", "rgba.png", "rgba_out.png", "--kernel", "nearest"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const cv::Mat m = cv::imread(path("rgba_out.png").toStdString(), cv::IMREAD_UNCHANGED);
@@ -727,7 +737,8 @@ void TestCli::writeFailureLeavesNothing() {
     const QStringList before = dirListing();
     QStringList outs{"out.npy"};
 #ifdef TCONV_HAVE_OPENCV
-    outs << "out.png" << "out.tif";
+    outs << "out.png"
+         << "out.tif";
 #endif
     for (const QString& out : outs) {
         const Result r = tconv({"apply", "in.npy", out, "--kernel", "random"}, 2048);
@@ -751,7 +762,8 @@ void TestCli::failedRunKeepsExistingOutput() {
 void TestCli::resizeConvHasTransposedShape() {
     writeNpyFile("in.npy", randomTensor(Shape4{1, 3, 5, 6}, 15));
     for (const char* resize : {"nearest", "bilinear"}) {
-        const Result r = tconv({"apply", "in.npy", "rc.npy", "--method", "resize-conv", "--resize", resize, "--padding", "1"});
+        const Result r =
+            tconv({"apply", "in.npy", "rc.npy", "--method", "resize-conv", "--resize", resize, "--padding", "1"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("resize-conv"));
         QCOMPARE(readOut("rc.npy").shape, (std::vector<int64_t>{10, 12, 3}));

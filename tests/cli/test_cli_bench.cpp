@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv bench: its options (a bad value is a usage error naming the value,
 // --help lists every option), the keys and types of its JSON rows and the case
 // names the geometry options produce (never its timings), and the

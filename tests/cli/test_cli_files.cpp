@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Never lose or nest a file (issue 10): the real tconv binary refuses an output
 // that is one of its inputs (by device and inode: symlinks, "./a", hard links),
 // never replaces a file that appeared meanwhile, cleans up its temporary files
@@ -162,9 +163,9 @@ void TestCliFiles::repairRefusesItsKernelAsOutput() {
         QVERIFY2(r.err.contains("same file as the input"), qPrintable(r.err));
         QCOMPARE(bytesOf(root() / "k.npy"), before);
     }
-    QCOMPARE(runTconv({"repair", "--kernel", "k.npy", "--stride", "2", "--method", "zoh", "--out", "r.npy"}, q(root()))
-                 .code,
-             0);
+    QCOMPARE(
+        runTconv({"repair", "--kernel", "k.npy", "--stride", "2", "--method", "zoh", "--out", "r.npy"}, q(root())).code,
+        0);
 }
 
 void TestCliFiles::batchRefusesAnInputAsOutput() {
@@ -269,9 +270,9 @@ void TestCliFiles::signalRemovesTempFile() {
     QVERIFY(!fs::exists(root() / "out.npy"));
     // The same for analyze and repair writes.
     writeSmallNpy(root() / "k.npy", 3, 3, 3);
-    for (const QStringList& args : {QStringList{"repair", "--kernel", "k.npy", "--stride", "2", "--method", "zoh",
-                                                "--out", "r.npy"},
-                                    QStringList{"analyze", "--heatmap", "h.png"}}) {
+    for (const QStringList& args :
+         {QStringList{"repair", "--kernel", "k.npy", "--stride", "2", "--method", "zoh", "--out", "r.npy"},
+          QStringList{"analyze", "--heatmap", "h.png"}}) {
 #ifndef TCONV_HAVE_OPENCV
         if (args[0] == "analyze") continue;
 #endif
@@ -341,8 +342,8 @@ void TestCliFiles::doubleDashEndsOptionsEverywhere() {
     r = runTconv({"apply", "--stride", "3", "--", "-a.npy", "-c.npy"}, q(root()));
     QVERIFY2(r.code == 0, qPrintable(r.err));
     // Commands without file arguments accept "--" and refuse anything after it.
-    const QStringList repair{"repair", "--kernel", "box", "--kernel-size", "2", "--stride", "2", "--method", "zoh",
-                             "--out", "-r.npy"};
+    const QStringList repair{"repair", "--kernel", "box", "--kernel-size", "2",     "--stride",
+                             "2",      "--method", "zoh", "--out",         "-r.npy"};
     const QStringList analyze{"analyze", "--stride", "2", "--json"};
     const QStringList bench{"bench", "--size", "4x4x1", "--repeat", "1", "--backend", "cpu", "--json"};
     for (const QStringList& cmd : {repair, analyze, bench, QStringList{"info"}}) {

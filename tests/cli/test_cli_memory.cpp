@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The memory limit as users meet it: TCONV_MEMORY_LIMIT_MB parsed strictly,
 // decompression bombs, huge kernels, resize-conv, analyze's heatmaps, repair
 // and batch either refused before they allocate or kept under the limit --
@@ -237,10 +238,9 @@ void TestCliMemory::memoryLimitParsedStrictly() {
     QFETCH(QByteArray, value);
     QFETCH(QString, why);
     writeNpyImage("in.npy", 8, 8, 1);
-    for (const QStringList& args : {QStringList{"apply", "in.npy", "out.npy"},
-                                    QStringList{"analyze", "--size", "8x8"},
-                                    QStringList{"repair", "--kernel", "box", "--kernel-size", "3", "--method", "zoh",
-                                                "--out", "k.npy"}}) {
+    for (const QStringList& args :
+         {QStringList{"apply", "in.npy", "out.npy"}, QStringList{"analyze", "--size", "8x8"},
+          QStringList{"repair", "--kernel", "box", "--kernel-size", "3", "--method", "zoh", "--out", "k.npy"}}) {
         const Measured r = run(args, value);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("TCONV_MEMORY_LIMIT_MB='" + QString::fromLatin1(value) + "'"), qPrintable(r.err));
@@ -301,11 +301,11 @@ void TestCliMemory::everyCommandStaysUnderTheLimit_data() {
     QTest::newRow("analyze energy heatmap")
         << (QStringList{"analyze", "--input", "in.npy", "--heatmap", "h.png", "--heatmap-kind", "energy"} + far) << 2
         << "memory limit";
-    QTest::newRow("analyze gain heatmap") << QStringList{"analyze", "--size", "2000x2000", "--stride", "4",
-                                                         "--heatmap", "h.png"}
-                                          << 2 << "memory limit";
-    QTest::newRow("repair zoh") << QStringList{"repair", "--kernel", "weight_small.npy", "--dilation", "100",
-                                               "--method", "zoh", "--out", "k.npy"}
+    QTest::newRow("analyze gain heatmap")
+        << QStringList{"analyze", "--size", "2000x2000", "--stride", "4", "--heatmap", "h.png"} << 2 << "memory limit";
+    QTest::newRow("repair zoh") << QStringList{"repair",     "--kernel", "weight_small.npy",
+                                               "--dilation", "100",      "--method",
+                                               "zoh",        "--out",    "k.npy"}
                                 << 2 << "memory limit";
     QTest::newRow("batch with a bomb") << QStringList{"batch", "imgs", "-o", "out"} << 1 << "memory limit";
 }
@@ -348,12 +348,12 @@ void TestCliMemory::acceptedJobsPeakWithinTheirEstimate_data() {
     QTest::addColumn<QStringList>("args");
     QTest::newRow("npy to npy") << QStringList{"apply", "in.npy", "out.npy", "--stride", "4"};
     QTest::newRow("npy to png") << QStringList{"apply", "in.npy", "out.png", "--stride", "4"};
-    QTest::newRow("resize-conv bilinear")
-        << QStringList{"apply", "in.npy", "out.npy", "--method", "resize-conv", "--resize", "bilinear", "--stride", "4"};
+    QTest::newRow("resize-conv bilinear") << QStringList{"apply",    "in.npy",   "out.npy",  "--method", "resize-conv",
+                                                         "--resize", "bilinear", "--stride", "4"};
     QTest::newRow("resize-conv nearest even stride")
         << QStringList{"apply", "in.npy", "out.npy", "--method", "resize-conv", "--stride", "4"};
-    QTest::newRow("analyze energy heatmap")
-        << QStringList{"analyze", "--input", "in.npy", "--heatmap", "h.png", "--heatmap-kind", "energy", "--stride", "4"};
+    QTest::newRow("analyze energy heatmap") << QStringList{
+        "analyze", "--input", "in.npy", "--heatmap", "h.png", "--heatmap-kind", "energy", "--stride", "4"};
 }
 
 // The refusal at a small limit names the job's estimate; at that limit the job
@@ -425,14 +425,16 @@ void TestCliMemory::benchThreadsCapped() {
 void TestCliMemory::kernelSizeCapped_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("words");
-    QTest::newRow("apply preset 4096") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "4096"}
+    QTest::newRow("apply preset 4096") << QStringList{"apply", "in.npy",        "out.npy", "--kernel",
+                                                      "box",   "--kernel-size", "4096"}
                                        << "kernel_height: 4096";
-    QTest::newRow("apply preset 3x256") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "box", "--kernel-size", "3x256"}
+    QTest::newRow("apply preset 3x256") << QStringList{"apply", "in.npy",        "out.npy", "--kernel",
+                                                       "box",   "--kernel-size", "3x256"}
                                         << "kernel_width: 256";
     QTest::newRow("analyze 4096") << QStringList{"analyze", "--kernel", "gaussian", "--kernel-size", "4096"}
                                   << "kernel_height: 4096";
-    QTest::newRow("repair 4096") << QStringList{"repair", "--kernel", "box", "--kernel-size", "4096", "--method",
-                                                "additive", "--out", "k.npy"}
+    QTest::newRow("repair 4096") << QStringList{"repair",   "--kernel", "box",   "--kernel-size", "4096",
+                                                "--method", "additive", "--out", "k.npy"}
                                  << "kernel_height: 4096";
     QTest::newRow("npy kernel 300x4") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "big.npy"} << "300x4";
     QTest::newRow("text kernel 1x300") << QStringList{"apply", "in.npy", "out.npy", "--kernel", "wide.txt"}
@@ -491,7 +493,8 @@ void TestCliMemory::nonFiniteInputsWarnOnce() {
     QVERIFY2(!r.err.contains("warning"), qPrintable(r.err));
     // Batch: one warning for the run, however many inputs hold NaN.
     QVERIFY(QDir(dir_->path()).mkpath("many"));
-    for (const char* name : {"many/a.npy", "many/b.npy", "many/c.npy"}) QVERIFY(QFile::copy(path("nan.npy"), path(name)));
+    for (const char* name : {"many/a.npy", "many/b.npy", "many/c.npy"})
+        QVERIFY(QFile::copy(path("nan.npy"), path(name)));
     r = run({"batch", "many", "-o", "many_out"});
     QCOMPARE(r.code, 0);
     QCOMPARE(r.err.count("warning: "), 1);
@@ -514,11 +517,11 @@ void TestCliMemory::exifOrientationApplied() {
     std::vector<unsigned char> jpeg;
     QVERIFY(cv::imencode(".jpg", stored, jpeg, {cv::IMWRITE_JPEG_QUALITY, 100}));
     // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation = 6.
-    const unsigned char app1[] = {0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
-                                  'I', 'I', 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,  // TIFF header, IFD at 8
-                                  0x01, 0x00,                                    // 1 entry
-                                  0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
-                                  0x00, 0x00, 0x00, 0x00};                       // no next IFD
+    const unsigned char app1[] = {0xFF, 0xE1, 0x00, 0x22, 'E',  'x',  'i',  'f',  0,
+                                  0,    'I',  'I',  0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,  // TIFF header, IFD at 8
+                                  0x01, 0x00,                                            // 1 entry
+                                  0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06,
+                                  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};  // no next IFD
     QCOMPARE(int(sizeof app1), 2 + 0x22);
     QByteArray bytes(reinterpret_cast<const char*>(jpeg.data()), 2);  // SOI
     bytes += QByteArray(reinterpret_cast<const char*>(app1), sizeof app1);
@@ -527,7 +530,8 @@ void TestCliMemory::exifOrientationApplied() {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(bytes);
     f.close();
-    const Measured r = run({"apply", "portrait.jpg", "out.npy", "--kernel", "box", "--kernel-size", "1", "--stride", "1"});
+    const Measured r =
+        run({"apply", "portrait.jpg", "out.npy", "--kernel", "box", "--kernel-size", "1", "--stride", "1"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const NpyArray out = readNpy(path("out.npy").toStdString());
     QCOMPARE(out.shape, (std::vector<int64_t>{64, 32, 3}));
@@ -558,7 +562,8 @@ void TestCliMemory::channelMixingWorkspaceCounted() {
     writeNpyImage("mix.npy", 40, 40, 64);
     std::vector<float> w(size_t(64) * 64 * 4 * 4, 0.01f);
     writeNpy(path("mixw.npy").toStdString(), {64, 64, 4, 4}, w.data());
-    const QStringList args{"apply", "mix.npy", "mix_out.npy", "--kernel", "mixw.npy", "--stride", "2", "--padding", "1"};
+    const QStringList args{"apply",    "mix.npy", "mix_out.npy", "--kernel", "mixw.npy",
+                           "--stride", "2",       "--padding",   "1"};
     // Raise the limit to each stage's named need until the job runs.
     Measured r = run(args, "1");
     QString lastRefusal;

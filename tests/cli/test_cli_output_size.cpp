@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `tconv apply --output-size HxW`: PyTorch's output_size, exactly. The padding
 // stays, output_padding is chosen (the same result as giving it), and sizes
 // outside [min, min + stride − 1] are refused with PyTorch's message.
@@ -62,8 +63,7 @@ void TestCliOutputSize::refusesSizesOutsideTheRange() {
 
 void TestCliOutputSize::otherCommandsRefuseIt() {
     // Only apply has one input whose size output_size refers to.
-    const ProcessResult r =
-        run(QStringList{"analyze", "--input", input_, "--output-size", "10x13"} + geometry_);
+    const ProcessResult r = run(QStringList{"analyze", "--input", input_, "--output-size", "10x13"} + geometry_);
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("--output-size"), qPrintable(r.err));
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Running the real tconv binary from a test: exit code and both streams.
 #include <QProcess>

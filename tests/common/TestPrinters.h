@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // QCOMPARE printers for engine types (found by ADL), shared by all tests.
 #include <QMetaType>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cuda/CudaBench.h"
 
 #include <cuda_runtime.h>
@@ -115,7 +116,8 @@ int benchSuite(const BenchOptions& o, cudaStream_t stream, const cudaDeviceProp&
         const size_t outBytes = static_cast<size_t>(outShape.count()) * sizeof(float);
         // Enough buffer sets that one round is 3x the L2 cache: every launch
         // reads and writes DRAM, as a single-shot call would.
-        const int sets = static_cast<int>(std::clamp<size_t>(3 * size_t(prop.l2CacheSize) / (inBytes + outBytes) + 1, 2, 8));
+        const int sets =
+            static_cast<int>(std::clamp<size_t>(3 * size_t(prop.l2CacheSize) / (inBytes + outBytes) + 1, 2, 8));
         cuda::DeviceBuffer params;
         std::vector<cuda::DeviceBuffer> ins(sets), outs(sets);
         params.ensure(pk.bytes.size(), "parameters");
@@ -142,11 +144,12 @@ int benchSuite(const BenchOptions& o, cudaStream_t stream, const cudaDeviceProp&
         std::printf("%-40s %-7s %10.4f %10.4f %10.4f %8.2f %11.0f %9.2g%s\n", c.name, cuda::variantName(plan.variant),
                     med, mn, floorMs, med / floorMs, mpix, err, err < kMaxRelativeL2 ? "" : "  FAIL");
         if (o.json)
-            std::printf("{\"case\": \"%s\", \"backend\": \"cuda\", \"device\": \"%s\", \"kernel\": \"%s\", "
-                        "\"median_ms\": %.5f, \"min_ms\": %.5f, \"floor_ms\": %.5f, \"floor_ratio\": %.3f, "
-                        "\"out_mpix_s\": %.1f, \"copy_gbs\": %.1f, \"rel_l2\": %s}\n",
-                        c.name, prop.name, cuda::variantName(plan.variant), med, mn, floorMs, med / floorMs, mpix,
-                        bandwidth / 1e9, jsonNumber(err).c_str());
+            std::printf(
+                "{\"case\": \"%s\", \"backend\": \"cuda\", \"device\": \"%s\", \"kernel\": \"%s\", "
+                "\"median_ms\": %.5f, \"min_ms\": %.5f, \"floor_ms\": %.5f, \"floor_ratio\": %.3f, "
+                "\"out_mpix_s\": %.1f, \"copy_gbs\": %.1f, \"rel_l2\": %s}\n",
+                c.name, prop.name, cuda::variantName(plan.variant), med, mn, floorMs, med / floorMs, mpix,
+                bandwidth / 1e9, jsonNumber(err).c_str());
     }
     return failures;
 }
@@ -174,10 +177,8 @@ void benchEndToEnd(const BenchOptions& o, const cudaDeviceProp& prop) {
         std::vector<double> wall, up, unpack, kern, down;
         const int repeats = std::max(5, o.repeats / 2);
         for (int i = 0; i < repeats + 3; ++i) {
-            if (to8)
-                backend.runImage8To8(view, layer, bytes);
-            else
-                backend.runImage8(view, layer, out);
+            if (to8) backend.runImage8To8(view, layer, bytes);
+            else backend.runImage8(view, layer, out);
             if (i < 3) continue;  // warm-up: first allocation, module load
             const cuda::CudaTimings& t = backend.lastTimings();
             wall.push_back(t.wallMs), up.push_back(t.uploadMs), unpack.push_back(t.unpackMs);
@@ -187,11 +188,12 @@ void benchEndToEnd(const BenchOptions& o, const cudaDeviceProp& prop) {
         std::printf("%-44s %9.3f %9.3f %9.3f %9.3f %9.3f\n", name, median(wall), median(up), median(unpack),
                     median(kern), median(down));
         if (o.json)
-            std::printf("{\"case\": \"end-to-end 1024x1024 rgb8 k4 s2 p1, %s\", \"backend\": \"cuda\", \"device\": "
-                        "\"%s\", \"wall_median_ms\": %.4f, \"upload_ms\": %.4f, \"unpack_ms\": %.4f, "
-                        "\"kernel_ms\": %.4f, \"download_ms\": %.4f}\n",
-                        to8 ? "8-bit out" : "float32 out", prop.name, median(wall), median(up), median(unpack),
-                        median(kern), median(down));
+            std::printf(
+                "{\"case\": \"end-to-end 1024x1024 rgb8 k4 s2 p1, %s\", \"backend\": \"cuda\", \"device\": "
+                "\"%s\", \"wall_median_ms\": %.4f, \"upload_ms\": %.4f, \"unpack_ms\": %.4f, "
+                "\"kernel_ms\": %.4f, \"download_ms\": %.4f}\n",
+                to8 ? "8-bit out" : "float32 out", prop.name, median(wall), median(up), median(unpack), median(kern),
+                median(down));
     }
 }
 

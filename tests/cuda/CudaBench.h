@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The device-side benchmark of tconv_cuda_check: the standard suite's kernel
 // times (cudaEvents, median over rotated buffers so the L2 cache cannot hold

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cuda/CudaEquivalence.h"
 
 #include <algorithm>
@@ -51,7 +52,8 @@ void checkImage8(EquivalenceResult& r) {
         Tensor asFloat(Shape4{1, c, h, w});
         for (int ch = 0; ch < c; ++ch)
             for (int y = 0; y < h; ++y)
-                for (int x = 0; x < w; ++x) asFloat.at(0, ch, y, x) = float(bytes[(size_t(y) * w + x) * c + ch]) / 255.0f;
+                for (int x = 0; x < w; ++x)
+                    asFloat.at(0, ch, y, x) = float(bytes[(size_t(y) * w + x) * c + ch]) / 255.0f;
         Kernel2D kernel(4, 4);
         for (float& t : kernel.taps) t = std::uniform_real_distribution<float>(0.0f, 0.5f)(rng);
         ConvParams p;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // CUDA-vs-reference equivalence checks of tconv_cuda_check (no Qt): seeded
 // random problems through every kernel variant, the 8-bit image path, and the

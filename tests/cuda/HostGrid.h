@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs the CUDA kernels' per-thread bodies on the host over the exact launches
 // the backend makes (same plan, same packed parameters, same grid chunking),
@@ -32,7 +33,8 @@ void emulateTiledBlock(const cuda::KernelArgs& a, cuda::Idx3 block, std::vector<
     std::vector<TiledThread<CO, R>> threads(kThreads);
     auto forEachThread = [&](auto&& fn) {
         for (int ty = 0; ty < kThreadsY; ++ty)
-            for (int tx = 0; tx < kThreadsX; ++tx) fn(Idx3{tx, ty, 0}, threads[static_cast<size_t>(ty * kThreadsX + tx)]);
+            for (int tx = 0; tx < kThreadsX; ++tx)
+                fn(Idx3{tx, ty, 0}, threads[static_cast<size_t>(ty * kThreadsX + tx)]);
     };
     forEachThread([&](Idx3 t, TiledThread<CO, R>& st) { tiledInit<CO, R>(a, block, t, st); });
     for (int c = 0; c < a.g.cinPerGroup; ++c) {
@@ -46,8 +48,7 @@ void emulateTiledBlock(const cuda::KernelArgs& a, cuda::Idx3 block, std::vector<
 // maxYZ: the grid limit to chunk at (65535 on the GPU; small values exercise
 // the chunk offsets).
 inline HostGridRun emulateConv(const Tensor& input, const ConvLayer& layer,
-                               std::optional<cuda::KernelVariant> force = std::nullopt,
-                               int maxYZ = cuda::kMaxGridYZ) {
+                               std::optional<cuda::KernelVariant> force = std::nullopt, int maxYZ = cuda::kMaxGridYZ) {
     using namespace cuda;
     HostGridRun run;
     const Shape4 outShape = validateProblem(layer.problemFor(input.shape()));

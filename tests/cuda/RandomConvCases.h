@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Seeded random ConvTranspose2d problems (all parameters per axis, groups,
 // bias, sizes down to 1x1) and the error measure, shared by the host-grid test,
@@ -20,8 +21,8 @@ struct RandomCase {
 };
 
 struct RandomCaseLimits {
-    int maxExtent = 14;      // input H, W in [1, maxExtent]
-    int wideExtent = 90;     // sometimes W (and H) up to this, to span several tiles
+    int maxExtent = 14;   // input H, W in [1, maxExtent]
+    int wideExtent = 90;  // sometimes W (and H) up to this, to span several tiles
     int maxKernel = 5;
     int maxStride = 4;
     int maxDilation = 3;

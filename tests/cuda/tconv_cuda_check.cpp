@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tconv_cuda_check: the CUDA backend on a real device, without Qt or OpenCV
 // (the GPU machine has only a compiler, CMake and CUDA).
 //   1. equivalence: seeded random problems through every kernel variant, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The CUDA backend on a real device: every kernel variant against the
 // reference on seeded random problems, buffer reuse, chunked staging, the
 // 8-bit image path, out-of-memory handling and the factory. Skipped (with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The CUDA kernels' index arithmetic, tested without a GPU: their per-thread
 // bodies run on the host over every block and thread of the launches the
 // backend makes (HostGrid.h) and must reproduce the reference scatter.
@@ -48,12 +49,15 @@ void TestCudaHostGrid::phaseTapsMatchBruteForce() {
     for (int s = 1; s <= 7; ++s)
         for (int d = 1; d <= 6; ++d)
             for (int k = 1; k <= 9; ++k) {
-                const cuda::ConvGeometry g = cuda::makeGeometry(Shape4{1, 1, 3, 3}, [&] {
-                    ConvLayer l;
-                    l.params.kernel = k, l.params.stride = s, l.params.dilation = d;
-                    l.weight = Tensor(Shape4{1, 1, k, k});
-                    return l;
-                }(), Shape4{1, 1, 5, 5});
+                const cuda::ConvGeometry g = cuda::makeGeometry(
+                    Shape4{1, 1, 3, 3},
+                    [&] {
+                        ConvLayer l;
+                        l.params.kernel = k, l.params.stride = s, l.params.dilation = d;
+                        l.weight = Tensor(Shape4{1, 1, k, k});
+                        return l;
+                    }(),
+                    Shape4{1, 1, 5, 5});
                 for (int r = 0; r < s; ++r) {
                     std::set<int> expected;  // taps kk with (r - kk*d) divisible by s
                     for (int kk = 0; kk < k; ++kk)
@@ -101,7 +105,7 @@ void TestCudaHostGrid::handCheckedExamples() {
     layer3.weight = tensorOf(Shape4{1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
     layer3.bias = {0.5f};
     const Tensor s3 = tensorOf(Shape4{1, 1, 4, 4}, {5.5f, 14.5f, 10.5f, 12.5f, 14.5f, 36.5f, 24.5f, 30.5f, 15.5f, 34.5f,
-                                                     20.5f, 24.5f, 24.5f, 55.5f, 32.5f, 36.5f});
+                                                    20.5f, 24.5f, 24.5f, 55.5f, 32.5f, 36.5f});
     for (KernelVariant v : kAllVariants) {
         QCOMPARE(emulateConv(in, layer, v).output.storage(), s1.storage());
         QCOMPARE(emulateConv(in, layer2, v).output.storage(), s2.storage());
@@ -124,9 +128,9 @@ void TestCudaHostGrid::randomConfigurationsEveryVariant() {
             }
             if (run.plan.variant != KernelVariant::Direct) ++tiledRuns;
             const double err = relativeL2(run.output, ref);
-            QVERIFY2(err < kMaxRelativeL2,
-                     qPrintable(QString("%1 [%2]: relative L2 error %3").arg(rc.label.c_str(),
-                                                                             cuda::variantName(run.plan.variant)).arg(err)));
+            QVERIFY2(err < kMaxRelativeL2, qPrintable(QString("%1 [%2]: relative L2 error %3")
+                                                          .arg(rc.label.c_str(), cuda::variantName(run.plan.variant))
+                                                          .arg(err)));
         }
     }
     QVERIFY(tiledRuns > 400);  // the shared-memory kernels were really exercised
@@ -207,7 +211,7 @@ void TestCudaHostGrid::image8RoundTripIsExact() {
     QCOMPARE(int(cuda::quantize8(std::numeric_limits<float>::quiet_NaN())), 0);
     QCOMPARE(int(cuda::quantize8(1.0f)), 255);
     QCOMPARE(int(cuda::quantize8(7.0f)), 255);
-    QCOMPARE(int(cuda::quantize8(0.5f / 255.0f)), 0);   // 0.5 -> even
+    QCOMPARE(int(cuda::quantize8(0.5f / 255.0f)), 0);  // 0.5 -> even
     QCOMPARE(int(cuda::quantize8(0.6f / 255.0f)), 1);
 }
 
@@ -225,7 +229,8 @@ void TestCudaHostGrid::image8UnpackAndPack() {
                 a.height = height, a.width = width, a.channels = channels, a.pitch = pitch;
                 a.bytesIn = bytes.data();
                 a.planesOut = planes.data();
-                emulateImageGrid(a, 2, [](const cuda::Image8Args& x, cuda::Idx3 b, cuda::Idx3 t) { cuda::unpackImage8(x, b, t); });
+                emulateImageGrid(
+                    a, 2, [](const cuda::Image8Args& x, cuda::Idx3 b, cuda::Idx3 t) { cuda::unpackImage8(x, b, t); });
                 for (int c = 0; c < channels; ++c)
                     for (int y = 0; y < height; ++y)
                         for (int x = 0; x < width; ++x)
@@ -235,7 +240,8 @@ void TestCudaHostGrid::image8UnpackAndPack() {
                 std::vector<uint8_t> packed(static_cast<size_t>(width) * channels * height, 0xAB);
                 a.planesIn = planes.data();
                 a.bytesOut = packed.data();
-                emulateImageGrid(a, 2, [](const cuda::Image8Args& x, cuda::Idx3 b, cuda::Idx3 t) { cuda::packImage8(x, b, t); });
+                emulateImageGrid(
+                    a, 2, [](const cuda::Image8Args& x, cuda::Idx3 b, cuda::Idx3 t) { cuda::packImage8(x, b, t); });
                 for (int y = 0; y < height; ++y)
                     QVERIFY(std::memcmp(packed.data() + size_t(y) * width * channels, bytes.data() + size_t(y * pitch),
                                         size_t(width) * channels) == 0);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Checking a backend against the reference scatter, shared by the CPU
 // backend's tests: seeded random tensors, a run on an output pre-filled with
@@ -65,7 +66,12 @@ inline QString compareToExpected(const Tensor& fast, const Tensor& expected, con
                     const double tol = 1e-5 * std::max(1.0, double(magnitude.at(n, c, y, x)));
                     if (!(std::fabs(got - want) <= tol))
                         return QString("at (%1,%2,%3,%4): got %5, expected %6")
-                            .arg(n).arg(c).arg(y).arg(x).arg(got, 0, 'g', 9).arg(want, 0, 'g', 9);
+                            .arg(n)
+                            .arg(c)
+                            .arg(y)
+                            .arg(x)
+                            .arg(got, 0, 'g', 9)
+                            .arg(want, 0, 'g', 9);
                 }
     return {};
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fast CPU backend against the reference scatter: hand-checked exact
 // cases, wide rows that run the SIMD interior for every stride kernel, and
 // hundreds of seeded random configurations (every parameter per axis, groups,
@@ -73,9 +74,9 @@ RandomCase randomCase(std::mt19937& rng) {
         randomAxis(rng, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, w, pick(rng, 0, 2) == 0);
         int64_t cin = 1, cout = 1;
         switch (pick(rng, 0, 5)) {
-            case 0: cin = cout = p.groups = pick(rng, 1, 3); break;                   // depthwise
+            case 0: cin = cout = p.groups = pick(rng, 1, 3); break;                      // depthwise
             case 1: cin = pick(rng, 1, 3), cout = pick(rng, 1, 3), p.groups = 1; break;  // full mixing
-            case 2: cin = 4, cout = 6, p.groups = 2; break;                             // mixed groups
+            case 2: cin = 4, cout = 6, p.groups = 2; break;                              // mixed groups
             case 3: p.groups = 2, cin = 2 * pick(rng, 1, 2), cout = 2 * pick(rng, 1, 3); break;
             default:  // 2..9 output channels per group: blocks of 4 and what is left
                 p.groups = pick(rng, 1, 3);
@@ -109,7 +110,8 @@ RandomCase largeCase(std::mt19937& rng, bool oneOutputPerGroup) {
         p.kernel = Size2(std::min(p.kernel.h, 4), std::min(p.kernel.w, 4));
         p.stride = Size2(std::max(p.stride.h, 2), std::max(p.stride.w, 2));
         p.dilation = Size2(std::min(p.dilation.h, 2), std::min(p.dilation.w, 2));
-        p.padding = Size2(std::min(p.padding.h, p.dilation.h * (p.kernel.h - 1)), std::min(p.padding.w, p.dilation.w * (p.kernel.w - 1)));
+        p.padding = Size2(std::min(p.padding.h, p.dilation.h * (p.kernel.h - 1)),
+                          std::min(p.padding.w, p.dilation.w * (p.kernel.w - 1)));
         p.outputPadding = Size2(std::min(p.outputPadding.h, std::max(p.stride.h, p.dilation.h) - 1),
                                 std::min(p.outputPadding.w, std::max(p.stride.w, p.dilation.w) - 1));
         p.groups = pick(rng, 1, 2);
@@ -174,7 +176,8 @@ void TestCpuBackend::handCheckedCases() {
     d.kernel = Size2(1, 2);
     d.dilation = Size2(1, 2);
     ConvLayer ld{d, tensorOf({1, 1, 1, 2}, {1, 10}), {}};
-    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), ld).storage(), (std::vector<float>{1, 2, 13, 20, 30}));
+    QCOMPARE(runOnNanOutput(*backend, tensorOf({1, 1, 1, 3}, {1, 2, 3}), ld).storage(),
+             (std::vector<float>{1, 2, 13, 20, 30}));
     // Channel mixing: 2 -> 1, 1x1 input (2, 3), W ch0 [1 2], ch1 [10 20].
     ConvParams e;
     e.kernel = Size2(1, 2);
@@ -263,13 +266,16 @@ void TestCpuBackend::randomConfigurations() {
         const RandomCase rc = i % 200 == 100 ? largeCase(rng, i == 100) : randomCase(rng);
         const Tensor input = randomTensor(rc.input, rng);
         const Tensor expected = referenceConvTranspose2d(input, rc.layer);
-        const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], input, rc.layer), expected, input, rc.layer);
-        QVERIFY2(diff.isEmpty(), qPrintable(QString("case %1 (%2, %3 threads): %4").arg(i).arg(rc.text).arg(i % 3 + 1).arg(diff)));
+        const QString diff =
+            compareToExpected(runOnNanOutput(*backends[i % 3], input, rc.layer), expected, input, rc.layer);
+        QVERIFY2(diff.isEmpty(),
+                 qPrintable(QString("case %1 (%2, %3 threads): %4").arg(i).arg(rc.text).arg(i % 3 + 1).arg(diff)));
         const ConvParams& p = rc.layer.params;
         const cpu::PhaseTable x(rc.input.w, expected.shape().w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
         const int64_t coutPerGroup = rc.layer.weight.shape().c;
         withInterior += x.interiorEnd() - x.interiorBegin() >= 16;
-        cropped += p.padding.h > p.dilation.h * (p.kernel.h - 1) / 2 || p.padding.w > p.dilation.w * (p.kernel.w - 1) / 2;
+        cropped +=
+            p.padding.h > p.dilation.h * (p.kernel.h - 1) / 2 || p.padding.w > p.dilation.w * (p.kernel.w - 1) / 2;
         mixing += rc.layer.weight.shape().n / p.groups > 1;
         blocked += coutPerGroup > 1;
         unevenBlocks += coutPerGroup > 4 && coutPerGroup % 4 != 0;
@@ -314,9 +320,13 @@ void TestCpuBackend::everyChannelBlock() {
             const Shape4 shape{2, cin, pick(rng, 3, 6), pick(rng, 40, 90)};
             const Tensor input = randomTensor(shape, rng);
             const ConvLayer layer = randomLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
-            const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], input, layer), referenceConvTranspose2d(input, layer), input, layer);
+            const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], input, layer),
+                                                   referenceConvTranspose2d(input, layer), input, layer);
             QVERIFY2(diff.isEmpty(), qPrintable(QString("%1 per group, %2 groups (%3): %4")
-                                                    .arg(perGroup).arg(groups).arg(caseText(shape, layer)).arg(diff)));
+                                                    .arg(perGroup)
+                                                    .arg(groups)
+                                                    .arg(caseText(shape, layer))
+                                                    .arg(diff)));
         }
 }
 
@@ -331,7 +341,8 @@ void TestCpuBackend::rowsWiderThanATile() {
     const Tensor input = randomTensor(Shape4{1, 2, 3, 2100}, rng);
     const ConvLayer layer = randomLayer(p, 2, 1, true, rng);
     auto backend = createCpuBackend(2);
-    const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+    const QString diff =
+        compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }
 
@@ -345,7 +356,8 @@ void TestCpuBackend::manyChannels() {
         p.kernel = 4, p.stride = 2, p.padding = 1, p.groups = groups;
         const Tensor input = randomTensor(Shape4{2, 8, 9, 45}, rng);
         const ConvLayer layer = randomLayer(p, 8, groups == 1 ? 5 : 12, true, rng);
-        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer),
+                                               referenceConvTranspose2d(input, layer), input, layer);
         QVERIFY2(diff.isEmpty(), qPrintable(QString("groups %1: %2").arg(groups).arg(diff)));
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The CPU backend's channel-mixing GEMM path (GemmPath.cpp) against the
 // reference scatter: seeded random layers forced through that path (every
 // parameter per axis, groups, bias, batches, sizes down to 1x1, phases no tap
@@ -114,9 +115,10 @@ void TestCpuGemm::randomLayersEveryParameter() {
                                             createCpuBackend(3, CpuPath::Gemm)};
     for (int i = 0; i < 300; ++i) {
         const Case c = randomCase(rng, 9, 9);
-        const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], c.input, c.layer), referenceConvTranspose2d(c.input, c.layer),
-                                     c.input, c.layer);
-        QVERIFY2(diff.isEmpty(), qPrintable(QString("case %1 (%2): %3").arg(i).arg(caseText(c.input.shape(), c.layer), diff)));
+        const QString diff = compareToExpected(runOnNanOutput(*backends[i % 3], c.input, c.layer),
+                                               referenceConvTranspose2d(c.input, c.layer), c.input, c.layer);
+        QVERIFY2(diff.isEmpty(),
+                 qPrintable(QString("case %1 (%2): %3").arg(i).arg(caseText(c.input.shape(), c.layer), diff)));
     }
 }
 
@@ -140,7 +142,8 @@ void TestCpuGemm::largeAndOddChannelCounts() {
         p.kernel = s.k, p.stride = s.s, p.padding = s.p, p.groups = s.groups;
         const Tensor input = randomTensor(Shape4{1 + (s.cin % 2), s.cin, s.h, s.w}, rng);
         const ConvLayer layer = randomLayer(p, s.cin, s.cout, s.cout % 2 == 1, rng);
-        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+        const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer),
+                                               referenceConvTranspose2d(input, layer), input, layer);
         QVERIFY2(diff.isEmpty(), qPrintable(caseText(input.shape(), layer) + ": " + diff));
     }
 }
@@ -169,14 +172,21 @@ void TestCpuGemm::editedWeightsAreRepacked() {
     const Tensor input = randomTensor(Shape4{1, 24, 5, 6}, rng);
     ConvLayer layer = randomLayer(p, 24, 18, true, rng);
     auto backend = createCpuBackend(2, CpuPath::Gemm);
-    QVERIFY(compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer).isEmpty());
+    QVERIFY(
+        compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer)
+            .isEmpty());
     layer.weight.data()[layer.weight.size() / 2] += 3.0f;
-    const QString diff = compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
+    const QString diff =
+        compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer);
     QVERIFY2(diff.isEmpty(), qPrintable("after editing one weight: " + diff));
     // Another layer of the same shape, then the first again: both served right.
     ConvLayer other = randomLayer(p, 24, 18, false, rng);
-    QVERIFY(compareToExpected(runOnNanOutput(*backend, input, other), referenceConvTranspose2d(input, other), input, other).isEmpty());
-    QVERIFY(compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer).isEmpty());
+    QVERIFY(
+        compareToExpected(runOnNanOutput(*backend, input, other), referenceConvTranspose2d(input, other), input, other)
+            .isEmpty());
+    QVERIFY(
+        compareToExpected(runOnNanOutput(*backend, input, layer), referenceConvTranspose2d(input, layer), input, layer)
+            .isEmpty());
 }
 
 void TestCpuGemm::threadCountsAgreeBitwise() {

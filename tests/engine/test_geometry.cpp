@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Output-size formula, padding solver and every validation rule.
 #include <QtTest>
 
@@ -116,10 +117,10 @@ void TestGeometry::rejects_data() {
     QTest::newRow("stride 0") << with([](ConvParams& p) { p.stride = Size2(2, 0); }) << "stride_width: 0";
     QTest::newRow("dilation -1") << with([](ConvParams& p) { p.dilation = -1; }) << "dilation should be greater";
     QTest::newRow("negative padding") << with([](ConvParams& p) { p.padding = Size2(0, -1); }) << "padding_width: -1";
-    QTest::newRow("negative output padding") << with([](ConvParams& p) { p.outputPadding = -2; })
-                                             << "negative output_padding";
-    QTest::newRow("output padding = stride") << with([](ConvParams& p) { p.outputPadding = 2; })
-                                             << "output_padding_height: 2";
+    QTest::newRow("negative output padding")
+        << with([](ConvParams& p) { p.outputPadding = -2; }) << "negative output_padding";
+    QTest::newRow("output padding = stride")
+        << with([](ConvParams& p) { p.outputPadding = 2; }) << "output_padding_height: 2";
     QTest::newRow("groups 0") << with([](ConvParams& p) { p.groups = 0; }) << "groups=0";
 }
 
@@ -224,8 +225,10 @@ void TestGeometry::emptyBatchAllowedEmptyImageRefused() {
     p.kernel = 3;
     p.stride = 2;
     QCOMPARE(validateProblem(ConvProblem{Shape4{0, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p}), (Shape4{0, 1, 9, 9}));
-    QVERIFY_THROWS_EXCEPTION(ParameterError, validateProblem(ConvProblem{Shape4{1, 1, 0, 4}, Shape4{1, 1, 3, 3}, -1, p}));
-    QVERIFY_THROWS_EXCEPTION(ParameterError, validateProblem(ConvProblem{Shape4{-1, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p}));
+    QVERIFY_THROWS_EXCEPTION(ParameterError,
+                             validateProblem(ConvProblem{Shape4{1, 1, 0, 4}, Shape4{1, 1, 3, 3}, -1, p}));
+    QVERIFY_THROWS_EXCEPTION(ParameterError,
+                             validateProblem(ConvProblem{Shape4{-1, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p}));
 }
 
 QTEST_APPLESS_MAIN(TestGeometry)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Golden vectors from PyTorch (tests/fixtures/golden, written by
 // tests/generate_golden.py; format in tests/fixtures/README.md): the reference
 // and the CPU backend must reproduce every accepted case to 1e-5 of
@@ -109,8 +110,7 @@ private:
         std::string got;
         int64_t count = -1;
         head >> got >> count;
-        if (got != name || count != expected)
-            fail("expected 'values " + name + " " + std::to_string(expected) + "'");
+        if (got != name || count != expected) fail("expected 'values " + name + " " + std::to_string(expected) + "'");
         std::vector<float> v;
         v.reserve(static_cast<size_t>(count));
         while (static_cast<int64_t>(v.size()) < count) {
@@ -133,9 +133,7 @@ private:
 
 QString goldenDir() { return QStringLiteral(TCONV_FIXTURES_DIR "/golden"); }
 
-QStringList goldenFiles() {
-    return QDir(goldenDir()).entryList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name);
-}
+QStringList goldenFiles() { return QDir(goldenDir()).entryList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name); }
 
 GoldenCase load(const QString& file) { return GoldenReader((goldenDir() + "/" + file).toStdString()).read(); }
 
@@ -156,7 +154,8 @@ ConvLayer layerOf(const GoldenCase& c) {
 // Empty when `got` matches PyTorch within 1e-5 * max|expected|; else a message
 // naming the first bad element.
 std::string compare(const char* who, const Tensor& got, const GoldenCase& c) {
-    if (!(got.shape() == c.output)) return std::string(who) + ": shape " + shapeText(got.shape()) + " != " + shapeText(c.output);
+    if (!(got.shape() == c.output))
+        return std::string(who) + ": shape " + shapeText(got.shape()) + " != " + shapeText(c.output);
     double maxAbs = 0;
     for (float v : c.outputValues) maxAbs = std::max(maxAbs, std::fabs(double(v)));
     const double tol = 1e-5 * maxAbs;
@@ -167,8 +166,8 @@ std::string compare(const char* who, const Tensor& got, const GoldenCase& c) {
     const Shape4& s = c.output;
     std::ostringstream o;
     o << who << ": " << bad << " of " << got.size() << " values off by more than " << tol << "; first at (n,c,y,x)=("
-      << first / (s.c * s.h * s.w) << "," << first / (s.h * s.w) % s.c << "," << first / s.w % s.h << ","
-      << first % s.w << "): got " << got.data()[first] << ", PyTorch " << c.outputValues[size_t(first)];
+      << first / (s.c * s.h * s.w) << "," << first / (s.h * s.w) % s.c << "," << first / s.w % s.h << "," << first % s.w
+      << "): got " << got.data()[first] << ", PyTorch " << c.outputValues[size_t(first)];
     return o.str();
 }
 

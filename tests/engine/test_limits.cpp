@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The engine's limits: TCONV_MEMORY_LIMIT_MB parsed strictly, sizes in
 // 64 bits that saturate instead of wrapping (Shape4::count, output extents,
 // byte counts), the kernel-size cap, and huge dilation/padding values in the
@@ -84,9 +85,7 @@ void TestLimits::memoryLimitParsing_data() {
 void TestLimits::memoryLimitParsing() {
     QFETCH(QString, text);
     QFETCH(qint64, mb);
-    const QString err = parameterError([&] {
-        QCOMPARE(qint64(parseMemoryLimitMb(text.toStdString())), mb);
-    });
+    const QString err = parameterError([&] { QCOMPARE(qint64(parseMemoryLimitMb(text.toStdString())), mb); });
     if (mb >= 0) {
         QVERIFY2(err.isEmpty(), qPrintable(err));
     } else {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // .npy reading and writing: round trips, every supported dtype and header
 // version (files built byte by byte here, no NumPy needed), and clean refusals
 // of the malformed files users will feed.
@@ -156,8 +157,8 @@ void TestNpy::readsUnusualButValidHeaders() {
     NpyArray a = readNpy(path.toStdString());
     QCOMPARE(a.shape, std::vector<int64_t>{3});
     QCOMPARE(a.values, (std::vector<float>{4, 5, 6}));
-    path = write("s.npy", npyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (), }",
-                                  bytesOf(std::vector<float>{7})));
+    path = write("s.npy",
+                 npyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", bytesOf(std::vector<float>{7})));
     a = readNpy(path.toStdString());
     QVERIFY(a.shape.empty());
     QCOMPARE(a.values, std::vector<float>{7});
@@ -225,17 +226,20 @@ void TestNpy::refusesMissingFileAndDirectory() {
 
 void TestNpy::hugeClaimedShapeDoesNotAllocate() {
     // 1e12 float64 values claimed, 32 bytes present: refused from the file size.
-    const QString path = write("huge.npy", npyFile(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }",
-                                                   bytesOf(std::vector<double>{1, 2, 3, 4})));
+    const QString path =
+        write("huge.npy", npyFile(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }",
+                                  bytesOf(std::vector<double>{1, 2, 3, 4})));
     QVERIFY_THROWS_EXCEPTION(ProcessingError, readNpy(path.toStdString()));
-    const QString overflow = write("ovf.npy", npyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999, 99999999999999), }",
-                                                      QByteArray(16, 0)));
+    const QString overflow = write(
+        "ovf.npy", npyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999, 99999999999999), }",
+                           QByteArray(16, 0)));
     QVERIFY_THROWS_EXCEPTION(ProcessingError, readNpy(overflow.toStdString()));
 }
 
 void TestNpy::writeToMissingFolderFails() {
     const std::vector<float> v{1};
-    QVERIFY_THROWS_EXCEPTION(ProcessingError, writeNpy(dir_.filePath("no/such/dir/x.npy").toStdString(), {1}, v.data()));
+    QVERIFY_THROWS_EXCEPTION(ProcessingError,
+                             writeNpy(dir_.filePath("no/such/dir/x.npy").toStdString(), {1}, v.data()));
 }
 
 QTEST_APPLESS_MAIN(TestNpy)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PyTorch's output_size rule (torch.nn.modules.conv._ConvTransposeNd
 // ._output_padding): padding kept, output_padding = target − min, sizes
 // outside [min, min + s − 1] refused with PyTorch's message. Exact cases
@@ -53,8 +54,8 @@ void TestOutputSizeSolver::exactCases_data() {
     // stride 3, dilation 2, padding 2 on 5: min 4·3 − 4 + 2·2 + 1 = 13, max 15.
     QTest::newRow("k3 s3 p2 d2, 15") << 5 << 5 << geometry(3, 3, 2, 2) << 15 << 13 << Size2(2, 0);
     // per axis: H: 9·2 − 2 + 3 + 1 = 20..21; W: 6·3 − 0 + 2·2 + 1 = 23..25.
-    QTest::newRow("non-square") << 10 << 7 << geometry(Size2(4, 3), Size2(2, 3), Size2(1, 0), Size2(1, 2)) << 21
-                                << 25 << Size2(1, 2);
+    QTest::newRow("non-square") << 10 << 7 << geometry(Size2(4, 3), Size2(2, 3), Size2(1, 0), Size2(1, 2)) << 21 << 25
+                                << Size2(1, 2);
     // stride 1: a single size, output_padding 0.
     QTest::newRow("stride 1") << 6 << 6 << geometry(5, 1, 2, 1) << 6 << 6 << Size2(0, 0);
 }

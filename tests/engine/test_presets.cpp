@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel presets: exact taps for small hand-checked cases, the sum rule,
 // determinism of the seeded random preset, and the refusals.
 #include <QtTest>
@@ -34,8 +35,9 @@ void compareKernels(const Kernel2D& got, const Kernel2D& want, double tol) {
     QCOMPARE(got.w, want.w);
     for (int y = 0; y < got.h; ++y)
         for (int x = 0; x < got.w; ++x)
-            QVERIFY2(std::abs(got.at(y, x) - want.at(y, x)) <= tol,
-                     qPrintable(QString("tap (%1,%2): got %3, want %4").arg(y).arg(x).arg(got.at(y, x)).arg(want.at(y, x))));
+            QVERIFY2(
+                std::abs(got.at(y, x) - want.at(y, x)) <= tol,
+                qPrintable(QString("tap (%1,%2): got %3, want %4").arg(y).arg(x).arg(got.at(y, x)).arg(want.at(y, x))));
 }
 
 // splitmix64 written out again from its published definition, so the test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every tensor printed in the tutorials of shared/seeds (000_*, 001_*, 002_*),
 // reproduced exactly by the reference and by the CPU backend. All values are
 // small integers, so float results must be bit-exact.
@@ -142,10 +143,9 @@ void TestSeeds::tutorialTensor_data() {
     // W.T @ X with seed 0's 6x6 X and 3x3 K (computed with numpy from the notebook's conv_matrix).
     QTest::newRow("000 conv_matrix seed 0: W.T@X 6x6 -> 8x8")
         << plane(6, 6, kSeed0X) << layer(w3, kSeed0K, params(1))
-        << plane(8, 8, {24, 22, 25, 19, 11, 23, 7,  12, 28, 64, 79, 64,  54, 49, 41, 16,
-                        44, 72, 105, 106, 90, 91, 40, 27, 26, 73, 89, 124, 98, 95, 49, 25,
-                        40, 70, 94, 103, 97, 91, 60, 26, 34, 101, 99, 125, 109, 130, 62, 31,
-                        32, 68, 86, 89, 94, 93, 63, 17, 12, 30, 34, 50,  46, 50, 29, 15});
+        << plane(8, 8, {24,  22,  25, 19, 11, 23,  7,  12, 28, 64, 79, 64, 54, 49,  41, 16, 44, 72, 105, 106, 90, 91,
+                        40,  27,  26, 73, 89, 124, 98, 95, 49, 25, 40, 70, 94, 103, 97, 91, 60, 26, 34,  101, 99, 125,
+                        109, 130, 62, 31, 32, 68,  86, 89, 94, 93, 63, 17, 12, 30,  34, 50, 46, 50, 29,  15});
     {
         // 000: X = linspace(1, 16) 4x4, ones 3x3, s4 op1 -> 16x16. k < s, so the
         // 3x3 footprints do not overlap: Y[4i+a][4j+b] = X[i][j] for a, b < 3,
@@ -179,13 +179,14 @@ void TestSeeds::tutorialTensor_data() {
         << x1234 << layer(w3, ones9, params(2))
         << plane(5, 5, {1, 1, 3, 2, 2, 1, 1, 3, 2, 2, 4, 4, 10, 6, 6, 3, 3, 7, 4, 4, 3, 3, 7, 4, 4});
     // The comment says padding=1 but the code (and the printed [[10]]) use padding=2.
-    QTest::newRow("002 case 3 padding: k3 s2 p2 -> [[10]]") << x1234 << layer(w3, ones9, params(2, 2)) << plane(1, 1, {10});
+    QTest::newRow("002 case 3 padding: k3 s2 p2 -> [[10]]")
+        << x1234 << layer(w3, ones9, params(2, 2)) << plane(1, 1, {10});
     // Built with kernel_size=4, then given a 3x3 weight: PyTorch uses the weight's shape.
     QTest::newRow("002 case 4 output padding: k3 (weight) s3 op2 -> 8x8")
         << x1234 << layer(w3, ones9, params(3, 0, 2))
-        << plane(8, 8, {1, 1, 1, 2, 2, 2, 0, 0, 1, 1, 1, 2, 2, 2, 0, 0, 1, 1, 1, 2, 2, 2, 0, 0,
-                        3, 3, 3, 4, 4, 4, 0, 0, 3, 3, 3, 4, 4, 4, 0, 0, 3, 3, 3, 4, 4, 4, 0, 0,
-                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        << plane(8, 8,
+                 {1, 1, 1, 2, 2, 2, 0, 0, 1, 1, 1, 2, 2, 2, 0, 0, 1, 1, 1, 2, 2, 2, 0, 0, 3, 3, 3, 4, 4, 4, 0, 0,
+                  3, 3, 3, 4, 4, 4, 0, 0, 3, 3, 3, 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     QTest::newRow("002 case 5 dilation: k2 s2 d2 -> 5x5")
         << x1234 << layer({1, 1, 2, 2}, {1, 1, 1, 1}, params(2, 0, 0, 2))
         << plane(5, 5, {1, 0, 3, 0, 2, 0, 0, 0, 0, 0, 4, 0, 10, 0, 6, 0, 0, 0, 0, 0, 3, 0, 7, 0, 4});
@@ -211,7 +212,8 @@ void TestSeeds::tutorialShapes_data() {
     const Tensor x = tensor({8, 2, 2, 2}, pattern(64, 1));
     const Shape4 w{2, 3, 3, 3};
     const std::vector<float> b = {1, -2, 3};
-    QTest::newRow("001 (8,2,2,2) k3 -> (8,3,4,4)") << x << layer(w, pattern(54, 2), params(1), b) << QString("(8, 3, 4, 4)");
+    QTest::newRow("001 (8,2,2,2) k3 -> (8,3,4,4)")
+        << x << layer(w, pattern(54, 2), params(1), b) << QString("(8, 3, 4, 4)");
     QTest::newRow("001 (8,2,2,2) k3 p1 -> (8,3,2,2)")
         << x << layer(w, pattern(54, 3), params(1, 1), b) << QString("(8, 3, 2, 2)");
     QTest::newRow("001 (8,2,2,2) k3 s2 p1 op1 -> (8,3,4,4)")
@@ -239,7 +241,8 @@ void TestSeeds::transposeOfConvMatrix() {
     for (int r = 0; r < 6; ++r)
         for (int c = 0; c < 6; ++c)
             for (int kr = 0; kr < 3; ++kr)
-                for (int kc = 0; kc < 3; ++kc) matrixW[size_t((r * 6 + c) * 64 + (r + kr) * 8 + c + kc)] = kSeed0K[size_t(kr * 3 + kc)];
+                for (int kc = 0; kc < 3; ++kc)
+                    matrixW[size_t((r * 6 + c) * 64 + (r + kr) * 8 + c + kc)] = kSeed0K[size_t(kr * 3 + kc)];
     const ConvLayer l = layer({1, 1, 3, 3}, kSeed0K, params(1));
     for (int i = 0; i < 36; ++i) {
         std::vector<float> unit(36, 0.0f);

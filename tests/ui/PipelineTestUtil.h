@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Driving the studio's ComputePipeline from a test: a request for a set of
 // parameters, and one submit waited for, returning the result it delivered.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers shared by the studio tests: small seeded inputs and the engine's own
 // answer for a set of studio parameters (computed directly, not through the UI).

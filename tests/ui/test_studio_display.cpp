@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Zoomed-out views must not show frequencies that are not in the data: they
 // reduce the values (area averages) and colour after. Drawn through the real
 // ImageView paint path (grab()), offscreen.
@@ -44,7 +45,8 @@ QImage drawAt(const MipImage& img, double zoom) {
     sync.setWorldSize(QSizeF(img.size()));
     sync.setView(zoom, QPointF(img.size().width() / 2.0, img.size().height() / 2.0));
     const QImage all = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
-    const QPointF a = view.widgetPosOfWorld(QPointF(0, 0)), b = view.widgetPosOfWorld(QPointF(img.size().width(), img.size().height()));
+    const QPointF a = view.widgetPosOfWorld(QPointF(0, 0)),
+                  b = view.widgetPosOfWorld(QPointF(img.size().width(), img.size().height()));
     const QRect inside = QRect(QPoint(int(std::ceil(a.x())) + 2, int(std::ceil(a.y())) + 2),
                                QPoint(int(std::floor(b.x())) - 3, int(std::floor(b.y())) - 3))
                              .intersected(all.rect().adjusted(2, 2, -2, -2));
@@ -73,13 +75,11 @@ std::vector<double> rowPower(const QImage& img, int y, int n) {
     std::vector<double> power(static_cast<size_t>(n));
     for (int k = 0; k < n; ++k) {
         std::complex<double> acc;
-        for (int x = 0; x < n; ++x)
-            acc += double(qGreen(img.pixel(x, y))) * std::polar(1.0, -2.0 * M_PI * k * x / n);
+        for (int x = 0; x < n; ++x) acc += double(qGreen(img.pixel(x, y))) * std::polar(1.0, -2.0 * M_PI * k * x / n);
         power[size_t(k)] = std::norm(acc);
     }
     return power;
 }
-
 
 // Means of `t`'s plane c over b x b cells (clipped at the edges), the
 // definition BlockMeans must meet.
@@ -122,10 +122,9 @@ MipImage levelsOnly(std::shared_ptr<const BlockMeans> means, int stored) {
     m.fullSize = QSize(int(means->outW()), int(means->outH()));
     m.mapping = {PixelMapping::Kind::Tone, 0.0f, 4.0f};
     m.levels = {QImage()};
-    m.values = ValuePyramid::fromSource(int(means->outH()), int(means->outW()), 1, stored,
-                                        [means](int level, const QRect& r, std::vector<float>& v) {
-                                            means->compute(1 << level, r, v);
-                                        });
+    m.values = ValuePyramid::fromSource(
+        int(means->outH()), int(means->outW()), 1, stored,
+        [means](int level, const QRect& r, std::vector<float>& v) { means->compute(1 << level, r, v); });
     return m;
 }
 
@@ -157,8 +156,8 @@ void TestStudioDisplay::checkerboardIsFlatBelowFullResolution() {
             const QImage drawn = drawAt(img, zoom);
             QVERIFY(drawn.width() > 50 && drawn.height() > 50);
             // Its area average is 0.5 everywhere: any structure is an alias.
-            QVERIFY2(channelSpread(drawn) <= 2, qPrintable(QStringLiteral("n %1 zoom %2: spread %3")
-                                                               .arg(n).arg(zoom).arg(channelSpread(drawn))));
+            QVERIFY2(channelSpread(drawn) <= 2,
+                     qPrintable(QStringLiteral("n %1 zoom %2: spread %3").arg(n).arg(zoom).arg(channelSpread(drawn))));
             QVERIFY(std::abs(qGreen(drawn.pixel(10, 10)) - 128) <= 1);
         }
     }
@@ -167,7 +166,8 @@ void TestStudioDisplay::checkerboardIsFlatBelowFullResolution() {
 void TestStudioDisplay::stripesOfPeriodTwoAreFlatBelowFullResolution() {
     const Tensor t = greyPattern(kSize, [](int, int x) { return float(x % 2); });
     const MipImage img = mipsFromTensor(t, ToneRange{0.0f, 1.0f});
-    for (double zoom : {0.9, 0.7, 0.45, 0.3}) QVERIFY2(channelSpread(drawAt(img, zoom)) <= 2, qPrintable(QString::number(zoom)));
+    for (double zoom : {0.9, 0.7, 0.45, 0.3})
+        QVERIFY2(channelSpread(drawAt(img, zoom)) <= 2, qPrintable(QString::number(zoom)));
     // At 100% every pixel is shown: the pattern is there, full contrast.
     QVERIFY(channelSpread(drawAt(img, 1.0)) >= 250);
 }
@@ -200,7 +200,8 @@ void TestStudioDisplay::signedHeatmapStaysOnItsColourBar() {
         const QImage drawn = drawAt(board, zoom);
         for (int y = 0; y < drawn.height(); y += 7)
             for (int x = 0; x < drawn.width(); x += 7)
-                QVERIFY2(colourDistance(drawn.pixel(x, y), divergingColor(0.0f)) <= 2, qPrintable(QString::number(zoom)));
+                QVERIFY2(colourDistance(drawn.pixel(x, y), divergingColor(0.0f)) <= 2,
+                         qPrintable(QString::number(zoom)));
     }
     // Any signed field: every drawn colour is one of the colour bar's.
     uint64_t s = 7;
@@ -215,7 +216,8 @@ void TestStudioDisplay::signedHeatmapStaysOnItsColourBar() {
         for (int x = 0; x < drawn.width(); x += 3) {
             int best = 255;
             for (int i = 0; i < 256; ++i) best = std::min(best, colourDistance(drawn.pixel(x, y), lut[i]));
-            QVERIFY2(best <= 2, qPrintable(QStringLiteral("(%1, %2) off the colour bar by %3").arg(x).arg(y).arg(best)));
+            QVERIFY2(best <= 2,
+                     qPrintable(QStringLiteral("(%1, %2) off the colour bar by %3").arg(x).arg(y).arg(best)));
         }
 }
 
@@ -254,8 +256,8 @@ void TestStudioDisplay::largePhotoLevelsAreTheOutputsMeans() {
     const auto input = std::make_shared<const Tensor>(test::seededImage(23, 31, 3, 5));
     Kernel2D k(3, 3);
     for (int i = 0; i < 9; ++i) k.taps[size_t(i)] = 0.1f * float(i + 1) - 0.3f;
-    for (const ConvParams& g : {geometry(3, 2, 1, 1, 1), geometry(3, 3, 2, 1, 2), geometry(3, 1, 0, 0, 1),
-                                geometry(3, 2, 4, 0, 1)}) {
+    for (const ConvParams& g :
+         {geometry(3, 2, 1, 1, 1), geometry(3, 3, 2, 1, 2), geometry(3, 1, 0, 0, 1), geometry(3, 2, 4, 0, 1)}) {
         const ConvLayer layer = makeDepthwiseLayer(k, 3, g, {0.25f});
         const Tensor full = convTranspose2d(*input, layer, *cpu);
         const BlockMeans means(input, {layer}, full.shape().h, full.shape().w);
@@ -263,7 +265,8 @@ void TestStudioDisplay::largePhotoLevelsAreTheOutputsMeans() {
             std::vector<float> got;
             means.compute(b, QRect(0, 0, 1000, 1000), got);
             const float d = maxDifference(got, bruteMeans(full, b));
-            QVERIFY2(d < 1e-4f, qPrintable(QStringLiteral("stride %1 block %2: off by %3").arg(g.stride.h).arg(b).arg(d)));
+            QVERIFY2(d < 1e-4f,
+                     qPrintable(QStringLiteral("stride %1 block %2: off by %3").arg(g.stride.h).arg(b).arg(d)));
         }
         // A region (what a view draws) is the same cells as the whole.
         std::vector<float> all, part;
@@ -294,8 +297,8 @@ void TestStudioDisplay::largePhotoResizeConvAndGainFromLevels() {
     const auto input = std::make_shared<const Tensor>(test::seededImage(17, 20, 3, 8));
     Kernel2D k(3, 3);
     for (int i = 0; i < 9; ++i) k.taps[size_t(i)] = 0.05f * float(i + 2);
-    for (const ConvParams& g : {geometry(3, 2, 1, 1, 1), geometry(3, 2, 1, 0, 1), geometry(3, 3, 1, 2, 1),
-                                geometry(3, 2, 2, 1, 2)}) {
+    for (const ConvParams& g :
+         {geometry(3, 2, 1, 1, 1), geometry(3, 2, 1, 0, 1), geometry(3, 3, 1, 2, 1), geometry(3, 2, 2, 1, 2)}) {
         const ConvLayer layer = makeDepthwiseLayer(k, 3, g, {0.1f});
         ConvLayer zoh;
         QVERIFY(nearestResizeConvLayer(layer, zoh));
@@ -332,7 +335,8 @@ void TestStudioDisplay::largePhotoCheckerboardIsFlatBelowFullResolution() {
         QVERIFY(drawn.width() > 10 && drawn.height() > 10);
         // The interior's area mean is 9/4 everywhere (2.25 / 4 of the tone range): structure would be an alias.
         const QImage inner = drawn.copy(drawn.rect().adjusted(6, 6, -6, -6));
-        QVERIFY2(channelSpread(inner) <= 2, qPrintable(QStringLiteral("zoom %1: spread %2").arg(zoom).arg(channelSpread(inner))));
+        QVERIFY2(channelSpread(inner) <= 2,
+                 qPrintable(QStringLiteral("zoom %1: spread %2").arg(zoom).arg(channelSpread(inner))));
         QVERIFY(std::abs(qGreen(inner.pixel(inner.width() / 2, inner.height() / 2)) - 143) <= 2);
     }
     // At 100% the source gives full resolution: the pattern (1, 2, 4 of 4) is drawn.

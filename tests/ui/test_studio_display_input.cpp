@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Input view draws input pixel i where it lands in the output, at output
 // position i * s - p per axis, with the padding crop and the output-padding
 // rows ghosted; hover footprints stay exact and resize-conv shows none.

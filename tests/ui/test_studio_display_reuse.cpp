@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cost follows what changed: a request that differs only in what the views
 // show (Difference added, another heatmap, tone) takes the convolution and
 // resize-conv over from the previous result instead of recomputing them, and

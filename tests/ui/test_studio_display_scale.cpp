@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Comparable heatmaps: the default fixed scale (±50% of the mean) draws a 3%
 // ripple faint and a 48% one saturated; Auto stretches each result; Locked
 // keeps a scale across results; the colour bar shows the scale in use.
@@ -19,7 +20,8 @@ namespace {
 
 ComputeResultPtr compute(const StudioParams& p) {
     ComputePipeline pipeline;
-    return test::runOne(pipeline, test::pipelineRequest(std::make_shared<const Tensor>(test::seededImage(32, 32, 1, 3)), p));
+    return test::runOne(pipeline,
+                        test::pipelineRequest(std::make_shared<const Tensor>(test::seededImage(32, 32, 1, 3)), p));
 }
 
 // k 2 s 2 with taps 1 +/- e per column: a vertical-stripe ripple of CV e.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The explanation side: hover provenance against the definition of the
 // transposed convolution, the scatter stepper, the tutorial examples on
 // screen, the live formula, and numeric mode.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Export of large photos: outputs above ComputeJob::kDisplayLevelPixels are
 // shown from display levels, so their result has no full-size resize-conv,
 // heatmap or difference; export computes them on demand at full resolution

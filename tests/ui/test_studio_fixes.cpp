@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Invalid settings point at their fields and suggest the fix; "Desired output
 // size" is PyTorch's output_size (padding kept) with "Solve for padding" as a
 // separate action; the explanation gives the right reason for holes and

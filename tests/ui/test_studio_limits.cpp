@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The studio at the edge of what is allowed: the largest kernel (255 per
 // axis) is shown in a bounded, scrollable table; anything larger is refused
 // with a message naming the limit, never a crash.

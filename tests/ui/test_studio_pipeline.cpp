@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The compute pipeline the studio runs on its worker: results equal the
 // engine's, a burst of requests ends with the last one, failures carry the
 // engine's message, buffers are reused; presets and the PyTorch snippet.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Any screen: the first window fits the screen's available geometry, and at
 // 1366x768 and 1280x800 no visible label, button or spin box is clipped or
 // outside the window (content in a scroll area counts when it can be
@@ -79,8 +80,10 @@ void TestStudioScreen::firstWindowFitsTheScreen() {
     MainWindow::Options o = test::testWindowOptions();
     MainWindow w(o);
     const QRect avail = w.screen()->availableGeometry();
-    QVERIFY2(w.width() <= avail.width() && w.height() <= avail.height(),
-             qPrintable(QStringLiteral("%1x%2 on %3x%4").arg(w.width()).arg(w.height()).arg(avail.width()).arg(avail.height())));
+    QVERIFY2(
+        w.width() <= avail.width() && w.height() <= avail.height(),
+        qPrintable(
+            QStringLiteral("%1x%2 on %3x%4").arg(w.width()).arg(w.height()).arg(avail.width()).arg(avail.height())));
 }
 
 void TestStudioScreen::nothingClippedOrOutside_data() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `tconv-studio --screenshot`: writes a non-empty PNG of the window after the
 // computation, with the CLI's parameter options; clear failures otherwise.
 #include <QImage>
@@ -39,14 +40,14 @@ void TestStudioScreenshot::writesAPng_data() {
     QTest::addColumn<QStringList>("extra");
     QTest::addColumn<QSize>("size");
     QTest::newRow("default grid") << QStringList{} << QSize(1480, 940);
-    QTest::newRow("result, apply options") << QStringList{"--view", "result", "--kernel", "bilinear", "--stride", "3",
-                                                          "--size", "760x1200"}
-                                           << QSize(1200, 760);
-    QTest::newRow("heatmap") << QStringList{"--view", "heatmap", "--kernel-size", "3", "--stride", "2", "--padding",
-                                            "1", "--kernel", "box", "--size", "700x1100"}
+    QTest::newRow("result, apply options")
+        << QStringList{"--view", "result", "--kernel", "bilinear", "--stride", "3", "--size", "760x1200"}
+        << QSize(1200, 760);
+    QTest::newRow("heatmap") << QStringList{"--view",    "heatmap", "--kernel-size", "3",   "--stride", "2",
+                                            "--padding", "1",       "--kernel",      "box", "--size",   "700x1100"}
                              << QSize(1100, 700);
-    QTest::newRow("compare, tutorial") << QStringList{"--view", "compare", "--tutorial", "case2-stride", "--size",
-                                                      "700x1100"}
+    QTest::newRow("compare, tutorial") << QStringList{"--view",       "compare", "--tutorial",
+                                                      "case2-stride", "--size",  "700x1100"}
                                        << QSize(1100, 700);
 }
 
@@ -72,9 +73,10 @@ void TestStudioScreenshot::badParametersStillRenderTheMessage() {
     QTemporaryDir dir;
     const QString out = dir.filePath("bad.png");
     QString err;
-    QCOMPARE(run({"--screenshot", out, "--kernel", "box", "--kernel-size", "3", "--stride", "2", "--output-padding", "3"},
-                 &err),
-             2);
+    QCOMPARE(
+        run({"--screenshot", out, "--kernel", "box", "--kernel-size", "3", "--stride", "2", "--output-padding", "3"},
+            &err),
+        2);
     QVERIFY2(err.contains("output padding must be smaller"), qPrintable(err));
     QVERIFY(QFileInfo(out).size() > 0);
     QCOMPARE(run({"--screenshot", out, "--stride", "zero"}, &err), 2);
@@ -92,9 +94,10 @@ void TestStudioScreenshot::unreadableImageFails() {
 
 void TestStudioScreenshot::writesTheFormatItsExtensionNames() {
     QTemporaryDir dir;
-    const QList<QPair<QString, QByteArray>> cases{
-        {"shot.jpg", QByteArray("\xff\xd8\xff", 3)}, {"shot.JPEG", QByteArray("\xff\xd8\xff", 3)},
-        {"shot.bmp", QByteArray("BM")}, {"shot.png", QByteArray("\x89PNG")}};
+    const QList<QPair<QString, QByteArray>> cases{{"shot.jpg", QByteArray("\xff\xd8\xff", 3)},
+                                                  {"shot.JPEG", QByteArray("\xff\xd8\xff", 3)},
+                                                  {"shot.bmp", QByteArray("BM")},
+                                                  {"shot.png", QByteArray("\x89PNG")}};
     for (const auto& [name, magic] : cases) {
         const QString out = dir.filePath(name);
         QString err;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // State you can trust: one reset path (a new image, tutorial, weight or
 // kernel clears the pinned pixel, the explanation, the repair report and the
 // selections) and undo/redo of parameter edits, kernel edits, repairs and
@@ -111,7 +112,7 @@ void TestStudioState::undoRedoParameterEdits() {
     QVERIFY(w->waitForIdle());
     QCOMPARE(w->params(), start);
     QCOMPARE(w->parameterPanel()->stride()->heightBox()->value(), 2);  // the widget follows
-    QCOMPARE(w->lastResult()->request.params, start);                 // and the result
+    QCOMPARE(w->lastResult()->request.params, start);                  // and the result
     redo->trigger();
     QVERIFY(w->waitForIdle());
     QCOMPARE(w->params().geometry.stride, Size2(3, 3));

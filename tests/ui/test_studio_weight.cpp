@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Weight mode: the studio on a full ConvTranspose2d weight (C_in, C_out/groups,
 // kH, kW). Each case compares what the studio computes with the plain
 // reference convolution of the whole layer on the input the studio says it
@@ -53,7 +54,9 @@ StudioParams weightParams(const Tensor& weight, int groups, int channel) {
 }
 
 // The reference of the whole layer on `input`.
-Tensor referenceFull(const Tensor& input, const StudioParams& p) { return referenceConvTranspose2d(input, fullWeightLayer(p)); }
+Tensor referenceFull(const Tensor& input, const StudioParams& p) {
+    return referenceConvTranspose2d(input, fullWeightLayer(p));
+}
 
 // Every input channel = the Rec. 709 luma of an RGB image.
 Tensor replicatedLuma(const Tensor& rgb, int64_t channels) {
@@ -315,8 +318,8 @@ void TestStudioWeight::repairEveryChannelThenSave() {
         const ConvLayer l = fullWeightLayer(sp);
         double worst = 0;
         for (int64_t co = 0; co < l.outChannels(); ++co)
-            worst = std::max(worst, artifactScores(phaseGainTable(channelKernel(l, co), l.params.stride,
-                                                                  l.params.dilation)).cv);
+            worst = std::max(
+                worst, artifactScores(phaseGainTable(channelKernel(l, co), l.params.stride, l.params.dilation)).cv);
         return worst;
     };
     QVERIFY(worstCv(w.params()) > 0.05);

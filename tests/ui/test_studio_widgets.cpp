@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Drives the real studio window: every parameter through its widget, checked
 // against the engine; invalid combinations; rapid changes; presets; the kernel
 // editor; the output-size solver; layouts; the repair buttons.

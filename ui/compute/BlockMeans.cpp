@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "compute/BlockMeans.h"
 
 #include <algorithm>
@@ -52,8 +53,8 @@ AxisRanges axisRanges(int64_t first, int64_t count, int64_t block, int64_t out, 
 
 }  // namespace
 
-BlockMeans::BlockMeans(std::shared_ptr<const Tensor> input, std::vector<ConvLayer> layers, int64_t outH,
-                       int64_t outW, int64_t onesH, int64_t onesW)
+BlockMeans::BlockMeans(std::shared_ptr<const Tensor> input, std::vector<ConvLayer> layers, int64_t outH, int64_t outW,
+                       int64_t onesH, int64_t onesW)
     : input_(std::move(input)), layers_(std::move(layers)), outH_(outH), outW_(outW) {
     inC_ = layers_.empty() ? 0 : layers_.front().inChannels();
     inH_ = input_ ? input_->shape().h : onesH;
@@ -86,8 +87,8 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
         if (cells.isEmpty()) continue;
         const int kh = static_cast<int>(L.weight.shape().h), kw = static_cast<int>(L.weight.shape().w);
         const ConvParams& p = L.params;
-        Active a{&L, outs[l], axisRanges(cells.left(), cw, block, outW_, inW_, p.stride.w, p.padding.w, p.dilation.w, kw), kh,
-                 kw};
+        Active a{&L, outs[l],
+                 axisRanges(cells.left(), cw, block, outW_, inW_, p.stride.w, p.padding.w, p.dilation.w, kw), kh, kw};
         if (a.cols.max > a.cols.min) {
             colMin = std::min(colMin, a.cols.min);
             colMax = std::max(colMax, a.cols.max);
@@ -101,8 +102,8 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
         std::vector<AxisRanges> rows;
         for (const Active& a : active) {
             const ConvParams& p = a.layer->params;
-            rows.push_back(axisRanges(cells.top() + j0, j1 - j0, block, outH_, inH_, p.stride.h, p.padding.h,
-                                      p.dilation.h, a.kh));
+            rows.push_back(
+                axisRanges(cells.top() + j0, j1 - j0, block, outH_, inH_, p.stride.h, p.padding.h, p.dilation.h, a.kh));
         }
         std::vector<std::vector<double>> acc(active.size());
         std::vector<int64_t> bounds;
@@ -121,8 +122,8 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
             std::sort(bounds.begin(), bounds.end());
             bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
             auto snapOf = [&](int64_t r) {
-                return snaps.data() + size_t(std::lower_bound(bounds.begin(), bounds.end(), r) - bounds.begin()) *
-                                          size_t(width + 1);
+                return snaps.data() +
+                       size_t(std::lower_bound(bounds.begin(), bounds.end(), r) - bounds.begin()) * size_t(width + 1);
             };
             for (int64_t ci = 0; ci < inC_; ++ci) {
                 if (input_) {
@@ -191,7 +192,7 @@ void BlockMeans::compute(int block, const QRect& requested, const std::vector<st
                 const int64_t outC = layer.outChannels();
                 const double rowSize = double(rows[l].size[size_t(j - j0)]);
                 for (int64_t co = 0; co < outC; ++co) {
-                    const double bias = layer.bias.empty()                   ? 0.0
+                    const double bias = layer.bias.empty()                  ? 0.0
                                         : layer.bias.size() == size_t(outC) ? layer.bias[size_t(co)]
                                                                             : layer.bias[0];
                     float* dst = active[l].out->data() + size_t(co * cw * ch + int64_t(j) * cw);

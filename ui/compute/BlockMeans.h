@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The studio's views of a large photo at display resolution, exactly, without
 // the full-size output: the mean of a transposed convolution's output over

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "compute/ComputeJob.h"
 
 #include <QElapsedTimer>
@@ -56,7 +57,6 @@ std::pair<float, float> heatRange(const ComputeResult& r) {
     return {-range, range};
 }
 
-
 // The level a large output keeps whole: the finest one of at most a quarter
 // megapixel, about what one pane of the grid shows (a pane fitting the image
 // draws from it or a coarser one; finer levels come from the sources for the
@@ -114,8 +114,8 @@ void channelMeanDifference(std::vector<float>& a, const std::vector<float>& b, i
 // away, so the level alone would make the scale far too small for zooming in.
 std::pair<float, float> differenceScale(const LevelSource& diff, const ValuePyramid& levels, int h, int w) {
     std::vector<float> sample;
-    const QRect centre = QRect(0, 0, std::min(w, 384), std::min(h, 384)).translated((w - std::min(w, 384)) / 2,
-                                                                                      (h - std::min(h, 384)) / 2);
+    const QRect centre = QRect(0, 0, std::min(w, 384), std::min(h, 384))
+                             .translated((w - std::min(w, 384)) / 2, (h - std::min(h, 384)) / 2);
     diff(0, centre, sample);
     const QSize stored = levels.levelSize(levels.storedLevel());
     const float* p = levels.plane(levels.storedLevel(), 0);
@@ -127,8 +127,8 @@ std::pair<float, float> differenceScale(const LevelSource& diff, const ValuePyra
 
 }  // namespace
 
-bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeResult& out,
-                     const CancelCheck& cancelled, const ComputeResult* previous) {
+bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeResult& out, const CancelCheck& cancelled,
+                     const ComputeResult* previous) {
     const ResultReuse reuse = reusableParts(previous, request);
     out.outputReused = reuse.output;
     QElapsedTimer timer;
@@ -264,8 +264,8 @@ ComputeJob::DisplayPlan ComputeJob::planDisplay(const ComputeRequest& request, c
     ConvLayer zoh;
     plan.resize = request.resizeConv && !energy && request.params.resize == ResizeMode::Nearest &&
                   request.params.border == BorderMode::Zeros && nearestResizeConvLayer(out.problem.layer, zoh);
-    plan.heatmap = request.heatmap && request.params.heatmap == HeatmapKind::GainMap &&
-                   std::abs(request.kernel.sum()) >= 1e-12;
+    plan.heatmap =
+        request.heatmap && request.params.heatmap == HeatmapKind::GainMap && std::abs(request.kernel.sum()) >= 1e-12;
     return plan;
 }
 
@@ -307,7 +307,8 @@ void ComputeJob::computeDisplayImages(ComputeResult& out, const DisplayPlan& pla
         }
         out.resizeImage = levelImage(h, w, toneChannels, stored, tone, meansOf(means, 1), std::move(resizeLevel));
     }
-    if (!keepResult) out.resultImage = levelImage(h, w, toneChannels, stored, tone, meansOf(means, 0), std::move(resultLevel));
+    if (!keepResult)
+        out.resultImage = levelImage(h, w, toneChannels, stored, tone, meansOf(means, 0), std::move(resultLevel));
     if (plan.heatmap) {
         // The gain map A - 1: the all-ones input's response over the mean phase gain.
         ConvLayer single = makeDepthwiseLayer(out.request.kernel, 1, out.request.params.geometry);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The work behind one request, run on the pipeline's worker thread: the
 // transposed convolution, the phase-gain scores, the resize-conv comparison,

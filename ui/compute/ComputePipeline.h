@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs compute jobs off the GUI thread, one at a time (the restart pattern of
 // Qt's Mandelbrot example, with QtConcurrent + QFutureWatcher as in the

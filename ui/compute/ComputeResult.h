@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What one compute job produced, with the request it was computed for. The
 // pipeline recycles these objects (and so their tensors and images) once the
@@ -31,7 +32,7 @@ struct ComputeResult {
     std::shared_ptr<const Tensor> layerInput;
 
     SharedTensor output;  // transposed convolution, (1, C, H_out, W_out); shared with the previous result when reused
-    Tensor resizeConv;  // resize-then-convolution, same shape (empty on resizeError)
+    Tensor resizeConv;    // resize-then-convolution, same shape (empty on resizeError)
     std::vector<float> heat;        // H_out * W_out, the selected heatmap
     std::vector<float> difference;  // H_out * W_out, mean over channels of output - resizeConv
     float heatLo = 0, heatHi = 0;   // display range of `heat` (diverging: -r..r; beyond it saturates)
@@ -49,9 +50,9 @@ struct ComputeResult {
     float spectrumLo = 0, spectrumHi = 0;  // dB range shown
     Spectrum spectrum;
 
-    QString backend;        // the backend's description
-    double computeMs = 0;   // the job, from start to images ready
-    double convMs = 0;      // the transposed convolution alone
+    QString backend;            // the backend's description
+    double computeMs = 0;       // the job, from start to images ready
+    double convMs = 0;          // the transposed convolution alone
     bool outputReused = false;  // the convolution was taken from the previous result (only views changed)
     std::vector<std::pair<const char*, double>> stageMs;  // per stage, for the benchmark
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The colour scale of the artifact heatmap. Fixed (the default) makes maps
 // comparable across kernels and images: a 3% ripple looks faint and a 48% one

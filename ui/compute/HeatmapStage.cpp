@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "compute/HeatmapStage.h"
 
 #include "views/DisplayImage.h"
@@ -9,7 +10,8 @@
 namespace tconv::ui {
 
 std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input,
-                                  const Tensor& result, const Tensor* reference, Backend& backend, std::vector<float>& plane, bool& diverging) {
+                                  const Tensor& result, const Tensor* reference, Backend& backend,
+                                  std::vector<float>& plane, bool& diverging) {
     diverging = true;
     const Shape4 in = input.shape();
     try {
@@ -28,7 +30,9 @@ std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer
                 plane = gainPlane_;
                 return {};
             }
-            case HeatmapKind::ArtifactComponent: channelMean(artifactComponent(input, layer, backend), plane); return {};
+            case HeatmapKind::ArtifactComponent:
+                channelMean(artifactComponent(input, layer, backend), plane);
+                return {};
             case HeatmapKind::PeriodicEnergy: {
                 diverging = false;
                 PeriodicEnergyOptions o;

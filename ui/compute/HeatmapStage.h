@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The artifact heatmaps of the analysis module, as the studio computes them on
 // its worker: (1) the gain map A - 1 (analysis/GainMap.h), which shows the
@@ -23,8 +24,9 @@ public:
     // heatmap cannot be shown for these parameters.
     // `input` is the layer's input (StudioProblem), `result` its output,
     // `reference` the resize-conv result (null when it could not be computed).
-    std::string compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input, const Tensor& result,
-                        const Tensor* reference, Backend& backend, std::vector<float>& plane, bool& diverging);
+    std::string compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input,
+                        const Tensor& result, const Tensor* reference, Backend& backend, std::vector<float>& plane,
+                        bool& diverging);
 
 private:
     // The gain map depends only on the kernel, the geometry and the input's

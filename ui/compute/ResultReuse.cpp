@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "compute/ResultReuse.h"
 
 namespace tconv::ui {

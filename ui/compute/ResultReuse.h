@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Which parts of the previous result a new request can take over unchanged,
 // so that cost follows what changed: switching a pane to Difference, another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A result tensor that results share instead of copying: when only the views
 // change (a pane switched to Difference, another heatmap or tone), the new

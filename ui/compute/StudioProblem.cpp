@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "compute/StudioProblem.h"
 
 #include <QCoreApplication>
@@ -26,8 +27,8 @@ StudioProblem planStudioProblem(const StudioParams& p, const Kernel2D& kernel, i
     const int64_t co = p.weightChannel;
     checkOutputChannel(full, co);
     const bool colour = cout == 3;
-    const QString shown = colour ? tr("all 3 output channels in colour")
-                                 : tr("output channel %1 of %2").arg(co + 1).arg(cout);
+    const QString shown =
+        colour ? tr("all 3 output channels in colour") : tr("output channel %1 of %2").arg(co + 1).arg(cout);
     if (cin == imageChannels) {
         if (colour) {
             sp.layer = full;

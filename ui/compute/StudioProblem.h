@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the engine computes for the studio's parameters and image: the layer,
 // how the image becomes its input, and which computed channel the analysis
@@ -25,11 +26,11 @@ namespace tconv::ui {
 enum class StudioInput { Image, Luminance, GroupChannels };
 
 struct StudioProblem {
-    ConvLayer layer;                    // what the engine runs
+    ConvLayer layer;  // what the engine runs
     StudioInput input = StudioInput::Image;
-    int64_t groupBegin = 0;             // GroupChannels: first image channel read
-    int64_t inputChannels = 0;          // channels of the layer's input
-    int analysedOutput = 0;             // index in the computed output of the analysed channel
+    int64_t groupBegin = 0;     // GroupChannels: first image channel read
+    int64_t inputChannels = 0;  // channels of the layer's input
+    int analysedOutput = 0;     // index in the computed output of the analysed channel
     // The computed input has one channel and the analysed output is that
     // channel through `kernel` (plus bias): provenance can show exact sums.
     bool provenanceExact = true;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/ComputeScheduler.h"
 
 #include <QStatusBar>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Turns each change of the document into a compute request and shows each
 // result the pipeline returns. The parameters are resolved and validated here,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/DocumentController.h"
 
 #include <QAction>

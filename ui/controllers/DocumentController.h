@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Opening things: images and arrays (a 4-D .npy is a layer weight), kernels
 // and weights, samples, tutorials, parameter presets, and the recent-files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/ExportController.h"
 
 #include <QApplication>

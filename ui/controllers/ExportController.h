@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Taking the document out of the studio: the result, heatmap and resize-conv
 // images, all views at once, a parameter preset, the (repaired) layer weight,

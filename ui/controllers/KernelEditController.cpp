@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/KernelEditController.h"
 
 #include "controllers/StudioDocument.h"

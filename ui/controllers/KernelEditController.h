@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The kernel editor's edits become document changes: a preset chosen (with
 // its sigma or seed), taps typed into the table, "normalize", "natural size",

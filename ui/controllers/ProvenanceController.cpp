@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/ProvenanceController.h"
 
 #include <QLabel>
@@ -104,8 +105,8 @@ void ProvenanceController::revealOutputPixel(int oy, int ox) {
     const QSizeF view = panels.first()->view()->size();
     const double z = sync->zoom();
     const QPointF c = sync->center(), p(ox + 0.5, oy + 0.5);
-    const bool onScreen = std::abs(p.x() - c.x()) < view.width() / (2 * z) - 1 &&
-                          std::abs(p.y() - c.y()) < view.height() / (2 * z) - 1;
+    const bool onScreen =
+        std::abs(p.x() - c.x()) < view.width() / (2 * z) - 1 && std::abs(p.y() - c.y()) < view.height() / (2 * z) - 1;
     if (!onScreen) sync->setView(z, p);
 }
 
@@ -134,8 +135,7 @@ void ProvenanceController::showProvenance(int oy, int ox, bool pinned) {
     if (r.params.isFullWeight())
         info.channelName =
             tr("%1 of %2").arg(r.params.weightChannel + 1).arg(r.params.weight->shape().c * r.params.geometry.groups);
-    else
-        info.channelName = in.c >= 3 ? tr("R, 1 of %1").arg(in.c) : QString();
+    else info.channelName = in.c >= 3 ? tr("R, 1 of %1").arg(in.c) : QString();
     info.terms = contributionsTo(r.params.geometry, static_cast<int>(in.h), static_cast<int>(in.w), oy, ox);
     if (info.valid) {
         for (const Contribution& c : info.terms) {

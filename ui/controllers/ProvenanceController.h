@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Hover and pin provenance: which input pixels and kernel taps make an output
 // pixel (and the sum the engine computed), or, hovering the input view, which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/RepairController.h"
 
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Kernel and weight repair (the kernel editor's repair buttons): the image
 // kernel is replaced by its repaired custom kernel, with the geometry a

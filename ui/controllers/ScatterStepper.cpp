@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/ScatterStepper.h"
 
 #include <QSlider>
@@ -25,8 +26,9 @@ void ScatterStepper::showResult(const ComputeResultPtr& result) {
     const int total = scatterable ? static_cast<int>(in.h * in.w) : 0;
     if (explain_->stepSlider()->maximum() != total || !explain_->isVisible()) explain_->setStepCount(total);
     if (total > 0 && explain_->step() < total) showStep(explain_->step());
-    else explain_->setStepText(total > 0 ? tr("All %1 input pixels scattered: the engine's result.").arg(total)
-                                         : QString());
+    else
+        explain_->setStepText(total > 0 ? tr("All %1 input pixels scattered: the engine's result.").arg(total)
+                                        : QString());
 }
 
 void ScatterStepper::showStep(int step) {
@@ -61,12 +63,23 @@ void ScatterStepper::showStep(int step) {
         const float x = r.input->at(0, 0, iy, ix);  // negative values in parentheses: "(−0.5) · K"
         const QString value =
             x < 0 ? QStringLiteral("(−%1)").arg(QString::number(-x, 'g', 4)) : QString::number(x, 'g', 4);
-        text = outMarks.isEmpty()
-                   ? tr("Step %1 of %2: x[%3,%4] = %5 lands entirely in the cropped padding.")
-                         .arg(step).arg(total).arg(iy).arg(ix).arg(value)
-                   : tr("Step %1 of %2: x[%3,%4] = %5 adds %5 · K to rows %6–%7, columns %8–%9 "
-                        "(origin i·s − p, taps d apart).")
-                         .arg(step).arg(total).arg(iy).arg(ix).arg(value).arg(y0).arg(y1).arg(x0).arg(x1);
+        text = outMarks.isEmpty() ? tr("Step %1 of %2: x[%3,%4] = %5 lands entirely in the cropped padding.")
+                                        .arg(step)
+                                        .arg(total)
+                                        .arg(iy)
+                                        .arg(ix)
+                                        .arg(value)
+                                  : tr("Step %1 of %2: x[%3,%4] = %5 adds %5 · K to rows %6–%7, columns %8–%9 "
+                                       "(origin i·s − p, taps d apart).")
+                                        .arg(step)
+                                        .arg(total)
+                                        .arg(iy)
+                                        .arg(ix)
+                                        .arg(value)
+                                        .arg(y0)
+                                        .arg(y1)
+                                        .arg(x0)
+                                        .arg(x1);
     }
     for (ViewPanel* p : area_->visiblePanels()) {
         if (p->content() == ViewContent::Result || p->content() == ViewContent::CompareAB) {

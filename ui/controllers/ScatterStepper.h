@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The scatter stepper of the explanation panel: for small inputs (up to 16x16)
 // it shows the output after the first n input pixels have each added their

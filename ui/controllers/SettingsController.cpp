@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/SettingsController.h"
 
 #include <QAction>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the studio remembers between sessions (QSettings): the window's
 // geometry and docks, the last parameters, the view layouts and the pixel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "controllers/StudioDocument.h"
 
 #include "document/StateHistory.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The open document: the parameters, the input they run on, the tutorial that
 // opened them and their undo history. Every controller reads it; changes go

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dialogs/BatchDialog.h"
 
 #include <QCheckBox>
@@ -291,10 +292,13 @@ void BatchDialog::start() {
                 QString failure;
                 if (r.status == ItemStatus::Failed) failure = failureLine(out->plan.items[r.item], r);
                 // Queued to the GUI thread; dropped if the dialog is gone by then.
-                QMetaObject::invokeMethod(this, [this, c, failure] {
-                    if (!failure.isEmpty()) onFailure(failure);
-                    onProgress(c);
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, c, failure] {
+                        if (!failure.isEmpty()) onFailure(failure);
+                        onProgress(c);
+                    },
+                    Qt::QueuedConnection);
             });
         } catch (const std::exception& e) {
             out->error = QString::fromStdString(e.what());

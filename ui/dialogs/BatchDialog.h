@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // File > Batch…: upsample files and folders with the studio's current
 // parameters (or a saved preset JSON), using the same BatchRunner as

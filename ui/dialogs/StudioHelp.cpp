@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dialogs/StudioHelp.h"
 
 #include <QAction>
@@ -23,21 +24,22 @@ void collect(const QMenu* menu, QStringList& rows) {
         QString text = a->text();
         text.remove(QLatin1Char('&'));
         text.remove(QStringLiteral("…"));
-        rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(k.join(QStringLiteral(" or ")),
-                                                                             text.toHtmlEscaped());
+        rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                    .arg(k.join(QStringLiteral(" or ")), text.toHtmlEscaped());
     }
 }
 
 }  // namespace
 
 QString scoresLegend() {
-    return tr("CV: coefficient of variation of the phase gains (std / mean): 0 is artifact-free.\n"
-              "R: ratio of the largest to the smallest phase gain (∞ with holes).\n"
-              "PP: peak-to-peak of the phase gains, relative to their mean.\n"
-              "A − 1: the gain map, the local gain relative to the mean, minus 1 (0: no ripple).\n"
-              "E: the artifact component, the part of the result the additive repair removes.\n"
-              "q: output padding (rows/columns added at the bottom/right); s stride, p padding, d dilation, "
-              "k kernel size.");
+    return tr(
+        "CV: coefficient of variation of the phase gains (std / mean): 0 is artifact-free.\n"
+        "R: ratio of the largest to the smallest phase gain (∞ with holes).\n"
+        "PP: peak-to-peak of the phase gains, relative to their mean.\n"
+        "A − 1: the gain map, the local gain relative to the mean, minus 1 (0: no ripple).\n"
+        "E: the artifact component, the part of the result the additive repair removes.\n"
+        "q: output padding (rows/columns added at the bottom/right); s stride, p padding, d dilation, "
+        "k kernel size.");
 }
 
 QString viewsHelpHtml() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The studio's help texts: what each view shows, what its abbreviations
 // (CV, R, PP, A − 1, E, q, …) mean, and the keyboard shortcuts, read from the

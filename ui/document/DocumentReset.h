@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The one reset path of the studio: when the document changes (an image, a
 // sample or a tutorial is opened, a weight is loaded, the kernel changes, or

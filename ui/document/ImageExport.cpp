@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/ImageExport.h"
 
 #include <QDir>
@@ -72,10 +73,10 @@ bool ImageExport::saveHeatmap(const QString& path, const ComputeResult& r, QStri
     const float range = r.heatHi;
     const int h = static_cast<int>(s.h), w = static_cast<int>(s.w);
     const QString title = heatmapKindTitle(r.request.params.heatmap);
-    const QImage img = r.heatDiverging
-                           ? withColorBar(divergingImage(r.heat.data(), h, w, range), true, -range, range, title)
-                           : withColorBar(sequentialImage(r.heat.data(), h, w, r.heatLo, r.heatHi), false, r.heatLo,
-                                          r.heatHi, title);
+    const QImage img =
+        r.heatDiverging
+            ? withColorBar(divergingImage(r.heat.data(), h, w, range), true, -range, range, title)
+            : withColorBar(sequentialImage(r.heat.data(), h, w, r.heatLo, r.heatHi), false, r.heatLo, r.heatHi, title);
     return saveQImage(path, img, error);
 }
 
@@ -92,7 +93,8 @@ QStringList ImageExport::saveAll(const QString& dir, const ComputeResult& r, int
     note(saveTensor(d.filePath("result.png"), r.output, bitDepth ? bitDepth : 8, &why), "result.png", why);
     note(saveTensor(d.filePath("result.npy"), r.output, 0, &why), "result.npy", why);
     if (!r.resizeConv.empty() && r.resizeError.isEmpty()) {
-        note(saveTensor(d.filePath("resize_conv.png"), r.resizeConv, bitDepth ? bitDepth : 8, &why), "resize_conv.png", why);
+        note(saveTensor(d.filePath("resize_conv.png"), r.resizeConv, bitDepth ? bitDepth : 8, &why), "resize_conv.png",
+             why);
         note(saveTensor(d.filePath("resize_conv.npy"), r.resizeConv, 0, &why), "resize_conv.npy", why);
     }
     if (!r.difference.empty()) {

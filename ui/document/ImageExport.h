@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Saving what the studio shows: tensors as images or raw .npy (through the
 // shared app/common ImageIO, atomic), the signed maps as colour PNGs with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/KernelSource.h"
 
 namespace tconv::ui {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where the studio's kernel comes from: an engine preset (scaled to sum
 // sH*sW), the custom taps (used raw), or the loaded layer weight. A type

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/PresetStore.h"
 
 #include <QFile>
@@ -78,8 +79,9 @@ bool readWeight(const QJsonObject& o, StudioParams& p, QString* error) {
     const int64_t cout = p.weight->shape().c * p.geometry.groups;
     p.weightChannel = o.value("weight_channel").toInt(p.weightChannel);
     if (p.weightChannel < 0 || p.weightChannel >= cout) {
-        *error = QStringLiteral("'weight_channel' %1 is not an output channel of the weight %2 with groups %3 "
-                                "(0 to %4)")
+        *error = QStringLiteral(
+                     "'weight_channel' %1 is not an output channel of the weight %2 with groups %3 "
+                     "(0 to %4)")
                      .arg(p.weightChannel)
                      .arg(QString::fromStdString(shapeText(p.weight->shape())))
                      .arg(p.geometry.groups)
@@ -176,9 +178,10 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
                   {{"auto", BackendKind::Auto}, {"cpu", BackendKind::Cpu}, {"cuda", BackendKind::Cuda}}, error) ||
         !readEnum(o, "resize", p.resize, {{"nearest", ResizeMode::Nearest}, {"bilinear", ResizeMode::Bilinear}},
                   error) ||
-        !readEnum(o, "border", p.border,
-                  {{"zeros", BorderMode::Zeros}, {"replicate", BorderMode::Replicate}, {"reflect", BorderMode::Reflect}},
-                  error) ||
+        !readEnum(
+            o, "border", p.border,
+            {{"zeros", BorderMode::Zeros}, {"replicate", BorderMode::Replicate}, {"reflect", BorderMode::Reflect}},
+            error) ||
         !readEnum(o, "heatmap", p.heatmap,
                   {{"gain", HeatmapKind::GainMap},
                    {"artifact", HeatmapKind::ArtifactComponent},
@@ -192,8 +195,10 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
 bool PresetStore::save(const QString& path, const StudioParams& p, QString* error) {
     if (p.isFullWeight() && p.weightPath.isEmpty()) {
         // A preset names the weight's file; a repaired weight has none yet.
-        if (error) *error = QStringLiteral("the repaired layer weight is not saved yet: save it (Save… under Layer "
-                                           "weight), then the preset");
+        if (error)
+            *error = QStringLiteral(
+                "the repaired layer weight is not saved yet: save it (Save… under Layer "
+                "weight), then the preset");
         return false;
     }
     QSaveFile f(path);  // atomic: a half-written preset never replaces a good one
@@ -219,7 +224,8 @@ std::optional<StudioParams> PresetStore::load(const QString& path, QString* erro
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
         if (error)
-            *error = QStringLiteral("%1 is not valid JSON (%2 at offset %3)").arg(path, pe.errorString()).arg(pe.offset);
+            *error =
+                QStringLiteral("%1 is not valid JSON (%2 at offset %3)").arg(path, pe.errorString()).arg(pe.offset);
         return std::nullopt;
     }
     QString why;

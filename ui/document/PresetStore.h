@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Parameter presets as JSON files (and the same JSON in QSettings for "last
 // parameters"). Geometry, kernel (preset settings or the custom weights),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/Provenance.h"
 
 #include "core/OutputGeometry.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Which input pixels and kernel taps make one output pixel, straight from the
 // definition of the transposed convolution (each input pixel i adds
@@ -32,7 +33,7 @@ Tensor partialScatter(const Tensor& input, const Kernel2D& k, const ConvParams& 
 
 // The output cells that input pixel (iy, ix) writes to (one per tap that lands
 // inside the output), for highlighting the current step.
-std::vector<std::pair<int, int>> scatterFootprint(const ConvParams& p, int outH, int outW, int iy, int ix,
-                                                  int kh, int kw);
+std::vector<std::pair<int, int>> scatterFootprint(const ConvParams& p, int outH, int outW, int iy, int ix, int kh,
+                                                  int kw);
 
 }  // namespace tconv::ui

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/SampleImages.h"
 
 #include <QImage>
@@ -80,9 +81,9 @@ QImage gradients() {
         for (int x = 0; x < img.width(); ++x) {
             const double u = x / double(img.width() - 1);
             QRgb c;
-            if (y < 96) c = qRgb(int(u * 255), int(u * 255), int(u * 255));                 // grey ramp
-            else if (y < 192) c = QColor::fromHsvF(float(u), 0.8f, 0.95f).rgb();           // hue sweep
-            else if (y < 288) c = qRgb(int(u * 255), int((1 - u) * 255), 128);              // red-green
+            if (y < 96) c = qRgb(int(u * 255), int(u * 255), int(u * 255));       // grey ramp
+            else if (y < 192) c = QColor::fromHsvF(float(u), 0.8f, 0.95f).rgb();  // hue sweep
+            else if (y < 288) c = qRgb(int(u * 255), int((1 - u) * 255), 128);    // red-green
             else c = (x / 8 + y / 8) % 2 ? qRgb(int(u * 255), 90, 200) : qRgb(40, int(u * 200), 60);
             img.setPixel(x, y, c);
         }

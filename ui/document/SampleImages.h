@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Bundled inputs, so a first start shows something useful: synthetic test
 // patterns generated in code (a zone plate, which sweeps every frequency and
@@ -12,7 +13,7 @@ namespace tconv::ui {
 
 class SampleImages {
 public:
-    static QStringList ids();               // "zoneplate", "chart", "gradients", "photo"
+    static QStringList ids();  // "zoneplate", "chart", "gradients", "photo"
     static QString title(const QString& id);
     static Tensor make(const QString& id);  // (1, C, H, W) in [0, 1]; empty for an unknown id
     static QString defaultId() { return QStringLiteral("zoneplate"); }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Undo/redo of the studio's parameters (QUndoStack): every change of the
 // model (a parameter, the kernel, a repair, a weight load) becomes one step

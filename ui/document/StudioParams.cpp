@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/StudioParams.h"
 
 #include <algorithm>
@@ -77,8 +78,7 @@ ConvLayer fullWeightLayer(const StudioParams& p) {
     validateParams(layer.params);
     validateWeight(p.weight->shape(), layer.params);
     layer.weight = *p.weight;
-    if (p.bias != 0.0f && p.geometry.groups > 0)
-        layer.bias.assign(static_cast<size_t>(layer.outChannels()), p.bias);
+    if (p.bias != 0.0f && p.geometry.groups > 0) layer.bias.assign(static_cast<size_t>(layer.outChannels()), p.bias);
     return layer;
 }
 

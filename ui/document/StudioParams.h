@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The studio's model: everything the user can set that changes what is
 // computed. The main window owns one; each compute request carries a copy, so
@@ -26,7 +27,7 @@ inline constexpr int kMaxKernelExtent = kMaxKernelSize;
 enum class HeatmapKind { GainMap, ArtifactComponent, PeriodicEnergy };
 enum class ToneMode { Clamp01, AutoRange };
 
-QString heatmapKindName(HeatmapKind k);  // "gain", "artifact", "energy" (JSON/CLI spelling)
+QString heatmapKindName(HeatmapKind k);   // "gain", "artifact", "energy" (JSON/CLI spelling)
 QString heatmapKindTitle(HeatmapKind k);  // "Gain map", ...
 
 struct StudioParams {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "document/StudioSettingsBridge.h"
 
 #include "common/KernelFile.h"
@@ -7,8 +8,9 @@ namespace tconv::ui {
 
 bool applyConvSettings(const app::ConvSettings& s, StudioParams& p, QString* why) {
     if (s.outputSize) {
-        *why = QStringLiteral("--output-size is tconv apply's; here give --output-padding (or use Desired output "
-                              "size in the studio)");
+        *why = QStringLiteral(
+            "--output-size is tconv apply's; here give --output-padding (or use Desired output "
+            "size in the studio)");
         return false;
     }
     p.geometry.stride = s.stride;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // From the CLI's ConvSettings (parsed by app/common exactly as `tconv apply`
 // does) to the studio's parameters, for the screenshot mode.

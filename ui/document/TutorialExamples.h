@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The worked examples of well-known tutorials (named by title on screen), as studio inputs:
 // each entry loads its input tensor, kernel (used raw) and parameters, so the
@@ -18,7 +19,7 @@ struct TutorialExample {
     QString explanation;  // one or two sentences
     Tensor input;         // (1, 1, H, W)
     Kernel2D kernel;
-    ConvParams geometry;  // kernel size matches `kernel`, groups 1
+    ConvParams geometry;               // kernel size matches `kernel`, groups 1
     QVector<QVector<float>> expected;  // the result the tutorial prints
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panels/AxisPairEditor.h"
 
 #include <QEvent>

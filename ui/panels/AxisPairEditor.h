@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A per-axis parameter (height, width) as two spin boxes and a link toggle:
 // linked, the width follows the height (the square case, the common one).

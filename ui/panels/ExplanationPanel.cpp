@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panels/ExplanationPanel.h"
 
 #include <QCoreApplication>
@@ -32,9 +33,11 @@ QString factor(double x) {
 QString formulaLine(const char* out, const char* in, int64_t n, int k, int s, int p, int q, int d, bool valid) {
     const int64_t r = outputExtent(n, k, s, p, q, d);
     const QString colour = r > 0 && valid ? QString() : QStringLiteral(" style='color:#d9534f'");
-    const QString result = valid ? QString::number(r).replace(QLatin1Char('-'), QStringLiteral("−")) : QStringLiteral("—");
-    return QStringLiteral("<tr><td><i>%1</i> = (<i>%2</i> − 1)·s − 2p + d·(k − 1) + q + 1</td>"
-                          "<td>&nbsp;= (%3 − 1)·%4 − 2·%5 + %6·(%7 − 1) + %8 + 1</td><td%9>&nbsp;= <b>%10</b></td></tr>")
+    const QString result =
+        valid ? QString::number(r).replace(QLatin1Char('-'), QStringLiteral("−")) : QStringLiteral("—");
+    return QStringLiteral(
+               "<tr><td><i>%1</i> = (<i>%2</i> − 1)·s − 2p + d·(k − 1) + q + 1</td>"
+               "<td>&nbsp;= (%3 − 1)·%4 − 2·%5 + %6·(%7 − 1) + %8 + 1</td><td%9>&nbsp;= <b>%10</b></td></tr>")
         .arg(QLatin1String(out), QLatin1String(in))
         .arg(n)
         .arg(s)
@@ -96,8 +99,9 @@ ExplanationPanel::ExplanationPanel(QWidget* parent) : QWidget(parent) {
     // Never let the (non-wrapping) formula dictate the window's minimum width.
     formula_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     formula_->setMinimumWidth(200);
-    formula_->setToolTip(tr("PyTorch's output size, per axis: s stride, p padding, d dilation, k kernel size, "
-                            "q output_padding."));
+    formula_->setToolTip(
+        tr("PyTorch's output size, per axis: s stride, p padding, d dilation, k kernel size, "
+           "q output_padding."));
     left->addWidget(formula_);
     tutorial_ = new QLabel(this);
     tutorial_->setObjectName(QStringLiteral("tutorialLabel"));
@@ -199,8 +203,9 @@ void ExplanationPanel::showProvenance(const ProvenanceInfo& info) {
         return;
     }
     if (!info.valid) {
-        provenance_->setText(tr("<b>Where does a pixel come from?</b><br>Hover over the result to see the input "
-                                "pixels and kernel taps that make it, and their sum. Click to pin a pixel."));
+        provenance_->setText(
+            tr("<b>Where does a pixel come from?</b><br>Hover over the result to see the input "
+               "pixels and kernel taps that make it, and their sum. Click to pin a pixel."));
         emit contentChanged();
         return;
     }
@@ -261,9 +266,9 @@ void ExplanationPanel::setTutorial(const TutorialExample* example, bool matchesE
         tutorial_->hide();
         return;
     }
-    QString html = QStringLiteral("<b>%1</b> — %2<br><span style='font-size:small'>From %3.</span>")
-                       .arg(example->title.toHtmlEscaped(), example->explanation.toHtmlEscaped(),
-                            example->source.toHtmlEscaped());
+    QString html =
+        QStringLiteral("<b>%1</b> — %2<br><span style='font-size:small'>From %3.</span>")
+            .arg(example->title.toHtmlEscaped(), example->explanation.toHtmlEscaped(), example->source.toHtmlEscaped());
     if (!example->expected.isEmpty())
         html += matchesExpected ? tr(" <b style='color:#2e9e4f'>✓ matches the tutorial's printed result</b>")
                                 : tr(" <b style='color:#d9534f'>≠ differs from the tutorial's printed result</b>");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The explanation panel, the "textbook" side of the studio: the output-size
 // formula with the current numbers substituted; for the hovered (or pinned)
@@ -27,8 +28,8 @@ struct ProvenanceInfo {
     std::vector<Contribution> terms;
     std::vector<float> inputValues, tapValues;  // per term
     float bias = 0;
-    double sum = 0;     // from the definition, in double
-    float engine = 0;   // the engine's output value
+    double sum = 0;    // from the definition, in double
+    float engine = 0;  // the engine's output value
 };
 
 class ExplanationPanel : public QWidget {
@@ -42,7 +43,7 @@ public:
     void showProvenance(const ProvenanceInfo& info);
     // total = H*W scatter steps for small inputs; 0 hides the stepper.
     void setStepCount(int total);
-    int step() const;     // 0..total; total means "all" (the engine result is shown)
+    int step() const;  // 0..total; total means "all" (the engine result is shown)
     void setStep(int s);
     void setStepText(const QString& html);
     void setTutorial(const TutorialExample* example, bool matchesExpected);

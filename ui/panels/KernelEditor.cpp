@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panels/KernelEditor.h"
 
 #include <QComboBox>
@@ -39,8 +40,9 @@ public:
     QString displayText(const QVariant& value, const QLocale&) const override {
         const double v = value.toDouble();
         const QString g = QString::number(v, 'g', 4);
-        return g.size() <= 6 ? g : QString::number(v, 'g', 3).size() <= 6 ? QString::number(v, 'g', 3)
-                                                                          : QString::number(v, 'e', 1);
+        return g.size() <= 6                            ? g
+               : QString::number(v, 'g', 3).size() <= 6 ? QString::number(v, 'g', 3)
+                                                        : QString::number(v, 'e', 1);
     }
 };
 
@@ -67,17 +69,21 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     auto* presetRow = new QHBoxLayout;
     preset_ = new QComboBox(src);
     preset_->setObjectName(QStringLiteral("kernelPreset"));
-    const std::pair<const char*, const char*> presets[] = {
-        {"box", QT_TR_NOOP("Box (ones)")},         {"nearest", QT_TR_NOOP("Nearest (k = s box)")},
-        {"bilinear", QT_TR_NOOP("Bilinear (tent)")}, {"gaussian", QT_TR_NOOP("Gaussian")},
-        {"random", QT_TR_NOOP("Random")},           {"custom", QT_TR_NOOP("Custom")}};
+    const std::pair<const char*, const char*> presets[] = {{"box", QT_TR_NOOP("Box (ones)")},
+                                                           {"nearest", QT_TR_NOOP("Nearest (k = s box)")},
+                                                           {"bilinear", QT_TR_NOOP("Bilinear (tent)")},
+                                                           {"gaussian", QT_TR_NOOP("Gaussian")},
+                                                           {"random", QT_TR_NOOP("Random")},
+                                                           {"custom", QT_TR_NOOP("Custom")}};
     for (const auto& [key, title] : presets) preset_->addItem(tr(title), QString::fromLatin1(key));
-    preset_->setToolTip(tr("Presets are scaled so their taps sum to sH·sW (brightness preserved). "
-                           "Editing a weight or loading a file makes the kernel custom, used exactly as shown."));
+    preset_->setToolTip(
+        tr("Presets are scaled so their taps sum to sH·sW (brightness preserved). "
+           "Editing a weight or loading a file makes the kernel custom, used exactly as shown."));
     auto* load = new QPushButton(tr("Load…"), src);
     load->setObjectName(QStringLiteral("kernelLoad"));
-    load->setToolTip(tr("Load a 2-D kernel from .npy (kH, kW) or a text matrix, used raw; or a full "
-                        "ConvTranspose2d weight (C_in, C_out/groups, kH, kW) .npy, e.g. a trained decoder layer."));
+    load->setToolTip(
+        tr("Load a 2-D kernel from .npy (kH, kW) or a text matrix, used raw; or a full "
+           "ConvTranspose2d weight (C_in, C_out/groups, kH, kW) .npy, e.g. a trained decoder layer."));
     presetRow->addWidget(preset_, 1);
     presetRow->addWidget(load);
     sf->addRow(tr("Preset"), presetRow);
@@ -120,8 +126,9 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     channel_ = new QSpinBox(weightBox_);
     channel_->setObjectName(QStringLiteral("weightChannel"));
     channel_->setKeyboardTracking(false);
-    channel_->setToolTip(tr("The output channel analysed: its kernel (summed over the input channels of its "
-                            "group) is shown below, with its phase gains, gain map and provenance."));
+    channel_->setToolTip(
+        tr("The output channel analysed: its kernel (summed over the input channels of its "
+           "group) is shown below, with its phase gains, gain map and provenance."));
     worst_ = new QPushButton(tr("Worst"), weightBox_);
     worst_->setObjectName(QStringLiteral("weightWorst"));
     worst_->setToolTip(tr("Go to the output channel with the strongest checkerboard (largest CV)."));
@@ -161,8 +168,9 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     normalize_->setObjectName(QStringLiteral("kernelNormalize"));
     normalize_->setToolTip(tr("Scale the taps so they sum to sH·sW (keeps mean brightness)."));
     natural_ = new QPushButton(tr("Natural size"), this);
-    natural_->setToolTip(tr("Set the kernel size to the preset's natural size for this stride "
-                            "(nearest s, bilinear 2s, gaussian 2s+1)."));
+    natural_->setToolTip(
+        tr("Set the kernel size to the preset's natural size for this stride "
+           "(nearest s, bilinear 2s, gaussian 2s+1)."));
     sumRow->addWidget(sum_, 1);
     sumRow->addWidget(normalize_);
     sumRow->addWidget(natural_);
@@ -173,12 +181,14 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     auto* buttons = new QHBoxLayout;
     repairAdditive_ = new QPushButton(tr("Additive"), repair);
     repairAdditive_->setObjectName(QStringLiteral("repairAdditive"));
-    repairAdditive_->setToolTip(tr("Subtract from each tap its class's excess gain / class size: same size and "
-                                   "sum, all phase gains equal (refused when a class has no taps)."));
+    repairAdditive_->setToolTip(
+        tr("Subtract from each tap its class's excess gain / class size: same size and "
+           "sum, all phase gains equal (refused when a class has no taps)."));
     repairZoh_ = new QPushButton(tr("Zero-order hold"), repair);
     repairZoh_->setObjectName(QStringLiteral("repairZoh"));
-    repairZoh_->setToolTip(tr("Convolve the (dilated) kernel with an s×s box: a larger kernel that is "
-                              "artifact-free by construction; padding adjusted so the output size stays."));
+    repairZoh_->setToolTip(
+        tr("Convolve the (dilated) kernel with an s×s box: a larger kernel that is "
+           "artifact-free by construction; padding adjusted so the output size stays."));
     buttons->addWidget(repairAdditive_);
     buttons->addWidget(repairZoh_);
     rl->addLayout(buttons);
@@ -340,7 +350,8 @@ void KernelEditor::colourCells() {
     // A mask, not a search per cell: a large kernel's footprint highlights every tap.
     std::vector<char> hot(size_t(std::max(kernel_.h, 0)) * size_t(std::max(kernel_.w, 0)), 0);
     for (const QPoint& t : highlighted_)
-        if (t.x() >= 0 && t.y() >= 0 && t.x() < kernel_.w && t.y() < kernel_.h) hot[size_t(t.y()) * kernel_.w + t.x()] = 1;
+        if (t.x() >= 0 && t.y() >= 0 && t.x() < kernel_.w && t.y() < kernel_.h)
+            hot[size_t(t.y()) * kernel_.w + t.x()] = 1;
     QFont normal = table_->font(), bold = normal;
     bold.setBold(true);
     for (int y = 0; y < kernel_.h; ++y)

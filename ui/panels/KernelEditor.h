@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The kernel editor: a grid of the weights sized to the kernel (editable; an
 // edit turns the kernel into a custom one, used raw), presets with their

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panels/ParameterPanel.h"
 
 #include <QComboBox>
@@ -24,10 +25,10 @@ const char* kKernelTip = QT_TRANSLATE_NOOP(
     "ParameterPanel",
     "Kernel size k: the output grows by d·(k−1). When k is not a multiple of the stride, the output phases "
     "get different numbers of taps, which is what makes checkerboard artifacts.");
-const char* kStrideTip = QT_TRANSLATE_NOOP(
-    "ParameterPanel",
-    "Stride s: the upsampling factor (output ≈ s × input). With s > 1 the kernel splits into s phase "
-    "classes; unequal class sums give the checkerboard.");
+const char* kStrideTip =
+    QT_TRANSLATE_NOOP("ParameterPanel",
+                      "Stride s: the upsampling factor (output ≈ s × input). With s > 1 the kernel splits into s phase "
+                      "classes; unequal class sums give the checkerboard.");
 const char* kPaddingTip = QT_TRANSLATE_NOOP(
     "ParameterPanel",
     "Padding p: crops p rows/columns from each border of the full output (it shrinks by 2p). It shifts "
@@ -52,9 +53,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     message_->setObjectName(QStringLiteral("validationMessage"));
     message_->setWordWrap(true);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    message_->setStyleSheet(QStringLiteral(
-        "QLabel { background: rgba(220, 50, 47, 38); border: 1px solid rgba(220, 50, 47, 150);"
-        " border-radius: 4px; padding: 6px; }"));
+    message_->setStyleSheet(
+        QStringLiteral("QLabel { background: rgba(220, 50, 47, 38); border: 1px solid rgba(220, 50, 47, 150);"
+                       " border-radius: 4px; padding: 6px; }"));
     message_->hide();
     outer->addWidget(message_);
 
@@ -94,8 +95,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     outer->addWidget(geo);
 
     auto* target = new QGroupBox(tr("Desired output size"), this);
-    target->setToolTip(tr("PyTorch's output_size argument: the padding stays; output_padding is chosen "
-                          "(sizes from the minimum to minimum + stride − 1 are reachable)."));
+    target->setToolTip(
+        tr("PyTorch's output_size argument: the padding stays; output_padding is chosen "
+           "(sizes from the minimum to minimum + stride − 1 are reachable)."));
     auto* tv = new QVBoxLayout(target);
     auto* tl = new QHBoxLayout;
     tv->addLayout(tl);
@@ -115,8 +117,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     solve_->setToolTip(target->toolTip());
     solvePadding_ = new QPushButton(tr("Solve for padding"), target);
     solvePadding_->setObjectName(QStringLiteral("solvePaddingButton"));
-    solvePadding_->setToolTip(tr("Not PyTorch's output_size: changes the padding too (the smallest padding, "
-                                 "then output_padding) to reach sizes output_size cannot."));
+    solvePadding_->setToolTip(
+        tr("Not PyTorch's output_size: changes the padding too (the smallest padding, "
+           "then output_padding) to reach sizes output_size cannot."));
     tl->addWidget(targetH_, 1);
     tl->addWidget(targetW_, 1);
     tl->addWidget(solve_);
@@ -128,13 +131,15 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     cf->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     groups_ = new QLabel(ch);
     groups_->setWordWrap(true);
-    groups_->setToolTip(tr("Images are upsampled per channel: groups = channels, one copy of the kernel for "
-                           "each (a depthwise ConvTranspose2d)."));
+    groups_->setToolTip(
+        tr("Images are upsampled per channel: groups = channels, one copy of the kernel for "
+           "each (a depthwise ConvTranspose2d)."));
     groupsBox_ = new QSpinBox(ch);
     groupsBox_->setObjectName(QStringLiteral("groups"));
     groupsBox_->setKeyboardTracking(false);
-    groupsBox_->setToolTip(tr("The layer's groups: its weight (C_in, C_out/groups, kH, kW) does not record them. "
-                              "C_in must be divisible by groups; C_out = groups · C_out/groups."));
+    groupsBox_->setToolTip(
+        tr("The layer's groups: its weight (C_in, C_out/groups, kH, kW) does not record them. "
+           "C_in must be divisible by groups; C_out = groups · C_out/groups."));
     groupsBox_->hide();
     auto* groupsRow = new QHBoxLayout;
     groupsRow->addWidget(groups_, 1);
@@ -146,8 +151,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     bias_->setDecimals(3);
     bias_->setSingleStep(0.05);
     bias_->setKeyboardTracking(false);
-    bias_->setToolTip(tr("Bias b: added to every output pixel (one value for all channels). Shifts brightness; "
-                         "no effect on the size or the ripple."));
+    bias_->setToolTip(
+        tr("Bias b: added to every output pixel (one value for all channels). Shifts brightness; "
+           "no effect on the size or the ripple."));
     cf->addRow(tr("Bias"), bias_);
     outer->addWidget(ch);
 
@@ -170,8 +176,8 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
             item->setEnabled(false);
             item->setToolTip(tr("Unavailable: %1").arg(QString::fromStdString(cuda.reason)));
         }
-        backend_->setToolTip(tr("Where the convolution runs. CUDA unavailable: %1")
-                                 .arg(QString::fromStdString(cuda.reason)));
+        backend_->setToolTip(
+            tr("Where the convolution runs. CUDA unavailable: %1").arg(QString::fromStdString(cuda.reason)));
     } else {
         backend_->setToolTip(tr("Where the convolution runs. Auto picks CUDA when a device is usable."));
     }
@@ -180,8 +186,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     tone_->setObjectName(QStringLiteral("tone"));
     tone_->addItem(tr("Clamp to [0, 1]"), static_cast<int>(ToneMode::Clamp01));
     tone_->addItem(tr("Auto range"), static_cast<int>(ToneMode::AutoRange));
-    tone_->setToolTip(tr("How values become grey levels: images live in [0, 1]; tensors such as the tutorial "
-                         "examples are shown from 0 (or their minimum) to their maximum."));
+    tone_->setToolTip(
+        tr("How values become grey levels: images live in [0, 1]; tensors such as the tutorial "
+           "examples are shown from 0 (or their minimum) to their maximum."));
     pf->addRow(tr("Display"), tone_);
     outer->addWidget(comp);
     outer->addStretch(1);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The parameter panel: per-axis geometry (kernel size, stride, padding,
 // output_padding, dilation), the output size with a "desired output size"
@@ -71,8 +72,8 @@ private:
     QVector<ParamsIssue> issues_;
     QString engineMessage_;
     int64_t layerInChannels_ = 0;  // weight mode: the weight's C_in (groups must divide it)
-    QLabel* groups_;       // image mode: groups = channels (depthwise)
-    QSpinBox* groupsBox_;  // weight mode: the layer's groups
+    QLabel* groups_;               // image mode: groups = channels (depthwise)
+    QSpinBox* groupsBox_;          // weight mode: the layer's groups
     bool weightMode_ = false;
     QDoubleSpinBox* bias_;
     QComboBox* backend_;

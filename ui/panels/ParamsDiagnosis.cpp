@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panels/ParamsDiagnosis.h"
 
 #include <QCoreApplication>
@@ -32,7 +33,10 @@ QVector<ParamsIssue> diagnoseParams(const ConvParams& p, int64_t inH, int64_t in
     for (int a = 0; a < 2; ++a) {
         if (k[a] > maxKernel)
             out.push_back({QStringLiteral("kernelSize"), a,
-                           tr("kernel %1 %2 is above the maximum: use 1 to %3").arg(QLatin1String(axisName(a))).arg(k[a]).arg(maxKernel)});
+                           tr("kernel %1 %2 is above the maximum: use 1 to %3")
+                               .arg(QLatin1String(axisName(a)))
+                               .arg(k[a])
+                               .arg(maxKernel)});
         const int maxQ = maxOutputPadding(s[a], d[a]);  // PyTorch's rule, from core
         if (q[a] > maxQ)
             out.push_back({QStringLiteral("outputPadding"), a,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What is wrong with a set of parameters, field by field, with the fix in the
 // user's terms ("output padding must be < stride 2 or dilation 1: use 0 or
@@ -12,7 +13,8 @@
 namespace tconv::ui {
 
 struct ParamsIssue {
-    QString field;  // the ParameterPanel editor: "kernelSize", "stride", "padding", "outputPadding", "dilation", "groups"
+    QString
+        field;  // the ParameterPanel editor: "kernelSize", "stride", "padding", "outputPadding", "dilation", "groups"
     int axis = -1;  // 0 height, 1 width, -1 both or none
     QString message;
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panels/PyTorchSnippet.h"
 
 #include <QStringList>
@@ -26,9 +27,13 @@ QString weightSnippet(const StudioParams& p) {
     QString code;
     code += QStringLiteral("import numpy as np\nimport torch\nfrom torch import nn\n\n");
     code += QStringLiteral("# TConv Studio: the layer weight (%1, %2, %3, %4) from its .npy\n")
-                .arg(w.n).arg(w.c).arg(w.h).arg(w.w);
-    code += QStringLiteral("conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%2, kernel_size=%3,\n"
-                           "    stride=%4, padding=%5, output_padding=%6,\n    groups=%7, bias=%8, dilation=%9)\n")
+                .arg(w.n)
+                .arg(w.c)
+                .arg(w.h)
+                .arg(w.w);
+    code += QStringLiteral(
+                "conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%2, kernel_size=%3,\n"
+                "    stride=%4, padding=%5, output_padding=%6,\n    groups=%7, bias=%8, dilation=%9)\n")
                 .arg(w.n)
                 .arg(cout)
                 .arg(pair(Size2(w.h, w.w)), pair(g.stride), pair(g.padding), pair(g.outputPadding))
@@ -55,19 +60,23 @@ QString pytorchSnippet(const StudioParams& p, const Kernel2D& kernel, int channe
     }
     QString code;
     code += QStringLiteral("import torch\nfrom torch import nn\n\n");
-    code += QStringLiteral("# TConv Studio: %1 kernel, one copy per channel (depthwise)\n")
-                .arg(p.kernelSource.name());
-    code += QStringLiteral("conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%1, kernel_size=%2,\n"
-                           "    stride=%3, padding=%4, output_padding=%5,\n    groups=%1, bias=%6, dilation=%7)\n")
+    code += QStringLiteral("# TConv Studio: %1 kernel, one copy per channel (depthwise)\n").arg(p.kernelSource.name());
+    code += QStringLiteral(
+                "conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%1, kernel_size=%2,\n"
+                "    stride=%3, padding=%4, output_padding=%5,\n    groups=%1, bias=%6, dilation=%7)\n")
                 .arg(channels)
                 .arg(pair(g.kernel), pair(g.stride), pair(g.padding), pair(g.outputPadding),
                      p.bias != 0.0f ? QStringLiteral("True") : QStringLiteral("False"), pair(g.dilation));
     code += QStringLiteral("kernel = torch.tensor([\n") + rows.join(QStringLiteral(",\n")) +
             QStringLiteral("], dtype=torch.float32)\n");
     code += QStringLiteral("with torch.no_grad():\n");
-    code += QStringLiteral("    conv.weight.copy_(kernel.expand(%1, 1, %2, %3))\n").arg(channels).arg(kernel.h).arg(kernel.w);
+    code += QStringLiteral("    conv.weight.copy_(kernel.expand(%1, 1, %2, %3))\n")
+                .arg(channels)
+                .arg(kernel.h)
+                .arg(kernel.w);
     if (p.bias != 0.0f) code += QStringLiteral("    conv.bias.fill_(%1)\n").arg(num(p.bias));
-    code += QStringLiteral("\n# x: (N, %1, H, W) float32, e.g. an image scaled to [0, 1]\n# y = conv(x)\n").arg(channels);
+    code +=
+        QStringLiteral("\n# x: (N, %1, H, W) float32, e.g. an image scaled to [0, 1]\n# y = conv(x)\n").arg(channels);
     return code;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // "Copy as PyTorch": the nn.ConvTranspose2d that computes exactly what the
 // studio shows, with its weight (and bias), as runnable Python.

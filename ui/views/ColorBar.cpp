@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "views/ColorBar.h"
 
 #include <QPainter>
@@ -52,8 +53,9 @@ void ColorBar::paintEvent(QPaintEvent*) {
         const int y = bar.top() + static_cast<int>(std::lround(f * bar.height()));
         const double v = hi_ - f * (hi_ - lo_);
         p.drawLine(bar.right() + 1, y, bar.right() + 4, y);
-        const QString text = std::abs(v) < 1e-9 * std::max(1.0f, std::abs(hi_)) ? QStringLiteral("0")
-                                                                               : QString::number(v, 'g', std::abs(v) >= 10 ? 3 : 2);
+        const QString text = std::abs(v) < 1e-9 * std::max(1.0f, std::abs(hi_))
+                                 ? QStringLiteral("0")
+                                 : QString::number(v, 'g', std::abs(v) >= 10 ? 3 : 2);
         p.drawText(QRect(bar.right() + 6, y - sm.height() / 2, width() - bar.right() - 6, sm.height()),
                    Qt::AlignLeft | Qt::AlignVCenter, text);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A vertical colour bar with tick values, beside the heatmap and difference views.
 #include <QWidget>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // 256-entry lookup tables of the analysis colour maps (analysis/Colormap.h) as
 // QRgb, for colouring millions of pixels per update.

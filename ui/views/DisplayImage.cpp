@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "views/DisplayImage.h"
 
 #include <QtConcurrent/QtConcurrentMap>
@@ -174,7 +175,8 @@ QImage tensorRegion(const Tensor& t, ToneRange range, const QRect& r) {
         QRgb* d = reinterpret_cast<QRgb*>(img.scanLine(y));
         const size_t o = static_cast<size_t>(r.top() + y) * s.w + r.left();
         for (int x = 0; x < r.width(); ++x)
-            d[x] = qRgb(to8(pr[o + x], range.lo, scale), to8(pg[o + x], range.lo, scale), to8(pb[o + x], range.lo, scale));
+            d[x] =
+                qRgb(to8(pr[o + x], range.lo, scale), to8(pg[o + x], range.lo, scale), to8(pb[o + x], range.lo, scale));
     }
     return img;
 }

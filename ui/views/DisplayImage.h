@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Turning float tensors into something a view can draw: level 0 as 8-bit
 // pixels (eager for small images, on demand for the visible part of large
@@ -57,12 +58,10 @@ MipImage makeMips(QImage base);
 // From floats: an eager pyramid for small images, levels >= 1 for large ones.
 // `recycle`: the previous images of this view, reused when no one else holds them.
 MipImage mipsFromTensor(const Tensor& t, ToneRange range, MipImage recycle = {});
-MipImage mipsFromPlane(const float* plane, int h, int w, bool diverging, float lo, float hi,
-                       MipImage recycle = {});
+MipImage mipsFromPlane(const float* plane, int h, int w, bool diverging, float lo, float hi, MipImage recycle = {});
 // Level-0 regions, for MipImage::region.
 QImage tensorRegion(const Tensor& t, ToneRange range, const QRect& r);
 QImage planeRegion(const float* plane, int w, bool diverging, float lo, float hi, const QRect& r);
-
 
 // Clamp01: [0, 1]; AutoRange: the data's finite min..max (a flat image gets a unit range).
 ToneRange toneRange(const Tensor& t, ToneMode mode);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "views/ImageView.h"
 
 #include <QMouseEvent>
@@ -10,7 +11,7 @@
 namespace tconv::ui {
 namespace {
 
-constexpr double kGridMinCell = 8.0;    // logical px per pixel before the grid appears
+constexpr double kGridMinCell = 8.0;  // logical px per pixel before the grid appears
 constexpr double kValueMinCellW = 26.0;
 constexpr double kValueMinCellH = 16.0;
 
@@ -124,7 +125,8 @@ QPoint ImageView::pixelAt(QPointF pos) const {
 
 QRectF ImageView::imageRectOnScreen(const MipImage& img) const {
     const QSize s = img.size();
-    return QRectF(widgetPosOfWorld(worldOfPixel(QPointF(0, 0))), widgetPosOfWorld(worldOfPixel(QPointF(s.width(), s.height()))));
+    return QRectF(widgetPosOfWorld(worldOfPixel(QPointF(0, 0))),
+                  widgetPosOfWorld(worldOfPixel(QPointF(s.width(), s.height()))));
 }
 
 QColor ImageView::backgroundColor() const {
@@ -150,7 +152,8 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
         const int y1 = std::clamp(static_cast<int>(std::ceil(w1.y() / sy)), 0, s.height());
         if (x1 > x0 && y1 > y0) {
             p.setRenderHint(QPainter::SmoothPixmapTransform, devicePerPixel < 1.0);
-            const QRectF target(widgetPosOfWorld(worldOfPixel(QPointF(x0, y0))), widgetPosOfWorld(worldOfPixel(QPointF(x1, y1))));
+            const QRectF target(widgetPosOfWorld(worldOfPixel(QPointF(x0, y0))),
+                                widgetPosOfWorld(worldOfPixel(QPointF(x1, y1))));
             const QRect source(x0, y0, x1 - x0, y1 - y0);
             if (img.hasBase()) {
                 p.drawImage(target, img.base(), source);
@@ -189,8 +192,12 @@ void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const Q
     const double sx = worldPerPixel_.width(), sy = worldPerPixel_.height();
     const QPointF topLeft(d0.x() / dpr, d0.y() / dpr);
     const QPointF w0 = worldAt(topLeft) - origin_;
-    const ReducedDrawKey key{img.values.get(), level, QPointF(w0.x() / sx / f, w0.y() / sy / f),
-                         QSizeF(1.0 / (zoom() * sx * dpr * f), 1.0 / (zoom() * sy * dpr * f)), target, img.mapping};
+    const ReducedDrawKey key{img.values.get(),
+                             level,
+                             QPointF(w0.x() / sx / f, w0.y() / sy / f),
+                             QSizeF(1.0 / (zoom() * sx * dpr * f), 1.0 / (zoom() * sy * dpr * f)),
+                             target,
+                             img.mapping};
     QImage out;
     for (const auto& [k, cached] : reducedCache_)
         if (k == key) out = cached;
@@ -212,11 +219,13 @@ void ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, con
     const QSize size = img.values->levelSize(level);
     const QPointF a = worldAt(area.topLeft()) - origin_, b = worldAt(area.bottomRight()) - origin_;
     // One level pixel of margin so the interpolation at the edges sees its neighbours.
-    const QRect visible = QRect(QPoint(static_cast<int>(std::floor(a.x() / sx)) - 1, static_cast<int>(std::floor(a.y() / sy)) - 1),
-                                QPoint(static_cast<int>(std::ceil(b.x() / sx)), static_cast<int>(std::ceil(b.y() / sy))))
-                              .intersected(QRect(QPoint(0, 0), size));
+    const QRect visible =
+        QRect(QPoint(static_cast<int>(std::floor(a.x() / sx)) - 1, static_cast<int>(std::floor(a.y() / sy)) - 1),
+              QPoint(static_cast<int>(std::ceil(b.x() / sx)), static_cast<int>(std::ceil(b.y() / sy))))
+            .intersected(QRect(QPoint(0, 0), size));
     if (visible.isEmpty()) return;
-    const ReducedDrawKey key{img.values.get(), level, QPointF(visible.topLeft()), QSizeF(1, 1), visible.size(), img.mapping};
+    const ReducedDrawKey key{img.values.get(), level,          QPointF(visible.topLeft()),
+                             QSizeF(1, 1),     visible.size(), img.mapping};
     QImage out;
     for (const auto& [k, cached] : reducedCache_)
         if (k == key) out = cached;
@@ -232,8 +241,8 @@ void ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, con
 }
 
 bool ImageView::belowDisplayResolution() const {
-    return !image_.isNull() && zoom() * std::min(worldPerPixel_.width(), worldPerPixel_.height()) * devicePixelRatioF() <
-                                   1.0 - 1e-9;
+    return !image_.isNull() &&
+           zoom() * std::min(worldPerPixel_.width(), worldPerPixel_.height()) * devicePixelRatioF() < 1.0 - 1e-9;
 }
 
 QRgb ImageView::displayedPixel(int x, int y) const {
@@ -287,7 +296,7 @@ void ImageView::drawValues(QPainter& p) const {
     f.setPixelSize(static_cast<int>(fontPx));
     p.setFont(f);
     const QFontMetrics fm(f);
-    const double textWidth = cx - 4;  // a margin to the grid line on each side
+    const double textWidth = cx - 4;       // a margin to the grid line on each side
     if (lines * fm.height() > cy) return;  // not even one line fits: no numbers rather than overlapping ones
     for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x) {
@@ -331,7 +340,8 @@ void ImageView::drawHighlights(QPainter& p) const {
     p.setRenderHint(QPainter::Antialiasing, true);
     // One outlined single pixel is the pixel being explained (hovered or
     // pinned): it gets a crosshair. Several are a footprint, outlined each.
-    const auto outlined = std::count_if(highlights_.begin(), highlights_.end(), [](const ViewHighlight& h) { return !h.filled; });
+    const auto outlined =
+        std::count_if(highlights_.begin(), highlights_.end(), [](const ViewHighlight& h) { return !h.filled; });
     for (const ViewHighlight& h : highlights_) {
         if (!h.filled && outlined == 1 && h.pixels.width() == 1 && h.pixels.height() == 1) {
             drawMarker(p, h);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One synchronized image view: pixel-exact nearest-neighbour rendering when
 // zoomed in (with a pixel grid and, in numeric mode, the values in the cells),
@@ -25,7 +26,7 @@ struct ViewGhost {
 };
 
 struct ViewHighlight {
-    QRect pixels;       // in this view's image pixels
+    QRect pixels;  // in this view's image pixels
     QColor color;
     bool filled = false;
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where the Input view draws the input in the output's frame (world units =
 // output pixels): input pixel i lands at output position i * s - p per axis

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "views/PhaseGainPlot.h"
 
 #include <QPainter>
@@ -9,8 +10,9 @@
 namespace tconv::ui {
 
 PhaseGainPlot::PhaseGainPlot(QWidget* parent) : QWidget(parent) {
-    setToolTip(tr("Phase gains G: the sum of the kernel taps landing on each output phase (row, column mod "
-                  "stride). A constant input comes out as bias + c·G, tiled: equal cells mean no checkerboard."));
+    setToolTip(
+        tr("Phase gains G: the sum of the kernel taps landing on each output phase (row, column mod "
+           "stride). A constant input comes out as bias + c·G, tiled: equal cells mean no checkerboard."));
 }
 
 void PhaseGainPlot::setTable(const PhaseGainTable& table) {
@@ -51,9 +53,9 @@ void PhaseGainPlot::paintEvent(QPaintEvent*) {
                 p.drawRect(rc.adjusted(1, 1, -1, -1));
             }
             if (cell >= 22) {
-                p.setPen(hole ? palette().color(QPalette::WindowText) : QColor(qGray(fill.rgb()) > 140 ? Qt::black : Qt::white));
-                p.drawText(rc, Qt::AlignCenter,
-                           hole ? tr("hole") : QString::number(table_.gain[i], 'g', 3));
+                p.setPen(hole ? palette().color(QPalette::WindowText)
+                              : QColor(qGray(fill.rgb()) > 140 ? Qt::black : Qt::white));
+                p.drawText(rc, Qt::AlignCenter, hole ? tr("hole") : QString::number(table_.gain[i], 'g', 3));
             }
         }
     p.setPen(palette().color(QPalette::PlaceholderText));

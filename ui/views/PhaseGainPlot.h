@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A small plot of the phase-gain table G (sH x sW): one cell per output phase,
 // coloured by its deviation from the mean gain, with the value; empty classes

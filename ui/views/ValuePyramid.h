@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The data of a view image reduced before it is coloured: levels of 2x2 area
 // averages of the float values (level k = 2^k x 2^k blocks of the full image).

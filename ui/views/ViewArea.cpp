@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "views/ViewArea.h"
 
 #include <QGridLayout>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The central area: up to four ViewPanels sharing one ViewSync, arranged as a
 // 2x2 grid, side by side, or a single view (by default the A/B split between

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "views/ViewPanel.h"
 
 #include <QComboBox>
@@ -179,7 +180,9 @@ void ViewPanel::updateHeaderControls() {
                       content_ == ViewContent::Spectrum);
 }
 
-void ViewPanel::setHeatmapKind(HeatmapKind k) { heatCombo_->setCurrentIndex(heatCombo_->findData(static_cast<int>(k))); }
+void ViewPanel::setHeatmapKind(HeatmapKind k) {
+    heatCombo_->setCurrentIndex(heatCombo_->findData(static_cast<int>(k)));
+}
 
 void ViewPanel::setResizeMode(ResizeMode m) {
     resizeCombo_->setCurrentIndex(resizeCombo_->findData(static_cast<int>(m)));
@@ -197,8 +200,9 @@ void ViewPanel::setHeatScale(HeatScaleMode mode) {
 
 void ViewPanel::showHeatmap(const ComputeResult& r) {
     // A lock holds for the heatmap kind it was taken on; another kind has other units.
-    const HeatScaleMode mode =
-        heatScale_ == HeatScaleMode::Locked && lockedKind_ != r.request.params.heatmap ? HeatScaleMode::Fixed : heatScale_;
+    const HeatScaleMode mode = heatScale_ == HeatScaleMode::Locked && lockedKind_ != r.request.params.heatmap
+                                   ? HeatScaleMode::Fixed
+                                   : heatScale_;
     const HeatRange range = heatRangeFor(r, mode, lockedRange_);
     shownHeatRange_ = range;
     // The values are coloured when drawn: the scale changes without recomputing anything.
@@ -216,9 +220,12 @@ void ViewPanel::showHeatmap(const ComputeResult& r) {
     }
     view_->setImage(m);
     const QString scale = heatScaleText(r, mode, range);
-    const QString what = r.heatDiverging ? (r.request.params.heatmap == HeatmapKind::GainMap ? tr("A − 1") : tr("E"))
-                                         : tr("energy");
-    const QString caption = what + QLatin1Char('\n') + (mode == HeatScaleMode::Fixed ? tr("fixed") : mode == HeatScaleMode::Auto ? tr("auto") : tr("locked"));
+    const QString what =
+        r.heatDiverging ? (r.request.params.heatmap == HeatmapKind::GainMap ? tr("A − 1") : tr("E")) : tr("energy");
+    const QString caption = what + QLatin1Char('\n') +
+                            (mode == HeatScaleMode::Fixed  ? tr("fixed")
+                             : mode == HeatScaleMode::Auto ? tr("auto")
+                                                           : tr("locked"));
     if (range.diverging) bar_->setDiverging(range.hi, caption);
     else bar_->setSequential(range.lo, range.hi, caption);
     setInfo(scale);
@@ -235,8 +242,8 @@ void ViewPanel::present(const ComputeResultPtr& result) {
 QString ViewPanel::scoresText(const ComputeResult& r) const {
     const ArtifactScores& s = r.scores;
     // The CLI's number formats: no "-160.6 dB" or "9.29e-09" from float rounding.
-    const QString cv = s.cv >= 0.001 && std::isfinite(s.cv) ? QString::number(s.cv, 'f', 3)
-                                                            : QString::fromStdString(cvText(s.cv));
+    const QString cv =
+        s.cv >= 0.001 && std::isfinite(s.cv) ? QString::number(s.cv, 'f', 3) : QString::fromStdString(cvText(s.cv));
     QString cvDb = QString::fromStdString(cvDbText(s.cv)).replace(QLatin1Char('-'), QChar(0x2212));
     cvDb.replace(QStringLiteral("inf"), QStringLiteral("∞"));
     return QStringLiteral("<b>%1</b> &nbsp; <b>CV</b> %2 (%3 dB) &nbsp; <b>R</b> %4 &nbsp; <b>PP</b> %5%6")
@@ -282,7 +289,8 @@ void ViewPanel::setInfo(const QString& text) {
 void ViewPanel::layoutInfo() {
     // The header's info (size, scale) gets what the combo boxes leave: elided
     // to that width, never cut mid-glyph, the full text in the tooltip.
-    const QString shown = info_->fontMetrics().elidedText(infoText_, Qt::ElideRight, std::max(0, info_->contentsRect().width()));
+    const QString shown =
+        info_->fontMetrics().elidedText(infoText_, Qt::ElideRight, std::max(0, info_->contentsRect().width()));
     if (info_->text() != shown) info_->setText(shown);
     info_->setToolTip(shown == infoText_ ? QString() : infoText_);
 }
@@ -326,7 +334,10 @@ void ViewPanel::refresh() {
             // s x s block, with what padding crops and output padding adds ghosted.
             const ConvParams& g = r.request.params.geometry;
             const InputPlacement at = inputPlacement(g);
-            view_->setImage(lazy(r.inputImage, [res = result_](const QRect& rc) { return tensorRegion(*res->request.input, res->inputTone, rc); }),
+            view_->setImage(lazy(r.inputImage,
+                                 [res = result_](const QRect& rc) {
+                                     return tensorRegion(*res->request.input, res->inputTone, rc);
+                                 }),
                             at.pixelSize, at.origin);
             view_->setGhosts(outputFrameGhosts(g, in, out));
             view_->setValues(r.request.input);
@@ -345,11 +356,12 @@ void ViewPanel::refresh() {
             note = tr("<b>Transposed convolution</b> &nbsp; %1 ms").arg(QString::number(r.convMs, 'f', 1));
             {
                 const ConvParams& g = r.request.params.geometry;
-                detail = tr("kernel %1, stride %2, padding %3, output padding %4, dilation %5, one kernel per channel")
-                             .arg(QString::fromStdString(sizeText(g.kernel)), QString::fromStdString(sizeText(g.stride)),
-                                  QString::fromStdString(sizeText(g.padding)),
-                                  QString::fromStdString(sizeText(g.outputPadding)),
-                                  QString::fromStdString(sizeText(g.dilation)));
+                detail =
+                    tr("kernel %1, stride %2, padding %3, output padding %4, dilation %5, one kernel per channel")
+                        .arg(QString::fromStdString(sizeText(g.kernel)), QString::fromStdString(sizeText(g.stride)),
+                             QString::fromStdString(sizeText(g.padding)),
+                             QString::fromStdString(sizeText(g.outputPadding)),
+                             QString::fromStdString(sizeText(g.dilation)));
             }
             break;
         case ViewContent::Heatmap:
@@ -364,15 +376,17 @@ void ViewPanel::refresh() {
             view_->setValues(r.resizeConv.empty() ? nullptr : std::shared_ptr<const Tensor>(result_, &r.resizeConv));
             message = r.resizeError.isEmpty() && r.resizeImage.isNull() ? tr("Computing resize-conv…") : r.resizeError;
             setInfo(sizeText(r.resizeImage.size(), out.c));
-            note = tr("<b>Resize-conv</b> (%1 resize)").arg(QString::fromLatin1(resizeModeName(r.request.params.resize)));
+            note =
+                tr("<b>Resize-conv</b> (%1 resize)").arg(QString::fromLatin1(resizeModeName(r.request.params.resize)));
             detail = tr("Resize ×s, then a stride-1 convolution with K / (sH·sW): same size, no stride checkerboard.");
             break;
         case ViewContent::Difference:
             if (r.differenceImage.isNull() && r.resizeError.isEmpty()) message = tr("Computing the difference…");
-            view_->setImage(r.difference.empty() ? r.differenceImage : lazy(r.differenceImage, [res = result_](const QRect& rc) {
-                return planeRegion(res->difference.data(), static_cast<int>(res->output.shape().w), true,
-                                   -res->differenceRange, res->differenceRange, rc);
-            }));
+            view_->setImage(
+                r.difference.empty() ? r.differenceImage : lazy(r.differenceImage, [res = result_](const QRect& rc) {
+                    return planeRegion(res->difference.data(), static_cast<int>(res->output.shape().w), true,
+                                       -res->differenceRange, res->differenceRange, rc);
+                }));
             if (!r.resizeError.isEmpty()) message = r.resizeError;
             bar_->setDiverging(r.differenceRange, tr("T − R"));
             setInfo(tr("max |T − R| %1").arg(QString::number(r.differenceMax, 'g', 3)));
@@ -395,8 +409,8 @@ void ViewPanel::refresh() {
                 return planeRegion(res->spectrum.db.data(), static_cast<int>(res->spectrum.w), false, res->spectrumLo,
                                    res->spectrumHi, rc);
             }));
-            message = r.spectrumImage.isNull() && r.spectrumError.isEmpty() ? tr("Computing the spectrum…")
-                                                                             : r.spectrumError;
+            message =
+                r.spectrumImage.isNull() && r.spectrumError.isEmpty() ? tr("Computing the spectrum…") : r.spectrumError;
             bar_->setSequential(r.spectrumLo, r.spectrumHi, tr("dB"));
             setInfo(tr("log |FFT|, DC at centre"));
             note = tr("<b>Spectrum</b> of the result (grey, Hann window)");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One cell of the view area: a header (what it shows, a per-view option, the
 // size), the synchronized ImageView, a colour bar for the signed maps, and a

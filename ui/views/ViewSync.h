@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The zoom and pan shared by all views. Coordinates are "world" units = output
 // pixels of the transposed convolution; each view maps its own image into that
@@ -35,8 +36,8 @@ public:
 
     void setWorldSize(QSizeF size);
     void setFit();
-    void setView(double zoom, QPointF center);  // leaves fit mode
-    void zoomBy(double factor);                  // about the current centre
+    void setView(double zoom, QPointF center);      // leaves fit mode
+    void zoomBy(double factor);                     // about the current centre
     void setActualPixels(double devicePixelRatio);  // one device pixel per output pixel
 
 signals:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "window/MainWindow.h"
 
 #include <QCloseEvent>
@@ -105,13 +106,17 @@ void MainWindow::buildDocks() {
     bottom->setWidget(escroll);
     addDockWidget(Qt::BottomDockWidgetArea, bottom);
     // As tall as its content needs (a formula, a step line, a pixel's sum), no more.
-    connect(explain_, &ExplanationPanel::contentChanged, this, [this, bottom, escroll] {
-        const int w = escroll->viewport()->width();
-        const int need = explain_->hasHeightForWidth() && w > 0 ? explain_->heightForWidth(w) : explain_->sizeHint().height();
-        // Up to a third of the window: the views stay the main thing.
-        const int h = std::min(need + 4, height() / 3);
-        if (std::abs(bottom->height() - h) > 6) resizeDocks({bottom}, {h}, Qt::Vertical);
-    }, Qt::QueuedConnection);  // after the labels have laid out their new text
+    connect(
+        explain_, &ExplanationPanel::contentChanged, this,
+        [this, bottom, escroll] {
+            const int w = escroll->viewport()->width();
+            const int need =
+                explain_->hasHeightForWidth() && w > 0 ? explain_->heightForWidth(w) : explain_->sizeHint().height();
+            // Up to a third of the window: the views stay the main thing.
+            const int h = std::min(need + 4, height() / 3);
+            if (std::abs(bottom->height() - h) > 6) resizeDocks({bottom}, {h}, Qt::Vertical);
+        },
+        Qt::QueuedConnection);  // after the labels have laid out their new text
     resizeDocks({bottom}, {explain_->sizeHint().height() + 8}, Qt::Vertical);
 }
 
@@ -162,7 +167,8 @@ void MainWindow::fitToScreen() {
     // Leave room for the window frame the window manager adds.
     const QSize frame(16, 40);
     resize(preferred.boundedTo(avail.size() - frame));
-    move(avail.topLeft() + QPoint((avail.width() - width()) / 2, std::max(0, (avail.height() - height() - frame.height()) / 2)));
+    move(avail.topLeft() +
+         QPoint((avail.width() - width()) / 2, std::max(0, (avail.height() - height() - frame.height()) / 2)));
 }
 
 // The scripting surface: each call goes to the controller that does the work.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The studio's main window: the synchronized views in the centre, the
 // parameter panel and kernel editor docked left and right, the explanation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MainWindow: the menus. Each action calls the controller that does the work;
 // the Help menu's dialogs are the window's own (they only read the menus).
 #include <QAction>
@@ -127,13 +128,15 @@ void MainWindow::buildViewMenu() {
 
 void MainWindow::buildHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&The views explained"), this, [this] {
-        QMessageBox::information(this, tr("The views explained"), viewsHelpHtml());
-    })->setObjectName("viewsHelpAction");
-    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        // Read from the menus, so the list always agrees with them.
-        QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsHtml(menuBar()));
-    })->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&The views explained"), this,
+                    [this] { QMessageBox::information(this, tr("The views explained"), viewsHelpHtml()); })
+        ->setObjectName("viewsHelpAction");
+    help->addAction(tr("&Keyboard shortcuts"), this,
+                    [this] {
+                        // Read from the menus, so the list always agrees with them.
+                        QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsHtml(menuBar()));
+                    })
+        ->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About TConv Studio"), this, [this] {
         QMessageBox::about(this, tr("About TConv Studio"),
                            tr("<h3>TConv Studio %1</h3><p>Live exploration of PyTorch-exact ConvTranspose2d: output "

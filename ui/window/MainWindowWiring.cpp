@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MainWindow: the wiring. Which signal drives which controller or widget, in
 // the order the original single window did the same work (the order matters
 // where several listeners share one signal: e.g. after a result, the stepper

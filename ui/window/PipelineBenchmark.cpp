@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "window/PipelineBenchmark.h"
 
 #include <QApplication>
@@ -173,20 +174,24 @@ int PipelineBenchmark::run(int argc, char** argv) {
     const Stats a = stats(pipeMs), b = big.window;
     std::printf("studio pipeline, %dx%dx3 input -> %dx%d output (stride 2), %d changes, backend %s\n", h, w, 2 * h,
                 2 * w, runs, big.backend.toLocal8Bit().constData());
-    std::printf("  pipeline (result + heatmap + resize-conv + images, as the grid): median %.1f ms, min %.1f, max %.1f\n",
-                a.median, a.min, a.max);
+    std::printf(
+        "  pipeline (result + heatmap + resize-conv + images, as the grid): median %.1f ms, min %.1f, max %.1f\n",
+        a.median, a.min, a.max);
     std::printf("    stages (median ms):");
     for (const auto& [name, v] : stageMs) std::printf(" %s %.1f", name.c_str(), stats(v).median);
     std::printf("\n");
-    std::printf("  window (change -> all 4 views repainted):                       median %.1f ms, min %.1f, max %.1f\n",
-                b.median, b.min, b.max);
+    std::printf(
+        "  window (change -> all 4 views repainted):                       median %.1f ms, min %.1f, max %.1f\n",
+        b.median, b.min, b.max);
     std::printf("    of which the job on the worker: median %.1f ms; repainting the 4 views: median %.1f ms\n",
                 big.jobMedian, big.paintMedian);
     if (reference)
         std::printf("  window at 1024x1024 in the same run: median %.1f ms; ratio %.2f (target <= 4)\n",
                     small.window.median, b.median / std::max(small.window.median, 1e-9));
-    std::printf("  peak memory (max RSS): %.0f MB%s (target < 1536 MB)\n", peakRssMb(),
-                reference ? qPrintable(QStringLiteral(", %1 MB before the %2x%3 input").arg(rssBefore, 0, 'f', 0).arg(h).arg(w)) : "");
+    std::printf(
+        "  peak memory (max RSS): %.0f MB%s (target < 1536 MB)\n", peakRssMb(),
+        reference ? qPrintable(QStringLiteral(", %1 MB before the %2x%3 input").arg(rssBefore, 0, 'f', 0).arg(h).arg(w))
+                  : "");
     return 0;
 }
 

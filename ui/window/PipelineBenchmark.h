@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `tconv-studio --bench-pipeline [--size HxW] [--runs N]`: the studio's
 // latency target, measured on the objects the UI uses. For a 1-megapixel RGB

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "window/ScreenshotMode.h"
 
 #include <QApplication>
@@ -61,8 +62,8 @@ bool ScreenshotMode::requested(int argc, char** argv) {
 int ScreenshotMode::run(int argc, char** argv) {
     QString out, image, view = QStringLiteral("grid"), theme, tutorial, sample;
     QSize size(1480, 940);
-    int step = -1;                 // --step N: the scatter stepper at step N (small inputs)
-    std::optional<QPoint> hover;   // --hover ROW,COL: pin the provenance of that output pixel
+    int step = -1;                // --step N: the scatter stepper at step N (small inputs)
+    std::optional<QPoint> hover;  // --hover ROW,COL: pin the provenance of that output pixel
     // Any parameter option switches to `tconv apply`'s defaults for the rest;
     // with none, the studio's own defaults are shown.
     app::ConvSettings settings;
@@ -83,13 +84,13 @@ int ScreenshotMode::run(int argc, char** argv) {
             else if (a == QLatin1String("--hover")) {
                 const QStringList yx = value("--hover").split(',');
                 if (yx.size() == 2) hover = QPoint(yx[1].toInt(), yx[0].toInt());
-            }
-            else if (a == QLatin1String("--size")) {
+            } else if (a == QLatin1String("--size")) {
                 // HEIGHTxWIDTH, like every size the project writes (and --bench-pipeline).
                 const QStringList hw = value("--size").split('x');
                 if (hw.size() != 2 || hw[0].toInt() < 150 || hw[1].toInt() < 200)
-                    throw std::invalid_argument("--size must be HEIGHTxWIDTH (rows first, like --bench-pipeline), "
-                                                "at least 150x200");
+                    throw std::invalid_argument(
+                        "--size must be HEIGHTxWIDTH (rows first, like --bench-pipeline), "
+                        "at least 150x200");
                 size = QSize(hw[1].toInt(), hw[0].toInt());
             } else {
                 int j = i;

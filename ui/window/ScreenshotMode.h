@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `tconv-studio --screenshot OUT.png [IMAGE] [parameter options as in tconv
 // apply] [--view grid|result|heatmap|compare|spectrum] [--size HxW] [--theme light|dark]

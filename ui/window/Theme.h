@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Light and dark palettes on the Fusion style (consistent on every platform);
 // "system" keeps the platform's palette.

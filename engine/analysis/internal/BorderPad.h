@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Pads (or, with negative amounts, crops) every plane of a tensor, filling the
 // new border with zeros, the nearest edge pixel (replicate) or the mirror image

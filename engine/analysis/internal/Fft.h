@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Complex FFT of any length, double precision (spectra are shown in dB down to
 // -200, where float would be rounding noise):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Splits [begin, end) into contiguous chunks run on worker threads (oneTBB when
 // the build has it, else std::thread). Used by the analysis passes that are

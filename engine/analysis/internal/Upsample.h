@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Integer-factor upsampling of planar tensors for the resize-conv path:
 // `nearest` repeats each pixel f times per axis; `bilinear` uses half-pixel

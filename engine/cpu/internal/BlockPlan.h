@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Everything needed to compute one output row (n, oy) for a block of up to
 // kMaxBlockChannels output channels of the same group at once: the
@@ -35,7 +36,7 @@ struct BlockTap {
 
 struct BlockPlan {
     const PhaseTable* x = nullptr;
-    int channels = 1;          // 1 .. kMaxBlockChannels
+    int channels = 1;            // 1 .. kMaxBlockChannels
     std::vector<BlockTap> taps;  // grouped by x phase
     std::vector<int> begin;      // x.stride() + 1 offsets into taps
     float bias[kMaxBlockChannels] = {};

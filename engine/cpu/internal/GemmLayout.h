@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The channel-mixing path as a GEMM: the shapes and memory layouts that the
 // packing (GemmWeights.cpp, GemmPath.cpp) and the SIMD kernel

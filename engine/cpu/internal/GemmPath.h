@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The channel-mixing path: each (group, output phase) of the layer as a
 // blocked matrix product (layouts and blocking in GemmLayout.h), threaded

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The weights of a channel-mixing layer packed for the GEMM path (layout in
 // GemmLayout.h): one packed A per (group, y phase, x phase).
@@ -29,9 +30,7 @@ public:
     const float* panels(int64_t g, int ry, int rx) const { return a_[phaseIndex(g, ry, rx)].data(); }
 
 private:
-    size_t phaseIndex(int64_t g, int ry, int rx) const {
-        return static_cast<size_t>((g * sy_ + ry) * sx_ + rx);
-    }
+    size_t phaseIndex(int64_t g, int ry, int rx) const { return static_cast<size_t>((g * sy_ + ry) * sx_ + rx); }
     int sy_, sx_;
     int64_t cinPerGroup_, coutPerGroup_, mPad_;
     std::vector<int64_t> depth_;

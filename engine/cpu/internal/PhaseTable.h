@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The polyphase split of one axis (core/Polyphase.h) as the CPU backend's
 // tables: the taps of every phase, grouped, and the branch-free interior.
@@ -47,8 +48,8 @@ public:
 private:
     int64_t in_, out_;
     int s_, p_;
-    std::vector<Tap> taps_;    // grouped by phase
-    std::vector<int> begin_;   // s + 1 offsets into taps_
+    std::vector<Tap> taps_;   // grouped by phase
+    std::vector<int> begin_;  // s + 1 offsets into taps_
     int64_t tMin_ = 0, tMax_ = 0;
     int64_t interiorBegin_ = 0, interiorEnd_ = 0;
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Everything needed to compute one output row: for each x phase, the list of
 // (input row, x offset, weight) products that land on that phase. The y phase

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Copying finished output rows out of the per-thread scratch with
 // non-temporal (streaming) stores. An output larger than the caches is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Per-thread bodies of the ConvTranspose2d kernels, written as __host__ __device__
 // functions so that the host-grid test (tests/cuda/test_cuda_host_grid.cpp) can
@@ -33,9 +34,9 @@
 // test links the CUDA library too).
 #if defined(TCONV_HOST_GRID_CHECKS) && !defined(__CUDA_ARCH__)
 #include <stdexcept>
-#define TCONV_KERNEL_CHECK(cond)                                                         \
-    do {                                                                                 \
-        if (!(cond)) throw std::logic_error("kernel index check failed: " #cond);        \
+#define TCONV_KERNEL_CHECK(cond)                                                  \
+    do {                                                                          \
+        if (!(cond)) throw std::logic_error("kernel index check failed: " #cond); \
     } while (0)
 #define TCONV_KERNEL_ABI host_checked
 #else
@@ -76,13 +77,13 @@ struct KernelArgs {
     ConvGeometry g;
     const float* input = nullptr;
     const float* weight = nullptr;
-    const float* bias = nullptr;  // null: no bias
+    const float* bias = nullptr;        // null: no bias
     const PhaseTap* phasesY = nullptr;  // g.y.s entries
     const PhaseTap* phasesX = nullptr;  // g.x.s entries
     float* output = nullptr;
-    int tileH = 0, tileW = 0;   // tiled kernels: input tile in shared memory
-    int smemFloats = 0;         // tiled kernels: shared memory size, for the checks
-    int blockOffsetY = 0;       // grid chunking (gridDim.y/z are limited to 65535)
+    int tileH = 0, tileW = 0;  // tiled kernels: input tile in shared memory
+    int smemFloats = 0;        // tiled kernels: shared memory size, for the checks
+    int blockOffsetY = 0;      // grid chunking (gridDim.y/z are limited to 65535)
     int blockOffsetZ = 0;
 };
 
@@ -95,7 +96,7 @@ struct KernelArgs {
 inline constexpr int kThreadsX = 32;
 inline constexpr int kThreadsY = 8;
 inline constexpr int kThreads = kThreadsX * kThreadsY;
-inline constexpr int kTiledCols = 4;                     // columns per tiled thread
+inline constexpr int kTiledCols = 4;                        // columns per tiled thread
 inline constexpr int kTiledTileW = kThreadsX * kTiledCols;  // 128 output columns per block
 
 TCONV_HD inline int imin(int a, int b) { return a < b ? a : b; }
@@ -267,7 +268,8 @@ TCONV_HD inline void tiledStore(const KernelArgs& a, Idx3 block, Idx3 thread, co
     for (int co = 0; co < CO; ++co) {
         const int col = b.coBase + co;
         if (col >= g.coutPerGroup) break;
-        float* plane = a.output + (static_cast<int64_t>(b.n) * g.outChannels + b.group * g.coutPerGroup + col) * planeSize;
+        float* plane =
+            a.output + (static_cast<int64_t>(b.n) * g.outChannels + b.group * g.coutPerGroup + col) * planeSize;
         for (int r = 0; r < R; ++r) {
             const int oy = b.oy0 + thread.y + kThreadsY * r;
             if (oy >= g.y.out) break;
@@ -311,7 +313,8 @@ TCONV_HD inline void directOutput(const KernelArgs& a, Idx3 block, Idx3 thread) 
                 acc += inRow[ix0 - mx * g.x.inStep] * wRow[px.tap.k0 + mx * g.x.tapStep];
         }
     }
-    a.output[(static_cast<int64_t>(n) * g.outChannels + co) * g.y.out * g.x.out + static_cast<int64_t>(oy) * g.x.out + ox] = acc;
+    a.output[(static_cast<int64_t>(n) * g.outChannels + co) * g.y.out * g.x.out + static_cast<int64_t>(oy) * g.x.out +
+             ox] = acc;
 }
 
 // (CO, R) of the two tiled instantiations: Tiled1 serves one output channel per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Launching the kernels of ConvTransposeKernels.cuh / ImageKernels.cuh on a
 // stream. Every launch is checked (cudaGetLastError); grids larger than

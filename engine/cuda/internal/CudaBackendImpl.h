@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The CUDA backend's state, shared by CudaBackend.cpp (tensors) and
 // ImageUpload.cpp (8-bit images). Internal to engine/cuda.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Every CUDA runtime call and kernel launch goes through these: a failure
 // becomes a tconv::ProcessingError naming the file, line, the call and CUDA's

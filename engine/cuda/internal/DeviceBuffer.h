@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Device memory that grows and never shrinks: the backend keeps one per role
 // (input, output, parameters, 8-bit images) and reuses it across calls, since

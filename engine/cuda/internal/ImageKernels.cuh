@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Per-thread bodies of the 8-bit image conversions (see ConvTransposeKernels.cuh
 // for TCONV_HD and the host-grid testing scheme). For interactive use the bytes
@@ -19,12 +20,12 @@ inline namespace TCONV_KERNEL_ABI {
 
 struct Image8Args {
     int height = 0, width = 0, channels = 0;  // channels 1..4
-    int64_t pitch = 0;          // bytes between 8-bit rows (>= width * channels)
-    const uint8_t* bytesIn = nullptr;  // unpack source
-    uint8_t* bytesOut = nullptr;       // pack destination
-    const float* planesIn = nullptr;   // pack source (C, H, W)
-    float* planesOut = nullptr;        // unpack destination (C, H, W)
-    int blockOffsetY = 0;              // grid chunking: block.y is a row
+    int64_t pitch = 0;                        // bytes between 8-bit rows (>= width * channels)
+    const uint8_t* bytesIn = nullptr;         // unpack source
+    uint8_t* bytesOut = nullptr;              // pack destination
+    const float* planesIn = nullptr;          // pack source (C, H, W)
+    float* planesOut = nullptr;               // unpack destination (C, H, W)
+    int blockOffsetY = 0;                     // grid chunking: block.y is a row
 };
 
 inline constexpr int kImageThreads = 128;  // threads per block; 4 pixels each

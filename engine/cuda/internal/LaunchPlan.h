@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Host-side launch planning for the ConvTranspose2d kernels: geometry, phase
 // tables, the packed parameter block (weights, bias, phase tables) and the
@@ -22,7 +23,7 @@ namespace tconv::cuda {
 struct LaunchPlan {
     KernelVariant variant = KernelVariant::Direct;
     Idx3 block{kThreadsX, kThreadsY, 1};
-    Idx3 grid;               // blocks needed in each dimension, before chunking
+    Idx3 grid;  // blocks needed in each dimension, before chunking
     int tileH = 0, tileW = 0;
     size_t smemBytes = 0;
 };
@@ -34,8 +35,8 @@ inline constexpr int kMaxGridYZ = 65535;
 namespace detail {
 inline int checkedInt(int64_t v, const char* what) {
     if (v > INT_MAX)
-        throw ParameterError(std::string(what) + " of " + std::to_string(v) +
-                             " exceeds the CUDA backend's limit of " + std::to_string(INT_MAX));
+        throw ParameterError(std::string(what) + " of " + std::to_string(v) + " exceeds the CUDA backend's limit of " +
+                             std::to_string(INT_MAX));
     return static_cast<int>(v);
 }
 inline int ceilDiv(int64_t a, int64_t b) { return checkedInt((a + b - 1) / b, "grid dimension"); }
@@ -117,9 +118,9 @@ inline LaunchPlan planLaunch(const ConvGeometry& g, std::optional<KernelVariant>
             plan.tileH = static_cast<int>(tileH);
             plan.tileW = static_cast<int>(tileW);
             plan.smemBytes = static_cast<size_t>(floats) * sizeof(float);
-            plan.grid = Idx3{detail::ceilDiv(g.x.out, kTiledTileW), detail::ceilDiv(g.y.out, rows),
-                             detail::checkedInt(int64_t(g.batch) * g.groups * ((g.coutPerGroup + co - 1) / co),
-                                                "tiled grid z")};
+            plan.grid = Idx3{
+                detail::ceilDiv(g.x.out, kTiledTileW), detail::ceilDiv(g.y.out, rows),
+                detail::checkedInt(int64_t(g.batch) * g.groups * ((g.coutPerGroup + co - 1) / co), "tiled grid z")};
             return plan;
         }
     }
@@ -131,8 +132,8 @@ inline LaunchPlan planLaunch(const ConvGeometry& g, std::optional<KernelVariant>
 
 // KernelArgs for a plan: `params` is where PackedParams::bytes lie (device
 // memory on the GPU, the vector itself in the host-grid test).
-inline KernelArgs bindArgs(const ConvGeometry& g, const LaunchPlan& plan, const PackedParams& pk,
-                           const void* params, const float* input, float* output) {
+inline KernelArgs bindArgs(const ConvGeometry& g, const LaunchPlan& plan, const PackedParams& pk, const void* params,
+                           const float* input, float* output) {
     const auto at = [&](size_t off) { return static_cast<const unsigned char*>(params) + off; };
     KernelArgs a;
     a.g = g;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Page-locked host memory (cudaMallocHost) that grows and never shrinks. DMA
 // engines copy only from pinned memory: pageable copies go through a driver

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Host <-> device copies of pageable memory (std::vector, a Tensor, an image
 // buffer) through two pinned staging halves, so the CPU copy of one chunk

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/Tensor.h"
 #include "cpu/CpuBackend.h"
 #include <vector>
