@@ -76,8 +76,13 @@ test_summary() {
 # names the targets where a preset needs only some), keeping CTest's output.
 run_suite() {
   local preset=$1 t0=$SECONDS status=0
-  cmake --preset "$preset"
-  cmake --build --preset "$preset" -j "$jobs"
+  # A stage that does not configure or build is a failed stage; the next ones still run.
+  if ! cmake --preset "$preset" || ! cmake --build --preset "$preset" -j "$jobs"; then
+    echo "test.sh: $preset build FAILED (see above)" >&2
+    summary+=("$preset: BUILD FAILED ($((SECONDS - t0))s)")
+    failed_stages+=("$preset")
+    return 0
+  fi
   ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$logdir/$preset.log" || status=$?
   test_summary "$preset" "$logdir/$preset.log" $((SECONDS - t0))
   if [ "$status" -ne 0 ]; then
