@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The studio's compute pipeline as a threaded component: requests submitted on
 // the GUI thread, jobs on the worker, results (and their recycled buffers)
-// handed back. Links only tconv_studio_compute, so the tsan preset can run it
-// under ThreadSanitizer without building the widgets.
+// handed back. Links only tconv_studio_compute (no widgets), so it can run
+// under a sanitizer without building the rest of the studio.
 #include <QObject>
 #include <QtTest>
 #include <set>
