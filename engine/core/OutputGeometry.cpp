@@ -3,19 +3,22 @@
 
 namespace tconv {
 
-int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d) {
+int64_t outputExtent(int64_t in, int k, int s, int pBegin, int pEnd, int q, int d) {
     // In 128 bits, saturated: a huge input times a huge stride must read as
     // "too large", never wrap into a small or negative extent.
-    const __int128 e =
-        (static_cast<__int128>(in) - 1) * s - 2 * static_cast<__int128>(p) + static_cast<__int128>(d) * (k - 1) + q + 1;
+    const __int128 e = (static_cast<__int128>(in) - 1) * s - static_cast<__int128>(pBegin) - pEnd +
+                       static_cast<__int128>(d) * (k - 1) + q + 1;
     if (e > kMaxExtent) return kMaxExtent;
     if (e < -kMaxExtent) return -kMaxExtent;
     return static_cast<int64_t>(e);
 }
 
+int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d) { return outputExtent(in, k, s, p, p, q, d); }
+
 OutputSize outputSize(int64_t inH, int64_t inW, const ConvParams& p) {
-    return {outputExtent(inH, p.kernel.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h),
-            outputExtent(inW, p.kernel.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w)};
+    const Size2 b = padBegin(p), e = padEnd(p);
+    return {outputExtent(inH, p.kernel.h, p.stride.h, b.h, e.h, p.outputPadding.h, p.dilation.h),
+            outputExtent(inW, p.kernel.w, p.stride.w, b.w, e.w, p.outputPadding.w, p.dilation.w)};
 }
 
 std::optional<AxisPadding> solvePaddingForExtent(int64_t in, int k, int s, int d, int64_t target) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // The output-size formula of ConvTranspose2d, the one place it is written:
-//   out = (in - 1) * s - 2 * p + d * (k - 1) + q + 1
+//   out = (in - 1) * s - pBegin - pEnd + d * (k - 1) + q + 1
+// (PyTorch: pBegin = pEnd = p; ONNX: pads [top, left, bottom, right]).
 // Every backend, the CLI and the studio call these functions.
 #include <cstdint>
 #include <optional>
@@ -15,7 +16,9 @@ inline constexpr int64_t kMaxExtent = int64_t(1) << 62;
 
 // Extent along one axis; may be <= 0 for invalid parameters (validation
 // refuses those); saturates at +-kMaxExtent instead of overflowing.
+// Symmetric padding p (PyTorch), and per-side padding pBegin, pEnd (ONNX).
 int64_t outputExtent(int64_t in, int k, int s, int p, int q, int d);
+int64_t outputExtent(int64_t in, int k, int s, int pBegin, int pEnd, int q, int d);
 
 struct OutputSize {
     int64_t h = 0;
@@ -23,6 +26,7 @@ struct OutputSize {
     friend bool operator==(const OutputSize&, const OutputSize&) = default;
 };
 
+// Honours per-side padding (padBegin, padEnd of ConvParams.h).
 OutputSize outputSize(int64_t inH, int64_t inW, const ConvParams& p);
 
 // PyTorch's output_padding rule, the one place it is written: per axis,

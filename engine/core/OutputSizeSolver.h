@@ -19,10 +19,12 @@ struct OutputSizeRange {
     int64_t max = 0;
     bool contains(int64_t size) const { return size >= min && size <= max; }
 };
+// Symmetric padding p, or per-side padding pBegin, pEnd (ConvParams.h).
 OutputSizeRange outputSizeRange(int64_t in, int k, int s, int p, int d);
+OutputSizeRange outputSizeRange(int64_t in, int k, int s, int pBegin, int pEnd, int d);
 
 // The output_padding per axis that makes an inH x inW input come out
-// targetH x targetW with p's kernel, stride, padding and dilation. Throws
+// targetH x targetW with p's kernel, stride, padding (both sides) and dilation. Throws
 // ParameterError with PyTorch's message when a size is outside its range:
 // "requested an output size of [H, W], but valid sizes range from [a, b] to
 // [c, d] (for an input of torch.Size([h, w]))".

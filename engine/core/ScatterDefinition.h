@@ -2,7 +2,9 @@
 #pragma once
 // The definition of ConvTranspose2d, the one place it is written: along each
 // axis, input index i multiplied by kernel tap j is added to output index
-//   o = i*s - p + j*d.
+//   o = i*s - p + j*d,
+// p the begin padding (padBegin, ConvParams.h: top for rows, left for
+// columns); the end padding only shortens the output and never moves an index.
 // The reference implementation and the studio's provenance (which input pixels
 // and taps made this output pixel) both enumerate it from here; the fast
 // backends reorganise it (see core/Polyphase.h) and are tested against the

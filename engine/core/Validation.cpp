@@ -17,6 +17,15 @@ std::string pair(const char* name, Size2 v) {
     return s.str();
 }
 
+// "padding 1" (PyTorch's symmetric padding) or "pads [1, 2, 3, 4]" (top, left, bottom, right).
+std::string paddingText(const ConvParams& p) {
+    if (!hasAsymmetricPadding(p)) return "padding " + sizeText(p.padding);
+    const Pads4 f = pads(p);
+    std::ostringstream o;
+    o << "pads [" << f.top << ", " << f.left << ", " << f.bottom << ", " << f.right << "]";
+    return o.str();
+}
+
 std::string shapeList(const Shape4& s) {
     std::ostringstream o;
     o << "[" << s.n << ", " << s.c << ", " << s.h << ", " << s.w << "]";
@@ -35,8 +44,11 @@ void validateParams(const ConvParams& p) {
         fail("stride should be greater than zero, but got " + pair("stride", p.stride));
     if (p.dilation.h <= 0 || p.dilation.w <= 0)
         fail("dilation should be greater than zero, but got " + pair("dilation", p.dilation));
-    if (p.padding.h < 0 || p.padding.w < 0)
+    if (!hasAsymmetricPadding(p) && (p.padding.h < 0 || p.padding.w < 0))
         fail("negative padding is not supported, but got " + pair("padding", p.padding));
+    const Pads4 four = pads(p);
+    if (four.top < 0 || four.left < 0 || four.bottom < 0 || four.right < 0)
+        fail("negative padding is not supported, but got pads [top, left, bottom, right] = [" + padsText(four) + "]");
     if (p.outputPadding.h < 0 || p.outputPadding.w < 0)
         fail("negative output_padding is not supported, but got " + pair("output_padding", p.outputPadding));
     const bool okH = outputPaddingAllowed(p.outputPadding.h, p.stride.h, p.dilation.h);
@@ -89,7 +101,7 @@ Shape4 validateProblem(const ConvProblem& pr, const ResourceLimits& limits) {
     if (out.h <= 0 || out.w <= 0) {
         std::ostringstream o;
         o << "Given input size per channel: (" << in.h << " x " << in.w << "). Calculated output size per channel: ("
-          << out.h << " x " << out.w << "). Output size is too small (padding " << sizeText(p.padding)
+          << out.h << " x " << out.w << "). Output size is too small (" << paddingText(p)
           << " removes more than the transposed convolution produces)";
         fail(o.str());
     }

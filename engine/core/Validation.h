@@ -26,8 +26,8 @@ struct ConvProblem {
     ConvParams params;
 };
 
-// Checks the parameters alone (kernel in [1, kMaxKernelSize], stride/dilation > 0, padding and
-// output_padding >= 0, output_padding < stride or < dilation per axis,
+// Checks the parameters alone (kernel in [1, kMaxKernelSize], stride/dilation > 0, padding (all
+// four sides) and output_padding >= 0, output_padding < stride or < dilation per axis,
 // groups > 0). Throws ParameterError.
 void validateParams(const ConvParams& p);
 

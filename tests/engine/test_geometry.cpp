@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <climits>
 #include <tuple>
 #include <vector>
 
@@ -30,6 +31,11 @@ private slots:
     void polyphaseSplitsTheDefinition();
     void memoryLimit();
     void emptyBatchAllowedEmptyImageRefused();
+    void perSideOutputExtent();
+    void perSidePaddingParams();
+    void perSidePaddingRejects();
+    void perSideScatterHandChecked();
+    void perSideIsACropOfTheUnpaddedOutput();
 };
 
 void TestGeometry::outputExtentMatchesFormula_data() {
@@ -229,6 +235,147 @@ void TestGeometry::emptyBatchAllowedEmptyImageRefused() {
                              validateProblem(ConvProblem{Shape4{1, 1, 0, 4}, Shape4{1, 1, 3, 3}, -1, p}));
     QVERIFY_THROWS_EXCEPTION(ParameterError,
                              validateProblem(ConvProblem{Shape4{-1, 1, 4, 4}, Shape4{1, 1, 3, 3}, -1, p}));
+}
+
+void TestGeometry::perSideOutputExtent() {
+    // ONNX's example: (6-1)*2 - 1 - 3 + 1*(5-1) + 0 + 1 = 11 rows; (7-1)*2 - 2 - 4 + (6-1) + 1 = 12 columns.
+    QCOMPARE(outputExtent(6, 5, 2, 1, 3, 0, 1), int64_t(11));
+    QCOMPARE(outputExtent(7, 6, 2, 2, 4, 0, 1), int64_t(12));
+    ConvParams p;
+    p.kernel = Size2(5, 6);
+    p.stride = 2;
+    setPads(p, Pads4{1, 2, 3, 4});
+    QCOMPARE(outputSize(6, 7, p), (OutputSize{11, 12}));
+    // The end padding and output_padding trade one for one; the symmetric form is pBegin = pEnd.
+    for (int pb = 0; pb < 4; ++pb)
+        for (int pe = 0; pe < 4; ++pe) {
+            QCOMPARE(outputExtent(9, 4, 3, pb, pe, 2, 2), outputExtent(9, 4, 3, pb, pe + 1, 3, 2));
+            QCOMPARE(outputExtent(9, 4, 3, pb, pe, 0, 2), int64_t((9 - 1) * 3 - pb - pe + 2 * 3 + 1));
+        }
+    QCOMPARE(outputExtent(5, 3, 2, 1, 1, 1, 1), outputExtent(5, 3, 2, 1, 1, 1));
+    // Saturated like the symmetric one.
+    QCOMPARE(outputExtent(int64_t(1) << 40, 3, INT_MAX, 0, INT_MAX, 0, 1), kMaxExtent);
+}
+
+void TestGeometry::perSidePaddingParams() {
+    ConvParams a;
+    a.padding = 2;
+    ConvParams b = a;
+    b.paddingEnd = Size2(2, 2);
+    QVERIFY(a == b);  // an unset end is the begin: the same layer
+    QVERIFY(!hasAsymmetricPadding(b));
+    b.paddingEnd = Size2(2, 3);
+    QVERIFY(!(a == b));
+    QVERIFY(hasAsymmetricPadding(b));
+    QCOMPARE(padBegin(b), Size2(2, 2));
+    QCOMPARE(padEnd(b), Size2(2, 3));
+    QCOMPARE(padEnd(a), Size2(2, 2));
+    const Pads4 four = pads(b);
+    QCOMPARE(four, (Pads4{2, 2, 2, 3}));
+    ConvParams c;
+    setPads(c, Pads4{1, 2, 1, 2});
+    QVERIFY(!c.paddingEnd.has_value());  // symmetric: reads as PyTorch's padding
+    QCOMPARE(c.padding, Size2(1, 2));
+    setPads(c, Pads4{1, 2, 3, 4});
+    QCOMPARE(c.padding, Size2(1, 2));
+    QCOMPARE(c.paddingEnd.value_or(Size2(-1)), Size2(3, 4));
+    c.kernel = 5;
+    c.stride = 2;
+    QCOMPARE(describe(c), std::string("k=5 s=2 pads=1,2,3,4 op=0 d=1 g=1"));
+    setPads(c, Pads4{1, 1, 1, 1});
+    QCOMPARE(describe(c), std::string("k=5 s=2 p=1 op=0 d=1 g=1"));
+    QCOMPARE(padsText(Pads4{0, 10, 2, 3}), std::string("0,10,2,3"));
+}
+
+void TestGeometry::perSidePaddingRejects() {
+    auto message = [](const ConvParams& p) -> QString {
+        try {
+            validateParams(p);
+        } catch (const ParameterError& e) {
+            return e.what();
+        }
+        return {};
+    };
+    ConvParams p;
+    p.kernel = 3;
+    p.stride = 2;
+    setPads(p, Pads4{0, 1, 2, -1});
+    QCOMPARE(message(p), QString("negative padding is not supported, but got pads [top, left, bottom, right] = "
+                                 "[0,1,2,-1]"));
+    setPads(p, Pads4{-2, 0, 0, 0});
+    QVERIFY2(message(p).contains("[-2,0,0,0]"), qPrintable(message(p)));
+    setPads(p, Pads4{1, 2, 3, 4});
+    QCOMPARE(message(p), QString());
+    // Output too small: 2x2 input, k3 s2 gives 5; pads 1+4 = 5 rows leave 0.
+    setPads(p, Pads4{1, 0, 4, 0});
+    try {
+        validateProblem(ConvProblem{Shape4{1, 1, 2, 2}, Shape4{1, 1, 3, 3}, -1, p});
+        QFAIL("accepted an empty output");
+    } catch (const ParameterError& e) {
+        const QString m = e.what();
+        QVERIFY2(m.contains("(0 x 5)") && m.contains("pads [1, 0, 4, 0]"), e.what());
+    }
+    // One row left is fine.
+    setPads(p, Pads4{1, 0, 3, 0});
+    QCOMPARE(validateProblem(ConvProblem{Shape4{1, 1, 2, 2}, Shape4{1, 1, 3, 3}, -1, p}), (Shape4{1, 1, 1, 5}));
+}
+
+void TestGeometry::perSideScatterHandChecked() {
+    // 1-D (1 x n): input [1, 2], kernel [1, 1, 1], stride 2: full output
+    // [1, 1, 1+2, 2, 2] = [1, 1, 3, 2, 2]. Begin 1, end 0 -> [1, 3, 2, 2];
+    // begin 0, end 2 -> [1, 1, 3]. Only the begin moves an index.
+    ConvParams p;
+    p.kernel = Size2(1, 3);
+    p.stride = Size2(1, 2);
+    auto row = [&](const Pads4& four) {
+        setPads(p, four);
+        const OutputSize o = outputSize(1, 2, p);
+        std::vector<double> out;
+        const double in[2] = {1, 2};
+        for (int64_t ox = 0; ox < o.w; ++ox) {
+            double v = 0;
+            for (const ScatterSource& src : scatterSources(p, 1, 2, 0, ox)) v += in[src.ix];  // taps are all 1
+            out.push_back(v);
+        }
+        return out;
+    };
+    QCOMPARE(row(Pads4{0, 0, 0, 0}), (std::vector<double>{1, 1, 3, 2, 2}));
+    QCOMPARE(row(Pads4{0, 1, 0, 0}), (std::vector<double>{1, 3, 2, 2}));
+    QCOMPARE(row(Pads4{0, 0, 0, 2}), (std::vector<double>{1, 1, 3}));
+    QCOMPARE(row(Pads4{0, 2, 0, 1}), (std::vector<double>{3, 2}));
+}
+
+void TestGeometry::perSideIsACropOfTheUnpaddedOutput() {
+    // For every small geometry: output pixel (oy, ox) with pads [t, l, b, r]
+    // has exactly the sources of pixel (oy + t, ox + l) of the unpadded
+    // output, and the output is the unpadded one minus t + b rows and l + r columns.
+    for (int k = 1; k <= 4; ++k)
+        for (int s = 1; s <= 3; ++s)
+            for (int d = 1; d <= 2; ++d)
+                for (int t = 0; t <= 3; ++t)
+                    for (int b = 0; b <= 3; ++b) {
+                        ConvParams full;
+                        full.kernel = Size2(k, 2);
+                        full.stride = Size2(s, 2);
+                        full.dilation = Size2(d, 1);
+                        ConvParams cropped = full;
+                        setPads(cropped, Pads4{t, 1, b, 0});
+                        const OutputSize of = outputSize(3, 2, full), oc = outputSize(3, 2, cropped);
+                        QCOMPARE(oc.h, of.h - t - b);
+                        QCOMPARE(oc.w, of.w - 1);
+                        for (int64_t oy = 0; oy < oc.h; ++oy)
+                            for (int64_t ox = 0; ox < oc.w; ++ox) {
+                                const auto a = scatterSources(cropped, 3, 2, oy, ox);
+                                const auto e = scatterSources(full, 3, 2, oy + t, ox + 1);
+                                QCOMPARE(a.size(), e.size());
+                                for (size_t i = 0; i < a.size(); ++i) {
+                                    QCOMPARE(a[i].iy, e[i].iy);
+                                    QCOMPARE(a[i].ky, e[i].ky);
+                                    QCOMPARE(a[i].ix, e[i].ix);
+                                    QCOMPARE(a[i].kx, e[i].kx);
+                                }
+                            }
+                    }
 }
 
 QTEST_APPLESS_MAIN(TestGeometry)
