@@ -27,15 +27,16 @@ struct AxisPlan {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
-AxisPlan axisPlan(int64_t n, int s, int p, int q, int d, int k) {
+// p: the begin padding (it sets the phases and the bands); pEnd only shortens the output.
+AxisPlan axisPlan(int64_t n, int s, int p, int pEnd, int q, int d, int k) {
     AxisPlan a;
     a.s = s;
     const int64_t reach = int64_t(d) * (k - 1);
     a.top = std::max<int64_t>(0, reach - p);
     // The small problem's interior [top, smallN*s - p) must hold one full
-    // period of s rows, and so must its output [0, (smallN-1)*s - 2p + reach + q + 1).
+    // period of s rows, and so must its output [0, (smallN-1)*s - p - pEnd + reach + q + 1).
     const int64_t byBand = ceilDiv(a.top + s + p, s);
-    const int64_t byOutput = ceilDiv(a.top + s + 2 * int64_t(p) - reach - q - 1, s) + 1;
+    const int64_t byOutput = ceilDiv(a.top + s + int64_t(p) + pEnd - reach - q - 1, s) + 1;
     const int64_t need = std::max<int64_t>({byBand, byOutput, 1}) + 1;
     a.smallN = std::min(n, need);
     a.bottom = n * s - p;
@@ -69,8 +70,9 @@ Tensor relativeGain(const ConvLayer& layer, int64_t inH, int64_t inW, Backend& b
 
 Tensor gainMap(const ConvLayer& layer, int64_t inH, int64_t inW, Backend& backend) {
     const ConvParams& p = layer.params;
-    const AxisPlan ah = axisPlan(inH, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h, p.kernel.h);
-    const AxisPlan aw = axisPlan(inW, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, p.kernel.w);
+    const Size2 pb = padBegin(p), pe = padEnd(p);
+    const AxisPlan ah = axisPlan(inH, p.stride.h, pb.h, pe.h, p.outputPadding.h, p.dilation.h, p.kernel.h);
+    const AxisPlan aw = axisPlan(inW, p.stride.w, pb.w, pe.w, p.outputPadding.w, p.dilation.w, p.kernel.w);
     if (ah.smallN == inH && aw.smallN == inW) return relativeGain(layer, inH, inW, backend);
     // Large input: the small problem's map, spread out (exact: the same floats).
     // A 12 MP photo's map then costs a fill instead of a 48 MP convolution.

@@ -19,17 +19,19 @@ namespace {
 
 // Zero-order hold along one axis: the new kernel is d(k-1)+s long, i.e.
 // s-1 longer, so the output would grow by s-1; take it back with
-// 2*dp - dq = s-1. dp is chosen as close to (s-1)/2 as possible (the box's
-// centre), preferring floor((s-1)/2) as the resize-conv alignment does.
+// 2*dp - dq = s-1, dp added to both the begin and the end padding (so a
+// PyTorch layer stays one). dp is chosen as close to (s-1)/2 as possible (the
+// box's centre), preferring floor((s-1)/2) as the resize-conv alignment does.
 struct ZohAxis {
-    int kernel = 0, padding = 0, outputPadding = 0;
+    int kernel = 0, padBegin = 0, padEnd = 0, outputPadding = 0;
     std::string reason;
 };
 
 // In 64 bits: d(k-1)+s and the padding search overflow int for large
 // dilations and paddings (UBSan), and a wrapped size would then be named in
 // the message.
-ZohAxis zohAxis(int k, int s, int p, int q, int d, const char* axis) {
+ZohAxis zohAxis(int k, int s, int pBegin, int pEnd, int q, int d, const char* axis) {
+    const int p = std::min(pBegin, pEnd);  // the side that limits dp from below
     ZohAxis r;
     const int64_t kernel = int64_t(d) * (k - 1) + s;
     if (kernel > kMaxKernelSize) {
@@ -54,14 +56,15 @@ ZohAxis zohAxis(int k, int s, int p, int q, int d, const char* axis) {
         // Ties (even s) go to the smaller padding, found first.
         if (!best || distance(dp) < distance(*best)) best = dp;
     }
-    if (!best || int64_t(p) + *best > INT32_MAX) {
+    if (!best || int64_t(std::max(pBegin, pEnd)) + *best > INT32_MAX) {
         r.reason = "zero-order hold needs output_padding < stride along " + std::string(axis) +
                    " (its kernel has dilation 1), but output_padding " + std::to_string(q) + " with stride " +
                    std::to_string(s) + " and dilation " + std::to_string(d) +
                    " cannot be matched by any padding >= 0 keeping the output size";
         return r;
     }
-    r.padding = static_cast<int>(p + *best);
+    r.padBegin = static_cast<int>(pBegin + *best);
+    r.padEnd = static_cast<int>(pEnd + *best);
     r.outputPadding = static_cast<int>(int64_t(q) + 2 * *best - (int64_t(s) - 1));
     return r;
 }
@@ -115,14 +118,15 @@ RepairPlan planRepair(const Kernel2D& k, const ConvParams& in, RepairMethod m) {
         plan.params = p;
         return plan;
     }
-    const ZohAxis h = zohAxis(k.h, p.stride.h, p.padding.h, p.outputPadding.h, p.dilation.h, "height");
-    const ZohAxis w = zohAxis(k.w, p.stride.w, p.padding.w, p.outputPadding.w, p.dilation.w, "width");
+    const Size2 pb = padBegin(p), pe = padEnd(p);
+    const ZohAxis h = zohAxis(k.h, p.stride.h, pb.h, pe.h, p.outputPadding.h, p.dilation.h, "height");
+    const ZohAxis w = zohAxis(k.w, p.stride.w, pb.w, pe.w, p.outputPadding.w, p.dilation.w, "width");
     if (!h.reason.empty() || !w.reason.empty()) {
         plan.reason = !h.reason.empty() ? h.reason : w.reason;
         return plan;
     }
     p.kernel = Size2(h.kernel, w.kernel);
-    p.padding = Size2(h.padding, w.padding);
+    setPads(p, Pads4{h.padBegin, w.padBegin, h.padEnd, w.padEnd});
     p.outputPadding = Size2(h.outputPadding, w.outputPadding);
     p.dilation = Size2(1, 1);
     validateParams(p);

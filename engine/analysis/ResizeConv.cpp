@@ -3,11 +3,9 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstring>
 
 #include "analysis/KernelRepair.h"
 #include "analysis/LayerKernels.h"
-#include "analysis/internal/ParallelFor.h"
 #include "analysis/internal/Upsample.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
@@ -24,28 +22,33 @@ bool fitsInt(int64_t v) { return v >= 0 && v <= INT32_MAX; }
 
 // The nearest fast path along one axis: v[o] = Z[o + c] with Z the full
 // transposed convolution of x with the zero-order-hold kernel (length
-// (H-1)s + d(k-1) + s), c = p + floor((s-1)/2). As a transposed convolution
-// with padding c its natural length is out - extra, extra = q (odd s) or q - 1
-// (even s), supplied as output_padding when in [0, s), or cropped when -1.
+// (H-1)s + d(k-1) + s), c = pBegin + floor((s-1)/2). As a transposed
+// convolution with begin padding c, the output has the right length when its
+// end padding minus its output_padding is E = pEnd - q + ceil((s-1)/2): end
+// padding E when E >= 0, else output_padding -E (it must stay below s, the
+// zero-order-hold kernel having dilation 1). Cropping at the end and
+// extending with zeros give the same values (v is Z, zero outside).
 struct FastAxis {
-    int padding = 0, outputPadding = 0;
-    bool crop = false;
+    int padBegin = 0, padEnd = 0, outputPadding = 0;
     bool ok = false;
 };
 
-FastAxis fastAxis(int s, int p, int q) {
+FastAxis fastAxis(int s, int pBegin, int pEnd, int q) {
     FastAxis a;
     // In 64 bits: p + (s-1)/2 passes INT_MAX for paddings near it, and then
     // the fast path is not taken (the general path refuses such sizes).
-    const int64_t padding = int64_t(p) + (int64_t(s) - 1) / 2;
-    const int64_t extra = s % 2 ? q : int64_t(q) - 1;
-    a.ok = extra >= -1 && extra < s && padding <= INT32_MAX;
+    const int64_t begin = int64_t(pBegin) + (int64_t(s) - 1) / 2;
+    const int64_t endMinusQ = int64_t(pEnd) - q + int64_t(s) / 2;
+    a.ok = begin <= INT32_MAX && endMinusQ <= INT32_MAX && -endMinusQ < s;
     if (!a.ok) return a;
-    a.padding = static_cast<int>(padding);
-    a.crop = extra < 0;
-    a.outputPadding = static_cast<int>(std::max<int64_t>(extra, 0));
+    a.padBegin = static_cast<int>(begin);
+    a.padEnd = static_cast<int>(std::max<int64_t>(endMinusQ, 0));
+    a.outputPadding = static_cast<int>(std::max<int64_t>(-endMinusQ, 0));
     return a;
 }
+
+FastAxis fastAxisH(const ConvParams& p) { return fastAxis(p.stride.h, padBegin(p).h, padEnd(p).h, p.outputPadding.h); }
+FastAxis fastAxisW(const ConvParams& p) { return fastAxis(p.stride.w, padBegin(p).w, padEnd(p).w, p.outputPadding.w); }
 
 // The zero-order-hold kernel's extent along one axis: d(k-1) + s.
 int64_t zohExtent(int k, int s, int d) { return effectiveExtent(k, d) + s - 1; }
@@ -53,24 +56,11 @@ int64_t zohExtent(int k, int s, int d) { return effectiveExtent(k, d) + s - 1; }
 // The fast path's kernel must pass validation like any other.
 bool zohKernelAllowed(int64_t kh, int64_t kw) { return kh <= kMaxKernelSize && kw <= kMaxKernelSize; }
 
-// Copies the leading out.h x out.w block of every plane of `big` into `out`.
-void cropInto(const Tensor& big, const Shape4& shape, Tensor& out) {
-    out.resize(shape);
-    const Shape4 b = big.shape();
-    analysis::parallelFor(0, shape.n * shape.c * shape.h, 256, [&](int64_t lo, int64_t hi) {
-        for (int64_t r = lo; r < hi; ++r) {
-            const int64_t plane = r / shape.h, y = r % shape.h;
-            std::memcpy(out.data() + r * shape.w, big.data() + (plane * b.h + y) * b.w,
-                        static_cast<size_t>(shape.w) * sizeof(float));
-        }
-    });
-}
-
-bool nearestFastPath(const Tensor& input, const ConvLayer& layer, Backend& backend, const Shape4& outShape,
-                     Tensor& output, ResizeConvWorkspace& ws, const ResourceLimits& limits) {
+bool nearestFastPath(const Tensor& input, const ConvLayer& layer, Backend& backend, Tensor& output,
+                     const ResourceLimits& limits) {
     const ConvParams& p = layer.params;
-    const FastAxis h = fastAxis(p.stride.h, p.padding.h, p.outputPadding.h);
-    const FastAxis w = fastAxis(p.stride.w, p.padding.w, p.outputPadding.w);
+    const FastAxis h = fastAxisH(p);
+    const FastAxis w = fastAxisW(p);
     if (!h.ok || !w.ok) return false;  // output_padding >= stride (allowed by the dilation): general path
     const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h),
                   kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
@@ -79,7 +69,7 @@ bool nearestFastPath(const Tensor& input, const ConvLayer& layer, Backend& backe
     zoh.params = p;
     zoh.params.kernel = Size2(static_cast<int>(kh), static_cast<int>(kw));
     zoh.params.dilation = Size2(1, 1);
-    zoh.params.padding = Size2(h.padding, w.padding);
+    setPads(zoh.params, Pads4{h.padBegin, w.padBegin, h.padEnd, w.padEnd});
     zoh.params.outputPadding = Size2(h.outputPadding, w.outputPadding);
     const Shape4 ws4 = layer.weight.shape();
     zoh.weight = Tensor(Shape4{ws4.n, ws4.c, zoh.params.kernel.h, zoh.params.kernel.w});
@@ -87,12 +77,7 @@ bool nearestFastPath(const Tensor& input, const ConvLayer& layer, Backend& backe
         for (int64_t col = 0; col < ws4.c; ++col)
             setWeightSlice(zoh, ci, col, zeroOrderHoldKernel(weightSlice(layer, ci, col), p.stride, p.dilation));
     zoh.bias = layer.bias;
-    if (!h.crop && !w.crop) {
-        convTranspose2d(input, zoh, backend, output, limits);
-        return true;
-    }
-    convTranspose2d(input, zoh, backend, ws.uncropped, limits);
-    cropInto(ws.uncropped, outShape, output);
+    convTranspose2d(input, zoh, backend, output, limits);
     return true;
 }
 
@@ -125,21 +110,16 @@ const char* borderModeName(BorderMode m) {
 uint64_t resizeConvExtraBytes(const Shape4& in, const ConvLayer& layer, const ResizeConvOptions& options) {
     const ConvParams& p = layer.params;
     const Shape4 w = layer.weight.shape();
-    const OutputSize out = outputSize(in.h, in.w, p);
-    const Shape4 outShape{in.n, w.c * p.groups, out.h, out.w};
-    const FastAxis fh = fastAxis(p.stride.h, p.padding.h, p.outputPadding.h);
-    const FastAxis fw = fastAxis(p.stride.w, p.padding.w, p.outputPadding.w);
+    const FastAxis fh = fastAxisH(p);
+    const FastAxis fw = fastAxisW(p);
     const int64_t kh = zohExtent(p.kernel.h, p.stride.h, p.dilation.h),
                   kw = zohExtent(p.kernel.w, p.stride.w, p.dilation.w);
     if (options.resize == ResizeMode::Nearest && options.border == BorderMode::Zeros && fh.ok && fw.ok &&
         zohKernelAllowed(kh, kw)) {
-        // The zero-order-hold weight, one slice's double accumulator and float
-        // copy, and the one-larger output cropped from for even strides.
+        // The zero-order-hold weight and one slice's double accumulator and
+        // float copy (the output comes out at its size: no crop).
         const uint64_t taps = mulBytes(uint64_t(kh), uint64_t(kw));
-        uint64_t bytes = addBytes(tensorBytes(Shape4{w.n, w.c, kh, kw}), mulBytes(taps, 12));
-        if (fh.crop || fw.crop)
-            bytes = addBytes(bytes, tensorBytes(Shape4{outShape.n, outShape.c, outShape.h + 1, outShape.w + 1}));
-        return bytes;
+        return addBytes(tensorBytes(Shape4{w.n, w.c, kh, kw}), mulBytes(taps, 12));
     }
     // The resized, padded input (negative padding crops) and the scaled weight copy.
     const ResizeConvPadding pad = resizeConvPadding(p);
@@ -157,10 +137,12 @@ ResizeConvPadding resizeConvPadding(const ConvParams& p) {
     ResizeConvPadding r;
     // floor((s-1)/2) before and ceil((s-1)/2) after: the resized pixel block's
     // centre lands where the transposed convolution puts the input pixel.
-    r.beforeH = eh - 1 - p.padding.h - (p.stride.h - 1) / 2;
-    r.afterH = eh - 1 - p.padding.h + p.outputPadding.h - p.stride.h / 2;
-    r.beforeW = ew - 1 - p.padding.w - (p.stride.w - 1) / 2;
-    r.afterW = ew - 1 - p.padding.w + p.outputPadding.w - p.stride.w / 2;
+    // The begin padding shortens the before side, the end padding the after side.
+    const Size2 b = padBegin(p), e = padEnd(p);
+    r.beforeH = eh - 1 - b.h - (p.stride.h - 1) / 2;
+    r.afterH = eh - 1 - e.h + p.outputPadding.h - p.stride.h / 2;
+    r.beforeW = ew - 1 - b.w - (p.stride.w - 1) / 2;
+    r.afterW = ew - 1 - e.w + p.outputPadding.w - p.stride.w / 2;
     return r;
 }
 
@@ -178,7 +160,7 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
     peak.check(limits,
                std::string("resize-conv (") + resizeModeName(options.resize) + ") with output " + shapeText(outShape));
     if (options.resize == ResizeMode::Nearest && options.border == BorderMode::Zeros &&
-        nearestFastPath(input, layer, backend, outShape, output, ws, limits))
+        nearestFastPath(input, layer, backend, output, limits))
         return;
 
     const ConvParams& p = layer.params;
@@ -197,6 +179,7 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
     corr.params.stride = Size2(1, 1);
     corr.params.outputPadding = Size2(0, 0);
     corr.params.padding = Size2(static_cast<int>(eh - 1), static_cast<int>(ew - 1));
+    corr.params.paddingEnd.reset();  // symmetric: the layer's own crops are in u's padding
     corr.weight = layer.weight;
     const float scale = 1.0f / static_cast<float>(p.stride.h * p.stride.w);
     for (float& v : corr.weight.storage()) v *= scale;

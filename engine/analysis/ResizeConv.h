@@ -4,10 +4,12 @@
 // the stride, then a stride-1 correlation with the flipped kernel / (sH * sW),
 // padded so the output has exactly the transposed convolution's size.
 //
-// Per axis, with k_e = d(k-1)+1: u = resize(x) to s*H; v = correlation of u,
-// padded by P_l = k_e-1-p-floor((s-1)/2) before and P_r = k_e-1-p+q-ceil((s-1)/2)
-// after (negative = crop), with the flipped kernel at dilation d. Size of v:
-// s*H + P_l + P_r - k_e + 1 = (H-1)s - 2p + d(k-1) + q + 1, the ConvT size.
+// Per axis, with k_e = d(k-1)+1 and the layer's begin and end padding pb, pe
+// (ConvParams.h; pb = pe = p for PyTorch layers): u = resize(x) to s*H; v =
+// correlation of u, padded by P_l = k_e-1-pb-floor((s-1)/2) before and
+// P_r = k_e-1-pe+q-ceil((s-1)/2) after (negative = crop), with the flipped
+// kernel at dilation d. Size of v: s*H + P_l + P_r - k_e + 1
+// = (H-1)s - pb - pe + d(k-1) + q + 1, the ConvT size.
 #include <optional>
 #include <string>
 
@@ -44,14 +46,13 @@ void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvO
 // studio) so that no fresh memory is touched per run. Not thread-safe: one
 // workspace per concurrent caller.
 struct ResizeConvWorkspace {
-    Tensor resized;    // the resized, padded input (general path)
-    Tensor uncropped;  // the one-row/column-larger result of the nearest fast path
+    Tensor resized;  // the resized, padded input (general path)
 };
 
 // How the work is done: nearest with zero borders is one transposed
 // convolution with the zero-order-hold kernel box_s * dilate_d(K) / (sH sW) at
-// stride s, padding p + floor((s-1)/2) (plus a crop of the last row/column for
-// even s when output_padding is 0) -- the same sums, and no resized image; the
+// stride s, begin padding pb + floor((s-1)/2) and the end padding (or
+// output_padding) that keeps the size -- the same sums, and no resized image; the
 // rest resizes and pads into the workspace and runs the stride-1 correlation.
 void resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeConvOptions& options, Backend& backend,
                   Tensor& output, ResizeConvWorkspace& workspace,
@@ -63,7 +64,7 @@ Tensor resizeConv2d(const Tensor& input, const ConvLayer& layer, const ResizeCon
 // X of MemoryEstimate.h: the bytes resize-conv allocates beside the input,
 // the layer's weight and the output (the general path's resized, padded input
 // and scaled weight copy; the fast path's zero-order-hold weight, its
-// accumulator and, for an even stride, the uncropped output). Saturating.
+// accumulator). Saturating.
 uint64_t resizeConvExtraBytes(const Shape4& input, const ConvLayer& layer, const ResizeConvOptions& options);
 
 // The padding of u before and after, per axis: (P_l, P_r) as above.

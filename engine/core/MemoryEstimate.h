@@ -14,8 +14,8 @@
 //   I  the input tensor, 4*N*C*H*W
 //   K  the weights, 4*C_in*C_out/groups*kH*kW (plus derived kernels)
 //   X  intermediates of the method: resize-conv's resized, padded input
-//      4*N*C*(s_h*H+P_l+P_r)*(s_w*W+...) or its zero-order-hold weight and
-//      uncropped output; the analyses' maps
+//      4*N*C*(s_h*H+P_l+P_r)*(s_w*W+...) or its zero-order-hold weight; the
+//      analyses' maps
 //   O  the output tensor, 4*N*C_out*H_out*W_out
 //   E  the encode buffers: .npy O (the interleaved copy); images
 //      2*H_out*W_out*C_out*(1 or 2) (quantized samples and the encoded file)

@@ -55,6 +55,20 @@ inline ConvParams makeParams(const AxisParams& h, const AxisParams& w, int group
     return p;
 }
 
+// p with per-side padding (ONNX pads): the end padding redrawn per axis in
+// [0, 4], keeping an inH x inW input's output non-empty.
+inline ConvParams withRandomEndPadding(std::mt19937& rng, ConvParams p, int64_t inH, int64_t inW) {
+    for (;;) {
+        Pads4 f = pads(p);
+        f.bottom = pick(rng, 0, 4);
+        f.right = pick(rng, 0, 4);
+        ConvParams q = p;
+        setPads(q, f);
+        const OutputSize o = outputSize(inH, inW, q);
+        if (o.h > 0 && o.w > 0) return q;
+    }
+}
+
 inline double maxAbsDiff(const Tensor& a, const Tensor& b) {
     double m = 0;
     for (int64_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(double(a.data()[i]) - double(b.data()[i])));

@@ -66,6 +66,7 @@ private slots:
     void gainMapFlatForArtifactFreeKernel();
     void gainMapFullLayerAndZeroSum();
     void gainMapOfLargeInputsIsExact();
+    void gainMapOfLargeInputsPerSidePadding();
     void periodicEnergyMatchesBruteForce();
     void periodicEnergyOfCheckerboardIsCv();
     void periodicEnergyOfResizeConvIsZero();
@@ -124,6 +125,38 @@ void TestHeatmaps::gainMapOfLargeInputsIsExact() {
                                         .arg(want)));
             }
     }
+}
+
+void TestHeatmaps::gainMapOfLargeInputsPerSidePadding() {
+    // The same with per-side padding (ONNX pads): the end crop shortens the
+    // map, the begin crop sets its phases; the spread path must still be exact.
+    std::mt19937 rng(32);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
+    int spread = 0;
+    for (int trial = 0; trial < 60; ++trial) {
+        const int H = pick(rng, 1, 40), W = pick(rng, 1, 40);
+        const AxisParams ah = randomAxis(rng, H, 7, 5, 3), aw = randomAxis(rng, W, 7, 5, 3);
+        const ConvParams p = withRandomEndPadding(rng, makeParams(ah, aw), H, W);
+        const Kernel2D k = randomKernel(rng, ah.k, aw.k);
+        const Tensor a = gainMap(makeDepthwiseLayer(k, 1, p), H, W, *backend);
+        const Tensor direct = referenceConvTranspose2d(Tensor(Shape4{1, 1, H, W}, 1.0f), makeDepthwiseLayer(k, 1, p));
+        QCOMPARE(a.shape(), direct.shape());
+        spread += H >= 20 || W >= 20;
+        const double gbar = k.sum() / (p.stride.h * p.stride.w);
+        for (int64_t y = 0; y < a.shape().h; ++y)
+            for (int64_t x = 0; x < a.shape().w; ++x) {
+                const double want = gbar == 0.0 ? direct.at(0, 0, y, x) : direct.at(0, 0, y, x) / gbar - 1;
+                QVERIFY2(std::abs(a.at(0, 0, y, x) - want) < 1e-4 * std::max(1.0, std::abs(want)),
+                         qPrintable(QStringLiteral("trial %1 %2 (%3, %4): %5 vs %6")
+                                        .arg(trial)
+                                        .arg(describe(p).c_str())
+                                        .arg(y)
+                                        .arg(x)
+                                        .arg(a.at(0, 0, y, x))
+                                        .arg(want)));
+            }
+    }
+    QVERIFY(spread > 20);
 }
 
 void TestHeatmaps::gainMapFlatForArtifactFreeKernel() {

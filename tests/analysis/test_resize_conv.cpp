@@ -110,6 +110,8 @@ private slots:
     void constantInputWithReplicateIsFlat();
     void differenceImage();
     void rejectsInvalid();
+    void perSidePaddingMatchesDirect();
+    void perSideZeroOrderHoldRepairEqualsNearest();
 };
 
 void TestResizeConv::bilinearHalfPixelCentres() {
@@ -290,6 +292,81 @@ void TestResizeConv::rejectsInvalid() {
     QVERIFY_THROWS_EXCEPTION(ParameterError,
                              resizeConv2d(Tensor(Shape4{1, 2, 4, 4}), makeDepthwiseLayer(Kernel2D(3, 3, 1.0f), 1, p),
                                           ResizeConvOptions{}, *backend));
+}
+
+void TestResizeConv::perSidePaddingMatchesDirect() {
+    // Per-side padding (ONNX pads) through every resize and border mode, the
+    // nearest/zeros fast path (whose end crop is the layer's end padding
+    // adjusted by ceil((s-1)/2)) included, against the definition.
+    std::mt19937 rng(4343);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{2});
+    for (int trial = 0; trial < 150; ++trial) {
+        const int H = pick(rng, 1, 7), W = pick(rng, 1, 7);
+        const int groups = pick(rng, 1, 2), cinG = pick(rng, 1, 2), coutG = pick(rng, 1, 2);
+        const ConvParams p =
+            withRandomEndPadding(rng, makeParams(randomAxis(rng, H), randomAxis(rng, W), groups), H, W);
+        const ConvLayer layer = randomLayer(rng, p, groups * cinG, coutG, trial % 2 == 0);
+        const Tensor x = randomTensor(rng, Shape4{pick(rng, 1, 2), groups * cinG, H, W});
+        // Half the trials nearest + zeros: the fast path.
+        const ResizeConvOptions o =
+            trial % 2
+                ? ResizeConvOptions{}
+                : ResizeConvOptions{trial % 4 ? ResizeMode::Bilinear : ResizeMode::Nearest, BorderMode(trial % 3)};
+        const Tensor v = resizeConv2d(x, layer, o, *backend);
+        const Tensor expected = directResizeConv(x, layer, o.resize, o.border);
+        QCOMPARE(v.shape(), expected.shape());
+        QVERIFY2(maxAbsDiff(v, expected) < 1e-5, qPrintable(QString("trial %1: %2, %3/%4, diff %5")
+                                                                .arg(trial)
+                                                                .arg(describe(p).c_str())
+                                                                .arg(resizeModeName(o.resize))
+                                                                .arg(borderModeName(o.border))
+                                                                .arg(maxAbsDiff(v, expected))));
+    }
+    // The padding around u: the begin crop on the before side only, the end crop on the after side only.
+    ConvParams p;
+    p.kernel = 3;
+    p.stride = 2;
+    setPads(p, Pads4{1, 0, 2, 3});
+    const ResizeConvPadding pad = resizeConvPadding(p);
+    QCOMPARE(pad.beforeH, int64_t(3 - 1 - 1 - 0));
+    QCOMPARE(pad.beforeW, int64_t(3 - 1 - 0 - 0));
+    QCOMPARE(pad.afterH, int64_t(3 - 1 - 2 + 0 - 1));
+    QCOMPARE(pad.afterW, int64_t(3 - 1 - 3 + 0 - 1));
+}
+
+void TestResizeConv::perSideZeroOrderHoldRepairEqualsNearest() {
+    // Odd s, q < s: the zero-order-hold repair of a per-side layer adds
+    // (s-1)/2 to both crops, and that layer computes nearest resize-conv.
+    std::mt19937 rng(18);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
+    const int odd[3] = {1, 3, 5};
+    for (int trial = 0; trial < 80; ++trial) {
+        const int H = pick(rng, 1, 8), W = pick(rng, 1, 8);
+        AxisParams ah, aw;
+        do {
+            ah = {pick(rng, 1, 5), odd[pick(rng, 0, 2)], pick(rng, 0, 3), 0, pick(rng, 1, 3)};
+            aw = {pick(rng, 1, 5), odd[pick(rng, 0, 2)], pick(rng, 0, 3), 0, pick(rng, 1, 3)};
+            ah.q = pick(rng, 0, ah.s - 1);
+            aw.q = pick(rng, 0, aw.s - 1);
+        } while (outputExtent(H, ah.k, ah.s, ah.p, ah.q, ah.d) <= 0 ||
+                 outputExtent(W, aw.k, aw.s, aw.p, aw.q, aw.d) <= 0);
+        const ConvParams p = withRandomEndPadding(rng, makeParams(ah, aw, 2), H, W);
+        const Kernel2D k = randomKernel(rng, ah.k, aw.k);
+        const ConvLayer layer = makeDepthwiseLayer(k, 2, p, {0.5f, -1.0f});
+        const KernelRepair r = repairKernel(k, p, RepairMethod::ZeroOrderHold);
+        QVERIFY(r.ok);
+        const Pads4 before = pads(p), after = pads(r.params);
+        QCOMPARE(after.top, before.top + (ah.s - 1) / 2);
+        QCOMPARE(after.bottom, before.bottom + (ah.s - 1) / 2);
+        QCOMPARE(after.left, before.left + (aw.s - 1) / 2);
+        QCOMPARE(after.right, before.right + (aw.s - 1) / 2);
+        QCOMPARE(r.params.outputPadding, p.outputPadding);
+        const Tensor x = randomTensor(rng, Shape4{1, 2, H, W});
+        const Tensor v = resizeConv2d(x, layer, ResizeConvOptions{}, *backend);
+        const Tensor t = referenceConvTranspose2d(x, makeDepthwiseLayer(r.kernel, 2, r.params, {0.5f, -1.0f}));
+        QCOMPARE(v.shape(), t.shape());
+        QVERIFY2(maxAbsDiff(v, t) < 1e-5, qPrintable(QString("%1: %2").arg(describe(p).c_str()).arg(maxAbsDiff(v, t))));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestResizeConv)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Seeded random ConvTranspose2d problems (all parameters per axis, groups,
-// bias, sizes down to 1x1) and the error measure, shared by the host-grid test,
+// Seeded random ConvTranspose2d problems (all parameters per axis, per-side
+// padding (ONNX pads) half of the time, groups, bias, sizes down to 1x1) and
+// the error measure, shared by the host-grid test,
 // the device test and tconv_cuda_check. Plain C++: no Qt, no CUDA.
 #include <cmath>
 #include <cstdint>
@@ -38,20 +39,25 @@ inline RandomCase makeRandomCase(uint64_t seed, const RandomCaseLimits& lim = {}
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     ConvParams p;
     // Per axis: kernel, stride, dilation, then a padding and output padding
-    // that keep the output non-empty (PyTorch's rules: q < s or q < d).
-    auto axis = [&](int in, int& k, int& s, int& d, int& pad, int& q) {
+    // that keep the output non-empty (PyTorch's rules: q < s or q < d); with
+    // perSide, the end padding is drawn on its own (ONNX pads).
+    const bool perSide = pick(0, 1) == 1;
+    auto axis = [&](int in, int& k, int& s, int& d, int& pad, int& padEnd, int& q) {
         k = pick(1, lim.maxKernel);
         s = pick(1, lim.maxStride);
         d = pick(0, 2) == 0 ? pick(1, lim.maxDilation) : 1;
         q = pick(0, std::max(s, d) - 1);
         const int64_t full = outputExtent(in, k, s, 0, q, d);
         pad = pick(0, static_cast<int>(std::min<int64_t>((full - 1) / 2, 4)));
+        padEnd = perSide ? pick(0, static_cast<int>(std::min<int64_t>(full - 1 - pad, 4))) : pad;
     };
     const bool wide = pick(0, 5) == 0;
     const int inH = wide ? pick(1, lim.wideExtent / 2) : pick(1, lim.maxExtent);
     const int inW = wide ? pick(lim.wideExtent / 2, lim.wideExtent) : pick(1, lim.maxExtent);
-    axis(inH, p.kernel.h, p.stride.h, p.dilation.h, p.padding.h, p.outputPadding.h);
-    axis(inW, p.kernel.w, p.stride.w, p.dilation.w, p.padding.w, p.outputPadding.w);
+    Size2 end;
+    axis(inH, p.kernel.h, p.stride.h, p.dilation.h, p.padding.h, end.h, p.outputPadding.h);
+    axis(inW, p.kernel.w, p.stride.w, p.dilation.w, p.padding.w, end.w, p.outputPadding.w);
+    setPads(p, Pads4{p.padding.h, p.padding.w, end.h, end.w});
     const int groups = pick(1, 3);
     const int cinG = wide ? 1 : pick(1, 3);
     // One output channel per group half of the time: the depthwise image case.

@@ -106,18 +106,25 @@ void TestCudaHostGrid::handCheckedExamples() {
     layer3.bias = {0.5f};
     const Tensor s3 = tensorOf(Shape4{1, 1, 4, 4}, {5.5f, 14.5f, 10.5f, 12.5f, 14.5f, 36.5f, 24.5f, 30.5f, 15.5f, 34.5f,
                                                     20.5f, 24.5f, 24.5f, 55.5f, 32.5f, 36.5f});
+    // Per-side padding: the stride-2 box output above with ONNX pads [1, 0, 0, 1]
+    // (top 1, right 1 cropped): rows 1..3, columns 0..2.
+    ConvLayer layer4 = layer2;
+    setPads(layer4.params, Pads4{1, 0, 0, 1});
+    const Tensor s4 = tensorOf(Shape4{1, 1, 3, 3}, {1, 1, 2, 3, 3, 4, 3, 3, 4});
     for (KernelVariant v : kAllVariants) {
         QCOMPARE(emulateConv(in, layer, v).output.storage(), s1.storage());
         QCOMPARE(emulateConv(in, layer2, v).output.storage(), s2.storage());
         QCOMPARE(emulateConv(in, layer3, v).output.storage(), s3.storage());
+        QCOMPARE(emulateConv(in, layer4, v).output.storage(), s4.storage());
     }
     QCOMPARE(referenceConvTranspose2d(in, layer3).storage(), s3.storage());
 }
 
 void TestCudaHostGrid::randomConfigurationsEveryVariant() {
-    int tiledRuns = 0;
+    int tiledRuns = 0, perSide = 0;
     for (uint64_t seed = 1; seed <= 250; ++seed) {
         const RandomCase rc = makeRandomCase(seed);
+        perSide += hasAsymmetricPadding(rc.layer.params);
         const Tensor ref = referenceConvTranspose2d(rc.input, rc.layer);
         for (KernelVariant v : kAllVariants) {
             HostGridRun run;
@@ -133,7 +140,8 @@ void TestCudaHostGrid::randomConfigurationsEveryVariant() {
                                                           .arg(err)));
         }
     }
-    QVERIFY(tiledRuns > 400);  // the shared-memory kernels were really exercised
+    QVERIFY(tiledRuns > 400);                                      // the shared-memory kernels were really exercised
+    QVERIFY2(perSide > 50, qPrintable(QString::number(perSide)));  // and per-side padding (ONNX pads)
 }
 
 void TestCudaHostGrid::gridChunkingCoversEverything() {

@@ -131,6 +131,27 @@ RandomCase largeCase(std::mt19937& rng, bool oneOutputPerGroup) {
     }
 }
 
+// One axis of a per-side padding case: k, s, d as randomAxis, the begin and
+// end crops drawn separately (from none to beyond the kernel's reach).
+void randomPerSideAxis(std::mt19937& rng, int& k, int& s, int& d, int& op, int& begin, int& end, int64_t& in,
+                       bool wide) {
+    int p = 0;
+    randomAxis(rng, k, s, p, op, d, in, wide);
+    const int reach = d * (k - 1);
+    begin = pick(rng, 0, 2) == 0 ? pick(rng, 0, reach + 3) : pick(rng, 0, std::max(0, reach / 2 + 1));
+    end = pick(rng, 0, 2) == 0 ? pick(rng, 0, reach + 3) : pick(rng, 0, std::max(0, reach / 2 + 1));
+}
+
+// The [top, top + out.h) x [left, left + out.w) window of every plane of `t`.
+Tensor cropOf(const Tensor& t, int64_t top, int64_t left, const Shape4& out) {
+    Tensor c(out);
+    for (int64_t n = 0; n < out.n; ++n)
+        for (int64_t ch = 0; ch < out.c; ++ch)
+            for (int64_t y = 0; y < out.h; ++y)
+                for (int64_t x = 0; x < out.w; ++x) c.at(n, ch, y, x) = t.at(n, ch, y + top, x + left);
+    return c;
+}
+
 }  // namespace
 
 class TestCpuBackend : public QObject {
@@ -147,6 +168,8 @@ private slots:
     void streamedLargeOutput();
     void threadCountsAgreeBitwise();
     void reportsTarget();
+    void perSidePaddingHandChecked();
+    void perSidePaddingRandom();
 };
 
 void TestCpuBackend::handCheckedCases() {
@@ -414,6 +437,81 @@ void TestCpuBackend::reportsTarget() {
     auto backend = createCpuBackend(3);
     QVERIFY2(QString::fromStdString(backend->description()).contains("3 threads"), backend->description().c_str());
     QVERIFY(!cpuThreadingLibrary().empty());
+}
+
+void TestCpuBackend::perSidePaddingHandChecked() {
+    // 1 x 3 input [1, 2, 3], kernel [1, 10, 100], stride 2: full output
+    // [1, 10, 102, 20, 203, 30, 300]; pads left 1, right 2 (ONNX [0, 1, 0, 2])
+    // keep [10, 102, 20, 203], + bias 0.5. 2x1 rows: kernel [1, 2] stride 1,
+    // input rows a, b: full [a, 2a + b, 2b]; top 0, bottom 1 keep [a, 2a + b].
+    ConvParams p;
+    p.kernel = Size2(2, 3);
+    p.stride = Size2(1, 2);
+    setPads(p, Pads4{0, 1, 1, 2});
+    ConvLayer layer;
+    layer.params = p;
+    layer.weight = tensorOf(Shape4{1, 1, 2, 3}, {1, 10, 100, 2, 20, 200});
+    layer.bias = {0.5f};
+    const Tensor input = tensorOf(Shape4{1, 1, 2, 3}, {1, 2, 3, 4, 5, 6});
+    // Row 0 = a-row * [1, 10, 100]; row 1 = 2 * a-row * [1, 10, 100] + b-row * [1, 10, 100].
+    const Tensor expected = tensorOf(Shape4{1, 1, 2, 4}, {10.5f, 102.5f, 20.5f, 203.5f,  //
+                                                          2 * 10 + 40 + 0.5f, 2 * 102 + 5 * 1 + 4 * 100 + 0.5f,
+                                                          2 * 20 + 50 + 0.5f, 2 * 203 + 6 * 1 + 5 * 100 + 0.5f});
+    QCOMPARE(referenceConvTranspose2d(input, layer).storage(), expected.storage());
+    for (CpuPath path : {CpuPath::Direct, CpuPath::Gemm}) {
+        auto backend = createCpuBackend(1, path);
+        const Tensor got = runOnNanOutput(*backend, input, layer);
+        QCOMPARE(got.shape(), expected.shape());
+        QCOMPARE(got.storage(), expected.storage());
+    }
+}
+
+void TestCpuBackend::perSidePaddingRandom() {
+    // Seeded random per-side crops (ONNX pads) over every parameter: the
+    // reference equals the unpadded reference cropped [top:H-bottom,
+    // left:W-right] (the definition, checked independently), and the direct
+    // and GEMM paths equal the reference, at 1..3 threads.
+    std::mt19937 rng(20261130);
+    std::unique_ptr<Backend> direct[3] = {createCpuBackend(1, CpuPath::Direct), createCpuBackend(2, CpuPath::Direct),
+                                          createCpuBackend(3, CpuPath::Direct)};
+    std::unique_ptr<Backend> gemm[2] = {createCpuBackend(1, CpuPath::Gemm), createCpuBackend(2, CpuPath::Gemm)};
+    const int cases = 200;
+    int asymmetric = 0, wideInterior = 0, endHeavy = 0;
+    for (int i = 0; i < cases;) {
+        ConvParams p;
+        int64_t h = 0, w = 0;
+        int t = 0, l = 0, b = 0, r = 0;
+        randomPerSideAxis(rng, p.kernel.h, p.stride.h, p.dilation.h, p.outputPadding.h, t, b, h, false);
+        randomPerSideAxis(rng, p.kernel.w, p.stride.w, p.dilation.w, p.outputPadding.w, l, r, w, pick(rng, 0, 2) == 0);
+        setPads(p, Pads4{t, l, b, r});
+        p.groups = pick(rng, 1, 2);
+        const int64_t cin = p.groups * pick(rng, 1, 2), cout = p.groups * pick(rng, 1, 5);
+        const Shape4 shape{pick(rng, 1, 2), cin, h, w};
+        const ConvLayer layer = randomLayer(p, cin, cout, pick(rng, 0, 1) == 1, rng);
+        Shape4 out;
+        try {
+            out = validateProblem(layer.problemFor(shape));
+        } catch (const ParameterError&) {
+            continue;  // cropped to nothing: draw again
+        }
+        const Tensor input = randomTensor(shape, rng);
+        const Tensor expected = referenceConvTranspose2d(input, layer);
+        ConvLayer unpadded = layer;
+        setPads(unpadded.params, Pads4{});
+        QCOMPARE(expected.storage(), cropOf(referenceConvTranspose2d(input, unpadded), t, l, out).storage());
+        const QString text = caseText(shape, layer);
+        const QString d1 = compareToExpected(runOnNanOutput(*direct[i % 3], input, layer), expected, input, layer);
+        QVERIFY2(d1.isEmpty(), qPrintable(QString("case %1 direct (%2): %3").arg(i).arg(text).arg(d1)));
+        const QString d2 = compareToExpected(runOnNanOutput(*gemm[i % 2], input, layer), expected, input, layer);
+        QVERIFY2(d2.isEmpty(), qPrintable(QString("case %1 gemm (%2): %3").arg(i).arg(text).arg(d2)));
+        asymmetric += hasAsymmetricPadding(p);
+        wideInterior += w >= 20;
+        endHeavy += b > t + 1 || r > l + 1;
+        ++i;
+    }
+    QVERIFY2(asymmetric > cases * 3 / 4, qPrintable(QString::number(asymmetric)));
+    QVERIFY2(wideInterior > cases / 5, qPrintable(QString::number(wideInterior)));
+    QVERIFY2(endHeavy > cases / 5, qPrintable(QString::number(endHeavy)));
 }
 
 QTEST_APPLESS_MAIN(TestCpuBackend)

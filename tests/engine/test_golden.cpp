@@ -3,12 +3,18 @@
 // tests/generate_golden.py; format in tests/fixtures/README.md): the reference
 // and the CPU backend must reproduce every accepted case to 1e-5 of
 // max|expected|, and validation must refuse every case PyTorch refuses.
+// Per-side padding cases (ONNX pads, PyTorch's output cropped) and auto_pad
+// cases go through the same checks, the auto_pad ones with the engine's own
+// solver (core/AutoPad.h); so do ONNX's own ConvTranspose conformance cases
+// (tests/fixtures/golden_onnx, same script and format).
 #include <QDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -16,6 +22,7 @@
 
 #include "backends/BackendFactory.h"
 #include "common/TestPrinters.h"
+#include "core/AutoPad.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/ReferenceConvTranspose.h"
@@ -33,7 +40,16 @@ struct GoldenCase {
     int64_t biasSize = -1;
     std::vector<float> inputValues, weightValues, biasValues, outputValues;
     std::string torchError;
+    AutoPad autoPad = AutoPad::NotSet;  // ONNX auto_pad, resolved by the engine (resolvedParams)
+    std::optional<Size2> outputShape;   // ONNX output_shape, likewise
 };
+
+// The parameters the engine runs: auto_pad and output_shape solved by core/AutoPad.h.
+ConvParams resolvedParams(const GoldenCase& c) {
+    if (c.outputShape)
+        return withOutputShape(c.params, c.autoPad, c.input.h, c.input.w, c.outputShape->h, c.outputShape->w);
+    return withAutoPad(c.params, c.autoPad);
+}
 
 // Reads a "tconv-golden 1" file; throws std::runtime_error naming the file and line.
 class GoldenReader {
@@ -53,9 +69,17 @@ public:
         c.accepted = status == "ok";
         c.params.stride = size2(key("stride"));
         c.params.padding = size2(key("padding"));
+        if (peek("padding_end")) c.params.paddingEnd = size2(key("padding_end"));
         c.params.outputPadding = size2(key("output_padding"));
         c.params.dilation = size2(key("dilation"));
         c.params.groups = static_cast<int>(ints(key("groups"), 1)[0]);
+        if (peek("auto_pad")) {
+            const std::string mode = key("auto_pad");
+            const auto parsed = parseAutoPad(mode);
+            if (!parsed) fail("unknown auto_pad '" + mode + "'");
+            c.autoPad = *parsed;
+        }
+        if (peek("output_shape")) c.outputShape = size2(key("output_shape"));
         c.input = shape(key("input"));
         c.weight = shape(key("weight"));
         // PyTorch takes the kernel size from the weight's shape.
@@ -82,6 +106,8 @@ private:
         if (pos_ >= lines_.size()) fail("unexpected end of file");
         return lines_[pos_++];
     }
+    // Whether the next line is an optional "<name> ..." line.
+    bool peek(const std::string& name) const { return pos_ < lines_.size() && lines_[pos_].rfind(name + " ", 0) == 0; }
     // The line after "<name> ", which must be the next line's key.
     std::string key(const std::string& name) {
         const std::string& line = next();
@@ -132,10 +158,17 @@ private:
 };
 
 QString goldenDir() { return QStringLiteral(TCONV_FIXTURES_DIR "/golden"); }
+QString onnxDir() { return QStringLiteral(TCONV_FIXTURES_DIR "/golden_onnx"); }
 
-QStringList goldenFiles() { return QDir(goldenDir()).entryList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name); }
+QStringList filesIn(const QString& dir) {
+    return QDir(dir).entryList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name);
+}
+QStringList goldenFiles() { return filesIn(goldenDir()); }
 
-GoldenCase load(const QString& file) { return GoldenReader((goldenDir() + "/" + file).toStdString()).read(); }
+GoldenCase loadFrom(const QString& dir, const QString& file) {
+    return GoldenReader((dir + "/" + file).toStdString()).read();
+}
+GoldenCase load(const QString& file) { return loadFrom(goldenDir(), file); }
 
 Tensor tensorOf(const Shape4& s, const std::vector<float>& values) {
     Tensor t(s);
@@ -145,7 +178,7 @@ Tensor tensorOf(const Shape4& s, const std::vector<float>& values) {
 
 ConvLayer layerOf(const GoldenCase& c) {
     ConvLayer layer;
-    layer.params = c.params;
+    layer.params = resolvedParams(c);
     layer.weight = tensorOf(c.weight, c.weightValues);
     layer.bias = c.biasValues;
     return layer;
@@ -182,6 +215,9 @@ private slots:
     void accepted();
     void rejected_data();
     void rejected();
+    void onnxConformance_data();
+    void onnxConformance();
+    void onnxConformanceCasesPresent();
 
 private:
     std::unique_ptr<Backend> cpu_;
@@ -199,9 +235,17 @@ void TestGolden::fixturesPresent() {
             QFAIL(e.what());
         }
     }
-    // generate_golden.py writes 64 accepted and 19 rejected cases.
-    QVERIFY2(ok >= 60, qPrintable(QString("only %1 accepted golden cases in %2").arg(ok).arg(goldenDir())));
+    // generate_golden.py writes 64 + 31 (per-side padding and auto_pad) accepted and 19 rejected cases.
+    QVERIFY2(ok >= 90, qPrintable(QString("only %1 accepted golden cases in %2").arg(ok).arg(goldenDir())));
     QVERIFY2(reject >= 15, qPrintable(QString("only %1 rejected golden cases in %2").arg(reject).arg(goldenDir())));
+    int perSide = 0, autoPad = 0;
+    for (const QString& f : goldenFiles()) {
+        const GoldenCase c = load(f);
+        perSide += hasAsymmetricPadding(c.params) ? 1 : 0;
+        autoPad += c.autoPad != AutoPad::NotSet ? 1 : 0;
+    }
+    QVERIFY2(perSide >= 20, qPrintable(QString("only %1 per-side padding golden cases").arg(perSide)));
+    QVERIFY2(autoPad >= 7, qPrintable(QString("only %1 auto_pad golden cases").arg(autoPad)));
 }
 
 namespace {
@@ -224,12 +268,12 @@ void addFixtureRows(bool rejectedCases) {
 
 void TestGolden::accepted_data() { addFixtureRows(false); }
 
-void TestGolden::accepted() {
-    QFETCH(QString, file);
-    if (file.isEmpty()) QFAIL(qPrintable("no golden fixtures in " + goldenDir()));
+// The checks of one accepted case: the output shape, the reference and the CPU backend.
+void checkAccepted(const QString& dir, const QString& file, Backend& cpu) {
+    if (file.isEmpty()) QFAIL(qPrintable("no golden fixtures in " + dir));
     GoldenCase c;
     try {
-        c = load(file);
+        c = loadFrom(dir, file);
     } catch (const std::exception& e) {
         QFAIL(e.what());
     }
@@ -237,10 +281,43 @@ void TestGolden::accepted() {
     const ConvLayer layer = layerOf(c);
     const Tensor input = tensorOf(c.input, c.inputValues);
     QCOMPARE(validateProblem(layer.problemFor(c.input)), c.output);
+    if ((c.autoPad == AutoPad::SameUpper || c.autoPad == AutoPad::SameLower) && !c.outputShape) {
+        // ONNX: SAME_* make the output input * stride.
+        QCOMPARE(c.output.h, c.input.h * c.params.stride.h);
+        QCOMPARE(c.output.w, c.input.w * c.params.stride.w);
+    }
     const std::string ref = compare("reference", referenceConvTranspose2d(input, layer), c);
     QVERIFY2(ref.empty(), ref.c_str());
-    const std::string cpu = compare(cpu_->description().c_str(), convTranspose2d(input, layer, *cpu_), c);
-    QVERIFY2(cpu.empty(), cpu.c_str());
+    const std::string fast = compare(cpu.description().c_str(), convTranspose2d(input, layer, cpu), c);
+    QVERIFY2(fast.empty(), fast.c_str());
+}
+
+void TestGolden::accepted() {
+    QFETCH(QString, file);
+    checkAccepted(goldenDir(), file, *cpu_);
+}
+
+void TestGolden::onnxConformance_data() {
+    QTest::addColumn<QString>("file");
+    for (const QString& f : filesIn(onnxDir())) QTest::newRow(qPrintable(f)) << f;
+    if (filesIn(onnxDir()).isEmpty()) QTest::newRow("no ONNX conformance fixtures") << QString();
+}
+
+void TestGolden::onnxConformance() {
+    QFETCH(QString, file);
+    checkAccepted(onnxDir(), file, *cpu_);
+}
+
+// The cases that exercise pads, auto_pad and output_shape must be there.
+void TestGolden::onnxConformanceCasesPresent() {
+    const QStringList files = filesIn(onnxDir());
+    for (const char* name :
+         {"test_convtranspose_pads", "test_convtranspose_autopad_same", "test_convtranspose_output_shape",
+          "test_convtranspose_kernel_shape", "test_convtranspose_dilations", "test_convtranspose_pad"}) {
+        const bool found = std::any_of(files.begin(), files.end(),
+                                       [&](const QString& f) { return f.endsWith(QString("_%1.txt").arg(name)); });
+        QVERIFY2(found, qPrintable(QString("missing ONNX conformance case %1 in %2").arg(name, onnxDir())));
+    }
 }
 
 void TestGolden::rejected_data() { addFixtureRows(true); }
