@@ -12,4 +12,8 @@ const char* backendName(BackendKind k) {
     return "?";
 }
 
+void Backend::runConv2d(const Tensor& input, const Conv2dLayer& layer, Tensor& output) {
+    plainConv2d(input, layer, output);
+}
+
 }  // namespace tconv

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/Conv2d.h"
 #include "core/ConvLayer.h"
 #include "core/Tensor.h"
 
@@ -24,6 +25,11 @@ public:
     // input: (N, C_in, H, W); output: already (N, C_out, H_out, W_out).
     // Throws ProcessingError when the computation itself fails.
     virtual void run(const Tensor& input, const ConvLayer& layer, Tensor& output) = 0;
+    // The forward conv2d (core/Conv2d.h), the adjoint of run(): input (N, C_in, H, W),
+    // output already (N, C_out, H_out, W_out), the request validated by conv2d().
+    // The default is the plain loop (plainConv2d); backends override it with
+    // their fast path.
+    virtual void runConv2d(const Tensor& input, const Conv2dLayer& layer, Tensor& output);
 };
 
 }  // namespace tconv

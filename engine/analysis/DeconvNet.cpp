@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+// Inference of a deconvolutional network's sparse maps (see DeconvNet.h).
+//
+// FISTA's buffers, all maps-sized: x (current iterate), xPrev, z (candidate),
+// g (gradient); and image-sized: Ax, AxPrev, Az. The momentum point y = x +
+// beta (x - xPrev) is never stored: the proximal pass recomputes it per
+// element, and A y = Ax + beta (Ax - AxPrev) by linearity, so each iteration
+// costs one conv2d (the gradient) and one conv_transpose2d (A z), plus a
+// second pair only when backtracking or a restart retakes the step.
+// Reductions (norms, inner products) are summed in double over fixed blocks
+// and then in block order, so results do not depend on the thread count.
+#include "analysis/DeconvNet.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+
+#include "analysis/internal/ParallelFor.h"
+#include "core/Conv2d.h"
+#include "core/ConvError.h"
+#include "core/ConvTranspose.h"
+
+namespace tconv {
+namespace {
+
+constexpr int64_t kBlock = 16384;  // elements per reduction block
+
+// Sum over [0, count) of body(lo, hi) (each a double), blocks in order.
+template <class Body>
+double blockedSum(int64_t count, Body&& body) {
+    const int64_t blocks = (count + kBlock - 1) / kBlock;
+    std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
+    analysis::parallelFor(0, blocks, 4, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; ++b)
+            partial[static_cast<size_t>(b)] = body(b * kBlock, std::min(count, (b + 1) * kBlock));
+    });
+    double s = 0;
+    for (double p : partial) s += p;
+    return s;
+}
+
+double squaredDistance(const Tensor& a, const Tensor& b) {
+    const float* pa = a.data();
+    const float* pb = b.data();
+    return blockedSum(a.size(), [&](int64_t lo, int64_t hi) {
+        double s = 0;
+        for (int64_t i = lo; i < hi; ++i) {
+            const double d = double(pa[i]) - pb[i];
+            s += d * d;
+        }
+        return s;
+    });
+}
+
+double sumSquares(const Tensor& t) {
+    const float* p = t.data();
+    return blockedSum(t.size(), [&](int64_t lo, int64_t hi) {
+        double s = 0;
+        for (int64_t i = lo; i < hi; ++i) s += double(p[i]) * p[i];
+        return s;
+    });
+}
+
+double l1Norm(const Tensor& t) {
+    const float* p = t.data();
+    return blockedSum(t.size(), [&](int64_t lo, int64_t hi) {
+        double s = 0;
+        for (int64_t i = lo; i < hi; ++i) s += std::fabs(double(p[i]));
+        return s;
+    });
+}
+
+void checkLambda(double lambda) {
+    if (!(lambda > 0) || !std::isfinite(lambda))
+        throw ParameterError("lambda must be a positive finite number, but got " + std::to_string(lambda));
+}
+
+// What one proximal pass produced.
+struct ProxSums {
+    double l1 = 0;         // ||z||_1
+    double gradDot = 0;    // <g, z - y>
+    double stepNorm2 = 0;  // ||z - y||^2
+    int64_t nonzero = 0;
+};
+
+// z = soft(y - g / L, 1 / L) with y = x + beta (x - xPrev), element by element.
+ProxSums proximalStep(const Tensor& x, const Tensor& xPrev, double beta, const Tensor& g, double L, Tensor& z) {
+    const float* px = x.data();
+    const float* pp = xPrev.data();
+    const float* pg = g.data();
+    float* pz = z.data();
+    const float b = static_cast<float>(beta), step = static_cast<float>(1.0 / L);
+    const int64_t count = x.size();
+    const int64_t blocks = (count + kBlock - 1) / kBlock;
+    std::vector<ProxSums> partial(static_cast<size_t>(blocks));
+    analysis::parallelFor(0, blocks, 4, [&](int64_t b0, int64_t b1) {
+        for (int64_t blk = b0; blk < b1; ++blk) {
+            ProxSums s;
+            const int64_t hi = std::min(count, (blk + 1) * kBlock);
+            for (int64_t i = blk * kBlock; i < hi; ++i) {
+                const float y = px[i] + b * (px[i] - pp[i]);
+                const float v = y - step * pg[i];
+                const float a = std::fabs(v) - step;
+                const float zi = a > 0 ? std::copysign(a, v) : 0.0f;
+                pz[i] = zi;
+                const double d = double(zi) - y;
+                s.l1 += std::fabs(double(zi));
+                s.gradDot += double(pg[i]) * d;
+                s.stepNorm2 += d * d;
+                s.nonzero += zi != 0.0f;
+            }
+            partial[static_cast<size_t>(blk)] = s;
+        }
+    });
+    ProxSums total;
+    for (const ProxSums& s : partial) {
+        total.l1 += s.l1, total.gradDot += s.gradDot, total.stepNorm2 += s.stepNorm2;
+        total.nonzero += s.nonzero;
+    }
+    return total;
+}
+
+double psnrOfMse(double mse, double peak) {
+    if (mse == 0) return std::numeric_limits<double>::infinity();
+    return 10.0 * std::log10(peak * peak / mse);
+}
+
+// out = a + beta (a - b), image-sized.
+void extrapolate(const Tensor& a, const Tensor& b, double beta, Tensor& out) {
+    out.resize(a.shape());
+    const float bt = static_cast<float>(beta);
+    for (int64_t i = 0; i < a.size(); ++i) out.data()[i] = a.data()[i] + bt * (a.data()[i] - b.data()[i]);
+}
+
+// out = lambda * (a - b), image-sized.
+void scaledResidual(const Tensor& a, const Tensor& b, double lambda, Tensor& out) {
+    out.resize(a.shape());
+    const float l = static_cast<float>(lambda);
+    for (int64_t i = 0; i < a.size(); ++i) out.data()[i] = l * (a.data()[i] - b.data()[i]);
+}
+
+}  // namespace
+
+ConvLayer deconvSynthesisLayer(const Tensor& filters) {
+    const Shape4 f = filters.shape();
+    ConvLayer layer;
+    layer.params.kernel = Size2(static_cast<int>(f.h), static_cast<int>(f.w));
+    layer.params.stride = Size2(1, 1);
+    layer.params.padding = Size2(static_cast<int>(f.h - 1), static_cast<int>(f.w - 1));
+    layer.weight = filters;
+    return layer;
+}
+
+Conv2dLayer deconvAnalysisLayer(const Tensor& filters) {
+    const Shape4 f = filters.shape();
+    Conv2dLayer layer;
+    layer.params.kernel = Size2(static_cast<int>(f.h), static_cast<int>(f.w));
+    layer.params.padding = Size2(static_cast<int>(f.h - 1), static_cast<int>(f.w - 1));
+    layer.weight = filters;  // (K1, K0, kh, kw) is conv2d's (C_out, C_in, kH, kW)
+    return layer;
+}
+
+Shape4 deconvMapShape(const Shape4& image, const Tensor& filters) {
+    const Shape4 f = filters.shape();
+    if (f.n <= 0 || f.c <= 0 || f.h <= 0 || f.w <= 0 || filters.size() != f.count())
+        throw ParameterError("expected a filter bank of shape (K1, K0, kh, kw) (ConvTranspose2d layout), but got " +
+                             shapeText(f));
+    if (image.n != 1 || image.c <= 0 || image.h <= 0 || image.w <= 0)
+        throw ParameterError("expected one image of shape (1, K0, H, W), but got " + shapeText(image));
+    if (image.c != f.c)
+        throw ParameterError("the filter bank " + shapeText(f) + " synthesises K0 = " + std::to_string(f.c) +
+                             " channel" + (f.c == 1 ? "" : "s") + ", but the image has " + std::to_string(image.c) +
+                             " (use a filter bank of shape (K1, " + std::to_string(image.c) + ", kh, kw))");
+    return Shape4{1, f.n, image.h + f.h - 1, image.w + f.w - 1};
+}
+
+double deconvPsnr(const Tensor& a, const Tensor& b, double peak) {
+    return psnrOfMse(squaredDistance(a, b) / double(std::max<int64_t>(1, a.size())), peak);
+}
+
+double nonzeroFraction(const Tensor& t) {
+    int64_t n = 0;
+    for (int64_t i = 0; i < t.size(); ++i) n += t.data()[i] != 0.0f;
+    return t.size() > 0 ? double(n) / double(t.size()) : 0.0;
+}
+
+DeconvCost deconvCost(const Tensor& image, const Tensor& maps, const Tensor& filters, double lambda, Backend& backend,
+                      Tensor* reconstruction) {
+    checkLambda(lambda);
+    const Shape4 mapShape = deconvMapShape(image.shape(), filters);
+    if (maps.shape() != mapShape)
+        throw ParameterError("expected maps of shape " + shapeText(mapShape) + " for image " +
+                             shapeText(image.shape()) + " and filters " + shapeText(filters.shape()) + ", but got " +
+                             shapeText(maps.shape()));
+    Tensor local;
+    Tensor& recon = reconstruction != nullptr ? *reconstruction : local;
+    convTranspose2d(maps, deconvSynthesisLayer(filters), backend, recon);
+    DeconvCost c;
+    c.dataTerm = 0.5 * lambda * squaredDistance(recon, image);
+    c.l1Term = l1Norm(maps);
+    c.objective = c.dataTerm + c.l1Term;
+    return c;
+}
+
+double deconvLipschitz(const Shape4& image, const Tensor& filters, double lambda, int iterations, uint64_t seed,
+                       Backend& backend) {
+    checkLambda(lambda);
+    Tensor v(deconvMapShape(image, filters));
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (float& e : v.storage()) e = normal(rng);
+    const ConvLayer synthesis = deconvSynthesisLayer(filters);
+    const Conv2dLayer adjoint = deconvAnalysisLayer(filters);
+    Tensor av, w;
+    double estimate = 0;
+    double norm = std::sqrt(sumSquares(v));
+    for (int it = 0; it < std::max(1, iterations); ++it) {
+        const float inv = static_cast<float>(1.0 / norm);
+        for (float& e : v.storage()) e *= inv;
+        convTranspose2d(v, synthesis, backend, av);
+        conv2d(av, adjoint, backend, w);
+        norm = std::sqrt(sumSquares(w));
+        estimate = norm;  // ||A^T A v|| with ||v|| = 1
+        if (norm == 0) break;
+        std::swap(v, w);
+    }
+    return lambda * estimate;
+}
+
+DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, const DeconvInferenceOptions& o,
+                                Backend& backend, const Tensor* start) {
+    checkLambda(o.lambda);
+    if (o.iterations < 0) throw ParameterError("iterations must be 0 or more, but got " + std::to_string(o.iterations));
+    const Shape4 mapShape = deconvMapShape(image.shape(), filters);
+    if (start != nullptr && start->shape() != mapShape)
+        throw ParameterError("expected starting maps of shape " + shapeText(mapShape) + ", but got " +
+                             shapeText(start->shape()));
+    const ConvLayer synthesis = deconvSynthesisLayer(filters);
+    const Conv2dLayer adjoint = deconvAnalysisLayer(filters);
+
+    DeconvInference result;
+    Tensor x = start != nullptr ? *start : Tensor(mapShape);
+    Tensor xPrev = x, z(mapShape), g(mapShape);
+    Tensor ax, axPrev, az, ay, residual;
+    DeconvCost cx = deconvCost(image, x, filters, o.lambda, backend, &ax);
+    axPrev = ax;
+    // 5% above the power iteration's estimate (which approaches ||A||^2 from
+    // below); backtracking corrects what is still too small.
+    double L = 1.05 * deconvLipschitz(image.shape(), filters, o.lambda, o.powerIterations, o.seed, backend);
+    if (!(L > 0)) L = 1.0;
+    double t = 1.0;
+    const double mapCount = double(x.size());
+    int64_t nonzero = 0;
+    for (int64_t i = 0; i < x.size(); ++i) nonzero += x.data()[i] != 0.0f;
+
+    int it = 0;
+    for (; it < o.iterations; ++it) {
+        const double tNext = 0.5 * (1.0 + std::sqrt(1.0 + 4.0 * t * t));
+        double beta = (t - 1.0) / tNext;
+        bool restarted = false;
+        DeconvCost cz;
+        ProxSums sums;
+        for (;;) {  // at most twice: with momentum, then (if the cost rose) without
+            extrapolate(ax, axPrev, beta, ay);
+            scaledResidual(ay, image, o.lambda, residual);
+            const double fy = 0.5 * o.lambda * squaredDistance(ay, image);
+            conv2d(residual, adjoint, backend, g);
+            for (int tries = 0;; ++tries) {  // backtracking on L
+                sums = proximalStep(x, xPrev, beta, g, L, z);
+                convTranspose2d(z, synthesis, backend, az);
+                cz.dataTerm = 0.5 * o.lambda * squaredDistance(az, image);
+                const double model = fy + sums.gradDot + 0.5 * L * sums.stepNorm2;
+                if (cz.dataTerm <= model * (1 + 1e-6) + 1e-12 || tries >= 40) break;
+                L *= 2.0;
+            }
+            cz.l1Term = sums.l1;
+            cz.objective = cz.dataTerm + cz.l1Term;
+            if (cz.objective <= cx.objective || beta == 0.0) break;
+            beta = 0.0;  // restart: a plain proximal step from x, which cannot raise the cost
+            restarted = true;
+        }
+        if (restarted) t = 1.0;
+        else t = tNext;
+        if (cz.objective > cx.objective) {
+            // Only reachable through float rounding at convergence: keep x.
+            cz = cx;
+        } else {
+            std::swap(xPrev, x);
+            std::swap(x, z);  // x = candidate, z = the old xPrev (overwritten next time)
+            std::swap(axPrev, ax);
+            std::swap(ax, az);
+            cx = cz;
+            nonzero = sums.nonzero;
+        }
+        DeconvIteration rec;
+        rec.iteration = it + 1;
+        rec.cost = cx;
+        rec.psnr = psnrOfMse(2.0 * cx.dataTerm / o.lambda / double(image.size()), o.peak);
+        rec.nonzeroFraction = double(nonzero) / mapCount;
+        rec.lipschitz = L;
+        rec.restarted = restarted;
+        result.history.push_back(rec);
+        if (o.progress && !o.progress(rec)) {
+            ++it;
+            break;
+        }
+    }
+    result.maps = std::move(x);
+    result.reconstruction = std::move(ax);
+    result.cost = cx;
+    result.psnr = deconvPsnr(result.reconstruction, image, o.peak);
+    result.nonzeroFraction = double(nonzero) / mapCount;
+    result.iterations = it;
+    result.lipschitz = L;
+    return result;
+}
+
+}  // namespace tconv

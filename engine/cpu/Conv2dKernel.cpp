@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// The SIMD kernel of the CPU backend's forward conv2d (layout and tiling in
+// cpu/internal/Conv2dPath.h): CO channels x R rows x 2 vectors of
+// accumulators, all taps summed in registers, each output stored once.
+//
+// With Highway this file is compiled once per x86 target through
+// foreach_target.h and the best one is picked at run time; 8-lane vectors at
+// most (CappedTag), so the AVX2 tile is 8 accumulators + 2 input vectors + up
+// to 4 broadcast weights in 16 registers. Without Highway a plain-loop version
+// is used.
+#include "cpu/internal/Conv2dPath.h"
+
+#include <algorithm>
+
+// foreach_target.h re-includes this file once per target: the scalar code is
+// compiled on the first pass only.
+#ifndef TCONV_CONV2D_KERNEL_SCALAR
+#define TCONV_CONV2D_KERNEL_SCALAR
+namespace tconv::cpu {
+namespace {
+
+// Outputs [ox0, ox1) of the band, one by one (bands narrower than a block).
+void scalarBand(const Conv2dTile& t, int64_t ox0, int64_t ox1) {
+    for (int c = 0; c < t.validCo; ++c)
+        for (int r = 0; r < t.rows; ++r)
+            for (int64_t ox = ox0; ox < ox1; ++ox) {
+                float acc = 0.0f;
+                for (int ci = 0; ci < t.cin; ++ci)
+                    for (int ky = 0; ky < t.kh; ++ky) {
+                        const float* row = t.src + ci * t.planeStride + (r * t.sy + ky * t.dy) * t.rowStride + ox;
+                        const float* w = t.w + (ci * t.kh + ky) * t.kw * t.co + c;
+                        for (int kx = 0; kx < t.kw; ++kx) acc += w[kx * t.co] * row[kx * t.dx];
+                    }
+                t.out[c * t.outPlaneStride + r * t.outRowStride + ox] = acc + t.bias[c];
+            }
+}
+
+}  // namespace
+}  // namespace tconv::cpu
+#endif  // TCONV_CONV2D_KERNEL_SCALAR
+
+#if defined(TCONV_HAVE_HWY)
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "cpu/Conv2dKernel.cpp"
+#include <hwy/foreach_target.h>  // re-includes this file once per target
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace tconv::cpu::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using DC = hn::CappedTag<float, 8>;
+using VC = hn::Vec<DC>;
+
+// The 2-vector block of outputs starting at column ox0.
+template <int CO, int R>
+HWY_INLINE void tileBlock(const Conv2dTile& t, int64_t ox0) {
+    const DC d;
+    constexpr int64_t N = static_cast<int64_t>(hn::MaxLanes(DC()));
+    VC acc[CO][R][2];
+    for (int c = 0; c < CO; ++c)
+        for (int r = 0; r < R; ++r) acc[c][r][0] = acc[c][r][1] = hn::Zero(d);
+    for (int ci = 0; ci < t.cin; ++ci) {
+        const float* plane = t.src + ci * t.planeStride + ox0;
+        for (int ky = 0; ky < t.kh; ++ky) {
+            const float* rows[R];
+            for (int r = 0; r < R; ++r) rows[r] = plane + (r * t.sy + ky * t.dy) * t.rowStride;
+            const float* w = t.w + (ci * t.kh + ky) * t.kw * CO;
+            for (int kx = 0; kx < t.kw; ++kx, w += CO) {
+                VC wv[CO];
+                for (int c = 0; c < CO; ++c) wv[c] = hn::Set(d, w[c]);
+                const int64_t off = int64_t(kx) * t.dx;
+                for (int r = 0; r < R; ++r) {
+                    const VC v0 = hn::LoadU(d, rows[r] + off), v1 = hn::LoadU(d, rows[r] + off + N);
+                    for (int c = 0; c < CO; ++c) {
+                        acc[c][r][0] = hn::MulAdd(wv[c], v0, acc[c][r][0]);
+                        acc[c][r][1] = hn::MulAdd(wv[c], v1, acc[c][r][1]);
+                    }
+                }
+            }
+        }
+    }
+    for (int c = 0; c < CO; ++c) {
+        if (c >= t.validCo) break;
+        const VC b = hn::Set(d, t.bias[c]);
+        for (int r = 0; r < R; ++r) {
+            float* out = t.out + c * t.outPlaneStride + r * t.outRowStride + ox0;
+            hn::StoreU(hn::Add(acc[c][r][0], b), d, out);
+            hn::StoreU(hn::Add(acc[c][r][1], b), d, out + N);
+        }
+    }
+}
+
+template <int CO, int R>
+HWY_INLINE void band(const Conv2dTile& t) {
+    constexpr int64_t block = 2 * static_cast<int64_t>(hn::MaxLanes(DC()));
+    if (t.width < block) return scalarBand(t, 0, t.width);
+    int64_t ox = 0;
+    for (; ox + block <= t.width; ox += block) tileBlock<CO, R>(t, ox);
+    if (ox < t.width) tileBlock<CO, R>(t, t.width - block);
+}
+
+void Conv2dBand(const Conv2dTile& t) {
+    if (t.co == 4) return band<4, 1>(t);
+    if (t.rows == 4) return band<1, 4>(t);
+    return band<1, 1>(t);
+}
+
+}  // namespace tconv::cpu::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace tconv::cpu {
+
+HWY_EXPORT(Conv2dBand);
+
+void conv2dBand(const Conv2dTile& t) { HWY_DYNAMIC_DISPATCH(Conv2dBand)(t); }
+
+}  // namespace tconv::cpu
+#endif  // HWY_ONCE
+
+#else  // no Highway: the scalar loop (the compiler vectorizes what it can)
+
+namespace tconv::cpu {
+
+void conv2dBand(const Conv2dTile& t) { scalarBand(t, 0, t.width); }
+
+}  // namespace tconv::cpu
+
+#endif  // TCONV_HAVE_HWY
