@@ -40,7 +40,16 @@ const std::map<std::string, ConvOptionHelp>& convOptionHelp() {
           "preset kernel size (default: the preset's natural size: box and nearest s,\n"
           "bilinear 2s, gaussian 2s+1, random 3)"}},
         {"--stride", {"N|HxW", "default 2"}},
-        {"--padding", {"N|HxW", "default 0"}},
+        {"--padding", {"N|HxW", "default 0 (cropped from both ends, as PyTorch's padding)"}},
+        {"--pads",
+         {"T,L,B,R",
+          "per-side padding in ONNX order (top, left, bottom, right), e.g. 1,2,1,2;\n"
+          "instead of --padding"}},
+        {"--auto-pad",
+         {"same-upper|same-lower|valid",
+          "ONNX auto_pad: same-* pad so the output is input*stride (an odd total crops its\n"
+          "extra pixel at the end for same-upper, at the beginning for same-lower); valid:\n"
+          "no padding. Instead of --padding/--pads; with --output-size: ONNX output_shape"}},
         {"--output-padding", {"N|HxW", "default 0 (must be smaller than the stride or the dilation)"}},
         {"--dilation", {"N|HxW", "default 1"}},
         {"--output-size",

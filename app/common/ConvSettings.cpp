@@ -7,10 +7,12 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <vector>
 
 #include "common/KernelFile.h"
 #include "backends/BackendFactory.h"
 #include "core/ConvError.h"
+#include "core/AutoPad.h"
 #include "core/KernelPresets.h"
 #include "core/OutputSizeSolver.h"
 #include "core/Validation.h"
@@ -67,6 +69,25 @@ Size2 parseSize2(const std::string& option, const std::string& value) {
     return s;
 }
 
+Pads4 parsePads(const std::string& option, const std::string& value) {
+    std::vector<int> v;
+    const char* b = value.data();
+    const char* e = b + value.size();
+    while (true) {
+        const char* comma = std::find(b, e, ',');
+        int n = 0;
+        if (!parseInt(b, comma, n) || n < 0 || v.size() == 4) {
+            v.clear();
+            break;
+        }
+        v.push_back(n);
+        if (comma == e) break;
+        b = comma + 1;
+    }
+    if (v.size() != 4) bad(option, value, "T,L,B,R: four whole numbers >= 0 (top, left, bottom, right), e.g. 1,2,1,2");
+    return Pads4{v[0], v[1], v[2], v[3]};
+}
+
 namespace {
 
 std::vector<float> parseBias(const std::string& name, const std::string& value) {
@@ -103,7 +124,19 @@ const std::vector<std::pair<std::string, OptionSetter>>& optionSetters() {
          [](ConvSettings& s, const std::string& n, const std::string& v) { s.kernelSize = parseSize2(n, v); }},
         {"--stride", [](ConvSettings& s, const std::string& n, const std::string& v) { s.stride = parseSize2(n, v); }},
         {"--padding",
-         [](ConvSettings& s, const std::string& n, const std::string& v) { s.padding = parseSize2(n, v); }},
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             s.padding = parseSize2(n, v);
+             s.paddingGiven = true;
+         }},
+        {"--pads", [](ConvSettings& s, const std::string& n, const std::string& v) { s.pads = parsePads(n, v); }},
+        {"--auto-pad",
+         [](ConvSettings& s, const std::string& n, const std::string& v) {
+             const auto mode = parseAutoPad(v);
+             // ONNX's upper-case spellings are accepted too; NOTSET is no auto-pad.
+             if (!mode) bad(n, v, "same-upper, same-lower or valid");
+             if (*mode == AutoPad::NotSet) s.autoPad.reset();
+             else s.autoPad = *mode;
+         }},
         {"--output-padding",
          [](ConvSettings& s, const std::string& n, const std::string& v) { s.outputPadding = parseSize2(n, v); }},
         {"--dilation",
@@ -176,18 +209,49 @@ bool parseConvOption(int argc, char** argv, int& i, ConvSettings& s) {
     return true;
 }
 
-ConvParams convParams(const ConvSettings& s) {
+ConvParams convParamsFor(const ConvSettings& s, Size2 kernel) {
     ConvParams p;
-    p.kernel = s.kernelSize.value_or(Size2(1, 1));
+    p.kernel = kernel;
     p.stride = s.stride;
     p.padding = s.padding;
     p.outputPadding = s.outputPadding;
     p.dilation = s.dilation;
     p.groups = s.groups > 0 ? s.groups : 1;
+    if (s.pads) setPads(p, *s.pads);
+    if (s.autoPad) p = withAutoPad(p, *s.autoPad);
     return p;
 }
 
+ConvParams convParams(const ConvSettings& s) { return convParamsFor(s, s.kernelSize.value_or(Size2(1, 1))); }
+
+std::string paddingOptionText(const ConvSettings& s) {
+    if (s.autoPad) return std::string("--auto-pad ") + autoPadName(*s.autoPad);
+    if (s.pads) return "--pads " + padsText(*s.pads);
+    return "--padding " + sizeText(s.padding);
+}
+
+std::string paddingOptionFor(const ConvParams& p) {
+    return hasAsymmetricPadding(p) ? "--pads " + padsText(pads(p)) : "--padding " + sizeText(p.padding);
+}
+
+namespace {
+
+// --padding, --pads and --auto-pad each set the whole padding: one at a time.
+void checkPaddingOptions(const ConvSettings& s) {
+    const std::string padding = "--padding " + sizeText(s.padding);
+    if (s.pads && s.paddingGiven)
+        throw ParameterError("--pads " + padsText(*s.pads) + " and " + padding +
+                             " both set the padding: give one (--pads T,L,B,R per side, --padding N|HxW symmetric)");
+    if (s.autoPad && (s.pads || s.paddingGiven))
+        throw ParameterError(std::string("--auto-pad ") + autoPadName(*s.autoPad) + " and " +
+                             (s.pads ? "--pads " + padsText(*s.pads) : padding) +
+                             " both set the padding: give one (--auto-pad computes the pads)");
+}
+
+}  // namespace
+
 void checkSettings(const ConvSettings& s) {
+    checkPaddingOptions(s);
     validateParams(convParams(s));
     if (const auto preset = s.kernel.preset()) {
         PresetOptions o;
@@ -207,8 +271,12 @@ void checkSettings(const ConvSettings& s) {
 ConvLayer buildLayerFor(const ConvSettings& s, const Shape4& input) {
     ConvSettings rest = s;
     rest.outputSize.reset();
+    const bool onnxOutputShape = s.outputSize && s.autoPad && *s.autoPad != AutoPad::Valid;
+    if (onnxOutputShape) rest.autoPad.reset();  // the pads come from the size below, not from input*stride
     ConvLayer layer = buildLayer(rest, static_cast<int>(input.c));
-    if (s.outputSize)
+    if (onnxOutputShape)
+        layer.params = withOutputShape(layer.params, *s.autoPad, input.h, input.w, s.outputSize->h, s.outputSize->w);
+    else if (s.outputSize)
         layer.params.outputPadding =
             outputPaddingForSize(input.h, input.w, layer.params, s.outputSize->h, s.outputSize->w);
     return layer;
@@ -221,7 +289,6 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
     if (channels <= 0)
         throw ParameterError("the input must have at least one channel, but has " + std::to_string(channels));
     checkSettings(s);
-    ConvParams p = convParams(s);
     const auto preset = s.kernel.preset();
     KernelFile file;
     if (preset) {
@@ -251,7 +318,7 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
             throw ParameterError("--bias has " + std::to_string(s.bias.size()) + " values, but the input has " +
                                  std::to_string(channels) + " channel" + (channels == 1 ? "" : "s") +
                                  " (give 1 value, or one per channel)");
-        return makeDepthwiseLayer(k, channels, p, s.bias);
+        return makeDepthwiseLayer(k, channels, convParamsFor(s, Size2(k.h, k.w)), s.bias);
     }
 
     const Shape4 w = file.weight.shape();
@@ -264,8 +331,7 @@ ConvLayer buildLayer(const ConvSettings& s, int channels) {
     if (w.h > std::numeric_limits<int>::max() || w.w > std::numeric_limits<int>::max())
         throw ParameterError("the " + file.describe() + " in " + what + " is too large");
     ConvLayer layer;
-    p.kernel = Size2(static_cast<int>(w.h), static_cast<int>(w.w));
-    layer.params = p;
+    layer.params = convParamsFor(s, Size2(static_cast<int>(w.h), static_cast<int>(w.w)));
     layer.weight = std::move(file.weight);
     const int64_t outChannels = layer.outChannels();
     if (s.bias.size() == 1) layer.bias.assign(static_cast<size_t>(outChannels), s.bias[0]);
