@@ -28,7 +28,8 @@ struct Registered {
 std::vector<Registered> addCommands(CLI::App& tconv) {
     std::vector<Registered> all;
     for (CommandFactory add : {addApplyCommand, addBatchCommand, addBatchReportCommand, addAnalyzeCommand,
-                               addRepairCommand, addBenchCommand, addInfoCommand}) {
+                               addRepairCommand, addBenchCommand, addInfoCommand,
+                               addDeconvnetCommand}) {
         std::unique_ptr<Command> command = add(tconv);
         all.push_back({tconv.get_subcommands([](const CLI::App*) { return true; }).back(), std::move(command)});
     }

@@ -24,5 +24,6 @@ std::unique_ptr<Command> addAnalyzeCommand(CLI::App& tconv);
 std::unique_ptr<Command> addRepairCommand(CLI::App& tconv);
 std::unique_ptr<Command> addBenchCommand(CLI::App& tconv);
 std::unique_ptr<Command> addInfoCommand(CLI::App& tconv);
+std::unique_ptr<Command> addDeconvnetCommand(CLI::App& tconv);  // deconvnet infer|learn
 
 }  // namespace tconv::cli
