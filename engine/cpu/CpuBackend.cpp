@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "cpu/internal/BlockPlan.h"
+#include "cpu/internal/Conv2dPath.h"
 #include "cpu/internal/GemmPath.h"
 #include "cpu/internal/GemmWeights.h"
 #include "cpu/internal/PhaseTable.h"
@@ -179,6 +180,11 @@ public:
     std::string description() const override {
         return "cpu (" + cpuSimdTarget() + ", " + std::to_string(scheduler_.threads()) + " thread" +
                (scheduler_.threads() == 1 ? "" : "s") + ", " + cpuThreadingLibrary() + ")";
+    }
+
+    // The forward conv2d of deconvolutional networks (deconv's cpu/Conv2dPath).
+    void runConv2d(const Tensor& in, const Conv2dLayer& l, Tensor& out) override {
+        cpu::runConv2dLayer(in, l, scheduler_, out);
     }
 
     void run(const Tensor& input, const ConvLayer& layer, Tensor& output) override {
