@@ -13,6 +13,7 @@
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/HostGrid.h"
 #include "cuda/RandomConvCases.h"
+#include "cuda/Conv2dHostGrid.h"
 
 using namespace tconv;
 using namespace tconv::testing;
@@ -43,6 +44,7 @@ private slots:
     void hugeExtentsAreRefused();
     void image8RoundTripIsExact();
     void image8UnpackAndPack();
+    void conv2dEveryThreadMatchesReference();
 };
 
 void TestCudaHostGrid::phaseTapsMatchBruteForce() {
@@ -255,6 +257,9 @@ void TestCudaHostGrid::image8UnpackAndPack() {
                                         size_t(width) * channels) == 0);
             }
 }
+
+// The forward conv2d kernel (deconvolutional networks, issue 15): Conv2dHostGrid.h.
+void TestCudaHostGrid::conv2dEveryThreadMatchesReference() { checkConv2dHostGrid(); }
 
 QTEST_APPLESS_MAIN(TestCudaHostGrid)
 #include "test_cuda_host_grid.moc"
