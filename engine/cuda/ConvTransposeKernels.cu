@@ -6,6 +6,7 @@
 #include "cuda/internal/ConvTransposeLaunch.h"
 
 #include "cuda/internal/CudaCheck.h"
+#include "cuda/internal/MixingGemmLaunch.h"
 
 #ifndef TCONV_CUDA_ARCHITECTURES
 #define TCONV_CUDA_ARCHITECTURES "unknown"
@@ -81,6 +82,7 @@ void launchConvTranspose(const KernelArgs& args, const LaunchPlan& plan, cudaStr
             launchChunks(tiledKernel<kTiled4CO, kTiled4R>, "launch of tiledKernel<4,2>", args, plan, stream);
             break;
         case KernelVariant::Direct: launchChunks(directKernel, "launch of directKernel", args, plan, stream); break;
+        case KernelVariant::Gemm: launchMixingGemm(args, plan, stream); break;
     }
 }
 

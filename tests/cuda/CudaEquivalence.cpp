@@ -9,6 +9,7 @@
 
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/CudaBackend.h"
+#include "cuda/MixingGemmCases.h"
 #include "cuda/RandomConvCases.h"
 #include "cuda/internal/DeviceBuffer.h"
 
@@ -26,7 +27,7 @@ void record(EquivalenceResult& r, bool ok, double err, const std::string& what) 
 
 void checkVariants(EquivalenceResult& r, int seeds) {
     using cuda::KernelVariant;
-    for (KernelVariant v : {KernelVariant::Tiled1, KernelVariant::Tiled4, KernelVariant::Direct}) {
+    for (KernelVariant v : {KernelVariant::Tiled1, KernelVariant::Tiled4, KernelVariant::Direct, KernelVariant::Gemm}) {
         cuda::CudaBackendOptions o;
         o.forceVariant = v;
         cuda::CudaBackend backend(o);
@@ -38,6 +39,30 @@ void checkVariants(EquivalenceResult& r, int seeds) {
             backend.run(rc.input, rc.layer, out);
             const double err = relativeL2(out, referenceConvTranspose2d(rc.input, rc.layer));
             record(r, err < kMaxRelativeL2, err, rc.label + " [" + backend.lastTimings().variant + "]");
+        }
+    }
+}
+
+// Channel-mixing layers (C_in, C_out up to 256) through the planner's own
+// choice (the GEMM variant where mixingGemmPays, else tiled) and forced GEMM.
+void checkMixing(EquivalenceResult& r, int seeds) {
+    cuda::CudaBackend planned;
+    cuda::CudaBackendOptions o;
+    o.forceVariant = cuda::KernelVariant::Gemm;
+    cuda::CudaBackend gemm(o);
+    for (int seed = 1; seed <= seeds; ++seed) {
+        // Every 4th: many 64-pixel tiles per phase (fewer channels, to keep the reference quick).
+        const bool wide = seed % 4 == 0;
+        MixingCaseLimits lim;
+        lim.maxChannels = wide ? 64 : 256;
+        lim.maxExtent = wide ? 40 : 12;
+        const RandomCase rc = makeMixingCase(static_cast<uint64_t>(seed), lim);
+        const Tensor ref = referenceConvTranspose2d(rc.input, rc.layer);
+        for (cuda::CudaBackend* b : {&planned, &gemm}) {
+            Tensor out(Shape4{1, 1, 1, 1}, NAN);
+            b->run(rc.input, rc.layer, out);
+            const double err = relativeL2(out, ref);
+            record(r, err < kMaxRelativeL2, err, rc.label + " [" + b->lastTimings().variant + "]");
         }
     }
 }
@@ -83,6 +108,7 @@ void checkOutOfMemory(EquivalenceResult& r) {
 EquivalenceResult runEquivalence(int seeds) {
     EquivalenceResult r;
     checkVariants(r, seeds);
+    checkMixing(r, seeds);
     checkImage8(r);
     checkOutOfMemory(r);
     std::printf("equivalence: %d checks, %d failures, worst relative L2 error %.3g (limit %.0e)\n", r.checks,

@@ -45,6 +45,29 @@ void emulateTiledBlock(const cuda::KernelArgs& a, cuda::Idx3 block, std::vector<
     forEachThread([&](Idx3 t, const TiledThread<CO, R>& st) { tiledStore<CO, R>(a, block, t, st); });
 }
 
+// The channel-mixing GEMM block (MixingGemmKernels.cuh) as mixingGemmKernel
+// runs it: an inactive block returns before any barrier; else init (all
+// threads), per K chunk load (all threads, shared memory poisoned first) and
+// accumulate (all threads), then store.
+inline void emulateGemmBlock(const cuda::KernelArgs& a, cuda::Idx3 block, std::vector<float>& smem) {
+    using namespace cuda;
+    const GemmBlock b = gemmBlock(a, block);
+    if (!gemmBlockActive(b)) return;
+    std::vector<GemmThread> threads(kGemmThreads);
+    auto forEachThread = [&](auto&& fn) {
+        for (int ty = 0; ty < kGemmThreadsY; ++ty)
+            for (int tx = 0; tx < kGemmThreadsX; ++tx)
+                fn(Idx3{tx, ty, 0}, threads[static_cast<size_t>(ty * kGemmThreadsX + tx)]);
+    };
+    forEachThread([&](Idx3 t, GemmThread& st) { gemmInit(a, b, t, st); });
+    for (int kc = 0; kc < gemmChunks(b); ++kc) {
+        std::fill(smem.begin(), smem.end(), std::numeric_limits<float>::quiet_NaN());
+        forEachThread([&](Idx3 t, GemmThread&) { gemmLoad(a, b, t, kc * kGemmTileK, smem.data()); });
+        forEachThread([&](Idx3 t, GemmThread& st) { gemmAccumulate(smem.data(), t, st); });
+    }
+    forEachThread([&](Idx3 t, const GemmThread& st) { gemmStore(a, b, t, st); });
+}
+
 // maxYZ: the grid limit to chunk at (65535 on the GPU; small values exercise
 // the chunk offsets).
 inline HostGridRun emulateConv(const Tensor& input, const ConvLayer& layer,
@@ -70,6 +93,7 @@ inline HostGridRun emulateConv(const Tensor& input, const ConvLayer& layer,
                     switch (run.plan.variant) {
                         case KernelVariant::Tiled1: emulateTiledBlock<kTiled1CO, kTiled1R>(a, block, smem); break;
                         case KernelVariant::Tiled4: emulateTiledBlock<kTiled4CO, kTiled4R>(a, block, smem); break;
+                        case KernelVariant::Gemm: emulateGemmBlock(a, block, smem); break;
                         case KernelVariant::Direct:
                             for (int ty = 0; ty < kThreadsY; ++ty)
                                 for (int tx = 0; tx < kThreadsX; ++tx) directOutput(a, block, Idx3{tx, ty, 0});

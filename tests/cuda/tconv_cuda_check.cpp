@@ -4,7 +4,9 @@
 //   1. equivalence: seeded random problems through every kernel variant, the
 //      8-bit image path and the out-of-memory error, against the reference;
 //   2. benchmark: the standard suite's kernel times against the DRAM floor,
-//      and end to end for a 1 MP 8-bit RGB image (table; --json adds JSON lines).
+//      and end to end for a 1 MP 8-bit RGB image (table; --json adds JSON lines);
+//   3. --mixing: the channel-mixing suite through the GEMM variant and
+//      tiledKernel<4,2> (kernel times, GEMM rate, the two outputs compared).
 // Without a usable device it prints "SKIPPED: no CUDA device (reason)" and
 // exits 0, or the code given by --skip-exit-code (CTest uses 77).
 #include <algorithm>
@@ -17,13 +19,14 @@
 #include "backends/BackendFactory.h"
 #include "cuda/CudaBench.h"
 #include "cuda/CudaEquivalence.h"
+#include "cuda/MixingGemmBench.h"
 
 namespace {
 
 int usage() {
     std::fprintf(stderr,
                  "usage: tconv_cuda_check [--quick] [--json] [--seeds N] [--repeats N] [--no-check] [--no-bench]\n"
-                 "                        [--skip-exit-code N]\n");
+                 "                        [--mixing] [--skip-exit-code N]\n");
     return 2;
 }
 
@@ -31,7 +34,7 @@ int usage() {
 
 int main(int argc, char** argv) {
     int seeds = 120, skipCode = 0;
-    bool check = true, bench = true;
+    bool check = true, bench = true, mixing = false;
     tconv::testing::BenchOptions bo;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -45,6 +48,8 @@ int main(int argc, char** argv) {
             check = false;
         } else if (a == "--no-bench") {
             bench = false;
+        } else if (a == "--mixing") {
+            mixing = true;
         } else if (a == "--seeds" && hasValue) {
             seeds = std::atoi(argv[++i]);
         } else if (a == "--repeats" && hasValue) {
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
     try {
         if (check) failures += tconv::testing::runEquivalence(seeds).failures;
         if (bench) failures += tconv::testing::runBenchmarks(bo);
+        if (mixing) failures += tconv::testing::runMixingBenchmark(bo);
     } catch (const std::exception& e) {
         std::printf("ERROR: %s\n", e.what());
         return 1;

@@ -43,7 +43,7 @@ void TestCudaDevice::initTestCase() {
 }
 
 void TestCudaDevice::randomConfigurationsEveryVariant() {
-    for (KernelVariant v : {KernelVariant::Tiled1, KernelVariant::Tiled4, KernelVariant::Direct}) {
+    for (KernelVariant v : {KernelVariant::Tiled1, KernelVariant::Tiled4, KernelVariant::Direct, KernelVariant::Gemm}) {
         cuda::CudaBackendOptions o;
         o.forceVariant = v;
         cuda::CudaBackend backend(o);

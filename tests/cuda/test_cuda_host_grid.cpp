@@ -12,6 +12,7 @@
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
 #include "cuda/HostGrid.h"
+#include "cuda/MixingGemmCases.h"
 #include "cuda/RandomConvCases.h"
 #include "cuda/Conv2dHostGrid.h"
 
@@ -44,6 +45,11 @@ private slots:
     void hugeExtentsAreRefused();
     void image8RoundTripIsExact();
     void image8UnpackAndPack();
+    void gemmHandCheckedMixing();
+    void gemmRandomMixingLayers();
+    void gemmEveryRandomConfiguration();
+    void gemmSelectionRule();
+    void gemmGridChunkingCoversEverything();
     void conv2dEveryThreadMatchesReference();
 };
 
@@ -256,6 +262,120 @@ void TestCudaHostGrid::image8UnpackAndPack() {
                     QVERIFY(std::memcmp(packed.data() + size_t(y) * width * channels, bytes.data() + size_t(y * pitch),
                                         size_t(width) * channels) == 0);
             }
+}
+
+// The channel-mixing GEMM variant (MixingGemmKernels.cuh) ----------------------
+
+void TestCudaHostGrid::gemmHandCheckedMixing() {
+    // 2 -> 3 channels, k1 s2 op1 with bias: even (y, x) hold bias[co] + sum_c w[c][co] * in[c] at (y/2, x/2); the other
+    // three phases have no tap (GEMM depth 0) and hold the bias alone.
+    ConvLayer layer;
+    layer.params.stride = 2, layer.params.outputPadding = 1;
+    layer.weight = tensorOf(Shape4{2, 3, 1, 1}, {1, 2, 3, 10, 20, 30});
+    layer.bias = {0.5f, -1, 2};
+    const Tensor in = tensorOf(Shape4{1, 2, 1, 2}, {1, 2, 3, 4});
+    // co 0: 1*in0 + 10*in1 = 31, 42; co 1: 2*in0 + 20*in1 = 62, 84; co 2: 93, 126.
+    const Tensor expected = tensorOf(Shape4{1, 3, 2, 4}, {31.5f, 0.5f, 42.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f,  //
+                                                          61,    -1,   83,    -1,   -1,   -1,   -1,   -1,    //
+                                                          95,    2,    128,   2,    2,    2,    2,    2});
+    const HostGridRun run = emulateConv(in, layer, KernelVariant::Gemm);
+    QCOMPARE(run.plan.variant, KernelVariant::Gemm);
+    QCOMPARE(run.output.storage(), expected.storage());
+    QCOMPARE(referenceConvTranspose2d(in, layer).storage(), expected.storage());
+}
+
+void TestCudaHostGrid::gemmRandomMixingLayers() {
+    int multiTileM = 0, multiTileN = 0, grouped = 0, perSide = 0, autoGemm = 0;
+    for (uint64_t seed = 1; seed <= 40; ++seed) {
+        const RandomCase rc = makeMixingCase(seed);
+        const Tensor ref = referenceConvTranspose2d(rc.input, rc.layer);
+        HostGridRun run;
+        try {
+            run = emulateConv(rc.input, rc.layer, KernelVariant::Gemm);
+        } catch (const std::exception& e) {
+            QFAIL(qPrintable(QString("%1: %2").arg(rc.label.c_str(), e.what())));
+        }
+        QCOMPARE(run.plan.variant, KernelVariant::Gemm);
+        const double err = relativeL2(run.output, ref);
+        QVERIFY2(err < kMaxRelativeL2, qPrintable(QString("%1: relative L2 error %2").arg(rc.label.c_str()).arg(err)));
+        const int coutG = int(rc.layer.weight.shape().c);
+        multiTileM += coutG > cuda::kGemmTileM;
+        multiTileN += run.plan.grid.x > 1;
+        grouped += rc.layer.params.groups > 1;
+        perSide += hasAsymmetricPadding(rc.layer.params);
+        autoGemm += emulateConv(rc.input, rc.layer).plan.variant == KernelVariant::Gemm;
+    }
+    // The cases really straddle channel and pixel tiles, and cover groups, per-side pads and the planner's choice.
+    QVERIFY2(
+        multiTileM >= 5 && multiTileN >= 5 && grouped >= 5 && perSide >= 5 && autoGemm >= 5,
+        qPrintable(QString("%1 %2 %3 %4 %5").arg(multiTileM).arg(multiTileN).arg(grouped).arg(perSide).arg(autoGemm)));
+}
+
+void TestCudaHostGrid::gemmEveryRandomConfiguration() {
+    // The general random problems (every parameter per axis, sizes down to 1x1, few channels) forced through the
+    // GEMM variant: its phase decoding must hold for any layer, not only for the ones the planner gives it.
+    for (uint64_t seed = 1; seed <= 120; ++seed) {
+        const RandomCase rc = makeRandomCase(seed);
+        const HostGridRun run = emulateConv(rc.input, rc.layer, KernelVariant::Gemm);
+        const double err = relativeL2(run.output, referenceConvTranspose2d(rc.input, rc.layer));
+        QVERIFY2(err < kMaxRelativeL2, qPrintable(QString("%1: relative L2 error %2").arg(rc.label.c_str()).arg(err)));
+    }
+}
+
+void TestCudaHostGrid::gemmSelectionRule() {
+    // planLaunch picks the GEMM exactly when C_out/g >= 16 and C_in/g * kH*kW / (sH*sW) >= 128 (the CPU's gemmPays).
+    struct Case {
+        int cin, cout, groups, k, s;
+        bool gemm;
+    };
+    const Case cases[] = {
+        {32, 16, 1, 4, 2, true},    // depth 32*16/4 = 128, C_out 16: both at the threshold
+        {32, 15, 1, 4, 2, false},   // C_out/g below 16
+        {31, 64, 1, 4, 2, false},   // depth 124
+        {64, 64, 2, 4, 2, true},    // per group: C_in 32 -> depth 128, C_out 32
+        {64, 64, 4, 4, 2, false},   // per group: C_in 16 -> depth 64
+        {256, 64, 2, 4, 2, true},   // per group: C_in 128 -> depth 512, C_out 32
+        {128, 128, 1, 3, 1, true},  // depth 1152
+        {3, 3, 3, 4, 2, false},     // depthwise image case
+        {16, 16, 16, 4, 2, false},  // depthwise, many channels
+        {8, 64, 1, 4, 1, true},     // depth 128 at stride 1
+        {8, 64, 1, 4, 2, false},    // depth 32
+    };
+    for (const Case& c : cases) {
+        ConvLayer layer;
+        layer.params.kernel = c.k, layer.params.stride = c.s, layer.params.groups = c.groups;
+        layer.weight = Tensor(Shape4{c.cin, c.cout / c.groups, c.k, c.k});
+        const Shape4 in{1, c.cin, 9, 9};
+        const Shape4 out = validateProblem(layer.problemFor(in));
+        const cuda::ConvGeometry g = cuda::makeGeometry(in, layer, out);
+        const double depth = double(g.cinPerGroup) * c.k * c.k / (c.s * c.s);
+        const bool expected = g.coutPerGroup >= 16 && depth >= 128;
+        QCOMPARE(expected, c.gemm);  // the table above is right about the rule
+        QCOMPARE(cuda::mixingGemmPays(g), c.gemm);
+        const cuda::LaunchPlan plan = cuda::planLaunch(g);
+        QCOMPARE(plan.variant == KernelVariant::Gemm, c.gemm);
+        if (c.gemm) {
+            QCOMPARE(plan.block.x * plan.block.y, cuda::kGemmThreads);
+            QCOMPARE(plan.grid.y, c.s * c.s);
+            QVERIFY(plan.smemBytes <= cuda::kDefaultSmemLimit);
+        }
+        // Forcing another variant is honoured; forcing the GEMM always gives it.
+        QCOMPARE(cuda::planLaunch(g, KernelVariant::Direct).variant, KernelVariant::Direct);
+        QCOMPARE(cuda::planLaunch(g, KernelVariant::Gemm).variant, KernelVariant::Gemm);
+    }
+}
+
+void TestCudaHostGrid::gemmGridChunkingCoversEverything() {
+    // Phases (grid y) and channel tiles x batch x groups (grid z) split into launches of at most 2 blocks in y and z.
+    for (uint64_t seed = 100; seed < 112; ++seed) {
+        MixingCaseLimits lim;
+        lim.maxChannels = 72;
+        const RandomCase rc = makeMixingCase(seed, lim);
+        const HostGridRun run = emulateConv(rc.input, rc.layer, KernelVariant::Gemm, 2);
+        QVERIFY2(relativeL2(run.output, referenceConvTranspose2d(rc.input, rc.layer)) < kMaxRelativeL2,
+                 rc.label.c_str());
+        QCOMPARE(run.launches, ((run.plan.grid.y + 1) / 2) * ((run.plan.grid.z + 1) / 2));
+    }
 }
 
 // The forward conv2d kernel (deconvolutional networks, issue 15): Conv2dHostGrid.h.

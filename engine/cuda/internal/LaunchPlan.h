@@ -17,6 +17,7 @@
 #include "core/ConvLayer.h"
 #include "core/Tensor.h"
 #include "cuda/internal/ConvTransposeKernels.cuh"
+#include "cuda/internal/MixingGemmKernels.cuh"
 
 namespace tconv::cuda {
 
@@ -102,10 +103,46 @@ inline PackedParams packParams(const ConvLayer& layer, const ConvGeometry& g) {
     return pk;
 }
 
+// When the planner picks the channel-mixing GEMM: the CPU backend's rule
+// (gemmPays in engine/cpu/CpuBackend.cpp), C_out/g >= 16 and a GEMM depth per
+// output of C_in/g * kH*kW / (sH*sW) >= 128. Why the same thresholds: a block
+// tiles 64 output channels, so below 16 per group most of the tile would be
+// idle and Tiled4 (4 channels per thread, no K padding) wastes less; below a
+// depth of 128 (8 K-chunks of 16) the per-block fixed cost (phase decoding,
+// the barriers, the K tail, the store) is not paid back by the staged reuse of
+// each input word across 64 channels. These are the CPU's measured break-even
+// points; the GPU's are not measured yet (no GPU so far): tconv_cuda_check
+// and `tconv bench --suite mixing --backend cuda` are where to re-tune them.
+inline bool mixingGemmPays(const ConvGeometry& g) {
+    const double depth = double(g.cinPerGroup) * g.y.k * g.x.k / (double(g.y.s) * g.x.s);
+    return g.coutPerGroup >= 16 && depth >= 128;
+}
+
+// The GEMM launch, or nullopt when a phase's pixel count would not fit the
+// kernel's int pixel index (then the tiled/direct kernels serve the layer).
+inline std::optional<LaunchPlan> planMixingGemm(const ConvGeometry& g) {
+    // Every phase has at most ceil(out / s) outputs per axis.
+    const int64_t maxPixels = ((int64_t(g.y.out) + g.y.s - 1) / g.y.s) * ((int64_t(g.x.out) + g.x.s - 1) / g.x.s);
+    if (maxPixels > int64_t(INT_MAX) - kGemmTileN) return std::nullopt;
+    LaunchPlan plan;
+    plan.variant = KernelVariant::Gemm;
+    plan.block = Idx3{kGemmThreadsX, kGemmThreadsY, 1};
+    plan.smemBytes = size_t(kGemmSmemFloats) * sizeof(float);
+    plan.grid = Idx3{detail::ceilDiv(maxPixels, kGemmTileN), detail::checkedInt(int64_t(g.y.s) * g.x.s, "phase count"),
+                     detail::checkedInt(int64_t(g.batch) * g.groups * ((g.coutPerGroup + kGemmTileM - 1) / kGemmTileM),
+                                        "gemm grid z")};
+    return plan;
+}
+
 inline LaunchPlan planLaunch(const ConvGeometry& g, std::optional<KernelVariant> force = std::nullopt,
                              size_t smemLimit = kDefaultSmemLimit) {
+    const bool gemm = force ? *force == KernelVariant::Gemm : mixingGemmPays(g);
+    if (gemm)
+        if (const std::optional<LaunchPlan> p = planMixingGemm(g)) return *p;
     LaunchPlan plan;
-    KernelVariant v = force.value_or(g.coutPerGroup == 1 ? KernelVariant::Tiled1 : KernelVariant::Tiled4);
+    KernelVariant v = force && *force != KernelVariant::Gemm
+                          ? *force
+                          : (g.coutPerGroup == 1 ? KernelVariant::Tiled1 : KernelVariant::Tiled4);
     if (v != KernelVariant::Direct) {
         const int co = v == KernelVariant::Tiled1 ? kTiled1CO : kTiled4CO;
         const int rows = kThreadsY * (v == KernelVariant::Tiled1 ? kTiled1R : kTiled4R);
