@@ -33,28 +33,31 @@ namespace hn = hwy::HWY_NAMESPACE;
 using DG = hn::CappedTag<float, 8>;
 using VG = hn::Vec<DG>;
 
-// C tile (6 x 16 at c, leading dimension ldc) = or += A micro-panel x B,
-// B's row k at base + offset[k] (16 floats).
-// Prefetch: also pulls the next micro-panel's B rows towards L1 (the line
-// holding float 31 from each row start: float 16 is in this panel's last
-// line), one per k, while this tile computes; done for a panel's first A
-// tile only, the others find the lines there. Measured without: the first
-// pass over a panel stalled on each of its kc rows (up to a third of the
-// kernel's time at 64x64, 256 -> 256).
+// C tile (6 x 16 at c, leading dimension ldc) = or += A micro-panel x B
+// micro-panel (packed: row k at b + k * 16, 64-byte aligned).
+// Prefetch: the next B micro-panel (gemmPanelStride floats on) line by line,
+// one per k, while this tile computes; done for a B panel's first A tile
+// only, the others find the lines there. When accumulating, C's tile is
+// requested at the start too: it is needed only after the kc steps, and with
+// hundreds of channels C lives in L3 rather than L2.
 template <bool Prefetch>
-HWY_INLINE void gemmTile(int64_t kc, const float* HWY_RESTRICT a, const float* base, const int64_t* HWY_RESTRICT offset,
-                         float* HWY_RESTRICT c, int64_t ldc, bool accumulate) {
+HWY_INLINE void gemmTile(int64_t kc, const float* HWY_RESTRICT a, const float* HWY_RESTRICT b, float* HWY_RESTRICT c,
+                         int64_t ldc, bool accumulate) {
     const DG d;
     constexpr int N = static_cast<int>(hn::MaxLanes(DG()));
     constexpr int NV = kGemmNr / N;
+    if (accumulate)
+        for (int i = 0; i < kGemmMr; ++i) {
+            hwy::Prefetch(c + i * ldc);
+            hwy::Prefetch(c + i * ldc + kGemmNr - 1);
+        }
     VG acc[kGemmMr][NV];
     for (int i = 0; i < kGemmMr; ++i)
         for (int v = 0; v < NV; ++v) acc[i][v] = hn::Zero(d);
-    for (int64_t k = 0; k < kc; ++k, a += kGemmMr) {
-        const float* b = base + offset[k];
-        if constexpr (Prefetch) hwy::Prefetch(b + 2 * kGemmNr - 1);
+    for (int64_t k = 0; k < kc; ++k, a += kGemmMr, b += kGemmNr) {
+        if constexpr (Prefetch) hwy::Prefetch(b + gemmPanelStride(kc));
         VG bv[NV];
-        for (int v = 0; v < NV; ++v) bv[v] = hn::LoadU(d, b + v * N);
+        for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * N);
         for (int i = 0; i < kGemmMr; ++i) {
             const VG av = hn::Set(d, a[i]);
             for (int v = 0; v < NV; ++v) acc[i][v] = hn::MulAdd(av, bv[v], acc[i][v]);
@@ -68,14 +71,15 @@ HWY_INLINE void gemmTile(int64_t kc, const float* HWY_RESTRICT a, const float* b
 }
 
 void GemmMacroKernel(const GemmBlock& g) {
-    for (int64_t j = 0; j < g.nPanels; ++j)
+    for (int64_t j = 0; j < g.nPanels; ++j) {
+        const float* b = g.b + j * gemmPanelStride(g.kc);
         for (int64_t i = 0; i < g.mPanels; ++i) {
             const float* a = g.a + i * g.kc * kGemmMr;
             float* c = g.c + i * kGemmMr * g.ldc + j * kGemmNr;
-            if (i == 0 && j + 1 < g.nPanels)
-                gemmTile<true>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
-            else gemmTile<false>(g.kc, a, g.base + j * kGemmNr, g.offset, c, g.ldc, g.accumulate);
+            if (i == 0 && j + 1 < g.nPanels) gemmTile<true>(g.kc, a, b, c, g.ldc, g.accumulate);
+            else gemmTile<false>(g.kc, a, b, c, g.ldc, g.accumulate);
         }
+    }
 }
 
 template <int S>
@@ -141,7 +145,7 @@ void gemmMacroKernel(const GemmBlock& g) {
             const float* a = g.a + i * g.kc * kGemmMr;
             float acc[kGemmMr][kGemmNr] = {};
             for (int64_t k = 0; k < g.kc; ++k) {
-                const float* b = g.base + g.offset[k] + j * kGemmNr;
+                const float* b = g.b + j * gemmPanelStride(g.kc) + k * kGemmNr;
                 for (int r = 0; r < kGemmMr; ++r)
                     for (int l = 0; l < kGemmNr; ++l) acc[r][l] += a[k * kGemmMr + r] * b[l];
             }

@@ -2,20 +2,22 @@
 // The channel-mixing path (see GemmLayout.h for the product and its layouts).
 //
 // The input is first copied into a zero-padded buffer (PaddedInput) wide and
-// tall enough that every tap of every output pixel reads inside it: B is
-// then read in place, 16 pixels of a row per micro-panel, with no bounds
-// checks. Work is cut into blocks of output pixels of one (image n, group g,
+// tall enough that every tap of every output pixel reads inside it, so B is
+// packed from it with no bounds checks. Work is cut into blocks of output pixels of one (image n, group g,
 // y phase ry): rows [my0, my1) x groups [mx0, mx1) of m, all x phases. Blocks
 // write disjoint outputs, so threads take them freely, and each output's sum
 // runs over k in the same chunks in the same order whatever the blocking:
 // results do not depend on the thread count. Per block and x phase rx:
-//   for each K chunk: the chunk's B row offsets, then C (+)= A x B per
-//     kGemmMc channels (their A stays in L2) and output row;
+//   for each K chunk: B of all the block's rows packed into micro-panels
+//     (one per 16 pixels of a row, about 256 KiB for the block: L2), then
+//     C (+)= A x B per kGemmMc channels (their A stays in L2), all rows in
+//     one macro-kernel call;
 //   write C plus bias out, the x phases interleaved into the output rows.
 #include "cpu/internal/GemmPath.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -114,8 +116,8 @@ PaddedInput padInput(const Tensor& input, const PhaseTable& y, const PhaseTable&
     return p;
 }
 
-// The offsets (GemmLayout.h) of B's rows [k0, k0 + kc) for phase (ry, rx)
-// of the block, for its first row and column: row my adds (my - my0) *
+// Where in the padded input B's rows [k0, k0 + kc) for phase (ry, rx) of the
+// block start, for its first row and column: row my adds (my - my0) *
 // rowStride, micro-panel j adds j * 16.
 void chunkOffsets(const BlockJob& job, const Block& blk, int rx, int64_t col0, int64_t k0, int64_t kc,
                   int64_t* offset) {
@@ -131,6 +133,47 @@ void chunkOffsets(const BlockJob& job, const Block& blk, int rx, int64_t col0, i
             (firstPlane + k / (ny * nx)) * p.planeStride + (blk.rows.lo - t - p.yLo) * p.rowStride + col0 - u - p.xLo;
     }
 }
+
+// B of the block's rows for k in [k0, k0 + kc) into packed micro-panels
+// (GemmLayout.h): row r's panel j at bp + (r * panelsPerRow + j) *
+// gemmPanelStride(kc). Reads each input row stretch front to back (one per k
+// and row), requesting the stretch kPackAhead rows of k ahead: each k is
+// another input plane or row, so the hardware prefetcher cannot follow, and
+// without the requests the packing stalled on L2/L3 (by a profile, 13-16% of
+// the run at 128 and 256 input channels against 7-11% with them).
+constexpr int64_t kPackAhead = 4;
+
+void packB(const PaddedInput& p, const int64_t* offset, int64_t kc, int64_t rows, int64_t panelsPerRow, float* bp) {
+    const int64_t stretchBytes = panelsPerRow * kGemmNr * static_cast<int64_t>(sizeof(float));
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* row = p.data + r * p.rowStride;
+        float* panels = bp + r * panelsPerRow * gemmPanelStride(kc);
+        for (int64_t k = 0; k < kc; ++k) {
+            if (k + kPackAhead < kc) {
+                const char* ahead = reinterpret_cast<const char*>(row + offset[k + kPackAhead]);
+                for (int64_t byte = 0; byte <= stretchBytes; byte += 64) __builtin_prefetch(ahead + byte);
+            }
+            const float* src = row + offset[k];
+            float* dst = panels + k * kGemmNr;
+            for (int64_t j = 0; j < panelsPerRow; ++j, src += kGemmNr, dst += gemmPanelStride(kc))
+                std::memcpy(dst, src, kGemmNr * sizeof(float));
+        }
+    }
+}
+
+// A float buffer whose data() is 64-byte aligned (packed B is read with
+// aligned vector loads, one cache line per k).
+class AlignedFloats {
+public:
+    float* get(size_t count) {
+        if (storage_.size() < count + 16) storage_.resize(count + 16);
+        const auto address = reinterpret_cast<uintptr_t>(storage_.data());
+        return storage_.data() + ((64 - address % 64) % 64) / sizeof(float);
+    }
+
+private:
+    std::vector<float> storage_;
+};
 
 // One x phase's product for the block: its pixels and where C holds them.
 struct PhaseC {
@@ -180,6 +223,7 @@ void writeOut(const BlockJob& job, const Block& blk, const PhaseC* phases) {
 void runBlock(const BlockJob& job, const Block& blk) {
     thread_local std::vector<float> cScratch;
     thread_local std::vector<int64_t> offsets;
+    thread_local AlignedFloats packedB;
     thread_local std::vector<PhaseC> phases;
     const int s = job.x.stride();
     const int64_t mPad = job.packed.paddedCout(), rows = blk.rows.hi - blk.rows.lo;
@@ -207,23 +251,26 @@ void runBlock(const BlockJob& job, const Block& blk) {
         const int64_t K = job.packed.depth(blk.ry, rx);
         if (K == 0) std::fill_n(phaseC, mPad * ph.ldc, 0.0f);  // no tap reaches this phase: bias only
         const float* a = job.packed.panels(blk.g, blk.ry, rx);
+        const int64_t panelsPerRow = ph.rowPad / kGemmNr;
+        float* b = packedB.get(static_cast<size_t>(gemmPanelStride(kGemmKc) * rows * panelsPerRow));
         for (int64_t k0 = 0; k0 < K; k0 += kGemmKc) {
             const int64_t kc = std::min(kGemmKc, K - k0);
             chunkOffsets(job, blk, rx, ph.cols.lo, k0, kc, offsets.data());
-            for (int64_t m0 = 0; m0 < mPad; m0 += kGemmMc)
-                for (int64_t row = 0; row < rows; ++row) {
-                    GemmBlock g;
-                    g.kc = kc;
-                    g.mPanels = std::min(kGemmMc, mPad - m0) / kGemmMr;
-                    g.nPanels = ph.rowPad / kGemmNr;
-                    g.a = a + k0 * mPad + m0 * kc;
-                    g.base = job.padded.data + row * job.padded.rowStride;
-                    g.offset = offsets.data();
-                    g.c = phaseC + m0 * ph.ldc + row * ph.rowPad;
-                    g.ldc = ph.ldc;
-                    g.accumulate = k0 > 0;
-                    gemmMacroKernel(g);
-                }
+            packB(job.padded, offsets.data(), kc, rows, panelsPerRow, b);
+            // C's rows of one channel are consecutive (row r at r * rowPad),
+            // so the rows' micro-panels are one run of tiles along C's row.
+            for (int64_t m0 = 0; m0 < mPad; m0 += kGemmMc) {
+                GemmBlock g;
+                g.kc = kc;
+                g.mPanels = std::min(kGemmMc, mPad - m0) / kGemmMr;
+                g.nPanels = rows * panelsPerRow;
+                g.a = a + k0 * mPad + m0 * kc;
+                g.b = b;
+                g.c = phaseC + m0 * ph.ldc;
+                g.ldc = ph.ldc;
+                g.accumulate = k0 > 0;
+                gemmMacroKernel(g);
+            }
         }
     }
     writeOut(job, blk, phases.data());
@@ -267,20 +314,19 @@ void runGemmLayer(const Tensor& input, const ConvLayer& layer, const PhaseTable&
 }
 
 double gemmPeakGflops(int threads, double seconds) {
-    // Each thread: one K chunk of a 96-channel block (L2) against one B
-    // micro-panel (L1), repeated: the kernel's own ceiling on this CPU. Plain
-    // threads, one each, so that all of them run at once.
+    // Each thread: one K chunk of a 96-channel block (L2) against one packed
+    // B micro-panel (L1), repeated: the kernel's own ceiling on this CPU.
+    // Plain threads, one each, so that all of them run at once.
     constexpr int64_t nPanels = 1;
     const int count = std::max(1, threads);
     std::vector<double> flops(static_cast<size_t>(count), 0.0);
     auto work = [&](int t) {
         std::vector<float> a(static_cast<size_t>(kGemmMc * kGemmKc), 0.5f);
-        std::vector<float> b(static_cast<size_t>(kGemmKc * kGemmNr), 0.25f);
-        std::vector<float> c(static_cast<size_t>(kGemmMc * kGemmNr), 0.0f);
-        std::vector<int64_t> offset(static_cast<size_t>(kGemmKc));
-        for (int64_t k = 0; k < kGemmKc; ++k) offset[static_cast<size_t>(k)] = k * kGemmNr;
-        const GemmBlock g{kGemmKc,       kGemmMc / kGemmMr, nPanels, a.data(), b.data(),
-                          offset.data(), c.data(),          kGemmNr, true};
+        AlignedFloats bBuffer;
+        float* b = bBuffer.get(static_cast<size_t>(kGemmKc * kGemmNr * nPanels));
+        std::fill_n(b, kGemmKc * kGemmNr * nPanels, 0.25f);
+        std::vector<float> c(static_cast<size_t>(kGemmMc * kGemmNr * nPanels), 0.0f);
+        const GemmBlock g{kGemmKc, kGemmMc / kGemmMr, nPanels, a.data(), b, c.data(), kGemmNr * nPanels, true};
         const double perCall = 2.0 * kGemmMc * kGemmKc * nPanels * kGemmNr;
         gemmMacroKernel(g);  // warm the caches
         const auto start = std::chrono::steady_clock::now();

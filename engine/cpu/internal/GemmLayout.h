@@ -25,12 +25,14 @@
 // Packed A of one (group, phase), chunk c covering k in [k0, k0 + kc):
 //     panel i (channels [i*MR, i*MR + MR)) at k0 * Mpad + i * kc * MR,
 //     element (k, co) at that + (k - k0) * MR + co % MR
-// B is read in place from a zero-padded copy of the input (so no tap needs
-// a bounds check): for output row my of the block, value (k, mx) is at
-//     base[offset_my[k] + mx - mx0],
-// 16 consecutive pixels of one row per micro-panel. Copying B into panels
-// instead (BLIS's packing) cost 12-27% of the run here: each input value
-// would be copied once per tap.
+// B is taken from a zero-padded copy of the input (so no tap needs a bounds
+// check) and packed per block of output pixels and K chunk (GemmPath.cpp):
+//     micro-panel j (16 pixels of one output row) at j * kc * NR,
+//     element (k, pixel) at that + (k - k0) * NR + pixel % NR
+// one contiguous, 64-byte aligned 16 KiB panel, packed once and then read by
+// every A micro-panel of the block (Mpad / MR times). Reading B in place
+// instead (each row k of a micro-panel a stretch of a different input row)
+// touched two cache lines per k and defeated the hardware prefetcher.
 // M is padded with zeros to whole panels (Mpad) and each output row segment
 // to whole micro-panels: edge tiles are computed whole (reading the padding)
 // and only their valid part is written out.
@@ -45,18 +47,22 @@ inline constexpr int64_t kGemmMc = 96;  // 16 panels: 96 x 256 floats = 96 KiB o
 
 inline int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-// One macro-kernel call: the C tiles (mPanels x nPanels) of one output row
-// segment = or += A panels x B over kc values of k. A: mPanels consecutive
-// micro-panels of kc * MR floats. B is not packed: value (k, pixel j*NR + l)
-// is base[offset[k] + j*NR + l], a stretch of a zero-padded input row
-// (GemmPath.cpp). C: row-major with leading dimension ldc, tile (i, j) at
+// Floats from one packed B micro-panel to the next: the panel plus one
+// cache line, so that the same k row of consecutive panels (written
+// together by the packing) falls in different L1 sets rather than all in
+// one (the panel itself is a multiple of 4 KiB at kc 256).
+inline int64_t gemmPanelStride(int64_t kc) { return kc * kGemmNr + kGemmNr; }
+
+// One macro-kernel call: the C tiles (mPanels x nPanels) = or += A panels x
+// B panels over kc values of k. A: mPanels consecutive micro-panels of kc *
+// MR floats; B: nPanels consecutive packed micro-panels of kc * NR floats
+// (64-byte aligned). C: row-major with leading dimension ldc, tile (i, j) at
 // c + i * MR * ldc + j * NR.
 struct GemmBlock {
     int64_t kc = 0;
     int64_t mPanels = 0, nPanels = 0;
     const float* a = nullptr;
-    const float* base = nullptr;
-    const int64_t* offset = nullptr;  // kc offsets into base
+    const float* b = nullptr;
     float* c = nullptr;
     int64_t ldc = 0;
     bool accumulate = false;  // false: C = A x B (first chunk), true: C += A x B
