@@ -119,7 +119,10 @@ TCONV_HD inline GemmTap gemmTap(const GemmBlock& b, int k) {
 // and channels past the group are 0) and B (inputs gathered through the phase
 // tables; 0 outside the image, past the depth and past the phase's pixels).
 // Consecutive threads fill consecutive words: for B that is consecutive
-// pixels, i.e. mostly consecutive input columns (coalesced).
+// pixels, i.e. mostly consecutive input columns (coalesced). Each thread keeps
+// one column of A and of B (its channel, its pixel, decoded once) and fills
+// every 4th row.
+static_assert(kGemmThreads % kGemmTileM == 0 && kGemmThreads % kGemmTileN == 0, "whole rows per pass");
 TCONV_HD inline void gemmLoad(const KernelArgs& a, const GemmBlock& b, Idx3 thread, int k0, float* smem) {
     const ConvGeometry& g = a.g;
     const int tid = thread.y * kGemmThreadsX + thread.x;
@@ -127,9 +130,9 @@ TCONV_HD inline void gemmLoad(const KernelArgs& a, const GemmBlock& b, Idx3 thre
     const int kHW = g.y.k * kW;
     float* tileA = smem;
     float* tileB = smem + kGemmTileK * kGemmTileM;
-    for (int e = tid; e < kGemmTileK * kGemmTileM; e += kGemmThreads) {
-        const int kk = e / kGemmTileM, m = e - kk * kGemmTileM;
-        const int k = k0 + kk, co = b.coBase + m;
+    const int m = tid % kGemmTileM, co = b.coBase + m;
+    for (int kk = tid / kGemmTileM; kk < kGemmTileK; kk += kGemmThreads / kGemmTileM) {
+        const int k = k0 + kk;
         float w = 0.0f;
         if (k < b.depth && co < g.coutPerGroup) {
             const GemmTap t = gemmTap(b, k);
@@ -138,27 +141,29 @@ TCONV_HD inline void gemmLoad(const KernelArgs& a, const GemmBlock& b, Idx3 thre
             TCONV_KERNEL_CHECK(ky >= 0 && ky < g.y.k && kx >= 0 && kx < kW);
             w = a.weight[(static_cast<int64_t>(ci) * g.coutPerGroup + co) * kHW + ky * kW + kx];
         }
-        TCONV_KERNEL_CHECK(e < a.smemFloats);
-        tileA[e] = w;
+        TCONV_KERNEL_CHECK(kk * kGemmTileM + m < a.smemFloats);
+        tileA[kk * kGemmTileM + m] = w;
     }
+    const int col = tid % kGemmTileN, pix = b.pix0 + col;
+    const bool pixIn = pix < b.pixels;
+    const int py = pixIn ? pix / b.spanX.n : 0;
+    const int iy0 = b.spanY.q0 + py + b.tapY.off;                      // input row of tap my = 0
+    const int ix0 = b.spanX.q0 + (pix - py * b.spanX.n) + b.tapX.off;  // input column of tap mx = 0
     const int64_t inPlane = static_cast<int64_t>(g.y.in) * g.x.in;
-    for (int e = tid; e < kGemmTileK * kGemmTileN; e += kGemmThreads) {
-        const int kk = e / kGemmTileN, col = e - kk * kGemmTileN;
-        const int k = k0 + kk, pix = b.pix0 + col;
+    for (int kk = tid / kGemmTileN; kk < kGemmTileK; kk += kGemmThreads / kGemmTileN) {
+        const int k = k0 + kk;
         float v = 0.0f;
-        if (k < b.depth && pix < b.pixels) {
+        if (k < b.depth && pixIn) {
             const GemmTap t = gemmTap(b, k);
-            const int py = pix / b.spanX.n;
-            const int iy = b.spanY.q0 + py + b.tapY.off - t.my * g.y.inStep;
-            const int ix = b.spanX.q0 + (pix - py * b.spanX.n) + b.tapX.off - t.mx * g.x.inStep;
+            const int iy = iy0 - t.my * g.y.inStep, ix = ix0 - t.mx * g.x.inStep;
             if (iy >= 0 && iy < g.y.in && ix >= 0 && ix < g.x.in) {
                 const int ci = b.group * g.cinPerGroup + t.c;
                 v = a.input[(static_cast<int64_t>(b.n) * g.inChannels + ci) * inPlane +
                             static_cast<int64_t>(iy) * g.x.in + ix];
             }
         }
-        TCONV_KERNEL_CHECK(kGemmTileK * kGemmTileM + e < a.smemFloats);
-        tileB[e] = v;
+        TCONV_KERNEL_CHECK(kGemmTileK * kGemmTileM + kk * kGemmTileN + col < a.smemFloats);
+        tileB[kk * kGemmTileN + col] = v;
     }
 }
 
