@@ -27,6 +27,7 @@
 #include "common/JobMemory.h"
 #include "common/JsonText.h"
 #include "common/KernelFile.h"
+#include "common/NpyBias.h"
 #include "common/SameFile.h"
 #include "common/StaleTempFiles.h"
 #include "core/ConvError.h"
@@ -35,6 +36,9 @@
 
 namespace tconv::cli {
 namespace {
+// File-local names in a namespace of their own: the lead compiles tconv as one
+// unity translation unit, where every command file's anonymous namespace is one.
+namespace analyze_cmd {
 
 using app::jsonNumber;
 using app::jsonString;
@@ -43,6 +47,7 @@ constexpr Size2 kDefaultInput{64, 64};
 
 struct AnalyzeArgs {
     app::ConvSettings settings;
+    std::string ignoredBiasFile;  // --bias FILE.npy: for apply only (noted on stderr)
     std::string input;
     std::optional<Size2> size;
     std::string heatmap, heatmapKind = "gain", spectrum;
@@ -92,6 +97,31 @@ void checkArgs(const AnalyzeArgs& a) {
     if (!a.input.empty() && a.size) throw ParameterError("give either --input or --size, not both");
     if (a.heatmapKind != "gain" && a.input.empty())
         throw ParameterError("--heatmap-kind " + a.heatmapKind + " needs an image (--input IMAGE)");
+}
+
+// --bias V[,V...] as everywhere; --bias FILE.npy (apply's bias file) is
+// accepted, so the same arguments work for apply and analyze, and ignored with a
+// note on stderr (the analysis does not depend on a bias).
+void addBiasOption(CLI::App& cmd, AnalyzeArgs& a, const std::string& group) {
+    addValueOption(
+        cmd, "--bias",
+        [&a](const std::string& v) {
+            a.ignoredBiasFile = app::isBiasFile(v) ? v : std::string();
+            if (a.ignoredBiasFile.empty()) app::setConvOption(a.settings, "--bias", v);
+            else a.settings.bias.clear();
+        },
+        "V[,V...]: one value for all output channels, or one per output channel;\n"
+        "a FILE.npy (tconv apply's bias file) is ignored here, with a note on stderr",
+        "V[,V...]|FILE.npy")
+        ->group(group);
+}
+
+void noteIgnoredBias(const AnalyzeArgs& a) {
+    if (a.ignoredBiasFile.empty()) return;
+    std::fprintf(stderr,
+                 "tconv: note: analyze ignores --bias '%s' (a bias adds one value to every pixel of an output channel, "
+                 "so it neither causes nor hides a checkerboard; tconv apply uses it)\n",
+                 a.ignoredBiasFile.c_str());
 }
 
 std::string num(double v) {
@@ -341,11 +371,13 @@ int analyze(const AnalyzeArgs& a) {
 #endif
     if (a.json) {
         printJson(a, layer, in, out, analysis);
+        noteIgnoredBias(a);
         return 0;
     }
     printText(a, layer, in, out, analysis);
     if (!a.heatmap.empty()) std::printf("heatmap (%s): %s\n", a.heatmapKind.c_str(), a.heatmap.c_str());
     if (!a.spectrum.empty()) std::printf("spectrum: %s\n", a.spectrum.c_str());
+    noteIgnoredBias(a);
     return 0;
 }
 
@@ -355,7 +387,8 @@ public:
         CLI::App* cmd = addCommand(tconv, "analyze", "checkerboard-artifact analysis of a kernel and parameters");
         cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
         cmd->footer("exit status: 0 ok, 1 processing error, 2 usage or parameter error");
-        addConvOptions(*cmd, a_.settings);
+        const std::vector<CLI::Option*> conv = addConvOptions(*cmd, a_.settings, {"--bias"});
+        addBiasOption(*cmd, a_, conv.front()->get_group());
         addAnalysisOptions(*cmd, a_);
     }
     int run() override { return analyze(a_); }
@@ -364,8 +397,11 @@ private:
     AnalyzeArgs a_;
 };
 
+}  // namespace analyze_cmd
 }  // namespace
 
-std::unique_ptr<Command> addAnalyzeCommand(CLI::App& tconv) { return std::make_unique<AnalyzeCommand>(tconv); }
+std::unique_ptr<Command> addAnalyzeCommand(CLI::App& tconv) {
+    return std::make_unique<analyze_cmd::AnalyzeCommand>(tconv);
+}
 
 }  // namespace tconv::cli

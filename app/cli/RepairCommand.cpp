@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "analysis/ChannelScores.h"
 #include "analysis/KernelRepair.h"
@@ -15,15 +16,20 @@
 #include "cli/Commands.h"
 #include "common/ConvSettings.h"
 #include "common/KernelFile.h"
+#include "common/NpyBias.h"
 #include "common/SameFile.h"
 #include "common/StaleTempFiles.h"
 #include "core/ConvError.h"
 
 namespace tconv::cli {
 namespace {
+// File-local names in a namespace of their own: the lead compiles tconv as one
+// unity translation unit, where every command file's anonymous namespace is one.
+namespace repair_cmd {
 
 struct RepairArgs {
     app::ConvSettings settings;
+    std::string ignoredBiasFile;  // --bias FILE.npy: for apply only (noted on stderr)
     std::optional<RepairMethod> method;
     std::string out;
 };
@@ -54,6 +60,31 @@ void addRepairOptions(CLI::App& cmd, RepairArgs& a) {
 void checkArgs(const RepairArgs& a) {
     if (!a.method) throw ParameterError("repair needs --method additive|zoh (see tconv repair --help)");
     if (a.out.empty()) throw ParameterError("repair needs --out FILE for the repaired kernel");
+}
+
+// --bias V[,V...] as everywhere; --bias FILE.npy (apply's bias file) is
+// accepted, so the same arguments work for apply and repair, and ignored with a
+// note on stderr (the repaired weight is written without a bias).
+void addBiasOption(CLI::App& cmd, RepairArgs& a, const std::string& group) {
+    addValueOption(
+        cmd, "--bias",
+        [&a](const std::string& v) {
+            a.ignoredBiasFile = app::isBiasFile(v) ? v : std::string();
+            if (a.ignoredBiasFile.empty()) app::setConvOption(a.settings, "--bias", v);
+            else a.settings.bias.clear();
+        },
+        "V[,V...]: one value for all output channels, or one per output channel;\n"
+        "a FILE.npy (tconv apply's bias file) is ignored here, with a note on stderr",
+        "V[,V...]|FILE.npy")
+        ->group(group);
+}
+
+void noteIgnoredBias(const RepairArgs& a) {
+    if (a.ignoredBiasFile.empty()) return;
+    std::fprintf(stderr,
+                 "tconv: note: repair ignores --bias '%s' (the repaired weight is written without a bias; give the "
+                 "same --bias to tconv apply)\n",
+                 a.ignoredBiasFile.c_str());
 }
 
 std::string num(double v) {
@@ -118,6 +149,7 @@ int repair(const RepairArgs& a) {
     std::printf("use with: --kernel %s --stride %s --padding %s --output-padding %s --dilation %s\n", a.out.c_str(),
                 sizeText(p.stride).c_str(), sizeText(p.padding).c_str(), sizeText(p.outputPadding).c_str(),
                 sizeText(p.dilation).c_str());
+    noteIgnoredBias(a);
     return 0;
 }
 
@@ -127,7 +159,8 @@ public:
         CLI::App* cmd = addCommand(tconv, "repair", "make a kernel artifact-free (--kernel K ... --method M --out F)");
         cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
         cmd->footer("exit status: 0 ok, 1 processing error, 2 usage or parameter error (including a refused repair)");
-        addConvOptions(*cmd, a_.settings, {"--method"});
+        const std::vector<CLI::Option*> conv = addConvOptions(*cmd, a_.settings, {"--method", "--bias"});
+        addBiasOption(*cmd, a_, conv.front()->get_group());
         addRepairOptions(*cmd, a_);
     }
     int run() override { return repair(a_); }
@@ -136,8 +169,11 @@ private:
     RepairArgs a_;
 };
 
+}  // namespace repair_cmd
 }  // namespace
 
-std::unique_ptr<Command> addRepairCommand(CLI::App& tconv) { return std::make_unique<RepairCommand>(tconv); }
+std::unique_ptr<Command> addRepairCommand(CLI::App& tconv) {
+    return std::make_unique<repair_cmd::RepairCommand>(tconv);
+}
 
 }  // namespace tconv::cli

@@ -91,12 +91,6 @@ bool hasNpyMagic(const std::vector<unsigned char>& d) {
     return d.size() >= 6 && std::memcmp(d.data(), "\x93NUMPY", 6) == 0;
 }
 
-std::string shapeList(const std::vector<int64_t>& s) {
-    std::string t = "(";
-    for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-    return t + (s.size() == 1 ? ",)" : ")");
-}
-
 // PyTorch lets NaN and infinity through (NaN spreads to every output pixel
 // whose window holds it), and so does tconv -- but not silently: one line on
 // stderr per process, for the first input that holds any.
@@ -117,39 +111,27 @@ void warnNonFiniteOnce(const std::string& path, const Tensor& t) {
     (void)!::write(userStderrFd(), line.data(), line.size());
 }
 
-void checkNpyImageShape(const std::string& path, const std::vector<int64_t>& shape) {
-    if (shape.size() != 2 && shape.size() != 3)
-        throw ParameterError("cannot use '" + path +
-                             "' as an image: an .npy image has shape (H, W) or (H, W, C), but this one has shape " +
-                             shapeList(shape));
-    for (int64_t d : shape)
-        if (d <= 0) failLoad(path, "the array is empty, shape " + shapeList(shape));
-}
-
-LoadedImage loadNpyImage(const std::string& path) {
+LoadedImage loadNpyImage(const std::string& path, const NpyAxes& axes) {
     NpyArray a;
     try {
         a = readNpy(path);
     } catch (const ProcessingError& e) {
         throw ProcessingError(std::string("cannot read ") + e.what());  // readNpy says "'path': why"
     }
-    checkNpyImageShape(path, a.shape);
-    const int64_t h = a.shape[0], w = a.shape[1], c = a.shape.size() == 3 ? a.shape[2] : 1;
+    // The file may have changed since its header was probed: same rules again,
+    // and the same axes, or it is refused.
+    const NpyAxes now = npyInputAxes(path, a.shape, NpyAxesRules{axes.layout, axes.batch});
+    if (now.batch != axes.batch || now.channels != axes.channels)
+        failLoad(path, "the file changed while it was read (its shape is now " + npyShapeText(a.shape) + ")");
     // Integer arrays hold image samples: scale them like 8/16-bit image files.
     const bool u8 = a.dtype.size() == 3 && a.dtype.substr(1) == "u1";
     const bool u16 = a.dtype.size() == 3 && a.dtype.substr(1) == "u2";
-    // Divided, not multiplied by a reciprocal: v / 255 is then exactly the float
-    // nearest to the true ratio, the same value an image file of v gives.
-    const float divisor = u8 ? 255.0f : (u16 ? 65535.0f : 1.0f);
     LoadedImage img;
     img.path = path;
     img.bitDepth = 0;
-    img.tensor = Tensor(Shape4{1, c, h, w});
-    // (H, W, C) interleaved -> (1, C, H, W) planar.
-    for (int64_t ch = 0; ch < c; ++ch) {
-        float* dst = img.tensor.plane(0, ch);
-        for (int64_t i = 0; i < h * w; ++i) dst[i] = a.values[static_cast<size_t>(i * c + ch)] / divisor;
-    }
+    img.npyAxes = axes;
+    img.tensor = Tensor(shape4Of(a.shape, axes));
+    npyToPlanar(a.values, axes.layout, u8 ? 255.0f : (u16 ? 65535.0f : 1.0f), img.tensor);
     warnNonFiniteOnce(path, img.tensor);
     return img;
 }
@@ -163,25 +145,12 @@ bool contains(const char* const (&list)[N], const std::string& ext) {
     return std::any_of(std::begin(list), std::end(list), [&](const char* e) { return ext == e; });
 }
 
-void saveNpy(const std::string& path, const Tensor& t) {
-    const Shape4 s = t.shape();
-    std::vector<int64_t> shape;
-    if (s.n > 1) shape.push_back(s.n);
-    shape.push_back(s.h);
-    shape.push_back(s.w);
-    if (s.c > 1) shape.push_back(s.c);
-    // (N, C, H, W) planar -> (N, H, W, C) interleaved.
-    std::vector<float> hwc(static_cast<size_t>(s.count()));
-    const int64_t plane = s.h * s.w;
-    for (int64_t n = 0; n < s.n; ++n)
-        for (int64_t c = 0; c < s.c; ++c) {
-            const float* src = t.plane(n, c);
-            float* dst = hwc.data() + n * plane * s.c + c;
-            for (int64_t i = 0; i < plane; ++i) dst[i * s.c] = src[i];
-        }
+void saveNpy(const std::string& path, const Tensor& t, const NpyAxes& axes) {
+    const std::vector<int64_t> shape = npyShapeOf(t.shape(), axes);
+    const std::vector<float> values = planarToNpy(t, axes.layout);
     writeFileAtomically(path, [&](const std::string& temp) {
         try {
-            writeNpy(temp, shape, hwc.data());
+            writeNpy(temp, shape, values.data());
         } catch (const ProcessingError& e) {
             // writeNpy names the temporary file; the user knows only the destination.
             std::string msg = e.what();
@@ -194,9 +163,10 @@ void saveNpy(const std::string& path, const Tensor& t) {
 
 }  // namespace
 
-InputProbe probeInput(const std::string& path, const ResourceLimits& limits) {
+InputProbe probeInput(const std::string& path, const ResourceLimits& limits, const NpyAxesRules& npyRules) {
     InputProbe p;
     p.path = path;
+    p.npyAxes.layout = npyRules.layout;  // an image written to .npy follows the layout too
     // A pipe or device can be read once only: all of it (bounded), then decide.
     struct stat st {};
     const bool stream = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
@@ -213,9 +183,9 @@ InputProbe probeInput(const std::string& path, const ResourceLimits& limits) {
         } catch (const ProcessingError& e) {
             throw ProcessingError(std::string("cannot read ") + e.what());
         }
-        checkNpyImageShape(path, header.shape);
+        p.npyAxes = npyInputAxes(path, header.shape, npyRules);
         p.isNpy = true;
-        p.shape = Shape4{1, header.shape.size() == 3 ? header.shape[2] : 1, header.shape[0], header.shape[1]};
+        p.shape = shape4Of(header.shape, p.npyAxes);
         p.decodedBytes = tensorBytes(p.shape);
     } else {
         if (!stream) p.bytes = readWholeFile(path, limits.maxOutputBytes);
@@ -238,15 +208,21 @@ InputProbe probeInput(const std::string& path, const ResourceLimits& limits) {
     }
     PeakMemory peak;
     addInputMemory(peak, p);
-    peak.check(limits, "reading '" + path + "' (" + std::to_string(p.shape.h) + "x" + std::to_string(p.shape.w) + "x" +
-                           std::to_string(p.shape.c) + ")");
+    // An empty batch holds nothing, but its H, W and C still size the layer,
+    // its output and the kernels' tables: one item of it must fit.
+    if (p.shape.n == 0)
+        peak.add("one item of the empty batch", tensorBytes(Shape4{1, p.shape.c, p.shape.h, p.shape.w}));
+    const std::string items = p.shape.n == 1 ? "" : std::to_string(p.shape.n) + "x";
+    peak.check(limits, "reading '" + path + "' (" + items + std::to_string(p.shape.h) + "x" +
+                           std::to_string(p.shape.w) + "x" + std::to_string(p.shape.c) + ")");
     return p;
 }
 
 LoadedImage decodeInput(InputProbe&& probe) {
-    if (probe.isNpy) return loadNpyImage(probe.path);
+    if (probe.isNpy) return loadNpyImage(probe.path, probe.npyAxes);
     LoadedImage img;
     img.path = probe.path;
+    img.npyAxes = probe.npyAxes;
     const std::vector<unsigned char> bytes = std::move(probe.bytes);
     img.tensor = decodeImage(bytes, probe.path, img.bitDepth, probe.orientation);
     return img;
@@ -273,7 +249,10 @@ LoadedImage loadImage(const std::string& path, const ResourceLimits& limits) {
 
 void checkOutputFormat(const std::string& path, const Shape4& s) {
     const std::string ext = lowerExtension(path);
-    if (s.count() <= 0) throw ParameterError("cannot write '" + path + "': the result is empty, shape " + shapeText(s));
+    // An empty batch gives an empty .npy, as PyTorch gives an empty tensor.
+    const bool emptyBatch = ext == ".npy" && s.n == 0 && Shape4{1, s.c, s.h, s.w}.count() > 0;
+    if (s.count() <= 0 && !emptyBatch)
+        throw ParameterError("cannot write '" + path + "': the result is empty, shape " + shapeText(s));
     if (ext == ".npy") return;
     if (!contains(kImageOutputExts, ext))
         throw ParameterError("cannot write '" + path + "': unknown output extension '" + ext +
@@ -288,14 +267,14 @@ int outputBitDepthFor(const std::string& path, int bitDepth) {
     return ext == ".npy" ? 32 : outputBitDepth(ext, bitDepth);
 }
 
-void saveImage(const std::string& path, const Tensor& t, int bitDepth) {
+void saveImage(const std::string& path, const Tensor& t, int bitDepth, const NpyAxes& npyAxes) {
     if (t.size() != t.shape().count())
         throw ParameterError("cannot write '" + path + "': tensor holds " + std::to_string(t.size()) +
                              " values, its shape " + shapeText(t.shape()) + " needs " +
                              std::to_string(t.shape().count()));
     checkOutputFormat(path, t.shape());
     const std::string ext = lowerExtension(path);
-    if (ext == ".npy") return saveNpy(path, t);
+    if (ext == ".npy") return saveNpy(path, t, npyAxes);
     const std::vector<unsigned char> bytes = encodeImage(t, ext, bitDepth, path);
     writeFileAtomically(path, bytes.data(), bytes.size());
 }

@@ -185,7 +185,9 @@ void TestCli::helpAndUsage() {
     QCOMPARE(r.code, 0);
     for (const char* word :
          {"--kernel-size", "--stride", "--padding", "--output-padding", "--dilation", "--kernel", "--groups", "--bias",
-          "--backend", "--sigma", "--seed", "--method", "--resize", "default 2", "bilinear"})
+          "--backend", "--sigma", "--seed", "--method", "--resize", "default 2", "bilinear",
+          // issue 13's I/O: batches, PyTorch's layout, bias files, the parameters line
+          "--layout", "nhwc|nchw", "(N,H,W,C)", "(N,C,H,W)", "V[,V...]|FILE.npy", "(C_out,)", "tconv: applied"})
         QVERIFY2(r.out.contains(word), word);
     QCOMPARE(tconv({}).code, 2);
     QCOMPARE(tconv({"frobnicate"}).code, 2);
@@ -279,8 +281,29 @@ void TestCli::refusals_data() {
     row("jpg with alpha", {}, 2, IMAGE_REFUSAL("alpha"), {"apply", "four.npy", "out.jpg"});
     row("weight channels", {"--kernel", "w2.npy"}, 2, "expects 2 input channels");
     row("weight vs kernel size", {"--kernel", "k2.npy", "--kernel-size", "3"}, 2, "does not match");
-    // A shape of the wrong rank is a shape mismatch like the others: exit 2.
-    row("npy 4-D", {}, 2, "(H, W) or (H, W, C)", {"apply", "fourd.npy", "out.npy"});
+    // A shape of the wrong rank is a shape mismatch like the others: exit 2. (A 4-D array is a batch.)
+    row("npy 5-D", {}, 2,
+        "cannot use 'fived.npy' as an input: with --layout nhwc an .npy input has shape (H, W), (H, W, C) or "
+        "(N, H, W, C), but this one has shape (1, 2, 2, 2, 2)",
+        {"apply", "fived.npy", "out.npy"});
+    row("npy 1-D", {}, 2, "but this one has shape (4,)", {"apply", "oned.npy", "out.npy"});
+    row("npy 5-D nchw", {"--layout", "nchw"}, 2,
+        "with --layout nchw an .npy input has shape (H, W), (C, H, W) or (N, C, H, W), but this one has shape "
+        "(1, 2, 2, 2, 2)",
+        {"apply", "fived.npy", "out.npy"});
+    row("layout chw", {"--layout", "chw"}, 2, "--layout: expected nhwc or nchw, but got 'chw'");
+    // N * H * W * C beyond 64 bits, or an empty batch whose one item could not exist: the memory check.
+    row("batch overflow", {}, 2,
+        "reading 'huge.npy' (4294967296x4294967296x4294967296x3) would need more than 16 EiB of memory at its peak",
+        {"apply", "huge.npy", "out.npy"});
+    row("empty batch of huge items", {}, 2, "one item of the empty batch", {"apply", "hugeempty.npy", "out.npy"});
+    row("batch to png", {}, 2, IMAGE_REFUSAL("an image holds one picture, but the result has batch 2; write .npy"),
+        {"apply", "batch.npy", "out.png"});
+    row("empty batch to png", {}, 2, "the result is empty", {"apply", "nobatch.npy", "out.png"});
+    row("bias file length", {"--bias", "b2.npy"}, 2,
+        "--bias 'b2.npy': expected a bias of shape (3,) (one value per output channel, C_out = 3), but got shape (2,)");
+    row("bias file rank", {"--bias", "b13.npy"}, 2, "but got shape (1, 3)");
+    row("bias file is output", {"--bias", "b3.npy"}, 2, "same file as the input", {"apply", "in.npy", "b3.npy"});
     row("kernel file 3-D", {"--kernel", "k3d.npy"}, 2, "(kH, kW)");
     // Processing errors: exit 1.
     row("missing input", {}, 1, "No such file", {"apply", "nosuch.npy", "out.npy"});
@@ -291,6 +314,26 @@ void TestCli::refusals_data() {
     row("npy empty axis", {}, 1, "empty", {"apply", "zero.npy", "out.npy"});
     row("npy fortran", {}, 1, "Fortran", {"apply", "fortran.npy", "out.npy"});
     row("npy big-endian", {}, 1, "big-endian", {"apply", "bigend.npy", "out.npy"});
+    row("batch truncated", {}, 1,
+        "cannot read 'btrunc.npy': truncated .npy file: the header announces 24 values (96 bytes) but the file holds "
+        "40 bytes of data",
+        {"apply", "btrunc.npy", "out.npy"});
+    row("batch fortran", {}, 1,
+        "cannot read 'bfortran.npy': Fortran-order arrays are not supported; save a C-order array "
+        "(numpy.ascontiguousarray)",
+        {"apply", "bfortran.npy", "out.npy"});
+    row("batch int32", {}, 1,
+        "cannot read 'bint32.npy': unsupported dtype '<i4' (supported: float32 '<f4', float64 '<f8', uint8 '|u1', "
+        "uint16 '<u2')",
+        {"apply", "bint32.npy", "out.npy"});
+    row("batch empty height", {}, 1, "cannot read 'bzero.npy': the array is empty, shape (2, 0, 3, 1)",
+        {"apply", "bzero.npy", "out.npy"});
+    row("bias file missing", {"--bias", "nosuch.npy"}, 1, "cannot read --bias 'nosuch.npy': cannot open");
+    row("bias file int32", {"--bias", "bint32.npy"}, 1, "cannot read --bias 'bint32.npy': unsupported dtype '<i4'");
+    row("bias file uint8", {"--bias", "bu8.npy"}, 1,
+        "cannot read --bias 'bu8.npy': a bias holds float32 values ('<f4'; float64 '<f8' is rounded to float32), "
+        "but this file holds '|u1'");
+    row("bias file truncated", {"--bias", "btrunc3.npy"}, 1, "cannot read --bias 'btrunc3.npy': truncated");
     row("text as npy", {}, 1, "not an .npy", {"apply", "text.npy", "out.npy"});
     row("output folder missing", {}, 1, "does not exist", {"apply", "in.npy", "no/such/out.npy"});
     row("output is a folder", {}, 1, "directory", {"apply", "in.npy", "sub.npy"});
@@ -318,7 +361,21 @@ void TestCli::refusals() {
     writeRaw("empty.txt", {});
     writeRaw("trunc.npy", npyBytes("<f4", "(4, 4)", QByteArray(40, 0)));
     writeRaw("int32.npy", npyBytes("<i4", "(2, 2)", QByteArray(16, 0)));
-    writeRaw("fourd.npy", npyBytes("<f4", "(1, 2, 2, 2)", QByteArray(32, 0)));
+    writeRaw("fived.npy", npyBytes("<f4", "(1, 2, 2, 2, 2)", QByteArray(64, 0)));
+    writeRaw("oned.npy", npyBytes("<f4", "(4,)", QByteArray(16, 0)));
+    writeRaw("huge.npy", npyBytes("<f4", "(4294967296, 4294967296, 4294967296, 3)", QByteArray(16, 0)));
+    writeRaw("hugeempty.npy", npyBytes("<f4", "(0, 4294967296, 4294967296, 3)", {}));
+    writeRaw("batch.npy", npyBytes("<f4", "(2, 2, 2, 3)", QByteArray(96, 0)));
+    writeRaw("nobatch.npy", npyBytes("<f4", "(0, 2, 2, 3)", {}));
+    writeRaw("btrunc.npy", npyBytes("<f4", "(2, 2, 2, 3)", QByteArray(40, 0)));
+    writeRaw("bfortran.npy", npyBytes("<f4", "(2, 2, 2, 3)", QByteArray(96, 0), true));
+    writeRaw("bint32.npy", npyBytes("<i4", "(2, 2, 2, 3)", QByteArray(96, 0)));
+    writeRaw("bzero.npy", npyBytes("<f4", "(2, 0, 3, 1)", {}));
+    writeRaw("b2.npy", npyBytes("<f4", "(2,)", QByteArray(8, 0)));
+    writeRaw("b3.npy", npyBytes("<f4", "(3,)", QByteArray(12, 0)));
+    writeRaw("b13.npy", npyBytes("<f4", "(1, 3)", QByteArray(12, 0)));
+    writeRaw("bu8.npy", npyBytes("|u1", "(3,)", QByteArray(3, 0)));
+    writeRaw("btrunc3.npy", npyBytes("<f4", "(3,)", QByteArray(8, 0)));
     writeRaw("fortran.npy", npyBytes("<f4", "(2, 2)", QByteArray(16, 0), true));
     writeRaw("bigend.npy", npyBytes(">f4", "(2, 2)", QByteArray(16, 0)));
     writeRaw("text.npy", "1 2 3\n4 5 6\n");

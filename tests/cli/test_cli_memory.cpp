@@ -352,6 +352,10 @@ void TestCliMemory::acceptedJobsPeakWithinTheirEstimate_data() {
                                                          "--resize", "bilinear", "--stride", "4"};
     QTest::newRow("resize-conv nearest even stride")
         << QStringList{"apply", "in.npy", "out.npy", "--method", "resize-conv", "--stride", "4"};
+    // Batches of four 200x200x3 items (in.npy's bytes), in PyTorch's layout and channels last.
+    QTest::newRow("npy batch nchw") << QStringList{"apply", "batch_nchw.npy", "out.npy", "--layout",
+                                                   "nchw",  "--stride",       "4"};
+    QTest::newRow("npy batch nhwc") << QStringList{"apply", "batch_nhwc.npy", "out.npy", "--stride", "4"};
     QTest::newRow("analyze energy heatmap") << QStringList{
         "analyze", "--input", "in.npy", "--heatmap", "h.png", "--heatmap-kind", "energy", "--stride", "4"};
 }
@@ -361,6 +365,21 @@ void TestCliMemory::acceptedJobsPeakWithinTheirEstimate_data() {
 void TestCliMemory::acceptedJobsPeakWithinTheirEstimate() {
     QFETCH(QStringList, args);
     writeNpyImage("in.npy", 400, 400, 3);
+    // The same bytes under a 4-D header: a batch of four 200x200x3 items, channels last and in PyTorch's layout.
+    for (const auto& [name, shape] : {std::pair<QString, QByteArray>{"batch_nhwc.npy", "(4, 200, 200, 3)"},
+                                      std::pair<QString, QByteArray>{"batch_nchw.npy", "(4, 3, 200, 200)"}}) {
+        QVERIFY(QFile::copy(path("in.npy"), path(name)));
+        QFile f(path(name));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray head = f.read(128);
+        const QByteArray from = "(400, 400, 3)";
+        const qsizetype at = head.indexOf(from);
+        QVERIFY(at > 0 && head.endsWith('\n'));
+        head.replace(at, from.size(), shape);
+        head.remove(head.size() - 1 - (shape.size() - from.size()), shape.size() - from.size());  // padding spaces
+        QVERIFY(f.seek(0));
+        QCOMPARE(f.write(head), qint64(128));
+    }
     const long base = baselineKb();
     // Each stage checks before it allocates (the input's header, then the
     // whole job): raise the limit to each named need until the job runs.
