@@ -5,6 +5,7 @@
 // command line, prints progress and the summary, and handles Ctrl-C.
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,7 @@
 #include "common/BatchRunner.h"
 #include "common/BatchShard.h"
 #include "common/BatchSweep.h"
+#include "common/BatchWatch.h"
 #include "common/ConvSettings.h"
 #include "common/ErrorReport.h"
 #include "common/JsonText.h"
@@ -163,14 +165,25 @@ void installTestHooks(BatchRunOptions& run) {
     };
 }
 
-// Options, inputs and the plan; every failure here is a usage error (exit 2).
-BatchPlan prepare(BatchArgs& a, ShardSpec& shard) {
+// The checks every batch makes before planning (usage errors).
+void checkArgs(BatchArgs& a) {
     if (a.inputs.inputs.empty()) throw ParameterError("no INPUT given (usage: tconv batch INPUT... -o OUTPUT_DIR)");
     if (a.plan.outputDir.empty()) throw ParameterError("no output folder given (-o OUTPUT_DIR)");
     std::error_code ec;
     if (fs::exists(a.plan.outputDir, ec) && !fs::is_directory(a.plan.outputDir, ec))
         throw ParameterError("-o: '" + a.plan.outputDir.string() + "' exists and is not a folder");
     a.inputs.outputDir = a.plan.outputDir;
+    if (!a.run.reference.empty()) {
+        if (!fs::is_directory(a.run.reference, ec))
+            throw ParameterError("--reference: '" + a.run.reference.string() + "' is not a folder");
+        if (a.degradeGiven)
+            throw ParameterError("--degrade: not used with --reference (the inputs are upsampled as they are)");
+    }
+}
+
+// Options, inputs and the plan; every failure here is a usage error (exit 2).
+BatchPlan prepare(BatchArgs& a, ShardSpec& shard) {
+    checkArgs(a);
     if (!a.shard.empty()) {
         shard = parseShardSpec(a.shard, processEnvironment());
         shard.by = a.shardBy;
@@ -181,6 +194,15 @@ BatchPlan prepare(BatchArgs& a, ShardSpec& shard) {
     BatchPlan plan = selectShard(makeBatchPlan(inputs, std::move(combos), a.plan), inputs, shard);
     a.report = shardReportPath(a.report, shard);
     return plan;
+}
+
+// A usage error: nothing is written when an input would be replaced.
+bool refuseOutputsOverInputs(const BatchPlan& plan) {
+    if (!plan.outputsOverInputs) return false;
+    printErrorLine(std::to_string(plan.outputsOverInputs) + " output" + (plan.outputsOverInputs == 1 ? "" : "s") +
+                   " would overwrite an input file (first: '" + firstOverInput(plan) +
+                   "'); nothing was written (use --suffix, --format or another -o folder)");
+    return true;
 }
 
 // --list, --dry-run and the refusal of outputs over inputs; returns the exit
@@ -194,13 +216,7 @@ std::optional<int> showPlan(const BatchArgs& a, const BatchPlan& plan, const Sha
     if (a.json && (a.list || a.dryRun)) printPlanJson(plan, shard);
     else if (a.list) printList(plan);
     else if (a.dryRun) printDryRun(plan);
-    if (plan.outputsOverInputs) {
-        // Usage error: nothing is written when an input would be replaced.
-        printErrorLine(std::to_string(plan.outputsOverInputs) + " output" + (plan.outputsOverInputs == 1 ? "" : "s") +
-                       " would overwrite an input file (first: '" + firstOverInput(plan) +
-                       "'); nothing was written (use --suffix, --format or another -o folder)");
-        return 2;
-    }
+    if (refuseOutputsOverInputs(plan)) return 2;
     if (a.dryRun || a.list) return 0;
     if (plan.items.empty()) {
         if (!a.quiet) std::fprintf(stderr, "tconv batch: no input images found; nothing to do\n");
@@ -286,7 +302,93 @@ int finish(const BatchArgs& a, const BatchPlan& plan, const BatchSummary& summar
     return status;
 }
 
+// --watch's checks (usage errors) and request.
+WatchRequest watchRequest(BatchArgs& a) {
+    if (!a.shard.empty() || a.list || a.dryRun || a.json)
+        throw ParameterError("--watch: not with --shard, --list, --dry-run or --json (a watch has no fixed plan)");
+    checkArgs(a);
+    WatchRequest req;
+    req.combinations = expandSweep(a.base, a.axes);
+    checkCombinations(req.combinations);
+    (void)watchedFolders(a.inputs);  // throws when no INPUT is a folder
+    a.run.backend = a.base.backend;
+    a.run.cancel = &g_interrupted;
+    installTestHooks(a.run);
+    req.inputs = a.inputs;
+    req.plan = a.plan;
+    req.run = a.run;
+    req.settle = std::chrono::milliseconds(std::llround(a.settleSeconds * 1000));
+    return req;
+}
+
+// Runs the watch with Ctrl-C handled; progress goes to `out` (the user's stderr).
+// A first plan with outputs over inputs is refused and copied to `refused`.
+WatchResult runWatch(const BatchArgs& a, const WatchRequest& req, std::FILE* out, BatchPlan& refused) {
+    WatchCallbacks cb;
+    cb.firstPlan = [&](const BatchPlan& plan) {
+        if (plan.outputsOverInputs) {
+            refused = plan;
+            return false;
+        }
+        removeStaleTempFilesOfPlan(plan);
+        if (plan.excludedInputs && !a.quiet)
+            std::fprintf(out, "batch: %zu file%s found in the output folder not taken as input%s\n",
+                         plan.excludedInputs, plan.excludedInputs == 1 ? "" : "s", plan.excludedInputs == 1 ? "" : "s");
+        return true;
+    };
+    cb.progress = [&](const BatchPlan& round, const ItemResult& r, const BatchCounts&) {
+        if (r.status == ItemStatus::Failed) std::fprintf(out, "  failed: %s\n", failureText(round, r).c_str());
+    };
+    cb.roundDone = [&](const BatchPlan& round, const BatchSummary& s) {
+        if (a.quiet || round.items.empty()) return;
+        std::fprintf(out, "watch: %zu new output%s: %s\n", round.items.size(), round.items.size() == 1 ? "" : "s",
+                     batchSummaryLine(s).c_str());
+    };
+    cb.waiting = [&] {
+        if (!a.quiet) std::fprintf(out, "watch: waiting for new images (Ctrl-C to stop)\n");
+    };
+    return runWatchedBatch(req, cb);
+}
+
+// --watch: what is there, then new files until Ctrl-C or SIGTERM; one report,
+// failure list and ranking for the whole watch at the end.
+int watchBatch(BatchArgs& a) {
+    WatchRequest req;
+    try {
+        req = watchRequest(a);
+    } catch (const std::exception& e) {
+        printErrorLine(e.what());
+        return 2;
+    }
+    WatchResult result;
+    BatchPlan refused;
+    try {
+        g_interrupted = false;
+        InterruptGuard guard;
+        QuietStderr quietLibraries;  // as execute(): the libraries' noise off the user's stderr
+        if (!a.quiet)
+            std::fprintf(quietLibraries.out(), "batch: watching %s%s -> %s (settle %.2g s), %d job%s\n",
+                         a.inputs.inputs.front().c_str(), a.inputs.inputs.size() > 1 ? " ..." : "",
+                         a.plan.outputDir.c_str(), a.settleSeconds, a.run.jobs, a.run.jobs == 1 ? "" : "s");
+        result = runWatch(a, req, quietLibraries.out(), refused);
+    } catch (const std::exception& e) {  // it could not start (inotify, backend)
+        printErrorLine(e.what());
+        return 1;
+    }
+    if (result.refused) {
+        refuseOutputsOverInputs(refused);
+        return 2;
+    }
+    int status = finish(a, result.plan, result.summary);
+    if (!result.error.empty()) {
+        printErrorLine("--watch stopped: " + result.error);
+        status = 1;
+    }
+    return status;
+}
+
 int batch(BatchArgs& a) {
+    if (a.watch) return watchBatch(a);
     BatchPlan plan;
     ShardSpec shard;
     try {

@@ -136,8 +136,39 @@ void addRunOptions(CLI::App& cmd, BatchArgs& a) {
                  "ranking of the combinations (mean and worst PSNR/SSIM) is printed and written to\n"
                  "R.ranking.csv/json");
     addValueOption(
-        cmd, "--degrade", [&a](const std::string& v) { a.run.degrade = parseDegradeFilter(v); },
+        cmd, "--degrade",
+        [&a](const std::string& v) {
+            a.run.degrade = parseDegradeFilter(v);
+            a.degradeGiven = true;
+        },
         "the downsampling of --evaluate (default area)", "area|bicubic|nearest");
+    addValueOption(
+        cmd, "--reference",
+        [&a](const std::string& v) {
+            if (v.empty()) throw ParameterError("--reference: the folder name is empty");
+            a.run.reference = v;
+            a.run.evaluate = true;
+        },
+        "--evaluate against existing high-resolution images instead of degrading: an input's\n"
+        "reference is DIR/<its relative path>, else the one image of the same stem in that\n"
+        "sub-folder (a.jpg -> a.png); no reference, or another size than the result, fails\n"
+        "that image (the batch goes on). Implies --evaluate; report column 'reference'",
+        "DIR");
+    cmd.add_flag("--watch", a.watch,
+                 "process the images there, then new ones as they arrive in the INPUT folders\n"
+                 "(inotify; sub-folders too with -r) until Ctrl-C or SIGTERM; a file counts once\n"
+                 "its size and time stay unchanged for --settle; names ending in .part,\n"
+                 ".crdownload, .tmp, .partial, .download or ~ and hidden files are ignored");
+    addValueOption(
+        cmd, "--settle",
+        [&a](const std::string& v) {
+            char* end = nullptr;
+            const double s = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end || !(s >= 0.05 && s <= 3600))
+                throw ParameterError("--settle: expected seconds from 0.05 to 3600, but got '" + v + "'");
+            a.settleSeconds = s;
+        },
+        "with --watch: seconds a new file must stay unchanged before it is read (default 1)", "SECONDS");
     cmd.add_flag("-q,--quiet", a.quiet, "no progress and no summary (failures are still listed)");
 }
 

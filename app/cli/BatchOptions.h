@@ -29,6 +29,9 @@ struct BatchArgs {
     std::string shard;  // --shard text, parsed after all options (--shard-by may follow)
     app::ShardBy shardBy = app::ShardBy::Count;
     bool quiet = false;
+    bool degradeGiven = false;   // --degrade was given (an error with --reference)
+    bool watch = false;          // --watch: keep processing new files until Ctrl-C
+    double settleSeconds = 1.0;  // --settle: a file counts once unchanged this long
 };
 
 // Adds every option of `tconv batch` to `cmd`, bound to `a`, with the help

@@ -25,6 +25,7 @@ struct BatchWork {
     size_t item = 0;
     LoadedImage image;
     Tensor output;
+    Tensor reference;   // --evaluate --reference: the image the result is scored against
     ItemResult result;  // status Failed with an error once a stage failed
     std::chrono::steady_clock::time_point started;
     bool failed() const { return result.status == ItemStatus::Failed; }

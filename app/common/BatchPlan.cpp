@@ -134,6 +134,7 @@ BatchPlan makeBatchPlan(const std::vector<BatchInput>& allInputs, std::vector<Sw
             item.input = in.source;
             item.combination = c;
             item.replaceExisting = options.overwrite;
+            item.relative = in.relative;
             item.output = plannedOutputPath(in, plan.combinations[c], options);
             const fs::path canon = canonicalOrNormal(item.output);
             std::error_code ec;

@@ -33,8 +33,9 @@ struct BatchItem {
     std::filesystem::path output;
     size_t combination = 0;  // index into BatchPlan::combinations
     PlanAction action = PlanAction::Process;
-    std::string reason;            // why skipped or refused
-    bool replaceExisting = false;  // --overwrite: the write may replace a file; else it never does
+    std::string reason;              // why skipped or refused
+    bool replaceExisting = false;    // --overwrite: the write may replace a file; else it never does
+    std::filesystem::path relative;  // the input's path under its root (BatchInput::relative): --reference matching
 };
 
 struct BatchPlan {

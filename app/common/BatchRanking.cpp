@@ -27,8 +27,9 @@ std::string jsonNum(double v) { return std::isfinite(v) ? num(v, "null") : "null
 
 std::vector<RankingRow> rankConfigurations(const BatchPlan& plan, const BatchSummary& summary) {
     struct Acc {
-        size_t n = 0, ns = 0;
+        size_t n = 0, ns = 0, ncv = 0, ne = 0;
         double psnr = 0, ssim = 0, worstPsnr = std::numeric_limits<double>::infinity(), worstSsim = 1;
+        double cv = 0, energy = 0;
     };
     std::vector<Acc> acc(plan.combinations.size());
     // Summed in plan order, never in completion order: the same numbers for every --jobs.
@@ -43,6 +44,14 @@ std::vector<RankingRow> rankConfigurations(const BatchPlan& plan, const BatchSum
             a.ssim += r.ssim;
             a.worstSsim = std::min(a.worstSsim, r.ssim);
         }
+        if (!std::isnan(r.cv)) {
+            ++a.ncv;
+            a.cv += r.cv;
+        }
+        if (!std::isnan(r.periodicEnergy)) {
+            ++a.ne;
+            a.energy += r.periodicEnergy;
+        }
     }
     std::vector<RankingRow> rows;
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -50,7 +59,8 @@ std::vector<RankingRow> rankConfigurations(const BatchPlan& plan, const BatchSum
         const Acc& a = acc[c];
         if (!a.n) continue;
         rows.push_back({plan.combinations[c].description, plan.combinations[c].folder, a.n, a.psnr / double(a.n),
-                        a.ns ? a.ssim / double(a.ns) : nan, a.worstPsnr, a.ns ? a.worstSsim : nan});
+                        a.ns ? a.ssim / double(a.ns) : nan, a.worstPsnr, a.ns ? a.worstSsim : nan,
+                        a.ncv ? a.cv / double(a.ncv) : nan, a.ne ? a.energy / double(a.ne) : nan});
     }
     auto key = [](double v) { return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v; };
     std::stable_sort(rows.begin(), rows.end(), [&](const RankingRow& x, const RankingRow& y) {
@@ -62,20 +72,20 @@ std::vector<RankingRow> rankConfigurations(const BatchPlan& plan, const BatchSum
 }
 
 std::string rankingText(const std::vector<RankingRow>& rows) {
-    std::string t = "ranking (mean PSNR dB, mean SSIM; worst PSNR, worst SSIM; images):\n";
+    std::string t = "ranking (mean PSNR dB, mean SSIM; worst PSNR, worst SSIM; CV; images):\n";
     for (size_t i = 0; i < rows.size(); ++i) {
         const RankingRow& r = rows[i];
         char buf[160];
-        std::snprintf(buf, sizeof buf, "%3zu. %8s %8s   worst %8s %8s   %zu  ", i + 1, num(r.meanPsnr, "-").c_str(),
-                      num(r.meanSsim, "-").c_str(), num(r.worstPsnr, "-").c_str(), num(r.worstSsim, "-").c_str(),
-                      r.images);
+        std::snprintf(buf, sizeof buf, "%3zu. %8s %8s   worst %8s %8s   cv %8s   %zu  ", i + 1,
+                      num(r.meanPsnr, "-").c_str(), num(r.meanSsim, "-").c_str(), num(r.worstPsnr, "-").c_str(),
+                      num(r.worstSsim, "-").c_str(), num(r.cv, "-").c_str(), r.images);
         t += buf + r.parameters + "\n";
     }
     return t;
 }
 
 std::string rankingCsv(const std::vector<RankingRow>& rows) {
-    std::string t = "rank,parameters,folder,images,mean_psnr,mean_ssim,worst_psnr,worst_ssim\n";
+    std::string t = "rank,parameters,folder,images,mean_psnr,mean_ssim,worst_psnr,worst_ssim,cv,mean_periodic_energy\n";
     for (size_t i = 0; i < rows.size(); ++i) {
         const RankingRow& r = rows[i];
         auto field = [](const std::string& s) {
@@ -86,7 +96,8 @@ std::string rankingCsv(const std::vector<RankingRow>& rows) {
         };
         t += std::to_string(i + 1) + "," + field(r.parameters) + "," + field(r.folder) + "," +
              std::to_string(r.images) + "," + num(r.meanPsnr, "") + "," + num(r.meanSsim, "") + "," +
-             num(r.worstPsnr, "") + "," + num(r.worstSsim, "") + "\n";
+             num(r.worstPsnr, "") + "," + num(r.worstSsim, "") + "," + num(r.cv, "") + "," +
+             num(r.meanPeriodicEnergy, "") + "\n";
     }
     return t;
 }
@@ -99,7 +110,8 @@ std::string rankingJson(const std::vector<RankingRow>& rows) {
              ", \"parameters\": " + jsonString(r.parameters) + ", \"folder\": " + jsonString(r.folder) +
              ", \"images\": " + std::to_string(r.images) + ", \"mean_psnr\": " + jsonNum(r.meanPsnr) +
              ", \"mean_ssim\": " + jsonNum(r.meanSsim) + ", \"worst_psnr\": " + jsonNum(r.worstPsnr) +
-             ", \"worst_ssim\": " + jsonNum(r.worstSsim) + "}";
+             ", \"worst_ssim\": " + jsonNum(r.worstSsim) + ", \"cv\": " + jsonNum(r.cv) +
+             ", \"mean_periodic_energy\": " + jsonNum(r.meanPeriodicEnergy) + "}";
     }
     return t + (rows.empty() ? "]}\n" : "\n]}\n");
 }

@@ -2,7 +2,8 @@
 #pragma once
 // The summary of `tconv batch --evaluate`: settings combinations ranked by
 // their mean PSNR over the images (then mean SSIM, then name), with the worst
-// case of each, printed at the end and written next to the report.
+// case of each, and their checkerboard scores (CV, periodic energy), printed
+// at the end and written next to the report.
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct RankingRow {
     std::string folder;      // its sub-folder ("" without a sweep)
     size_t images = 0;       // items scored (done)
     double meanPsnr = 0, meanSsim = 0, worstPsnr = 0, worstSsim = 0;
+    // The checkerboard score of the kernel (the phase gains' coefficient of
+    // variation; NaN for a full multi-channel weight) and the mean measured
+    // periodic energy of the results.
+    double cv = 0, meanPeriodicEnergy = 0;
 };
 
 // Only items with both scores count; an image whose SSIM is undefined (smaller

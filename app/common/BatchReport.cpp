@@ -50,7 +50,7 @@ std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
     std::ostringstream out;
     out << "input,output,status,error,parameters,input_width,input_height,channels,output_width,output_height,cv,"
            "ratio,seconds"
-        << (summary.evaluated ? ",psnr,ssim,periodic_energy\n" : "\n");
+        << (summary.evaluated ? ",psnr,ssim,periodic_energy" : "") << (summary.referenced ? ",reference\n" : "\n");
     for (const ItemResult& r : summary.results) {
         const BatchItem& item = plan.items[r.item];
         const bool in = r.inputShape.count() > 0, o = r.outputShape.count() > 0;
@@ -62,6 +62,7 @@ std::string batchReportCsv(const BatchPlan& plan, const BatchSummary& summary) {
         if (summary.evaluated)
             out << ',' << number(r.psnr, "", "inf") << ',' << number(r.ssim, "", "inf") << ','
                 << number(r.periodicEnergy, "", "inf");
+        if (summary.referenced) out << ',' << csvField(r.reference);
         out << '\n';
     }
     return out.str();
@@ -94,6 +95,7 @@ std::string batchReportJson(const BatchPlan& plan, const BatchSummary& summary) 
         if (summary.evaluated)
             out << ", \"psnr\": " << number(r.psnr, "null", "null") << ", \"ssim\": " << number(r.ssim, "null", "null")
                 << ", \"periodic_energy\": " << number(r.periodicEnergy, "null", "null");
+        if (summary.referenced) out << ", \"reference\": " << jsonString(r.reference);
         out << "}";
         first = false;
     }

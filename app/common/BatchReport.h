@@ -6,8 +6,9 @@
 // One row (CSV) or object (JSON "items") per planned output, with: input,
 // output, status (done/skipped/failed/cancelled), error, parameters (the
 // settings description), input and output size, channels, the artifact
-// scores cv and ratio (R = max/min phase gain) and seconds. JSON adds a
-// "summary" object; non-finite numbers are written as null in JSON and as
+// scores cv and ratio (R = max/min phase gain) and seconds. --evaluate adds
+// psnr, ssim and periodic_energy, --reference the path of the reference image
+// each result was scored against. JSON adds a "summary" object; non-finite numbers are written as null in JSON and as
 // an empty field (NaN) or "inf" in CSV.
 #include <string>
 

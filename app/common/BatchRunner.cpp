@@ -14,6 +14,7 @@
 #include "analysis/ResizeConv.h"
 #include "common/AtomicFile.h"
 #include "common/BatchPipeline.h"
+#include "common/BatchReference.h"
 #include "common/ImageCodec.h"
 #include "common/ImageIO.h"
 #include "common/JobMemory.h"
@@ -52,11 +53,8 @@ struct PreparedLayer {
 
 ConvLayer layerFor(const SweepCombination& c, int channels) {
     if (!c.customKernel) return buildLayer(c.settings, channels);
-    ConvParams p;
-    p.stride = c.settings.stride;
-    p.padding = c.settings.padding;
-    p.outputPadding = c.settings.outputPadding;
-    p.dilation = c.settings.dilation;
+    // --pads / --auto-pad resolved as for a preset kernel (ConvSettings.h).
+    const ConvParams p = convParamsFor(c.settings, Size2(c.customKernel->h, c.customKernel->w));
     return makeDepthwiseLayer(*c.customKernel, channels, p, c.settings.bias);
 }
 
@@ -151,6 +149,8 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
     const Clock::time_point start = Clock::now();
     BatchSummary summary;
     summary.evaluated = options_.evaluate;
+    const bool referenced = options_.evaluate && !options_.reference.empty();
+    summary.referenced = referenced;
     summary.results.resize(plan_.items.size());
     for (size_t i = 0; i < plan_.items.size(); ++i) {
         ItemResult& r = summary.results[i];
@@ -211,6 +211,11 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
         guarded(w, "decode", [&] {
             w.image = loadImage(plan_.items[w.item].input.string(), limits);
             w.result.inputShape = w.image.tensor.shape();
+            if (referenced) {
+                const fs::path ref = findReferenceImage(options_.reference, plan_.items[w.item].relative);
+                w.result.reference = ref.string();
+                w.reference = loadImage(ref.string(), limits).tensor;
+            }
         });
     };
     stages.compute = [&](BatchWork& w) {
@@ -221,7 +226,9 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             // Checked before the output is allocated: an image too large for the
             // memory limit fails alone and the batch goes on.
             Tensor original;
-            if (options_.evaluate) {
+            if (referenced) {
+                original = std::move(w.reference);
+            } else if (options_.evaluate) {
                 const Size2 st = plan_.combinations[item.combination].settings.stride;
                 original = cropToStride(w.image.tensor, st.h, st.w);
                 w.image.tensor = degrade(original, st.h, st.w, options_.degrade);
@@ -240,10 +247,12 @@ BatchSummary BatchRunner::run(const ProgressFn& progress) {
             w.result.cv = prepared->cv;
             w.result.ratio = prepared->ratio;
             if (options_.evaluate) {
+                if (referenced) checkReferenceShape(w.output, original, w.result.reference);
                 // psnr() refuses a result of another size (padding that does not give stride x input).
                 w.result.psnr = psnr(w.output, original);
                 w.result.ssim = ssim(w.output, original);
-                const Tensor energy = periodicEnergy(w.output, PeriodicEnergyOptions{s.stride, s.padding, 4});
+                const Tensor energy =
+                    periodicEnergy(w.output, PeriodicEnergyOptions{s.stride, prepared->layer.params.padding, 4});
                 double sum = 0;
                 for (float v : energy.storage()) sum += v;
                 w.result.periodicEnergy = energy.storage().empty() ? 0.0 : sum / double(energy.storage().size());

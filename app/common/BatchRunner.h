@@ -11,6 +11,7 @@
 // once) but come from worker threads.
 #include <atomic>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <string>
@@ -45,6 +46,7 @@ struct ItemResult {
     // --evaluate: the mean over the output of its local periodic energy
     // (PeriodicEnergy.h, window 4 x 4 blocks, phases aligned to the padding).
     double periodicEnergy = std::numeric_limits<double>::quiet_NaN();
+    std::string reference;  // --evaluate --reference: the image it was scored against
 };
 
 struct BatchCounts {
@@ -64,6 +66,9 @@ struct BatchRunOptions {
     // degraded by it first; the result is scored against the cropped original.
     bool evaluate = false;
     DegradeFilter degrade = DegradeFilter::Area;
+    // --evaluate --reference DIR: no degradation; each input is upsampled as
+    // it is and scored against its reference image (BatchReference.h).
+    std::filesystem::path reference;
     int pngCompression = -1;  // zlib level 0-9 of PNG outputs; -1: OpenCV's speed setting (ImageCodec.h)
     // Set from anywhere (a signal handler, the GUI's Cancel): no new image is
     // started, the ones in flight are finished and written.
@@ -80,8 +85,9 @@ struct BatchSummary {
     size_t cancelled = 0;  // items never started because of the cancel flag
     bool wasCancelled = false;
     double seconds = 0;
-    bool evaluated = false;  // results carry psnr and ssim (the report gets those columns)
-    std::string backend;     // description of the backend used, e.g. "cpu (AVX2, 1 thread, ...)"
+    bool evaluated = false;   // results carry psnr and ssim (the report gets those columns)
+    bool referenced = false;  // --reference: results name their reference (a report column)
+    std::string backend;      // description of the backend used, e.g. "cpu (AVX2, 1 thread, ...)"
     double imagesPerSecond() const { return seconds > 0 ? counts.finished() / seconds : 0; }
 };
 

@@ -89,7 +89,9 @@ std::string settingsFolderName(const ConvSettings& s, const std::set<std::string
     std::vector<std::string> parts;
     if (auto k = effectiveKernelSize(s, customKernel)) parts.push_back("k" + sizeText(*k));
     parts.push_back("s" + sizeText(s.stride));
-    parts.push_back("p" + sizeText(s.padding));
+    parts.push_back(s.autoPad ? std::string(autoPadName(*s.autoPad))
+                    : s.pads  ? "pads" + padsText(*s.pads)
+                              : "p" + sizeText(s.padding));
     if (s.outputPadding != Size2(0, 0) || isSwept("--output-padding"))
         parts.push_back("op" + sizeText(s.outputPadding));
     if (s.dilation != Size2(1, 1) || isSwept("--dilation")) parts.push_back("d" + sizeText(s.dilation));
@@ -114,8 +116,12 @@ std::string settingsFolderName(const ConvSettings& s, const std::set<std::string
 std::string settingsDescription(const ConvSettings& s, const std::optional<Kernel2D>& customKernel) {
     std::string d;
     if (auto k = effectiveKernelSize(s, customKernel)) d += "k=" + sizeText(*k) + " ";
-    d += "s=" + sizeText(s.stride) + " p=" + sizeText(s.padding) + " op=" + sizeText(s.outputPadding) +
-         " d=" + sizeText(s.dilation) + " g=" + (s.groups == 0 ? std::string("auto") : std::to_string(s.groups)) +
+    d += "s=" + sizeText(s.stride) +
+         (s.autoPad ? std::string(" auto_pad=") + autoPadName(*s.autoPad)
+          : s.pads  ? " pads=" + padsText(*s.pads)
+                    : " p=" + sizeText(s.padding)) +
+         " op=" + sizeText(s.outputPadding) + " d=" + sizeText(s.dilation) +
+         " g=" + (s.groups == 0 ? std::string("auto") : std::to_string(s.groups)) +
          " kernel=" + (customKernel ? std::string("custom") : s.kernel.text());
     const auto preset = customKernel ? std::nullopt : s.kernel.preset();
     if (preset && *preset == KernelPreset::Gaussian) d += " sigma=" + formatDouble(s.sigma);

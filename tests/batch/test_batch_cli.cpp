@@ -14,6 +14,7 @@
 #include <csignal>
 
 #include "batch/BatchTestUtil.h"
+#include "common/TempFileName.h"
 #include "common/TestPrinters.h"
 
 using namespace tconv;
@@ -71,6 +72,9 @@ private slots:
     void rerunsNeverNest();
     void rerunBesideInputsDoesNotReprocessOutputs();
     void doubleDashEndsOptions();
+    void referenceFolderPerImageErrors();
+    void watchUntilInterrupted();
+    void watchOutputInsideInputAndSigterm();
 
 private:
     void makeTree();
@@ -181,6 +185,12 @@ void TestBatchCli::usageErrors_data() {
     QTest::newRow("missing input") << QStringList{"NOPE", "-o", "OUT"} << "does not exist";
     QTest::newRow("output is a file") << QStringList{"IN", "-o", "IN/x"} << "not a folder";
     QTest::newRow("missing value") << QStringList{"IN", "-o"} << "needs a value";
+    QTest::newRow("reference not a folder") << QStringList{"IN", "-o", "OUT", "--reference", "NOPE"} << "--reference";
+    QTest::newRow("reference and degrade")
+        << QStringList{"IN", "-o", "OUT", "--reference", "IN", "--degrade", "area"} << "--degrade";
+    QTest::newRow("watch a shard") << QStringList{"--watch", "IN", "-o", "OUT", "--shard", "0/2"} << "--watch";
+    QTest::newRow("watch no folder") << QStringList{"--watch", "IN/x", "-o", "OUT"} << "no INPUT is a folder";
+    QTest::newRow("bad settle") << QStringList{"--watch", "IN", "-o", "OUT", "--settle", "0"} << "--settle";
 }
 
 void TestBatchCli::usageErrors() {
@@ -419,6 +429,119 @@ void TestBatchCli::evaluateRanksStablyAcrossJobs() {
     QCOMPARE(bad.code, 1);
     QVERIFY2(bad.err.contains("psnr: the result is"), qPrintable(bad.err));
     QCOMPARE(runTconv({q(in()), "-o", q(root / "evbad"), "--evaluate", "--degrade", "box"}).code, 2);
+}
+
+// --reference: scored against existing images; a missing reference or one of
+// another size fails that image with the reason, the others are scored.
+void TestBatchCli::referenceFolderPerImageErrors() {
+    writeImage(in() / name("a"), 8, 10, 3, 1);
+    writeImage(in() / name("b"), 8, 8, 3, 2);
+    writeImage(in() / name("c"), 6, 6, 3, 3);
+    writeImage(root() / "ref" / name("a"), 16, 20, 3, 4);
+    writeImage(root() / "ref" / name("b"), 15, 16, 3, 5);
+    const fs::path report = root() / "r.csv";
+    const Run r = runTconv({q(in()), "-o", q(out()), "--reference", q(root() / "ref"), "--padding", "1", "--report",
+                            q(report), "--backend", "cpu"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("no reference image"), qPrintable(r.err));
+    QVERIFY2(r.err.contains("but the reference"), qPrintable(r.err));
+    QVERIFY2(r.out.contains("ranking (mean PSNR"), qPrintable(r.out));
+    QCOMPARE(listFiles(out()), std::vector<std::string>{name("a")});
+    const QString csv = QString::fromStdString(readText(report));
+    QVERIFY2(csv.section('\n', 0, 0).endsWith(",psnr,ssim,periodic_energy,reference"), qPrintable(csv));
+    QVERIFY2(csv.contains(q(root() / "ref" / name("a"))), qPrintable(csv));
+    QCOMPARE(csv.count(",failed,"), 2);
+    const QString ranking = QString::fromStdString(readText(root() / "r.ranking.csv"));
+    QVERIFY2(ranking.startsWith("rank,parameters,folder,images,mean_psnr,mean_ssim,worst_psnr,worst_ssim,cv,"
+                                "mean_periodic_energy\n1,"),
+             qPrintable(ranking));
+}
+
+namespace {
+
+// What a running process printed on stderr so far (accumulated in `err`).
+bool stderrContains(QProcess& p, QString& err, const QString& text) {
+    err += QString::fromUtf8(p.readAllStandardError());
+    return err.contains(text);
+}
+
+std::string fileBytes(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+}  // namespace
+
+// The real binary watching a folder: what is there, a file written slowly in
+// chunks (read once complete), junk and partial names ignored, Ctrl-C ends it
+// cleanly (exit 0: nothing failed, nothing left unprocessed) with the report
+// of the whole watch and no temporary file.
+void TestBatchCli::watchUntilInterrupted() {
+    writeImage(in() / name("a"), 10, 12, 3, 1);
+    writeImage(root() / name("b"), 9, 7, 3, 2);
+    const std::string bytes = fileBytes(root() / name("b"));
+    QProcess p;
+    p.start(TCONV_EXE, {"batch", "--watch", q(in()), "-r", "-o", q(out()), "--settle", "0.3", "--jobs", "2",
+                        "--padding", "1", "--report", q(root() / "r.csv"), "--backend", "cpu"});
+    QVERIFY(p.waitForStarted());
+    QString err;
+    QTRY_VERIFY_WITH_TIMEOUT(stderrContains(p, err, "waiting for new images"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(out() / name("a")), 20000);
+    for (const std::string& junk : {name("c") + ".part", name("d") + ".crdownload", name("e") + ".tmp",
+                                    tempFileName(name("f"), 4242, 0x1234abcdu), std::string("notes.txt")})
+        writeText(in() / junk, bytes);
+    fs::create_directories(in() / "sub");
+    {
+        std::ofstream slow(in() / "sub" / name("b"), std::ios::binary);
+        const size_t chunk = bytes.size() / 5 + 1;
+        for (size_t off = 0; off < bytes.size(); off += chunk) {
+            slow.write(bytes.data() + off, std::streamsize(std::min(chunk, bytes.size() - off)));
+            slow.flush();
+            QTest::qWait(120);  // shorter pauses than --settle
+            QVERIFY(!fs::exists(out() / "sub" / name("b")));
+        }
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(out() / "sub" / name("b")), 20000);
+    QTest::qWait(500);  // junk would have settled by now
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(30000));
+    err += QString::fromUtf8(p.readAllStandardError());
+    const QString printed = QString::fromUtf8(p.readAllStandardOutput());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, qPrintable(err));
+    QVERIFY2(printed.contains("batch: 2 done, 0 skipped, 0 failed"), qPrintable(printed + err));
+    QCOMPARE(listFiles(out()), sorted({name("a"), "sub/" + name("b")}));
+    QVERIFY(hiddenFiles(out()).empty());
+    QCOMPARE(loadImage((out() / "sub" / name("b")).string()).tensor.shape(), (Shape4{1, 3, 18, 14}));
+    const QString csv = QString::fromStdString(readText(root() / "r.csv"));
+    QCOMPARE(csv.count(",done,"), 2);
+    QCOMPARE(csv.count('\n'), 3);
+}
+
+// The output folder inside the watched one is never read back (no up/up/...),
+// a damaged file fails alone and the watch goes on, SIGTERM ends it like Ctrl-C
+// (exit 1 because an image failed), and no temporary file is left.
+void TestBatchCli::watchOutputInsideInputAndSigterm() {
+    writeImage(in() / name("a"), 8, 8, 3, 1);
+    const fs::path up = in() / "up";
+    QProcess p;
+    p.start(TCONV_EXE, {"batch", "--watch", q(in()), "-r", "-o", q(up), "--settle", "0.2", "--backend", "cpu"});
+    QVERIFY(p.waitForStarted());
+    QString err;
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(up / name("a")), 20000);
+    writeText(in() / name("bad"), "not an image at all");
+    QTRY_VERIFY_WITH_TIMEOUT(stderrContains(p, err, "failed: "), 20000);
+    writeImage(in() / "sub" / name("c"), 6, 6, 1, 3);
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(up / "sub" / name("c")), 20000);
+    QTest::qWait(500);
+    ::kill(static_cast<pid_t>(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(30000));
+    err += QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.contains(QString::fromStdString(name("bad"))), qPrintable(err));
+    QCOMPARE(listFiles(up), sorted({name("a"), "sub/" + name("c")}));
+    QVERIFY(hiddenFiles(in()).empty());
 }
 
 QTEST_GUILESS_MAIN(TestBatchCli)

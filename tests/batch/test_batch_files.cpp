@@ -11,11 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "batch/BatchTestUtil.h"
 #include "common/AtomicFile.h"
+#include "common/BatchFolderWatcher.h"
 #include "common/BatchInputs.h"
 #include "common/BatchPlan.h"
 #include "common/BatchRunner.h"
@@ -64,6 +67,7 @@ private slots:
     void runnerOverwriteStillReplaces();
     void jsonStringsAreValidForAnyBytes_data();
     void jsonStringsAreValidForAnyBytes();
+    void folderWatcherSeesNewFiles();
 
 private:
     std::unique_ptr<QTemporaryDir> tmp_;
@@ -253,6 +257,50 @@ void TestBatchFiles::jsonStringsAreValidForAnyBytes() {
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error);
     QVERIFY2(error.error == QJsonParseError::NoError, json.c_str());
     QCOMPARE(doc.array().at(0).toString(), parsed);
+}
+
+// inotify: files created, moved in, and in new sub-folders (recursive) are
+// reported; nothing from the output folder; non-recursive watches one folder.
+void TestBatchFiles::folderWatcherSeesNewFiles() {
+    const fs::path in = root() / "in";
+    fs::create_directories(in / "out" / "deep");
+    fs::create_directories(in / "old");
+    fs::create_directories(in / ".hidden");
+    FolderWatcher w({in}, true, in / "out");
+    QCOMPARE(w.folderCount(), size_t(2));  // in and in/old: not the output folder, not hidden ones
+    auto collect = [&](int ms) {
+        std::set<std::string> got;
+        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+        while (std::chrono::steady_clock::now() < end)
+            for (const fs::path& f : w.wait(20).files) got.insert(f.lexically_relative(in).generic_string());
+        return got;
+    };
+    writeText(in / "a.png", "x");
+    writeText(in / "out" / "ignored.png", "x");
+    writeText(in / "out" / "deep" / "ignored.png", "x");
+    writeText(in / ".hidden" / "ignored.png", "x");
+    writeText(root() / "elsewhere" / "moved.png", "x");
+    fs::rename(root() / "elsewhere" / "moved.png", in / "old" / "moved.png");
+    // A tree made at once: its files may exist before its watches; they are reported either way.
+    fs::create_directories(in / "new" / "deep");
+    writeText(in / "new" / "deep" / "c.png", "x");
+    std::set<std::string> got = collect(300);
+    QVERIFY(got.count("a.png"));
+    QVERIFY(got.count("old/moved.png"));
+    QVERIFY(got.count("new/deep/c.png"));
+    for (const std::string& f : got) QVERIFY2(f.find("ignored") == std::string::npos, f.c_str());
+    writeText(in / "new" / "deep" / "d.png", "x");  // the new folder is watched now
+    QVERIFY(collect(200).count("new/deep/d.png"));
+    QVERIFY(collect(50).empty());  // nothing when nothing happens
+
+    FolderWatcher flat({in}, false, {});
+    QCOMPARE(flat.folderCount(), size_t(1));
+    try {
+        FolderWatcher missing({root() / "nope"}, false, {});
+        QFAIL("a missing folder was watched");
+    } catch (const ProcessingError& e) {
+        QVERIFY2(std::string(e.what()).find("nope") != std::string::npos, e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestBatchFiles)

@@ -5,15 +5,23 @@
 // alpha kept.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "batch/BatchTestUtil.h"
 #include "common/TestPrinters.h"
 #include "common/BatchInputs.h"
 #include "common/BatchPlan.h"
+#include "common/BatchReference.h"
+#include "common/BatchReport.h"
 #include "common/BatchRunner.h"
 #include "common/BatchSweep.h"
+#include "common/BatchWatch.h"
 #include "core/ConvError.h"
 #include "core/ReferenceConvTranspose.h"
 
@@ -35,6 +43,9 @@ private slots:
     void failedRenameLeavesNoTemp();
     void memoryLimitFailsOneImage();
     void bitDepthAndAlphaKept();
+    void referenceFolderScoresEachImage();
+    void referenceMatching();
+    void watchProcessesNewFilesUntilStopped();
 
 private:
     BatchPlan plan(const fs::path& in, std::vector<SweepAxis> axes = {}, bool overwrite = false);
@@ -279,6 +290,156 @@ void TestBatchRunner::bitDepthAndAlphaKept() {
 #else
     QSKIP("built without OpenCV: no image files");
 #endif
+}
+
+namespace {
+
+// PSNR written out from its definition (data range 1, the result clamped to
+// [0, 1], every channel), independently of BatchQuality.
+double psnrByHand(const Tensor& result, const Tensor& reference) {
+    double sum = 0;
+    for (int64_t i = 0; i < result.size(); ++i) {
+        const double d = std::clamp(double(result.data()[i]), 0.0, 1.0) - double(reference.data()[i]);
+        sum += d * d;
+    }
+    return 10 * std::log10(double(result.size()) / sum);
+}
+
+}  // namespace
+
+// --evaluate --reference: each input is upsampled as it is and scored against
+// ref/<its relative path>; a missing reference or one of another size fails
+// that image alone (no output), with the reason, and the batch goes on.
+void TestBatchRunner::referenceFolderScoresEachImage() {
+    const fs::path in = root() / "in", ref = root() / "ref";
+    writeImage(in / "a.npy", 6, 7, 3, 1);
+    writeImage(in / "sub" / "b.npy", 5, 5, 1, 2);
+    writeImage(in / "c.npy", 4, 4, 3, 3);  // no reference
+    writeImage(in / "d.npy", 4, 4, 1, 4);  // reference of another size
+    writeImage(ref / "a.npy", 12, 14, 3, 11);
+    writeImage(ref / "sub" / "b.npy", 10, 10, 1, 12);
+    writeImage(ref / "d.npy", 9, 8, 1, 14);
+    const BatchPlan p = plan(in);
+    BatchRunOptions o;
+    o.jobs = 2;
+    o.backend = BackendKind::Cpu;
+    o.evaluate = true;
+    o.reference = ref;
+    const BatchSummary s = BatchRunner(p, o).run();
+    QVERIFY(s.evaluated && s.referenced);
+    QCOMPARE(s.counts.done, size_t(2));
+    QCOMPARE(s.counts.failed, size_t(2));
+    for (const ItemResult& r : s.results) {
+        const BatchItem& item = p.items[r.item];
+        const std::string name = item.relative.generic_string();
+        if (name == "a.npy" || name == "sub/b.npy") {
+            QCOMPARE(r.status, ItemStatus::Done);
+            QCOMPARE(fs::path(r.reference), ref / name);
+            const Tensor out = loadImage(item.output.string()).tensor;
+            const double expected = psnrByHand(out, loadImage((ref / name).string()).tensor);
+            QVERIFY2(std::abs(r.psnr - expected) < 1e-9 * std::abs(expected), name.c_str());
+            QVERIFY(std::isfinite(r.ssim) || name == "sub/b.npy");  // 10x10 is below the 11x11 window
+        } else {
+            QCOMPARE(r.status, ItemStatus::Failed);
+            QVERIFY(!fs::exists(item.output));
+            const std::string want =
+                name == "c.npy" ? "no reference image (looked for '" + (ref / "c.npy").string()
+                                : "the result is 8x8x1 but the reference '" + (ref / "d.npy").string() + "' is 9x8x1";
+            QVERIFY2(r.error.find(want) != std::string::npos, r.error.c_str());
+        }
+    }
+    // The report names each result's reference.
+    const std::string csv = batchReportCsv(p, s);
+    QVERIFY2(csv.find(",psnr,ssim,periodic_energy,reference\n") != std::string::npos, csv.c_str());
+    QVERIFY(csv.find("," + (ref / "a.npy").string() + "\n") != std::string::npos);
+}
+
+// Exact path first, else the one file of the same stem (any image extension).
+void TestBatchRunner::referenceMatching() {
+    const fs::path ref = root() / "ref";
+    writeText(ref / "x" / "a.png", "");
+    writeText(ref / "x" / "b.jpg", "");
+    writeText(ref / "x" / "b.png", "");
+    writeText(ref / "x" / "c.png", "");
+    writeText(ref / "x" / "c.txt", "");  // not an image extension
+    writeText(ref / "x" / "c.tif.part", "");
+    QCOMPARE(findReferenceImage(ref, "x/a.png"), ref / "x" / "a.png");
+    QCOMPARE(findReferenceImage(ref, "x/a.jpg"), ref / "x" / "a.png");  // a low-res JPEG, its PNG original
+    QCOMPARE(findReferenceImage(ref, "x/b.jpg"), ref / "x" / "b.jpg");  // the exact name wins
+    QCOMPARE(findReferenceImage(ref, "x/c.npy"), ref / "x" / "c.png");
+    try {
+        findReferenceImage(ref, "x/b.tif");
+        QFAIL("an ambiguous reference was accepted");
+    } catch (const ProcessingError& e) {
+        QVERIFY2(std::string(e.what()).find("several reference images match") != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find("b.jpg, b.png") != std::string::npos, e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(ProcessingError, findReferenceImage(ref, "y/a.png"));  // no such sub-folder
+    QVERIFY_THROWS_EXCEPTION(ProcessingError, findReferenceImage(ref, "a.png"));    // not in the top folder
+}
+
+// The watch loop in-process: what is there, then a file written slowly in
+// chunks (read only once complete), in a new sub-folder; partial and hidden
+// names ignored; the output folder inside the input folder never read back;
+// stopping returns with every output written and nothing cancelled.
+void TestBatchRunner::watchProcessesNewFilesUntilStopped() {
+    using namespace std::chrono_literals;
+    const fs::path in = root() / "in", out = in / "out";
+    writeImage(in / "a.npy", 5, 5, 1, 1);
+    writeImage(root() / "b.npy", 6, 6, 3, 2);  // written into in/sub slowly below
+    std::ifstream f(root() / "b.npy", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+
+    WatchRequest req;
+    req.inputs.inputs = {in.string()};
+    req.inputs.recursive = true;
+    req.inputs.outputDir = out;
+    req.plan.outputDir = out;
+    req.plan.format = OutputFormat::Npy;
+    ConvSettings base;
+    base.padding = Size2(1);
+    base.backend = BackendKind::Cpu;
+    req.combinations = expandSweep(base, {});
+    std::atomic<bool> stop{false};
+    req.run.backend = BackendKind::Cpu;
+    req.run.cancel = &stop;
+    req.settle = 300ms;
+    req.pollInterval = 20ms;
+    std::atomic<int> waits{0}, rounds{0};
+    WatchCallbacks cb;
+    cb.waiting = [&] { ++waits; };
+    cb.roundDone = [&](const BatchPlan&, const BatchSummary&) { ++rounds; };
+    WatchResult result;
+    std::thread watch([&] { result = runWatchedBatch(req, cb); });
+
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(out / "a.npy"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(waits > 0, 20000);
+    writeText(in / "c.npy.part", bytes);
+    writeText(in / "d.npy.crdownload", bytes);
+    writeText(in / ".e.npy", bytes);
+    {
+        fs::create_directories(in / "sub");
+        std::ofstream slow(in / "sub" / "b.npy", std::ios::binary);
+        const size_t chunk = bytes.size() / 4 + 1;
+        for (size_t off = 0; off < bytes.size(); off += chunk) {
+            slow.write(bytes.data() + off, std::streamsize(std::min(chunk, bytes.size() - off)));
+            slow.flush();
+            std::this_thread::sleep_for(100ms);           // pauses shorter than the settle time
+            QVERIFY(!fs::exists(out / "sub" / "b.npy"));  // never read while incomplete
+        }
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(out / "sub" / "b.npy"), 20000);
+    std::this_thread::sleep_for(400ms);  // the outputs' own events, if any were seen, would come back by now
+    stop = true;
+    watch.join();
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    QCOMPARE(result.summary.counts.done, size_t(2));
+    QCOMPARE(result.summary.counts.failed, size_t(0));
+    QVERIFY(!result.summary.wasCancelled);
+    QCOMPARE(result.plan.items.size(), size_t(2));
+    QCOMPARE(loadImage((out / "sub" / "b.npy").string()).tensor.shape(), (Shape4{1, 3, 12, 12}));
+    QCOMPARE(listFiles(out), (std::vector<std::string>{"a.npy", "sub/b.npy"}));
+    QVERIFY(rounds >= 2);
 }
 
 QTEST_GUILESS_MAIN(TestBatchRunner)

@@ -10,7 +10,9 @@
 #include "common/BatchPlan.h"
 #include "common/BatchProgress.h"
 #include "common/BatchReport.h"
+#include "common/BatchSettle.h"
 #include "common/BatchSweep.h"
+#include "common/TempFileName.h"
 #include "core/ConvError.h"
 
 using namespace tconv;
@@ -49,6 +51,9 @@ private slots:
     void progressFormatting();
     void progressOutput();
     void reportFormats();
+    void partialFileNames_data();
+    void partialFileNames();
+    void settleWaitsForAQuietPeriod();
 
 private:
     std::unique_ptr<QTemporaryDir> tmp_;
@@ -334,8 +339,8 @@ void TestBatchUnits::reportFormats() {
     SweepCombination c;
     c.description = "k=4 s=2 p=1";
     plan.combinations = {c};
-    plan.items = {BatchItem{"in/a\"b.png", "out/a\"b.png", 0, PlanAction::Process, {}},
-                  BatchItem{"in/c,d.png", "out/c,d.png", 0, PlanAction::Process, {}}};
+    plan.items = {BatchItem{"in/a\"b.png", "out/a\"b.png", 0, PlanAction::Process, {}, false, {}},
+                  BatchItem{"in/c,d.png", "out/c,d.png", 0, PlanAction::Process, {}, false, {}}};
     BatchSummary s;
     ItemResult ok;
     ok.item = 0;
@@ -381,6 +386,82 @@ void TestBatchUnits::reportFormats() {
     QCOMPARE(std::string(std::istreambuf_iterator<char>(f), {}), json);
     QVERIFY_THROWS_EXCEPTION(ParameterError, writeBatchReport((root() / "r.txt").string(), plan, s));
     QVERIFY(hiddenFiles(root()).empty());
+}
+
+void TestBatchUnits::partialFileNames_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("partial");
+    QTest::newRow("image") << "shot.png" << false;
+    QTest::newRow("dots inside") << "my.part.1.jpg" << false;
+    QTest::newRow("firefox") << "shot.png.part" << true;
+    QTest::newRow("chrome") << "shot.png.crdownload" << true;
+    QTest::newRow("upper case") << "SHOT.PNG.CRDOWNLOAD" << true;
+    QTest::newRow("safari") << "shot.png.download" << true;
+    QTest::newRow("wget/aria") << "shot.png.partial" << true;
+    QTest::newRow("tmp") << "shot.png.tmp" << true;
+    QTest::newRow("temp") << "shot.temp" << true;
+    QTest::newRow("vim swap") << "shot.png.swp" << true;
+    QTest::newRow("backup") << "shot.png~" << true;
+    QTest::newRow("hidden") << ".shot.png" << true;
+    QTest::newRow("ours") << QString::fromStdString(tempFileName("shot.png", 1234, 0xabcdef01u)) << true;
+    QTest::newRow("in a folder") << "dir.part/shot.png" << false;
+}
+
+void TestBatchUnits::partialFileNames() {
+    QFETCH(QString, name);
+    QFETCH(bool, partial);
+    QCOMPARE(isPartialFileName(fs::path(name.toStdString())), partial);
+}
+
+// A file counts once its stamp (size, mtime) stayed the same for the quiet
+// period; growing files, touched files and vanished files are handled. The
+// clock and stat() are fakes, so this is exact and instant.
+void TestBatchUnits::settleWaitsForAQuietPeriod() {
+    using namespace std::chrono_literals;
+    std::map<fs::path, FileStamp> disk;
+    SettleTracker t(1000ms, [&](const fs::path& p) -> std::optional<FileStamp> {
+        const auto it = disk.find(p);
+        return it == disk.end() ? std::nullopt : std::optional<FileStamp>(it->second);
+    });
+    const SettleTracker::Clock::time_point t0{};
+    disk["a"] = {10, 1};
+    disk["b"] = {5, 1};
+    t.touch("a", t0);
+    t.touch("b", t0);
+    QCOMPARE(t.size(), size_t(2));
+    QVERIFY(t.takeSettled(t0 + 999ms).empty());
+    disk["b"] = {7, 2};  // b grows
+    QCOMPARE(t.takeSettled(t0 + 1000ms), std::vector<fs::path>{"a"});
+    QCOMPARE(t.size(), size_t(1));
+    // b's period restarted when the growth was seen (at 1000 ms).
+    QVERIFY(t.takeSettled(t0 + 1999ms).empty());
+    disk["b"] = {9, 3};  // and again: a slow writer
+    QVERIFY(t.takeSettled(t0 + 2500ms).empty());
+    QVERIFY(t.takeSettled(t0 + 3499ms).empty());
+    QCOMPARE(t.takeSettled(t0 + 3500ms), std::vector<fs::path>{"b"});
+    QVERIFY(t.empty());
+    // A touch (an inotify event) restarts the period even when the stamp is the same.
+    t.touch("a", t0 + 4000ms);
+    t.touch("a", t0 + 4800ms);
+    QVERIFY(t.takeSettled(t0 + 5000ms).empty());
+    QCOMPARE(t.takeSettled(t0 + 5800ms), std::vector<fs::path>{"a"});
+    // A file deleted (or renamed away) before it settled is dropped, never returned.
+    disk["c"] = {1, 1};
+    t.touch("c", t0);
+    disk.erase("c");
+    QVERIFY(t.takeSettled(t0 + 10s).empty());
+    QVERIFY(t.empty());
+    // Several settle at once, in path order.
+    disk["z"] = {1, 1};
+    disk["m"] = {1, 1};
+    t.touch("z", t0);
+    t.touch("m", t0);
+    QCOMPARE(t.takeSettled(t0 + 1s), (std::vector<fs::path>{"m", "z"}));
+    // The real stat: a regular file has a stamp, a folder and a missing file none.
+    writeText(root() / "f.png", "12345");
+    QCOMPARE(statFile(root() / "f.png")->size, std::uintmax_t(5));
+    QVERIFY(!statFile(root()));
+    QVERIFY(!statFile(root() / "missing.png"));
 }
 
 QTEST_GUILESS_MAIN(TestBatchUnits)
