@@ -303,7 +303,9 @@ void TestCudaHostGrid::gemmRandomMixingLayers() {
         multiTileN += run.plan.grid.x > 1;
         grouped += rc.layer.params.groups > 1;
         perSide += hasAsymmetricPadding(rc.layer.params);
-        autoGemm += emulateConv(rc.input, rc.layer).plan.variant == KernelVariant::Gemm;
+        const Shape4 outShape = validateProblem(rc.layer.problemFor(rc.input.shape()));
+        autoGemm +=
+            cuda::planLaunch(cuda::makeGeometry(rc.input.shape(), rc.layer, outShape)).variant == KernelVariant::Gemm;
     }
     // The cases really straddle channel and pixel tiles, and cover groups, per-side pads and the planner's choice.
     QVERIFY2(
