@@ -366,6 +366,17 @@ void TestCudaHostGrid::gemmSelectionRule() {
         QCOMPARE(cuda::planLaunch(g, KernelVariant::Direct).variant, KernelVariant::Direct);
         QCOMPARE(cuda::planLaunch(g, KernelVariant::Gemm).variant, KernelVariant::Gemm);
     }
+    // A phase with more pixels than the kernel's int pixel index (60000 x 60000 outputs, stride 1): the planner
+    // keeps the tiled kernel, also when the GEMM is asked for.
+    cuda::ConvGeometry huge;
+    huge.inChannels = huge.outChannels = huge.cinPerGroup = huge.coutPerGroup = 64;
+    huge.y.in = huge.x.in = 59999;
+    huge.y.out = huge.x.out = 60000;
+    huge.y.k = huge.x.k = 2;
+    QVERIFY(cuda::mixingGemmPays(huge));
+    QVERIFY(!cuda::planMixingGemm(huge));
+    QCOMPARE(cuda::planLaunch(huge).variant, KernelVariant::Tiled4);
+    QCOMPARE(cuda::planLaunch(huge, KernelVariant::Gemm).variant, KernelVariant::Tiled4);
 }
 
 void TestCudaHostGrid::gemmGridChunkingCoversEverything() {
