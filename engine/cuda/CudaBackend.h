@@ -47,6 +47,7 @@ public:
     BackendKind kind() const override { return BackendKind::Cuda; }
     std::string description() const override;  // "cuda (NVIDIA H100 80GB HBM3, sm_90)"
     void run(const Tensor& input, const ConvLayer& layer, Tensor& output) override;
+    void runConv2d(const Tensor& input, const Conv2dLayer& layer, Tensor& output) override;  // Conv2dRun.cpp
 
     // 8-bit image in (uploaded as bytes, converted to value/255 on the device),
     // planar float out: output becomes (1, C_out, H_out, W_out). The image's
