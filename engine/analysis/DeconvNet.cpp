@@ -20,7 +20,6 @@
 #include "analysis/internal/ParallelFor.h"
 #include "core/Conv2d.h"
 #include "core/ConvError.h"
-#include "core/ConvTranspose.h"
 
 namespace tconv {
 namespace {
@@ -162,6 +161,19 @@ Conv2dLayer deconvAnalysisLayer(const Tensor& filters) {
     return layer;
 }
 
+Conv2dLayer deconvSynthesisAsConv2d(const Tensor& filters) {
+    const Shape4 f = filters.shape();
+    Conv2dLayer layer;
+    layer.params.kernel = Size2(static_cast<int>(f.h), static_cast<int>(f.w));
+    layer.weight = Tensor(Shape4{f.c, f.n, f.h, f.w});
+    for (int64_t k = 0; k < f.n; ++k)
+        for (int64_t c = 0; c < f.c; ++c)
+            for (int64_t y = 0; y < f.h; ++y)
+                for (int64_t x = 0; x < f.w; ++x)
+                    layer.weight.at(c, k, y, x) = filters.at(k, c, f.h - 1 - y, f.w - 1 - x);
+    return layer;
+}
+
 Shape4 deconvMapShape(const Shape4& image, const Tensor& filters) {
     const Shape4 f = filters.shape();
     if (f.n <= 0 || f.c <= 0 || f.h <= 0 || f.w <= 0 || filters.size() != f.count())
@@ -196,7 +208,7 @@ DeconvCost deconvCost(const Tensor& image, const Tensor& maps, const Tensor& fil
                              shapeText(maps.shape()));
     Tensor local;
     Tensor& recon = reconstruction != nullptr ? *reconstruction : local;
-    convTranspose2d(maps, deconvSynthesisLayer(filters), backend, recon);
+    conv2d(maps, deconvSynthesisAsConv2d(filters), backend, recon);
     DeconvCost c;
     c.dataTerm = 0.5 * lambda * squaredDistance(recon, image);
     c.l1Term = l1Norm(maps);
@@ -211,7 +223,7 @@ double deconvLipschitz(const Shape4& image, const Tensor& filters, double lambda
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (float& e : v.storage()) e = normal(rng);
-    const ConvLayer synthesis = deconvSynthesisLayer(filters);
+    const Conv2dLayer synthesis = deconvSynthesisAsConv2d(filters);
     const Conv2dLayer adjoint = deconvAnalysisLayer(filters);
     Tensor av, w;
     double estimate = 0;
@@ -219,7 +231,7 @@ double deconvLipschitz(const Shape4& image, const Tensor& filters, double lambda
     for (int it = 0; it < std::max(1, iterations); ++it) {
         const float inv = static_cast<float>(1.0 / norm);
         for (float& e : v.storage()) e *= inv;
-        convTranspose2d(v, synthesis, backend, av);
+        conv2d(v, synthesis, backend, av);
         conv2d(av, adjoint, backend, w);
         norm = std::sqrt(sumSquares(w));
         estimate = norm;  // ||A^T A v|| with ||v|| = 1
@@ -237,7 +249,7 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
     if (start != nullptr && start->shape() != mapShape)
         throw ParameterError("expected starting maps of shape " + shapeText(mapShape) + ", but got " +
                              shapeText(start->shape()));
-    const ConvLayer synthesis = deconvSynthesisLayer(filters);
+    const Conv2dLayer synthesis = deconvSynthesisAsConv2d(filters);
     const Conv2dLayer adjoint = deconvAnalysisLayer(filters);
 
     DeconvInference result;
@@ -269,7 +281,7 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
             conv2d(residual, adjoint, backend, g);
             for (int tries = 0;; ++tries) {  // backtracking on L
                 sums = proximalStep(x, xPrev, beta, g, L, z);
-                convTranspose2d(z, synthesis, backend, az);
+                conv2d(z, synthesis, backend, az);
                 cz.dataTerm = 0.5 * o.lambda * squaredDistance(az, image);
                 const double model = fy + sums.gradDot + 0.5 * L * sums.stepNorm2;
                 if (cz.dataTerm <= model * (1 + 1e-6) + 1e-12 || tries >= 40) break;

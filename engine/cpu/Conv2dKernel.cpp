@@ -53,15 +53,17 @@ namespace hn = hwy::HWY_NAMESPACE;
 using DC = hn::CappedTag<float, 8>;
 using VC = hn::Vec<DC>;
 
-// The 2-vector block of outputs starting at column ox0.
+// The 2-vector block of outputs starting at column ox0, summed over input
+// channels [ci0, ci1): stored (plus bias) when `accumulate` is false, added
+// to what the output holds when true.
 template <int CO, int R>
-HWY_INLINE void tileBlock(const Conv2dTile& t, int64_t ox0) {
+HWY_INLINE void tileBlock(const Conv2dTile& t, int64_t ox0, int ci0, int ci1, bool accumulate) {
     const DC d;
     constexpr int64_t N = static_cast<int64_t>(hn::MaxLanes(DC()));
     VC acc[CO][R][2];
     for (int c = 0; c < CO; ++c)
         for (int r = 0; r < R; ++r) acc[c][r][0] = acc[c][r][1] = hn::Zero(d);
-    for (int ci = 0; ci < t.cin; ++ci) {
+    for (int ci = ci0; ci < ci1; ++ci) {
         const float* plane = t.src + ci * t.planeStride + ox0;
         for (int ky = 0; ky < t.kh; ++ky) {
             const float* rows[R];
@@ -86,19 +88,33 @@ HWY_INLINE void tileBlock(const Conv2dTile& t, int64_t ox0) {
         const VC b = hn::Set(d, t.bias[c]);
         for (int r = 0; r < R; ++r) {
             float* out = t.out + c * t.outPlaneStride + r * t.outRowStride + ox0;
-            hn::StoreU(hn::Add(acc[c][r][0], b), d, out);
-            hn::StoreU(hn::Add(acc[c][r][1], b), d, out + N);
+            const VC base0 = accumulate ? hn::LoadU(d, out) : b, base1 = accumulate ? hn::LoadU(d, out + N) : b;
+            hn::StoreU(hn::Add(acc[c][r][0], base0), d, out);
+            hn::StoreU(hn::Add(acc[c][r][1], base1), d, out + N);
         }
     }
 }
 
+// Input channels are taken in chunks whose rows of the band fit in L1
+// (16 KiB), each chunk swept over the whole band before the next: with many
+// input channels (a deconvnet's synthesis, 16 -> 1) the rows of all of them
+// at once would spill to L2 on every block. The band's outputs stay in L1
+// between chunks. The overlapping last block is summed over all channels at
+// once, after the chunks, and stored (not added), so no output counts twice.
 template <int CO, int R>
 HWY_INLINE void band(const Conv2dTile& t) {
     constexpr int64_t block = 2 * static_cast<int64_t>(hn::MaxLanes(DC()));
     if (t.width < block) return scalarBand(t, 0, t.width);
-    int64_t ox = 0;
-    for (; ox + block <= t.width; ox += block) tileBlock<CO, R>(t, ox);
-    if (ox < t.width) tileBlock<CO, R>(t, t.width - block);
+    const int64_t rowsPerChannel = int64_t(R - 1) * t.sy + int64_t(t.kh - 1) * t.dy + 1;
+    const int64_t bytesPerChannel = rowsPerChannel * t.rowStride * int64_t(sizeof(float));
+    const int chunk =
+        static_cast<int>(std::clamp<int64_t>((16 << 10) / std::max<int64_t>(1, bytesPerChannel), 1, t.cin));
+    const int64_t full = t.width / block * block;
+    for (int ci0 = 0; ci0 < t.cin; ci0 += chunk) {
+        const int ci1 = std::min(t.cin, ci0 + chunk);
+        for (int64_t ox = 0; ox < full; ox += block) tileBlock<CO, R>(t, ox, ci0, ci1, ci0 > 0);
+    }
+    if (full < t.width) tileBlock<CO, R>(t, t.width - block, 0, t.cin, false);
 }
 
 void Conv2dBand(const Conv2dTile& t) {

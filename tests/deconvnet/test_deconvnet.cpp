@@ -437,6 +437,10 @@ void TestDeconvnet::inferenceMatchesIndependentCost() {
     // The reconstruction is conv_transpose2d of the maps (and the plain synthesis).
     const std::vector<double> y = plain.synth(asDouble(r.maps));
     for (size_t i = 0; i < y.size(); ++i) QVERIFY(std::fabs(y[i] - r.reconstruction.data()[i]) < 1e-4);
+    // Inference runs the synthesis as a conv2d with the flipped bank: the same as the engine's
+    // conv_transpose2d with stride 1 and padding k - 1.
+    const Tensor viaTranspose = convTranspose2d(r.maps, deconvSynthesisLayer(filters), *cpu);
+    QVERIFY(relativeError(r.reconstruction, viaTranspose) < 1e-5);
 }
 
 void TestDeconvnet::learningNeverRaisesObjective() {
