@@ -212,7 +212,12 @@ void printJson(const AnalyzeArgs& a, const ConvLayer& layer, const Shape4& in, c
     o += ",\"kernel\":" + jsonString(a.settings.kernel.text());
     o += ",\"kernel_size\":" + jsonPair(p.kernel.h, p.kernel.w);
     o += ",\"stride\":" + jsonPair(p.stride.h, p.stride.w);
-    o += ",\"padding\":" + jsonPair(p.padding.h, p.padding.w);
+    o += ",\"padding\":" + jsonPair(p.padding.h, p.padding.w);  // the begin pads: they set the phase
+    {
+        const Pads4 f = pads(p);  // ONNX order [T,L,B,R]
+        o += ",\"pads\":[" + std::to_string(f.top) + "," + std::to_string(f.left) + "," + std::to_string(f.bottom) +
+             "," + std::to_string(f.right) + "]";
+    }
     o += ",\"output_padding\":" + jsonPair(p.outputPadding.h, p.outputPadding.w);
     o += ",\"dilation\":" + jsonPair(p.dilation.h, p.dilation.w);
     o += ",\"channels_uniform\":" + std::string(cs.uniform ? "true" : "false");

@@ -146,8 +146,9 @@ int repair(const RepairArgs& a) {
     printScores("after:", r.layer);
     const ConvParams& p = r.layer.params;
     std::printf("wrote %s (%s repair)\n", a.out.c_str(), repairMethodName(*a.method));
-    std::printf("use with: --kernel %s --stride %s --padding %s --output-padding %s --dilation %s\n", a.out.c_str(),
-                sizeText(p.stride).c_str(), sizeText(p.padding).c_str(), sizeText(p.outputPadding).c_str(),
+    // "--padding P", or "--pads T,L,B,R" for a layer with per-side padding.
+    std::printf("use with: --kernel %s --stride %s %s --output-padding %s --dilation %s\n", a.out.c_str(),
+                sizeText(p.stride).c_str(), app::paddingOptionFor(p).c_str(), sizeText(p.outputPadding).c_str(),
                 sizeText(p.dilation).c_str());
     noteIgnoredBias(a);
     return 0;

@@ -3,6 +3,9 @@
 // - `--output-size HxW`: PyTorch's output_size, exactly. The padding stays,
 //   output_padding is chosen (the same result as giving it), and sizes outside
 //   [min, min + stride − 1] are refused with PyTorch's message.
+// - per-side padding: --pads T,L,B,R crops the full output, --auto-pad follows
+//   ONNX (with --output-size: ONNX output_shape), and the padding options
+//   exclude each other.
 // - batches in one .npy ((N,H,W,C); --layout nchw: PyTorch's (N,C,H,W) and
 //   (C,H,W)), N = 0 included, and --bias FILE.npy, against PyTorch's own
 //   results (tests/fixtures/golden/apply_npy, tests/generate_golden_npy.py);
@@ -38,6 +41,7 @@ private slots:
     void effectiveParametersOnStderr();
     void biasFileIsOneValuePerOutputChannel();
     void analyzeAndRepairIgnoreABiasFile();
+    void analyzeAndRepairNamePerSidePads();
     void perSidePadsCropTheFullOutput();
     void autoPadModes();
     void autoPadWithOutputSizeIsOnnxOutputShape();
@@ -250,6 +254,11 @@ void TestCliOutputSize::effectiveParametersOnStderr() {
     QVERIFY2(r.code == 0 && r.out.isEmpty(), qPrintable(r.out));
     QCOMPARE(appliedLine(r), QString("tconv: applied k=3 s=2 p=1 op=0 d=1 g=1 bias=no method=resize-conv "
                                      "resize=nearest 1x1x5x7 -> 1x1x9x13 on cpu\n"));
+    // Per-side pads are printed as ONNX's [T,L,B,R]: 5x7 k3 s2 gives 11x15 before the crop.
+    r = run({"apply", input_, out, "--kernel", "box", "--kernel-size", "3", "--stride", "2", "--pads", "1,0,0,1",
+             "--backend", "cpu"});
+    QCOMPARE(appliedLine(r),
+             QString("tconv: applied k=3 s=2 pads=1,0,0,1 op=0 d=1 g=1 bias=no 1x1x5x7 -> 1x1x10x14 on cpu\n"));
     // A failure prints the error line only.
     r = run(QStringList{"apply", input_, out, "--output-size", "12x13"} + geometry_);
     QVERIFY2(r.code == 2 && r.err.startsWith("tconv: error: ") && r.err.count('\n') == 1, qPrintable(r.err));
@@ -300,6 +309,25 @@ void TestCliOutputSize::analyzeAndRepairIgnoreABiasFile() {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.err.startsWith("tconv: note: repair ignores --bias '" + bias + "'") && r.err.count('\n') == 1,
              qPrintable(r.err));
+}
+
+void TestCliOutputSize::analyzeAndRepairNamePerSidePads() {
+    // analyze --json: "padding" stays the begin pads, "pads" is ONNX's [T,L,B,R].
+    const QStringList box3{"--kernel", "box", "--kernel-size", "3", "--stride", "2"};
+    ProcessResult r = run(QStringList{"analyze", "--json", "--pads", "1,0,2,1"} + box3);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value("pads").toArray(), (QJsonArray{1, 0, 2, 1}));
+    QCOMPARE(o.value("padding").toArray(), (QJsonArray{1, 0}));
+    r = run(QStringList{"analyze", "--json"} + geometry_);
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("pads").toArray(), (QJsonArray{1, 1, 1, 1}));
+    // repair's "use with:" line gives the option that reproduces the layer.
+    r = run(QStringList{"repair", "--method", "additive", "--out", dir_.filePath("ka.npy"), "--pads", "1,0,2,1"} +
+            box3);
+    QVERIFY2(r.code == 0 && r.out.contains(" --stride 2 --pads 1,0,2,1 --output-padding 0 "),
+             qPrintable(r.out + r.err));
+    r = run(QStringList{"repair", "--method", "additive", "--out", dir_.filePath("kb.npy")} + geometry_);
+    QVERIFY2(r.code == 0 && r.out.contains(" --stride 2 --padding 1 --output-padding 0 "), qPrintable(r.out + r.err));
 }
 
 namespace {
