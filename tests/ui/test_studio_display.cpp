@@ -2,7 +2,9 @@
 // Zoomed-out views must not show frequencies that are not in the data: they
 // reduce the values (area averages) and colour after. Drawn through the real
 // ImageView paint path (grab()), offscreen.
+#include <QSemaphore>
 #include <QtTest/QtTest>
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <vector>
@@ -44,7 +46,10 @@ QImage drawAt(const MipImage& img, double zoom) {
     view.setImage(img);
     sync.setWorldSize(QSizeF(img.size()));
     sync.setView(zoom, QPointF(img.size().width() / 2.0, img.size().height() / 2.0));
-    const QImage all = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    view.grab();  // a large photo's finer levels are requested from the view's worker...
+    QDeadlineTimer deadline(20000);
+    while (view.tiles().busy() && !deadline.hasExpired()) QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    const QImage all = view.grab().toImage().convertToFormat(QImage::Format_RGB32);  // ...and drawn once there
     const QPointF a = view.widgetPosOfWorld(QPointF(0, 0)),
                   b = view.widgetPosOfWorld(QPointF(img.size().width(), img.size().height()));
     const QRect inside = QRect(QPoint(int(std::ceil(a.x())) + 2, int(std::ceil(a.y())) + 2),
@@ -143,6 +148,8 @@ private slots:
     void largePhotoResizeConvAndGainFromLevels();
     void largePhotoCheckerboardIsFlatBelowFullResolution();
     void largePhotoPipelineKeepsNoFullSizeComparison();
+    void largePhotoFinerLevelsAreComputedOffTheGuiThread();
+    void largePhotoTileOfOlderParametersIsDropped();
     void hoverMarkerIsACrosshairOnAnyColour();
     void numbersStayInsideTheirCells();
 };
@@ -344,8 +351,9 @@ void TestStudioDisplay::largePhotoCheckerboardIsFlatBelowFullResolution() {
 }
 
 void TestStudioDisplay::largePhotoPipelineKeepsNoFullSizeComparison() {
-    // 1100 x 1000 -> 2200 x 2000 (above the display-level threshold): the result
-    // is full size; resize-conv, the gain map and the difference are levels.
+    // 1100 x 1000 -> 2200 x 2000 (above the display-level threshold): the
+    // result, resize-conv, the gain map and the difference are levels; no
+    // full-size tensor is made, not even the output (its shape is planned).
     const auto input = std::make_shared<const Tensor>(test::seededImage(1100, 1000, 3, 4));
     StudioParams p;
     ComputePipeline pipeline;
@@ -354,6 +362,7 @@ void TestStudioDisplay::largePhotoPipelineKeepsNoFullSizeComparison() {
     const ComputeResultPtr got = test::runOne(pipeline, r);
     QVERIFY(got && got->ok);
     QCOMPARE(got->output.shape(), (Shape4{1, 3, 2200, 2000}));
+    QVERIFY(got->output.empty());
     QVERIFY(got->resizeConv.empty() && got->heat.empty() && got->difference.empty());
     QVERIFY(!got->resizeImage.isNull() && !got->heatImage.isNull() && !got->differenceImage.isNull());
     QVERIFY(got->differenceRange > 0);
@@ -367,6 +376,93 @@ void TestStudioDisplay::largePhotoPipelineKeepsNoFullSizeComparison() {
     const QImage expected = tensorRegion(reference, got->tone, region);
     for (int y = 0; y < region.height(); ++y)
         for (int x = 0; x < region.width(); ++x) QVERIFY(colourDistance(drawn.pixel(x, y), expected.pixel(x, y)) <= 1);
+}
+
+namespace {
+
+// A large photo's result view as display levels (stored level 3 of 600 x 600),
+// whose source counts the calls made on the GUI thread once the view has it
+// and, with `gate`, waits for the test before computing a finer level.
+MipImage watchedLevels(float value, std::shared_ptr<std::atomic<int>> guiCalls, QSemaphore* gate = nullptr) {
+    const auto input = std::make_shared<const Tensor>(Tensor(Shape4{1, 1, 300, 300}, value));
+    Kernel2D box(3, 3);
+    for (float& t : box.taps) t = 1.0f;
+    const ConvLayer layer = makeDepthwiseLayer(box, 1, geometry(3, 2, 1, 1, 1));
+    auto means = std::make_shared<const BlockMeans>(input, std::vector<ConvLayer>{layer}, 600, 600);
+    MipImage m = levelsOnly(means, 3);
+    LevelSource source = [means, guiCalls, gate](int level, const QRect& r, std::vector<float>& v) {
+        if (QThread::currentThread() == QCoreApplication::instance()->thread()) ++*guiCalls;
+        else if (gate) gate->acquire();
+        means->compute(1 << level, r, v);
+    };
+    m.values = ValuePyramid::fromSource(600, 600, 1, 3, source);
+    *guiCalls = 0;  // the stored level is made where the result is (the pipeline's worker)
+    return m;
+}
+
+}  // namespace
+
+void TestStudioDisplay::largePhotoFinerLevelsAreComputedOffTheGuiThread() {
+    // k3 s2 p1 q1 box over a flat input: the period-2 gains 1, 2, 4 (of 4 on the tone scale) at full resolution.
+    auto guiCalls = std::make_shared<std::atomic<int>>(0);
+    const MipImage img = watchedLevels(1.0f, guiCalls);
+    ViewSync sync;
+    ImageView view(&sync);
+    view.resize(160, 120);
+    view.setImage(img);
+    sync.setWorldSize(QSizeF(img.size()));
+    sync.setView(1.0, QPointF(300, 300));  // full resolution: level 0, which only the source has
+    const QImage first = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(guiCalls->load(), 0);
+    QVERIFY(view.tiles().busy() || view.tiles().patchCount() == 1);
+    // Meanwhile the stored level is drawn, magnified: the flat area mean 9/4, no invented pattern.
+    const QImage inner = first.copy(first.rect().adjusted(8, 8, -8, -8));
+    if (view.tiles().patchCount() == 0)
+        QVERIFY2(channelSpread(inner) <= 2, qPrintable(QString::number(channelSpread(inner))));
+    QTRY_VERIFY(!view.tiles().busy());
+    QCOMPARE(view.tiles().patchCount(), 1);
+    const QImage fine = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QVERIFY(channelSpread(fine.copy(fine.rect().adjusted(8, 8, -8, -8))) >= 180);  // the pattern itself
+    // Panning a little stays inside the patch (it has a margin): nothing new is asked for.
+    const int asked = view.tiles().requestsStarted();
+    sync.setView(1.0, QPointF(310, 305));
+    view.grab();
+    QCOMPARE(view.tiles().requestsStarted(), asked);
+    // Zoomed out to a level between full resolution and the stored one: also the worker's.
+    sync.setView(0.5, QPointF(300, 300));
+    view.grab();
+    QTRY_VERIFY(!view.tiles().busy());
+    view.grab();
+    QCOMPARE(guiCalls->load(), 0);
+    QVERIFY(view.tiles().requestsStarted() > asked);
+}
+
+void TestStudioDisplay::largePhotoTileOfOlderParametersIsDropped() {
+    auto guiCalls = std::make_shared<std::atomic<int>>(0);
+    QSemaphore gate;
+    const MipImage older = watchedLevels(1.0f, guiCalls, &gate);
+    const MipImage newer = watchedLevels(0.0f, guiCalls);  // a flat 0: black everywhere at full resolution
+    ViewSync sync;
+    ImageView view(&sync);
+    view.resize(160, 120);
+    view.setImage(older);
+    sync.setWorldSize(QSizeF(older.size()));
+    sync.setView(2.0, QPointF(300, 300));
+    view.grab();  // the older result's full-resolution patch: its worker waits at the gate
+    QVERIFY(view.tiles().busy());
+    view.setImage(newer);  // new parameters arrive while it runs
+    view.grab();           // the newer result's patch is queued behind it
+    gate.release(4);
+    QTRY_VERIFY(!view.tiles().busy());
+    // Only the newer patch is kept and drawn: the older one (values 1..4) was dropped when it ended.
+    QCOMPARE(view.tiles().patchCount(), 1);
+    QVERIFY(!view.tiles().find(older.values.get(), 0, QRect(290, 290, 4, 4)));
+    QVERIFY(view.tiles().find(newer.values.get(), 0, QRect(290, 290, 4, 4)));
+    const QImage drawn = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const QImage inner = drawn.copy(drawn.rect().adjusted(8, 8, -8, -8));
+    QCOMPARE(channelSpread(inner), 0);
+    QVERIFY(qGreen(inner.pixel(10, 10)) < 5);
+    QCOMPARE(guiCalls->load(), 0);
 }
 
 void TestStudioDisplay::hoverMarkerIsACrosshairOnAnyColour() {

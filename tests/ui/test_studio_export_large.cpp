@@ -10,6 +10,7 @@
 
 #include "compute/ComputeJob.h"
 #include "compute/ComputePipeline.h"
+#include "compute/PixelValues.h"
 #include "controllers/ExportController.h"
 #include "PipelineTestUtil.h"
 #include "StudioTestUtil.h"
@@ -65,6 +66,7 @@ private slots:
     void cancelledFullResolutionYieldsNothing();
     void smallResultNeedsNothing();
     void saveAllViewsComputesThemOffTheGuiThread();
+    void hoverValuesAreTheSmallImagesValues();
 
 private:
     std::shared_ptr<const Tensor> input_;
@@ -86,6 +88,8 @@ void TestStudioExportLarge::displayPathLeavesFullSizeTensorsEmpty() {
     QVERIFY(large_->resizeConv.empty());
     QVERIFY(large_->heat.empty());
     QVERIFY(large_->difference.empty());
+    QVERIFY(large_->output.empty());  // planned only: every view comes from the input
+    QVERIFY(!large_->resultImage.isNull());
     QVERIFY(!large_->resizeImage.isNull());  // the views were computed, as display levels
     QVERIFY(!large_->heatImage.isNull());
     const ExportController::Parts missing = ExportController::missingFullResolution(*large_, {true, true, true});
@@ -102,7 +106,10 @@ void TestStudioExportLarge::fullResolutionEqualsSmallImageJob() {
     QVERIFY(full);
     QVERIFY2(full->ok, qPrintable(full->error));
     QVERIFY(full->request.fullResolution);
-    QVERIFY(full->output.sharesWith(large_->output));  // the convolution is not run again
+    // The display path made no output tensor (only its shape): export computes it.
+    QVERIFY(large_->output.empty());
+    QCOMPARE(full->output.shape(), large_->output.shape());
+    QVERIFY(ExportController::missingFullResolution(*large_, {.output = true}).output);
     const Shape4 s = full->output.shape();
     QCOMPARE(full->resizeConv.shape(), s);
     QCOMPARE(full->heat.size(), size_t(s.h * s.w));
@@ -166,6 +173,45 @@ void TestStudioExportLarge::saveAllViewsComputesThemOffTheGuiThread() {
     QCOMPARE(QFile::exists(dir.filePath("difference.npy")), last->request.resizeConv && last->request.difference);
     qInfo("views computed: resize-conv %d, heatmap %d, difference %d", int(last->request.resizeConv),
           int(last->request.heatmap), int(last->request.difference));
+}
+
+void TestStudioExportLarge::hoverValuesAreTheSmallImagesValues() {
+    // Hover and the status bar read single values; a large photo has no
+    // full-size heatmap or difference, so they are computed for the one pixel.
+    ComputePipeline pipeline;
+    const ComputeResultPtr small = test::runOne(
+        pipeline, test::pipelineRequest(std::make_shared<const Tensor>(corner(*input_, kSmallSide)), largeParams()));
+    QVERIFY(small && small->ok && !small->heat.empty() && !small->difference.empty());
+    QVERIFY(large_->heat.empty() && large_->difference.empty());
+    const int side = 2 * kSmallSide - 8;  // away from the small image's own right and bottom border
+    const int64_t sw = small->output.shape().w;
+    for (int oy = 0; oy < side; oy += 5)
+        for (int ox = 0; ox < side; ox += 3) {
+            const size_t at = size_t(oy) * size_t(sw) + size_t(ox);
+            const auto heat = heatValueAt(*large_, oy, ox);
+            const auto difference = differenceValueAt(*large_, oy, ox);
+            QVERIFY2(heat && difference, qPrintable(QStringLiteral("(%1, %2)").arg(oy).arg(ox)));
+            QVERIFY2(std::abs(*heat - small->heat[at]) < 1e-5f,
+                     qPrintable(QStringLiteral("heatmap at (%1, %2): %3 vs %4")
+                                    .arg(oy)
+                                    .arg(ox)
+                                    .arg(double(*heat))
+                                    .arg(double(small->heat[at]))));
+            QVERIFY2(std::abs(*difference - small->difference[at]) < 1e-5f,
+                     qPrintable(QStringLiteral("T - R at (%1, %2): %3 vs %4")
+                                    .arg(oy)
+                                    .arg(ox)
+                                    .arg(double(*difference))
+                                    .arg(double(small->difference[at]))));
+            // The small image's own hover reads its planes: the same function, the same numbers.
+            QCOMPARE(*heatValueAt(*small, oy, ox), small->heat[at]);
+            const std::vector<float> a = outputValuesAt(*large_, oy, ox), b = outputValuesAt(*small, oy, ox);
+            QCOMPARE(a.size(), size_t(1));
+            QVERIFY(b.size() == 1 && std::abs(a[0] - b[0]) < 1e-5f);
+        }
+    // Off the image there is nothing to show.
+    QVERIFY(!heatValueAt(*large_, -1, 0));
+    QVERIFY(!differenceValueAt(*large_, 0, 2 * kLargeSide));
 }
 
 QTEST_MAIN(TestStudioExportLarge)

@@ -11,6 +11,7 @@
 #include "analysis/Spectrum.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
+#include "core/Validation.h"
 
 namespace tconv::ui {
 namespace {
@@ -140,15 +141,24 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     out.heatmapError.clear();
     out.spectrumError.clear();
     out.backend = QString::fromStdString(backend.description());
+    out.outputMeans.reset();
+    DisplayPlan display;
     try {
         if (reuse.output) {
             out.problem = previous->problem;
             out.layerInput = previous->layerInput;
             out.output.share(previous->output);  // the same storage: no copy of a large output
+            display = planDisplay(request, out.output.shape(), out.problem.layer);
         } else {
             out.problem = planStudioProblem(request.params, request.kernel, static_cast<int>(request.input->shape().c));
             out.layerInput = inputs_.input(out.problem, request.input);
-            convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output.writable(), studioLimits());
+            const Shape4 in = out.layerInput->shape();
+            const Shape4 planned = validateProblem(out.problem.layer.problemFor(in), studioLimits());
+            display = planDisplay(request, planned, out.problem.layer);
+            // Everything shown comes from the input (display levels, single pixels on demand):
+            // the full-size output is never made, so the first picture does not wait for it.
+            if (display.levelsOnly) out.output.setPlanned(planned);
+            else convTranspose2d(*out.layerInput, out.problem.layer, backend, out.output.writable(), studioLimits());
         }
     } catch (const std::exception& e) {
         out.error = QString::fromUtf8(e.what());
@@ -167,13 +177,12 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     };
     stage("conv");
     out.ok = true;
-    out.outputMean = sampledMean(out.output);
+    out.outputMean = out.output.empty() ? 0.0 : sampledMean(out.output);  // planned: from the levels, below
     out.gain = phaseGainTable(request.kernel, request.params.geometry.stride, request.params.geometry.dilation);
     out.scores = artifactScores(out.gain);
     if (cancelled()) return false;
 
     // The periodic-energy heatmap measures against resize-conv, shown or not.
-    const DisplayPlan display = planDisplay(request, out);
     const bool needResize = (request.resizeConv && !display.resize) ||
                             (request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy);
     if (!needResize) out.resizeConv = Tensor();
@@ -254,18 +263,22 @@ bool ComputeJob::run(const ComputeRequest& request, Backend& backend, ComputeRes
     return !cancelled();
 }
 
-ComputeJob::DisplayPlan ComputeJob::planDisplay(const ComputeRequest& request, const ComputeResult& out) const {
+ComputeJob::DisplayPlan ComputeJob::planDisplay(const ComputeRequest& request, const Shape4& os,
+                                                const ConvLayer& layer) const {
     DisplayPlan plan;
-    const Shape4 os = out.output.shape();
     plan.active = !request.fullResolution && os.h * os.w > kDisplayLevelPixels;
     if (!plan.active) return plan;
     // Periodic energy measures against the full resize-conv tensor: then it is made anyway.
     const bool energy = request.heatmap && request.params.heatmap == HeatmapKind::PeriodicEnergy;
     ConvLayer zoh;
     plan.resize = request.resizeConv && !energy && request.params.resize == ResizeMode::Nearest &&
-                  request.params.border == BorderMode::Zeros && nearestResizeConvLayer(out.problem.layer, zoh);
+                  request.params.border == BorderMode::Zeros && nearestResizeConvLayer(layer, zoh);
     plan.heatmap =
         request.heatmap && request.params.heatmap == HeatmapKind::GainMap && std::abs(request.kernel.sum()) >= 1e-12;
+    // No view needs the full-size output: a fixed tone scale (auto needs its min and max),
+    // no spectrum (an FFT of it), and every comparison from levels.
+    plan.levelsOnly = request.params.tone == ToneMode::Clamp01 && !request.spectrum &&
+                      (!request.heatmap || plan.heatmap) && (!request.resizeConv || plan.resize);
     return plan;
 }
 
@@ -286,6 +299,13 @@ void ComputeJob::computeDisplayImages(ComputeResult& out, const DisplayPlan& pla
     std::vector<float> resultLevel, resizeLevel;
     means->compute(1 << stored, QRect(QPoint(0, 0), storedSize),
                    {keepResult && !plan.resize ? nullptr : &resultLevel, plan.resize ? &resizeLevel : nullptr});
+    out.outputMeans = means;
+    if (out.output.empty() && !resultLevel.empty()) {
+        // The fixed heatmap scale's reference, without the output: the mean of the level's cells.
+        double sum = 0;
+        for (float v : resultLevel) sum += v;
+        out.outputMean = sum / double(resultLevel.size());
+    }
     out.difference.clear();
     out.differenceImage = {};
     if (plan.resize) {

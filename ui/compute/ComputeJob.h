@@ -30,19 +30,21 @@ public:
 
     // Outputs above this many pixels are shown from display-resolution levels
     // (BlockMeans): resize-conv, the gain map and the difference are never made
-    // at full size, only the visible region a view draws (the result keeps its
-    // full tensor: hover values, provenance and export read it).
+    // at full size, only the visible region a view draws. Nor is the output
+    // when no view needs it (DisplayPlan::levelsOnly): hover and provenance
+    // compute single pixels (PixelValues.h), export computes it on demand.
     static constexpr qint64 kDisplayLevelPixels = qint64(1) << 22;
 
 private:
     // The display-resolution images of a large output; false for the parts
     // that need full-size tensors (then the full path runs for them).
     struct DisplayPlan {
-        bool active = false;   // large output: the result image comes from levels
-        bool resize = false;   // resize-conv from levels (nearest, zero borders)
-        bool heatmap = false;  // the gain map from levels
+        bool active = false;      // large output: the result image comes from levels
+        bool resize = false;      // resize-conv from levels (nearest, zero borders)
+        bool heatmap = false;     // the gain map from levels
+        bool levelsOnly = false;  // nothing shown needs the full-size output: it is not made
     };
-    DisplayPlan planDisplay(const ComputeRequest& request, const ComputeResult& out) const;
+    DisplayPlan planDisplay(const ComputeRequest& request, const Shape4& output, const ConvLayer& layer) const;
     void computeDisplayImages(ComputeResult& out, const DisplayPlan& plan, bool keepResult) const;
     void computeDifference(ComputeResult& out);
     void computeImages(ComputeResult& out, const ResultReuse& reuse, const ComputeResult* previous,

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "compute/BlockMeans.h"
 #include "compute/ComputeRequest.h"
 #include "compute/SharedTensor.h"
 #include "views/DisplayImage.h"
@@ -31,15 +32,18 @@ struct ComputeResult {
     StudioProblem problem;
     std::shared_ptr<const Tensor> layerInput;
 
-    SharedTensor output;  // transposed convolution, (1, C, H_out, W_out); shared with the previous result when reused
-    Tensor resizeConv;    // resize-then-convolution, same shape (empty on resizeError)
-    std::vector<float> heat;        // H_out * W_out, the selected heatmap
-    std::vector<float> difference;  // H_out * W_out, mean over channels of output - resizeConv
-    float heatLo = 0, heatHi = 0;   // display range of `heat` (diverging: -r..r; beyond it saturates)
-    bool heatDiverging = true;      // symmetric around 0 (gain, artifact) or sequential (energy)
-    double outputMean = 0;          // mean of `output` (a subsample): the fixed heatmap scale's reference
-    float differenceRange = 0;      // display range: 99.5th percentile of |difference|
-    float differenceMax = 0;        // max |difference|
+    // Transposed convolution, (1, C, H_out, W_out); shared with the previous result when reused. Only
+    // planned (its shape, no tensor) for a large photo whose views all come from display levels.
+    SharedTensor output;
+    std::shared_ptr<const BlockMeans> outputMeans;  // large photos: exact output values of any cell or pixel
+    Tensor resizeConv;                              // resize-then-convolution, same shape (empty on resizeError)
+    std::vector<float> heat;                        // H_out * W_out, the selected heatmap
+    std::vector<float> difference;                  // H_out * W_out, mean over channels of output - resizeConv
+    float heatLo = 0, heatHi = 0;                   // display range of `heat` (diverging: -r..r; beyond it saturates)
+    bool heatDiverging = true;                      // symmetric around 0 (gain, artifact) or sequential (energy)
+    double outputMean = 0;      // mean of `output` (a subsample): the fixed heatmap scale's reference
+    float differenceRange = 0;  // display range: 99.5th percentile of |difference|
+    float differenceMax = 0;    // max |difference|
 
     PhaseGainTable gain;
     ArtifactScores scores;

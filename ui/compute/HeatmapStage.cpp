@@ -22,12 +22,12 @@ std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer
                 const GainKey key{request.kernel, request.params.geometry, in.h, in.w};
                 if (!(key == gainKey_) || gainPlane_.empty()) {
                     // Every channel of a depthwise layer has the same gain: one plane suffices.
+                    // Its storage is kept as the engine made it (moved, not copied: a 1 MP input's map is 16 MB).
                     const ConvLayer single = makeDepthwiseLayer(request.kernel, 1, request.params.geometry);
-                    const Tensor a = gainMap(single, in.h, in.w, backend);
-                    gainPlane_.assign(a.data(), a.data() + a.size());
+                    gainPlane_ = std::move(gainMap(single, in.h, in.w, backend).storage());
                     gainKey_ = key;
                 }
-                plane = gainPlane_;
+                plane.assign(gainPlane_.begin(), gainPlane_.end());  // into the recycled result's buffer
                 return {};
             }
             case HeatmapKind::ArtifactComponent:

@@ -18,7 +18,8 @@ StudioParams convolutionPart(StudioParams p) {
 
 ResultReuse reusableParts(const ComputeResult* previous, const ComputeRequest& request) {
     ResultReuse r;
-    if (!previous || !previous->ok || previous->request.input != request.input) return r;
+    // A planned output (large photos: levels only, no tensor) has nothing to lend.
+    if (!previous || !previous->ok || previous->request.input != request.input || previous->output.empty()) return r;
     const ComputeRequest& was = previous->request;
     if (!(was.kernel == request.kernel) || !(convolutionPart(was.params) == convolutionPart(request.params))) return r;
     r.output = true;

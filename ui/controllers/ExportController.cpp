@@ -47,7 +47,7 @@ ExportController::Parts computedParts(const ComputeResult& r, ExportController::
     return p;
 }
 
-bool anyPart(const ExportController::Parts& p) { return p.resizeConv || p.heatmap || p.difference; }
+bool anyPart(const ExportController::Parts& p) { return p.resizeConv || p.heatmap || p.difference || p.output; }
 
 }  // namespace
 
@@ -60,6 +60,7 @@ ExportController::Parts ExportController::missingFullResolution(const ComputeRes
     missing.resizeConv = computed.resizeConv && r.resizeConv.empty() && r.resizeError.isEmpty();
     missing.heatmap = computed.heatmap && r.heat.empty() && r.heatmapError.isEmpty();
     missing.difference = computed.difference && r.difference.empty() && r.resizeError.isEmpty();
+    missing.output = wanted.output && r.output.empty();
     return missing;
 }
 
@@ -162,9 +163,12 @@ void ExportController::saveResultDialog() {
     const QString path =
         QFileDialog::getSaveFileName(dialogParent_, tr("Save result"), QStringLiteral("result.png"), tr(kSaveFilter));
     if (path.isEmpty()) return;
-    QString error;
-    if (!ImageExport::saveTensor(path, last->output, document_->inputBitDepth(), &error))
-        QMessageBox::warning(dialogParent_, tr("Cannot save"), error);
+    const int bitDepth = document_->inputBitDepth();
+    withFullResolution(last, Parts{.output = true}, [this, path, bitDepth](const ComputeResult& r) {
+        QString error;
+        if (!ImageExport::saveTensor(path, r.output, bitDepth, &error))
+            QMessageBox::warning(dialogParent_, tr("Cannot save"), error);
+    });
 }
 
 void ExportController::saveComparisonDialog() {
@@ -212,7 +216,7 @@ void ExportController::saveAllViewsInto(const QString& dir) {
     const ComputeResultPtr last = scheduler_->lastResult();
     if (!last) return;
     const int bitDepth = document_->inputBitDepth();
-    withFullResolution(last, Parts{true, true, true}, [this, dir, bitDepth](const ComputeResult& r) {
+    withFullResolution(last, Parts{true, true, true, true}, [this, dir, bitDepth](const ComputeResult& r) {
         QString error;
         const QStringList written = ImageExport::saveAll(dir, r, bitDepth, &error);
         if (!error.isEmpty()) QMessageBox::warning(dialogParent_, tr("Cannot save everything"), error);

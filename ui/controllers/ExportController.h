@@ -45,11 +45,13 @@ public:
 
     // The tensors an export writes. Outputs above ComputeJob::kDisplayLevelPixels
     // are shown from display levels, so their result lacks the full-size
-    // resize-conv, heatmap and difference: export computes them on demand.
+    // resize-conv, heatmap and difference, and usually the output itself
+    // (planned only): export computes them on demand.
     struct Parts {
         bool resizeConv = false;
         bool heatmap = false;
         bool difference = false;
+        bool output = false;
     };
     // Which of `wanted` the result's request computed (a shown view) but only as display levels.
     static Parts missingFullResolution(const ComputeResult& r, Parts wanted);

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <cmath>
 
+#include "compute/PixelValues.h"
 #include "controllers/Highlights.h"
 #include "document/Provenance.h"
 #include "panels/ExplanationPanel.h"
@@ -58,12 +59,14 @@ void ProvenanceController::onHover(ViewPanel* panel, QPointF world) {
         return;
     }
     QStringList vals;
-    for (int64_t c = 0; c < out.c; ++c) vals << QString::number(last_->output.at(0, c, oy, ox), 'g', 4);
+    for (float v : outputValuesAt(*last_, oy, ox)) vals << QString::number(v, 'g', 4);
     QString text = tr("Output (row %1, column %2) = %3").arg(oy).arg(ox).arg(vals.join(QStringLiteral(", ")));
-    if (panel->content() == ViewContent::Heatmap && !last_->heat.empty())
-        text += tr("   heatmap %1").arg(QString::number(last_->heat[size_t(oy) * out.w + ox], 'g', 4));
-    if (panel->content() == ViewContent::Difference && !last_->difference.empty())
-        text += tr("   T − R %1").arg(QString::number(last_->difference[size_t(oy) * out.w + ox], 'g', 4));
+    // Large photos keep no full-size heatmap or difference: these compute the one pixel.
+    if (panel->content() == ViewContent::Heatmap)
+        if (const auto v = heatValueAt(*last_, oy, ox)) text += tr("   heatmap %1").arg(QString::number(*v, 'g', 4));
+    if (panel->content() == ViewContent::Difference)
+        if (const auto v = differenceValueAt(*last_, oy, ox))
+            text += tr("   T − R %1").arg(QString::number(*v, 'g', 4));
     views_.pixelStatus->setText(text);
     hovered_ = QPoint(ox, oy);
     if (!pinned_) showProvenance(oy, ox, false);
@@ -144,7 +147,9 @@ void ProvenanceController::showProvenance(int oy, int ox, bool pinned) {
         }
         info.bias = r.params.bias;
         info.sum = provenanceSum(info.terms, x, 0, r.kernel, r.params.bias);
-        info.engine = last_->output.at(0, sp.analysedOutput, oy, ox);
+        // A large photo's output is planned only: its value here comes from the input, for this pixel.
+        const std::vector<float> engine = outputValuesAt(*last_, oy, ox);
+        info.engine = size_t(sp.analysedOutput) < engine.size() ? engine[size_t(sp.analysedOutput)] : NAN;
     } else {
         info.unavailable = tr("<b>Output pixel</b> (row %1, column %2): this layer mixes %3 different input "
                               "channels, so no single kernel gives its sum. The marked input pixels and taps are "

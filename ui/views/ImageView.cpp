@@ -40,6 +40,11 @@ ImageView::ImageView(ViewSync* sync, QWidget* parent) : QWidget(parent), sync_(s
     setCursor(Qt::OpenHandCursor);
     setFocusPolicy(Qt::ClickFocus);
     connect(sync_, &ViewSync::changed, this, qOverload<>(&QWidget::update));
+    connect(&tiles_, &LevelTiles::arrived, this, qOverload<>(&QWidget::update));
+}
+
+void ImageView::keepTilesOfShownImages() {
+    tiles_.keepOnly({image_.values.get(), split_ ? imageB_.values.get() : nullptr});
 }
 
 void ImageView::setImage(const MipImage& image, QSizeF worldPerPixel, QPointF origin) {
@@ -47,6 +52,7 @@ void ImageView::setImage(const MipImage& image, QSizeF worldPerPixel, QPointF or
     image_ = image;
     worldPerPixel_ = worldPerPixel;
     origin_ = origin;
+    keepTilesOfShownImages();
     update();
 }
 
@@ -56,12 +62,14 @@ void ImageView::setSplitImage(const MipImage& image, const QString& labelA, cons
     labelA_ = labelA;
     labelB_ = labelB;
     split_ = true;
+    keepTilesOfShownImages();
     update();
 }
 
 void ImageView::clearSplit() {
     split_ = false;
     imageB_ = {};
+    keepTilesOfShownImages();
     update();
 }
 
@@ -138,34 +146,20 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
     if (img.isNull()) return;
     p.save();
     p.setClipRect(clip);
-    const double sx = worldPerPixel_.width(), sy = worldPerPixel_.height();
-    const double devicePerPixel = zoom() * std::min(sx, sy) * devicePixelRatioF();
+    const double devicePerPixel =
+        zoom() * std::min(worldPerPixel_.width(), worldPerPixel_.height()) * devicePixelRatioF();
     const int level = img.levelFor(devicePerPixel);
-    if (level == 0) {
-        // Only the visible pixels of full resolution, nearest neighbour when
-        // magnified: exact cells at any zoom (and a lazy image converts just these).
-        const QPointF w0 = worldAt(clip.topLeft()) - origin_, w1 = worldAt(clip.bottomRight()) - origin_;
-        const QSize s = img.size();
-        const int x0 = std::clamp(static_cast<int>(std::floor(w0.x() / sx)), 0, s.width());
-        const int y0 = std::clamp(static_cast<int>(std::floor(w0.y() / sy)), 0, s.height());
-        const int x1 = std::clamp(static_cast<int>(std::ceil(w1.x() / sx)), 0, s.width());
-        const int y1 = std::clamp(static_cast<int>(std::ceil(w1.y() / sy)), 0, s.height());
-        if (x1 > x0 && y1 > y0) {
-            p.setRenderHint(QPainter::SmoothPixmapTransform, devicePerPixel < 1.0);
-            const QRectF target(widgetPosOfWorld(worldOfPixel(QPointF(x0, y0))),
-                                widgetPosOfWorld(worldOfPixel(QPointF(x1, y1))));
-            const QRect source(x0, y0, x1 - x0, y1 - y0);
-            if (img.hasBase()) {
-                p.drawImage(target, img.base(), source);
-            } else {
-                visible_ = img.regionImage(source);
-                visibleOrigin_ = source.topLeft();
-                p.drawImage(target, visible_);
-            }
-        }
-    } else if (img.values) {
-        drawReduced(p, img, level, clip);
-    } else {
+    // A level a source computes (a large photo's finer levels, full resolution
+    // included) is requested from the view's worker; until it arrives the
+    // finest coarser level at hand is drawn, magnified. Levels from
+    // storedLevel() on are always at hand, so the loop ends there at the latest.
+    const int last = std::max(level, img.levelCount());
+    for (int l = level; l <= last; ++l) {
+        const bool drawn =
+            l == 0 ? drawFullResolution(p, img, clip, true) : !img.values || drawReduced(p, img, l, clip, l == level);
+        if (drawn) break;
+    }
+    if (level > 0 && !img.values) {
         // Minified colour halvings (previews): the level no finer than the screen, then bilinear.
         p.setRenderHint(QPainter::SmoothPixmapTransform, true);
         p.drawImage(imageRectOnScreen(img), img.levels[level]);
@@ -173,13 +167,51 @@ void ImageView::drawImage(QPainter& p, const MipImage& img, const QRectF& clip) 
     p.restore();
 }
 
-void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip) const {
-    const QRectF area = clip.intersected(imageRectOnScreen(img));
-    if (area.isEmpty()) return;
-    if (img.mapping.kind == PixelMapping::Kind::Tone) {
-        drawReducedTone(p, img, level, area);
-        return;
+const LevelPatch* ImageView::patchFor(const MipImage& img, int level, const QRect& footprint, bool ask) const {
+    const LevelPatch* patch = tiles_.find(img.values.get(), level, footprint);
+    if (!patch && ask) tiles_.request(img.values, level, footprint);
+    return patch;
+}
+
+bool ImageView::drawFullResolution(QPainter& p, const MipImage& img, const QRectF& clip, bool ask) const {
+    // Only the visible pixels of full resolution, nearest neighbour when
+    // magnified: exact cells at any zoom (and a lazy image converts just these).
+    const double sx = worldPerPixel_.width(), sy = worldPerPixel_.height();
+    const double devicePerPixel = zoom() * std::min(sx, sy) * devicePixelRatioF();
+    const QPointF w0 = worldAt(clip.topLeft()) - origin_, w1 = worldAt(clip.bottomRight()) - origin_;
+    const QSize s = img.size();
+    const int x0 = std::clamp(static_cast<int>(std::floor(w0.x() / sx)), 0, s.width());
+    const int y0 = std::clamp(static_cast<int>(std::floor(w0.y() / sy)), 0, s.height());
+    const int x1 = std::clamp(static_cast<int>(std::ceil(w1.x() / sx)), 0, s.width());
+    const int y1 = std::clamp(static_cast<int>(std::ceil(w1.y() / sy)), 0, s.height());
+    if (x1 <= x0 || y1 <= y0) return true;
+    const QRect source(x0, y0, x1 - x0, y1 - y0);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, devicePerPixel < 1.0);
+    const QRectF target(widgetPosOfWorld(worldOfPixel(QPointF(x0, y0))),
+                        widgetPosOfWorld(worldOfPixel(QPointF(x1, y1))));
+    if (img.hasBase()) {
+        p.drawImage(target, img.base(), source);
+        return true;
     }
+    QImage pixels;
+    if (img.region || !img.values || !img.values->hasSource()) {
+        pixels = img.regionImage(source);  // converting kept floats: cheap, the visible pixels only
+    } else {
+        const QPointF at(source.topLeft());
+        const LevelPatch* patch = patchFor(img, 0, img.values->footprint(0, at, QSizeF(1, 1), source.size()), ask);
+        if (!patch) return false;
+        pixels = img.values->render(0, at, QSizeF(1, 1), source.size(), img.mapping, patch);
+    }
+    p.drawImage(target, pixels);
+    visible_ = pixels;
+    visibleOrigin_ = source.topLeft();
+    return true;
+}
+
+bool ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip, bool ask) const {
+    const QRectF area = clip.intersected(imageRectOnScreen(img));
+    if (area.isEmpty()) return true;
+    if (img.mapping.kind == PixelMapping::Kind::Tone) return drawReducedTone(p, img, level, area, ask);
     // Device pixels 1:1, each the interpolated value of the level (whose pixels
     // are at least one device pixel) at its centre, coloured after: a colour
     // map is not linear, so colours must not be interpolated.
@@ -187,7 +219,7 @@ void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const Q
     const QPoint d0(static_cast<int>(std::floor(area.left() * dpr)), static_cast<int>(std::floor(area.top() * dpr)));
     const QPoint d1(static_cast<int>(std::ceil(area.right() * dpr)), static_cast<int>(std::ceil(area.bottom() * dpr)));
     const QSize target(d1.x() - d0.x(), d1.y() - d0.y());
-    if (target.isEmpty()) return;
+    if (target.isEmpty()) return true;
     const double f = std::ldexp(1.0, level);
     const double sx = worldPerPixel_.width(), sy = worldPerPixel_.height();
     const QPointF topLeft(d0.x() / dpr, d0.y() / dpr);
@@ -202,15 +234,21 @@ void ImageView::drawReduced(QPainter& p, const MipImage& img, int level, const Q
     for (const auto& [k, cached] : reducedCache_)
         if (k == key) out = cached;
     if (out.isNull()) {
-        out = img.values->render(level, key.origin, key.step, target, img.mapping);
+        const LevelPatch* patch = nullptr;
+        if (level < img.values->storedLevel()) {
+            patch = patchFor(img, level, img.values->footprint(level, key.origin, key.step, target), ask);
+            if (!patch) return false;
+        }
+        out = img.values->render(level, key.origin, key.step, target, img.mapping, patch);
         reducedCache_[reducedNext_] = {key, out};
         reducedNext_ = 1 - reducedNext_;
     }
     out.setDevicePixelRatio(dpr);
     p.drawImage(topLeft, out);
+    return true;
 }
 
-void ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, const QRectF& area) const {
+bool ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, const QRectF& area, bool ask) const {
     // Grey and RGB tones are linear in the value: the visible level pixels
     // (no more than the screen has) are toned once and magnified bilinearly by
     // the painter, the same as interpolating the values, and cheaper.
@@ -223,14 +261,19 @@ void ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, con
         QRect(QPoint(static_cast<int>(std::floor(a.x() / sx)) - 1, static_cast<int>(std::floor(a.y() / sy)) - 1),
               QPoint(static_cast<int>(std::ceil(b.x() / sx)), static_cast<int>(std::ceil(b.y() / sy))))
             .intersected(QRect(QPoint(0, 0), size));
-    if (visible.isEmpty()) return;
+    if (visible.isEmpty()) return true;
     const ReducedDrawKey key{img.values.get(), level,          QPointF(visible.topLeft()),
                              QSizeF(1, 1),     visible.size(), img.mapping};
     QImage out;
     for (const auto& [k, cached] : reducedCache_)
         if (k == key) out = cached;
     if (out.isNull()) {
-        out = img.values->render(level, key.origin, key.step, visible.size(), img.mapping);
+        const LevelPatch* patch = nullptr;
+        if (level < img.values->storedLevel()) {
+            patch = patchFor(img, level, img.values->footprint(level, key.origin, key.step, visible.size()), ask);
+            if (!patch) return false;
+        }
+        out = img.values->render(level, key.origin, key.step, visible.size(), img.mapping, patch);
         reducedCache_[reducedNext_] = {key, out};
         reducedNext_ = 1 - reducedNext_;
     }
@@ -238,6 +281,7 @@ void ImageView::drawReducedTone(QPainter& p, const MipImage& img, int level, con
                         widgetPosOfWorld(origin_ + QPointF((visible.right() + 1) * sx, (visible.bottom() + 1) * sy)));
     p.setRenderHint(QPainter::SmoothPixmapTransform, true);
     p.drawImage(target, out);
+    return true;
 }
 
 bool ImageView::belowDisplayResolution() const {
@@ -278,8 +322,13 @@ void ImageView::drawGrid(QPainter& p) const {
 }
 
 void ImageView::drawValues(QPainter& p) const {
-    if (!showValues_ || !values_ || image_.isNull()) return;
-    const Shape4 s = values_->shape();
+    // From the values set, else (a large photo without a full-size tensor) from
+    // the full-resolution patch the view's worker computed for what is drawn.
+    const bool fromPatch = !values_ && image_.values && image_.values->hasSource() &&
+                           image_.mapping.kind == PixelMapping::Kind::Tone;  // as small images: the tensors' numbers
+    if (!showValues_ || (!values_ && !fromPatch) || image_.isNull()) return;
+    const Shape4 s = values_ ? values_->shape()
+                             : Shape4{1, image_.values->channels(), image_.size().height(), image_.size().width()};
     if (s.h != image_.size().height() || s.w != image_.size().width()) return;
     const double cx = zoom() * worldPerPixel_.width(), cy = zoom() * worldPerPixel_.height();
     if (cx < kValueMinCellW || cy < kValueMinCellH) return;
@@ -289,6 +338,15 @@ void ImageView::drawValues(QPainter& p) const {
     const int x1 = std::min(static_cast<int>(s.w), static_cast<int>(std::ceil((r.right() - full.left()) / cx)));
     const int y0 = std::max(0, static_cast<int>(std::floor((r.top() - full.top()) / cy)));
     const int y1 = std::min(static_cast<int>(s.h), static_cast<int>(std::ceil((r.bottom() - full.top()) / cy)));
+    if (x1 <= x0 || y1 <= y0) return;
+    const LevelPatch* patch =
+        fromPatch ? tiles_.find(image_.values.get(), 0, QRect(x0, y0, x1 - x0, y1 - y0)) : nullptr;
+    if (fromPatch && !patch) return;  // not computed yet: the numbers come with the pixels
+    auto valueAt = [&](int c, int y, int x) {
+        if (!patch) return values_->at(0, c, y, x);
+        const QRect& a = patch->rect;
+        return patch->planes[(size_t(c) * a.height() + size_t(y - a.top())) * a.width() + size_t(x - a.left())];
+    };
     const int channels = static_cast<int>(std::min<int64_t>(s.c, 4));
     const double fontPx = std::clamp(std::min(cy * 0.3, cx / 3.8), 7.0, 22.0);
     const int lines = (channels > 1 && cy >= channels * fontPx * 1.25 + 4) ? channels : 1;
@@ -302,7 +360,7 @@ void ImageView::drawValues(QPainter& p) const {
         for (int x = x0; x < x1; ++x) {
             const QRectF cell(full.left() + x * cx, full.top() + y * cy, cx, cy);
             QStringList text;
-            for (int c = 0; c < lines; ++c) text << valueText(values_->at(0, c, y, x), fm, textWidth);
+            for (int c = 0; c < lines; ++c) text << valueText(valueAt(c, y, x), fm, textWidth);
             if (std::all_of(text.begin(), text.end(), [](const QString& t) { return t.isEmpty(); })) continue;
             p.setPen(qGray(displayedPixel(x, y)) > 140 ? QColor(20, 20, 20) : QColor(245, 245, 245));
             p.drawText(cell, Qt::AlignCenter, text.join('\n'));

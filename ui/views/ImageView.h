@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "views/DisplayImage.h"
+#include "views/LevelTiles.h"
 #include "views/ViewSync.h"
 #include "core/Tensor.h"
 
@@ -86,6 +87,8 @@ public:
     QPointF worldAt(QPointF widgetPos) const;
     QPointF widgetPosOfWorld(QPointF world) const;
     double zoom() const;
+    // The finer levels of large photos, computed off the GUI thread (for tests: busy(), patchCount()).
+    const LevelTiles& tiles() const { return tiles_; }
 
     QSize sizeHint() const override { return {480, 360}; }
     QSize minimumSizeHint() const override { return {120, 90}; }
@@ -110,8 +113,14 @@ private:
     QPointF center() const;
     QRectF imageRectOnScreen(const MipImage& img) const;
     void drawImage(QPainter& p, const MipImage& img, const QRectF& clip) const;
-    void drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip) const;
-    void drawReducedTone(QPainter& p, const MipImage& img, int level, const QRectF& area) const;
+    // Each returns false when the level comes from a source and its values are
+    // not at hand yet (then, with `ask`, they are requested from tiles_).
+    bool drawFullResolution(QPainter& p, const MipImage& img, const QRectF& clip, bool ask) const;
+    bool drawReduced(QPainter& p, const MipImage& img, int level, const QRectF& clip, bool ask) const;
+    bool drawReducedTone(QPainter& p, const MipImage& img, int level, const QRectF& area, bool ask) const;
+    // The patch a source level is drawn from, or null (requested when `ask`).
+    const LevelPatch* patchFor(const MipImage& img, int level, const QRect& footprint, bool ask) const;
+    void keepTilesOfShownImages();
     void drawGrid(QPainter& p) const;
     void drawValues(QPainter& p) const;
     void drawHighlights(QPainter& p) const;
@@ -144,6 +153,7 @@ private:
     // do not resample. Cleared with each new image: a recycled pyramid may reuse an address.
     mutable std::array<std::pair<ReducedDrawKey, QImage>, 2> reducedCache_;
     mutable int reducedNext_ = 0;
+    mutable LevelTiles tiles_;
 
     enum class Drag { None, Pan, Split };
     Drag drag_ = Drag::None;

@@ -132,27 +132,53 @@ const float* ValuePyramid::plane(int level, int channel) const {
     return l.data.data() + static_cast<size_t>(channel) * l.w * l.h;
 }
 
-QImage ValuePyramid::render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& m) const {
+QRect ValuePyramid::footprint(int level, QPointF origin, QSizeF step, QSize target) const {
+    if (target.isEmpty()) return {};
+    const QSize size = levelSize(level);
+    const Taps tx = taps(target.width(), origin.x(), step.width(), size.width());
+    const Taps ty = taps(target.height(), origin.y(), step.height(), size.height());
+    // Taps grow with the target index (a positive step): the first and last bound them.
+    return QRect(QPoint(tx.i0.front(), ty.i0.front()), QPoint(tx.i1.back(), ty.i1.back()));
+}
+
+LevelPatch ValuePyramid::fetch(int level, const QRect& rect) const {
+    LevelPatch patch;
+    patch.level = level;
+    patch.rect = rect.intersected(QRect(QPoint(0, 0), levelSize(level)));
+    if (source_ && !patch.rect.isEmpty()) source_(level, patch.rect, patch.planes);
+    patch.planes.resize(static_cast<size_t>(patch.rect.width()) * patch.rect.height() * channels_);
+    return patch;
+}
+
+std::vector<float> ValuePyramid::valueAt(int x, int y) const {
+    if (!source_ || x < 0 || y < 0 || x >= fullW_ || y >= fullH_) return {};
+    return fetch(0, QRect(x, y, 1, 1)).planes;
+}
+
+QImage ValuePyramid::render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& m,
+                            const LevelPatch* given) const {
     const bool fromSource = level < firstStored_;
-    if (level < 0 || level > levelCount() || target.isEmpty() || (fromSource && !source_)) return {};
+    if (level < 0 || level > levelCount() || target.isEmpty() || (fromSource && !source_ && !given)) return {};
     const QSize size = levelSize(level);
     Taps tx = taps(target.width(), origin.x(), step.width(), size.width());
     Taps ty = taps(target.height(), origin.y(), step.height(), size.height());
-    // The values the taps read: a stored level, or the source's patch of a finer one.
-    std::vector<float> patch;
+    // The values the taps read: a stored level, or a patch of a finer one.
+    LevelPatch computed;
     int stride = size.width();
     std::vector<const float*> planes(static_cast<size_t>(channels_));
     if (fromSource) {
-        // Taps grow with the target index (a positive step): the first and last bound them.
         const QRect rect(QPoint(tx.i0.front(), ty.i0.front()), QPoint(tx.i1.back(), ty.i1.back()));
-        source_(level, rect, patch);
+        if (given && (given->level != level || !given->rect.contains(rect))) return {};
+        if (!given) computed = fetch(level, rect);
+        const LevelPatch& patch = given ? *given : computed;
+        const QRect at = patch.rect;
         for (auto* v : {&tx.i0, &tx.i1})
-            for (int& i : *v) i -= rect.left();
+            for (int& i : *v) i -= at.left();
         for (auto* v : {&ty.i0, &ty.i1})
-            for (int& i : *v) i -= rect.top();
-        stride = rect.width();
+            for (int& i : *v) i -= at.top();
+        stride = at.width();
         for (int c = 0; c < channels_; ++c)
-            planes[size_t(c)] = patch.data() + static_cast<size_t>(c) * rect.width() * rect.height();
+            planes[size_t(c)] = patch.planes.data() + static_cast<size_t>(c) * at.width() * at.height();
     } else {
         for (int c = 0; c < channels_; ++c) planes[size_t(c)] = plane(level, c);
     }

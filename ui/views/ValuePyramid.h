@@ -32,6 +32,14 @@ struct PixelMapping {
 // `channels` planes of rect.width() * rect.height() values into `planes`.
 using LevelSource = std::function<void(int level, const QRect& rect, std::vector<float>& planes)>;
 
+// The values of one level over a rectangle, as a source computed them: what a
+// view's worker (LevelTiles) hands the GUI thread to draw a finer level from.
+struct LevelPatch {
+    int level = 0;
+    QRect rect;                 // in level pixels
+    std::vector<float> planes;  // channels() planes of rect.width() * rect.height()
+};
+
 class ValuePyramid {
 public:
     // Levels 1.. of `planes` (each h x w, row-major; 1 or 3 channels) until the
@@ -57,8 +65,19 @@ public:
     // `target` device pixels; pixel (i, j) is the bilinear interpolation of the
     // level's values at level coordinates (origin + (i + 0.5, j + 0.5) * step),
     // in units of level pixels with pixel k covering [k, k + 1), then coloured.
-    // Level 0 (and levels finer than storedLevel()) only with a source.
-    QImage render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& mapping) const;
+    // Level 0 (and levels finer than storedLevel()) only with a source: read
+    // from `patch` when given (null image when it does not cover footprint()),
+    // else computed by the source here, on the calling thread.
+    QImage render(int level, QPointF origin, QSizeF step, QSize target, const PixelMapping& mapping,
+                  const LevelPatch* patch = nullptr) const;
+    // The level pixels render() reads for these arguments.
+    QRect footprint(int level, QPointF origin, QSizeF step, QSize target) const;
+    // The source's values of `level` over `rect` (clipped to the level); thread-safe
+    // as the source is (the studio's sources are const computations).
+    LevelPatch fetch(int level, const QRect& rect) const;
+    // Full-resolution values (one per channel) at pixel (x, y), computed by the
+    // source for that pixel alone; empty without a source or outside the image.
+    std::vector<float> valueAt(int x, int y) const;
 
 private:
     struct Level {

@@ -301,6 +301,7 @@ bool ViewPanel::eventFilter(QObject* watched, QEvent* e) {
 }
 
 MipImage ViewPanel::resultImage() const {
+    if (result_->output.empty()) return result_->resultImage;  // planned output: levels with their own source
     return lazy(result_->resultImage,
                 [res = result_](const QRect& rc) { return tensorRegion(res->output, res->tone, rc); });
 }
