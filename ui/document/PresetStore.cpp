@@ -100,6 +100,7 @@ QJsonObject PresetStore::toJson(const StudioParams& p) {
     o["kernel_size"] = pair(p.geometry.kernel);
     o["stride"] = pair(p.geometry.stride);
     o["padding"] = pair(p.geometry.padding);
+    if (hasAsymmetricPadding(p.geometry)) o["padding_end"] = pair(padEnd(p.geometry));  // bottom, right
     o["output_padding"] = pair(p.geometry.outputPadding);
     o["dilation"] = pair(p.geometry.dilation);
     o["kernel"] = p.kernelSource.name();  // the string form: files stay readable and compatible
@@ -142,6 +143,11 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
         !readPair(o, "output_padding", p.geometry.outputPadding, error) ||
         !readPair(o, "dilation", p.geometry.dilation, error))
         return std::nullopt;
+    if (o.contains("padding_end")) {
+        Size2 end;
+        if (!readPair(o, "padding_end", end, error)) return std::nullopt;
+        setPads(p.geometry, Pads4{p.geometry.padding.h, p.geometry.padding.w, end.h, end.w});
+    }
     if (o.contains("kernel")) {
         const QString name = o.value("kernel").toString();
         const std::optional<KernelSource> source = KernelSource::fromName(name);

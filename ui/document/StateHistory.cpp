@@ -67,8 +67,9 @@ QString StateHistory::describeChange(const StudioParams& a, const StudioParams& 
     const ConvParams &x = a.geometry, &y = b.geometry;
     if (kernelDiffers(a, b)) return x.kernel != y.kernel ? tr("Kernel size") : tr("Kernel edit");
     if (x.stride != y.stride) return tr("Stride");
-    if (x.padding != y.padding && x.outputPadding != y.outputPadding) return tr("Output size");
-    if (x.padding != y.padding) return tr("Padding");
+    const bool padsDiffer = !(padBegin(x) == padBegin(y) && padEnd(x) == padEnd(y));
+    if (padsDiffer && x.outputPadding != y.outputPadding) return tr("Output size");
+    if (padsDiffer) return tr("Padding");
     if (x.outputPadding != y.outputPadding) return tr("Output padding");
     if (x.dilation != y.dilation) return tr("Dilation");
     if (x.groups != y.groups) return tr("Groups");
