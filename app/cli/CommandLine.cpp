@@ -16,7 +16,8 @@
 namespace tconv::cli {
 namespace {
 
-constexpr const char* kCommandList = "apply, batch, batch-report, analyze, repair, matrix, deconvnet, bench or info";
+constexpr const char* kCommandList =
+    "apply, batch, batch-report, analyze, audit, repair, matrix, deconvnet, bench or info";
 
 using CommandFactory = std::unique_ptr<Command> (*)(CLI::App&);
 
@@ -27,9 +28,9 @@ struct Registered {
 
 std::vector<Registered> addCommands(CLI::App& tconv) {
     std::vector<Registered> all;
-    for (CommandFactory add : {addApplyCommand, addBatchCommand, addBatchReportCommand, addAnalyzeCommand,
-                               addRepairCommand, addBenchCommand, addInfoCommand,
-                               addDeconvnetCommand, addMatrixCommand}) {
+    for (CommandFactory add :
+         {addApplyCommand, addBatchCommand, addBatchReportCommand, addAnalyzeCommand, addAuditCommand, addRepairCommand,
+          addBenchCommand, addInfoCommand, addDeconvnetCommand, addMatrixCommand}) {
         std::unique_ptr<Command> command = add(tconv);
         all.push_back({tconv.get_subcommands([](const CLI::App*) { return true; }).back(), std::move(command)});
     }

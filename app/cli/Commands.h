@@ -21,6 +21,7 @@ std::unique_ptr<Command> addApplyCommand(CLI::App& tconv);
 std::unique_ptr<Command> addBatchCommand(CLI::App& tconv);
 std::unique_ptr<Command> addBatchReportCommand(CLI::App& tconv);  // batch-report merge
 std::unique_ptr<Command> addAnalyzeCommand(CLI::App& tconv);
+std::unique_ptr<Command> addAuditCommand(CLI::App& tconv);  // ONNX models
 std::unique_ptr<Command> addRepairCommand(CLI::App& tconv);
 std::unique_ptr<Command> addBenchCommand(CLI::App& tconv);
 std::unique_ptr<Command> addInfoCommand(CLI::App& tconv);
