@@ -124,9 +124,9 @@ void appendChainText(std::string& o, const ModelAudit& a, size_t index) {
         for (const std::string& op : chain.ignoredOps) o += " " + op;
         o += ")";
     }
-    o += "\n   total stride " + sizeText(r.stride) + ", period " + std::to_string(r.period.h) + "x" +
-         std::to_string(r.period.w) + ", CV " + cvText(r.cv) + " (mean over " + std::to_string(r.scores.size()) +
-         " output channels; " + cvText(c.cvMeanTable) + " for their mean table)\n";
+    o += "\n   total stride " + std::to_string(r.stride.h) + "x" + std::to_string(r.stride.w) + ", period " +
+         std::to_string(r.period.h) + "x" + std::to_string(r.period.w) + ", CV " + cvText(r.cv) + " (mean over " +
+         std::to_string(r.scores.size()) + " output channels; " + cvText(c.cvMeanTable) + " for their mean table)\n";
     o += "   CV after each step:";
     for (size_t i = 0; i < r.cvAfterStep.size(); ++i) o += (i ? " -> " : " ") + cvText(r.cvAfterStep[i]);
     o += "\n   verdict: " + chainVerdict(c) + "\n";
