@@ -6,15 +6,19 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
 #include "dialogs/BatchDialog.h"
+#include "dialogs/BatchRankingChart.h"
 #include "document/PresetStore.h"
 #include "batch/BatchTestUtil.h"
 #include "common/TestPrinters.h"
@@ -48,6 +52,8 @@ private slots:
     void presetAndCustomKernel();
     void cancelFromTheGui();
     void closingWhileRunningCancels();
+    void watchFolderRunsUntilStop();
+    void evaluateShowsRankingTableAndChart();
 
 private:
     std::unique_ptr<QTemporaryDir> tmp_;
@@ -240,6 +246,126 @@ void TestBatchDialog::closingWhileRunningCancels() {
     d->start();
     delete d;
     QVERIFY(hiddenFiles(root() / "out").empty());
+}
+
+// "Watch folder": what is there, then new images as they arrive (in a new
+// sub-folder too), until Stop; the button says Stop, the status says Watching,
+// and stopping is not a cancellation (nothing was left unprocessed).
+void TestBatchDialog::watchFolderRunsUntilStop() {
+    writeImage(root() / "in" / "a.npy", 6, 6, 3, 1);
+    BatchDialog d(bilinearX2(), std::nullopt);
+    d.setInputs({q(root() / "in")});
+    d.setOutputFolder(q(root() / "out"));
+    d.setOpenFolderWhenDone(false);
+    d.setWatch(true);
+    d.setWatchSettleMs(150);
+    d.show();
+    QSignalSpy waiting(&d, &BatchDialog::watching);
+    QSignalSpy done(&d, &BatchDialog::batchFinished);
+    d.start();
+    QVERIFY(d.isRunning());
+    auto* stop = d.findChild<QPushButton*>("cancelButton");
+    QCOMPARE(stop->text(), QString("Stop"));
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(root() / "out" / "a.npy"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(waiting.count() >= 1, 20000);
+    writeImage(root() / "in" / "sub" / "b.npy", 5, 4, 1, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(root() / "out" / "sub" / "b.npy"), 20000);
+    // Waiting again after b's round, with the counts of the whole watch.
+    QTRY_VERIFY_WITH_TIMEOUT(d.statusText().startsWith("Watching for new images") && d.statusText().contains("2 done"),
+                             20000);
+    QVERIFY(d.isRunning());
+    QTest::mouseClick(stop, Qt::LeftButton);
+    QVERIFY(done.wait(30000));
+    QCOMPARE(done.first().first().toBool(), false);
+    QCOMPARE(d.lastSummary()->counts.done, size_t(2));
+    QVERIFY2(d.statusText().startsWith("Stopped watching. Batch: 2 done"), qPrintable(d.statusText()));
+    QCOMPARE(stop->text(), QString("Cancel batch"));
+    QCOMPARE(listFiles(root() / "out"), (std::vector<std::string>{"a.npy", "sub/b.npy"}));
+    QVERIFY(hiddenFiles(root() / "out").empty());
+
+    // A watch needs a folder to watch.
+    BatchDialog files(bilinearX2(), std::nullopt);
+    files.setInputs({q(root() / "in" / "a.npy")});
+    files.setOutputFolder(q(root() / "out2"));
+    files.setWatch(true);
+    files.start();
+    QVERIFY(!files.isRunning());
+    QVERIFY2(files.statusText().contains("folder"), qPrintable(files.statusText()));
+}
+
+// "Evaluate" with three kernels: a ranking table (best mean PSNR first, the
+// numbers of the summary's own results) and a bar chart on the same scale.
+void TestBatchDialog::evaluateShowsRankingTableAndChart() {
+    for (int i = 0; i < 3; ++i)
+        writeImage(root() / "in" / ("e" + std::to_string(i) + ".npy"), 16 + 2 * i, 18, 3, unsigned(20 + i));
+    BatchDialog d(bilinearX2(), std::nullopt);
+    d.setInputs({q(root() / "in")});
+    d.setOutputFolder(q(root() / "out"));
+    d.setOpenFolderWhenDone(false);
+    d.setJobs(2);
+    d.setEvaluate(true);
+    d.setCompareKernels("box, bilinear, gaussian");
+    d.show();
+    QSignalSpy done(&d, &BatchDialog::batchFinished);
+    d.start();
+    QVERIFY(done.wait(60000));
+    QVERIFY2(d.failures().isEmpty(), qPrintable(d.failures().join('\n')));
+    const auto& rows = d.lastRanking();
+    QCOMPARE(rows.size(), size_t(3));
+    QCOMPARE(listFiles(root() / "out").size(), size_t(9));  // 3 images x 3 kernels, one folder each
+    // The table shows the ranking, best first; each mean is the mean of that kernel's results.
+    auto* table = d.findChild<QTableWidget*>("rankingTable");
+    QVERIFY(table && table->isVisible());
+    QCOMPARE(table->rowCount(), 3);
+    for (int i = 0; i < 3; ++i) {
+        const auto& r = rows[size_t(i)];
+        QCOMPARE(r.images, size_t(3));
+        if (i > 0) QVERIFY(rows[size_t(i - 1)].meanPsnr >= r.meanPsnr);
+        // Independently: the written result (raw float32) against the input, PSNR by its definition.
+        double sum = 0;
+        for (int e = 0; e < 3; ++e) {
+            const std::string file = "e" + std::to_string(e) + ".npy";
+            const Tensor got = loadImage((root() / "out" / r.folder / file).string()).tensor;
+            const Tensor orig = loadImage((root() / "in" / file).string()).tensor;
+            QCOMPARE(got.shape(), orig.shape());
+            double se = 0;
+            for (int64_t j = 0; j < got.size(); ++j) {
+                const double diff = std::clamp(double(got.data()[j]), 0.0, 1.0) - double(orig.data()[j]);
+                se += diff * diff;
+            }
+            sum += 10 * std::log10(double(got.size()) / se);
+        }
+        QVERIFY2(std::abs(sum / 3 - r.meanPsnr) < 1e-9 * r.meanPsnr, r.folder.c_str());
+        QCOMPARE(table->item(i, 1)->text(), QString::fromStdString(r.parameters));
+        QCOMPARE(table->item(i, 3)->text(), QString::number(r.meanPsnr, 'f', 2));
+        QCOMPARE(table->item(i, 5)->text(), QString::number(r.worstPsnr, 'f', 2));
+        QVERIFY(r.worstPsnr <= r.meanPsnr);
+    }
+    // The chart: one bar per row on one scale, the best one full length.
+    auto* chart = d.findChild<tconv::ui::BatchRankingChart*>("rankingChart");
+    QVERIFY(chart && chart->isVisible());
+    QCOMPARE(chart->ranking().size(), size_t(3));
+    QCOMPARE(chart->barFraction(0), 1.0);
+    QVERIFY(chart->barFraction(1) <= chart->barFraction(0) && chart->barFraction(2) <= chart->barFraction(1));
+    QVERIFY(chart->barFraction(2) > 0);
+    QVERIFY(chart->scaleMin() < rows.back().worstPsnr);
+    QVERIFY(!chart->grab().isNull());  // paints without a crash
+
+    // Bad requests are hints, nothing runs: a missing reference folder, a list with the custom kernel.
+    d.setReferenceFolder(q(root() / "nope"));
+    d.start();
+    QVERIFY(!d.isRunning());
+    QVERIFY2(d.statusText().contains("does not exist"), qPrintable(d.statusText()));
+    ConvSettings custom = bilinearX2();
+    custom.kernel = "custom";
+    BatchDialog k(custom, Kernel2D(2, 2, 1.0f));
+    k.setInputs({q(root() / "in")});
+    k.setOutputFolder(q(root() / "out3"));
+    k.setEvaluate(true);
+    k.setCompareKernels("box");
+    k.start();
+    QVERIFY(!k.isRunning());
+    QVERIFY2(k.statusText().contains("hand-edited"), qPrintable(k.statusText()));
 }
 
 QTEST_MAIN(TestBatchDialog)

@@ -7,6 +7,12 @@
 // arrive through queued calls, so the GUI stays responsive. Cancel stops
 // after the images in flight (outputs are written atomically, so nothing
 // partial is left); closing the dialog while running cancels first.
+//
+// "Watch folder" keeps the batch running after what is there: new images in
+// the input folders are processed as they arrive (BatchWatch.h) until Stop.
+// "Evaluate" scores the result of each kernel against the originals (degraded
+// by the stride first, or the images of a reference folder) and shows the
+// ranking of the kernels as a table and a bar chart (BatchRankingChart).
 #include <QDialog>
 #include <QElapsedTimer>
 #include <QFutureWatcher>
@@ -17,6 +23,7 @@
 #include <optional>
 #include <string_view>
 
+#include "common/BatchRanking.h"
 #include "common/BatchRunner.h"
 #include "common/ConvSettings.h"
 #include "core/Kernel2D.h"
@@ -30,8 +37,11 @@ class QProgressBar;
 class QPushButton;
 class QRadioButton;
 class QSpinBox;
+class QTableWidget;
 
 namespace tconv::ui {
+
+class BatchRankingChart;
 
 class BatchDialog : public QDialog {
     Q_OBJECT
@@ -48,6 +58,11 @@ public:
     void setOverwrite(bool on);
     void setJobs(int jobs);
     void setOpenFolderWhenDone(bool on);
+    void setWatch(bool on);                            // keep watching the input folders until Stop
+    void setWatchSettleMs(int ms);                     // how long a new file must stay unchanged (default 1000)
+    void setEvaluate(bool on);                         // score and rank the kernels
+    void setCompareKernels(const QString& commaList);  // e.g. "bilinear,box"; empty: the parameters' kernel
+    void setReferenceFolder(const QString& dir);       // empty: degrade the inputs by the stride
     // Called before each stage of each item on the worker (tests slow items down).
     void setTestHook(std::function<void(size_t, std::string_view)> hook);
 
@@ -56,6 +71,8 @@ public:
     QString statusText() const;
     // The last finished run (nullopt before the first).
     const std::optional<tconv::app::BatchSummary>& lastSummary() const { return lastSummary_; }
+    // The ranking of the last evaluated run (empty otherwise), as the table and chart show it.
+    const std::vector<tconv::app::RankingRow>& lastRanking() const { return lastRanking_; }
 
 public slots:
     void start();
@@ -65,6 +82,7 @@ public slots:
 signals:
     void progressChanged(int finished, int total);
     void batchFinished(bool cancelled);
+    void watching();  // the watch processed what was there and waits for new images
 
 private:
     struct Outcome;
@@ -76,8 +94,12 @@ private:
     void onProgress(const tconv::app::BatchCounts& counts);
     void onFailure(const QString& text);
     void onFinished();
+    void onWaiting();
+    void showRanking(const std::vector<tconv::app::RankingRow>& rows);
     void setRunning(bool running);
     bool collectSettings(tconv::app::ConvSettings& s, std::optional<tconv::Kernel2D>& kernel, QString* error) const;
+    QString checkEvaluation(const std::optional<tconv::Kernel2D>& kernel) const;  // "" when fine
+    QWidget* buildEvaluationBox(QWidget* parent);
 
     const tconv::app::ConvSettings settings_;
     const std::optional<tconv::Kernel2D> customKernel_;
@@ -94,6 +116,12 @@ private:
     QCheckBox* overwrite_ = nullptr;
     QSpinBox* jobs_ = nullptr;
     QCheckBox* openWhenDone_ = nullptr;
+    QCheckBox* watch_ = nullptr;
+    QCheckBox* evaluate_ = nullptr;
+    QLineEdit* compareKernels_ = nullptr;
+    QLineEdit* reference_ = nullptr;
+    QTableWidget* ranking_ = nullptr;
+    BatchRankingChart* chart_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
     QListWidget* failures_ = nullptr;
@@ -106,6 +134,10 @@ private:
     QFutureWatcher<std::shared_ptr<Outcome>> watcher_;
     QElapsedTimer clock_;
     std::optional<tconv::app::BatchSummary> lastSummary_;
+    std::vector<tconv::app::RankingRow> lastRanking_;
+    tconv::app::BatchCounts lastProgress_;  // the latest counts (a watch's waiting message)
+    int settleMs_ = 1000;
+    bool watchRun_ = false;  // the running batch is a watch
     bool closeWhenDone_ = false;
 };
 
