@@ -86,6 +86,7 @@ void TestStudioDisplayReuse::parameterChangesDoRecompute() {
     ComputeResult prev;
     prev.ok = true;
     prev.request = request(input, p);
+    prev.output.writable() = Tensor(Shape4{1, 1, 2, 2});
     prev.resizeConv = Tensor(Shape4{1, 1, 2, 2});
     ComputeRequest nearestToBilinear = request(input, p);
     nearestToBilinear.params.resize = ResizeMode::Bilinear;
@@ -93,6 +94,12 @@ void TestStudioDisplayReuse::parameterChangesDoRecompute() {
     QVERIFY(reuse.output && !reuse.resizeConv && !reuse.difference);
     QVERIFY(reusableParts(&prev, request(input, p)).resizeConv);
     QVERIFY(!reusableParts(nullptr, request(input, p)).output);
+    // A planned output (a large photo shown from display levels: its shape, no tensor) has nothing to lend.
+    ComputeResult planned = prev;
+    planned.output.setPlanned(Shape4{1, 1, 2, 2});
+    QVERIFY(planned.output.empty());
+    QCOMPARE(planned.output.shape(), (Shape4{1, 1, 2, 2}));
+    QVERIFY(!reusableParts(&planned, request(input, p)).output);
 }
 
 QTEST_MAIN(TestStudioDisplayReuse)
