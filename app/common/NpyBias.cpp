@@ -9,6 +9,11 @@
 #include "core/NpyFile.h"
 
 namespace tconv::app {
+namespace {
+
+constexpr const char* kBiasDtypes = "a bias holds float32 '<f4'; float64 '<f8' is rounded to float32";
+
+}  // namespace
 
 bool isBiasFile(const std::string& value) {
     if (value.size() < 4) return false;
@@ -23,16 +28,19 @@ std::vector<float> readBiasFile(const std::string& path, int64_t outChannels) {
         try {
             return reader(path);
         } catch (const ProcessingError& e) {
-            throw ProcessingError(std::string("cannot read --bias ") + e.what());  // e: "'path': why"
+            std::string why = e.what();  // "'path': why"
+            // The reader lists the dtypes an image may have; a bias has fewer.
+            const size_t list = why.find(" (supported: ");
+            if (why.find("unsupported dtype") != std::string::npos && list != std::string::npos)
+                why = why.substr(0, list) + " (" + kBiasDtypes + ")";
+            throw ProcessingError("cannot read --bias " + why);
         }
     };
     const NpyArray header = read(readNpyHeader);
     const std::string body = header.dtype.size() == 3 ? header.dtype.substr(1) : header.dtype;
     if (body != "f4" && body != "f8")
-        throw ProcessingError("cannot read " + what +
-                              ": a bias holds float32 values ('<f4'; float64 '<f8' is rounded "
-                              "to float32), but this file holds '" +
-                              header.dtype + "'");
+        throw ProcessingError("cannot read " + what + ": unsupported dtype '" + header.dtype + "' (" + kBiasDtypes +
+                              ")");
     const std::vector<int64_t> expected{outChannels};
     if (header.shape != expected)
         throw ParameterError(what + ": expected a bias of shape " + npyShapeText(expected) +

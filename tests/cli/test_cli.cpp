@@ -329,10 +329,12 @@ void TestCli::refusals_data() {
     row("batch empty height", {}, 1, "cannot read 'bzero.npy': the array is empty, shape (2, 0, 3, 1)",
         {"apply", "bzero.npy", "out.npy"});
     row("bias file missing", {"--bias", "nosuch.npy"}, 1, "cannot read --bias 'nosuch.npy': cannot open");
-    row("bias file int32", {"--bias", "bint32.npy"}, 1, "cannot read --bias 'bint32.npy': unsupported dtype '<i4'");
+    row("bias file int32", {"--bias", "bint32.npy"}, 1,
+        "cannot read --bias 'bint32.npy': unsupported dtype '<i4' (a bias holds float32 '<f4'; float64 '<f8' is "
+        "rounded to float32)");
     row("bias file uint8", {"--bias", "bu8.npy"}, 1,
-        "cannot read --bias 'bu8.npy': a bias holds float32 values ('<f4'; float64 '<f8' is rounded to float32), "
-        "but this file holds '|u1'");
+        "cannot read --bias 'bu8.npy': unsupported dtype '|u1' (a bias holds float32 '<f4'; float64 '<f8' is rounded "
+        "to float32)");
     row("bias file truncated", {"--bias", "btrunc3.npy"}, 1, "cannot read --bias 'btrunc3.npy': truncated");
     row("text as npy", {}, 1, "not an .npy", {"apply", "text.npy", "out.npy"});
     row("output folder missing", {}, 1, "does not exist", {"apply", "in.npy", "no/such/out.npy"});
