@@ -130,6 +130,7 @@ app::ConvSettings toConvSettings(const StudioParams& p) {
     s.kernelSize = p.geometry.kernel;
     s.stride = p.geometry.stride;
     s.padding = p.geometry.padding;
+    if (hasAsymmetricPadding(p.geometry)) s.pads = pads(p.geometry);  // the CLI's --pads
     s.outputPadding = p.geometry.outputPadding;
     s.dilation = p.geometry.dilation;
     s.kernel = p.isCustomKernel() ? std::string("custom")

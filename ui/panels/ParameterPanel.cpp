@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "panels/ParameterPanel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -33,6 +34,11 @@ const char* kPaddingTip = QT_TRANSLATE_NOOP(
     "ParameterPanel",
     "Padding p: crops p rows/columns from each border of the full output (it shrinks by 2p). It shifts "
     "which phase comes first but does not change the interior ripple.");
+const char* kPaddingEndTip = QT_TRANSLATE_NOOP(
+    "ParameterPanel",
+    "Padding at the end: crops rows from the bottom and columns from the right of the full output (ONNX pads "
+    "[top, left, bottom, right]; Keras/TF 'same' layers export uneven ones). PyTorch's padding cannot express "
+    "it: the PyTorch snippet crops the output instead.");
 const char* kOutputPaddingTip = QT_TRANSLATE_NOOP(
     "ParameterPanel",
     "Output padding q: adds q rows/columns at the bottom/right (the output grows by q) to reach an exact "
@@ -66,6 +72,12 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     kernel_ = new AxisPairEditor(QStringLiteral("kernelSize"), 1, kMaxKernelExtent, geo);
     stride_ = new AxisPairEditor(QStringLiteral("stride"), 1, 8, geo);
     padding_ = new AxisPairEditor(QStringLiteral("padding"), 0, 32, geo);
+    paddingEnd_ = new AxisPairEditor(QStringLiteral("paddingEnd"), 0, 32, geo);
+    paddingEnd_->setToolTips(tr(kPaddingEndTip));
+    paddingEnd_->setProperty("baseTip", tr(kPaddingEndTip));
+    perSide_ = new QCheckBox(tr("Per side (top, left / bottom, right)"), geo);
+    perSide_->setObjectName(QStringLiteral("perSidePadding"));
+    perSide_->setToolTip(tr(kPaddingEndTip));
     outputPadding_ = new AxisPairEditor(QStringLiteral("outputPadding"), 0, 8, geo);
     dilation_ = new AxisPairEditor(QStringLiteral("dilation"), 1, 8, geo);
     const std::pair<AxisPairEditor*, const char*> tips[] = {{kernel_, kKernelTip},
@@ -79,7 +91,10 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     }
     form->addRow(tr("Kernel size"), kernel_);
     form->addRow(tr("Stride"), stride_);
+    geometryForm_ = form;
     form->addRow(tr("Padding"), padding_);
+    form->addRow(QString(), perSide_);
+    form->addRow(tr("Padding end"), paddingEnd_);
     form->addRow(tr("Output padding"), outputPadding_);
     form->addRow(tr("Dilation"), dilation_);
     outputSize_ = new QLabel(geo);
@@ -92,6 +107,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     formulaHint_->setForegroundRole(QPalette::PlaceholderText);
     formulaHint_->setText(tr("(H−1)·s − 2p + d·(k−1) + q + 1"));
     form->addRow(QString(), formulaHint_);
+    showPerSide(false);
     outer->addWidget(geo);
 
     auto* target = new QGroupBox(tr("Desired output size"), this);
@@ -193,8 +209,14 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent) {
     outer->addWidget(comp);
     outer->addStretch(1);
 
-    for (AxisPairEditor* e : {kernel_, stride_, padding_, outputPadding_, dilation_})
+    for (AxisPairEditor* e : {kernel_, stride_, padding_, paddingEnd_, outputPadding_, dilation_})
         connect(e, &AxisPairEditor::valueChanged, this, &ParameterPanel::emitGeometry);
+    connect(perSide_, &QCheckBox::toggled, this, [this](bool on) {
+        // Turning it on starts from the symmetric padding shown, so nothing changes until an end is edited.
+        if (on) paddingEnd_->setValue(padding_->value());
+        showPerSide(on);
+        emitGeometry();
+    });
     connect(groupsBox_, &QSpinBox::valueChanged, this, [this] {
         if (weightMode_) emitGeometry();
     });
@@ -214,6 +236,11 @@ ConvParams ParameterPanel::geometry() const {
     g.kernel = kernel_->value();
     g.stride = stride_->value();
     g.padding = padding_->value();
+    g.paddingEnd.reset();
+    if (perSide_->isChecked()) {
+        const Size2 b = padding_->value(), e = paddingEnd_->value();
+        setPads(g, Pads4{b.h, b.w, e.h, e.w});
+    }
     g.outputPadding = outputPadding_->value();
     g.dilation = dilation_->value();
     if (weightMode_) g.groups = groupsBox_->value();
@@ -231,6 +258,12 @@ void ParameterPanel::setParams(const StudioParams& p) {
     kernel_->setValue(p.geometry.kernel);
     stride_->setValue(p.geometry.stride);
     padding_->setValue(p.geometry.padding);
+    paddingEnd_->setValue(padEnd(p.geometry));
+    {
+        QSignalBlocker b(perSide_);
+        perSide_->setChecked(hasAsymmetricPadding(p.geometry));
+    }
+    showPerSide(perSide_->isChecked());
     outputPadding_->setValue(p.geometry.outputPadding);
     dilation_->setValue(p.geometry.dilation);
     // Weight mode: the weight fixes the kernel size; the groups are the user's.
@@ -277,12 +310,20 @@ void ParameterPanel::updateOutputSize() {
     if (issues_.isEmpty() && o.w > 0) targetW_->setValue(static_cast<int>(o.w));
 }
 
+void ParameterPanel::showPerSide(bool on) {
+    geometryForm_->setRowVisible(paddingEnd_, on);
+    geometryForm_->labelForField(padding_)->setProperty("text", on ? tr("Padding begin") : tr("Padding"));
+    formulaHint_->setText(on ? tr("(H−1)·s − p_begin − p_end + d·(k−1) + q + 1")
+                             : tr("(H−1)·s − 2p + d·(k−1) + q + 1"));
+}
+
 // Marks the offending spin boxes (palette and tooltip) and lists the fixes
 // under the engine's message.
 void ParameterPanel::showIssues() {
     const std::pair<QString, AxisPairEditor*> editors[] = {{QStringLiteral("kernelSize"), kernel_},
                                                            {QStringLiteral("stride"), stride_},
                                                            {QStringLiteral("padding"), padding_},
+                                                           {QStringLiteral("padding"), paddingEnd_},
                                                            {QStringLiteral("outputPadding"), outputPadding_},
                                                            {QStringLiteral("dilation"), dilation_}};
     auto mark = [this](QWidget* box, const QString& why) {
@@ -358,7 +399,9 @@ void ParameterPanel::solvePaddingForTarget() {
                              .arg(maxOut));
         return;
     }
+    // The solver's padding is symmetric (PyTorch's): per side, both ends get it.
     padding_->setValue(Size2(h->padding, w->padding));
+    paddingEnd_->setValue(Size2(h->padding, w->padding));
     outputPadding_->setValue(Size2(h->outputPadding, w->outputPadding));
     emitGeometry();
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// The parameter panel: per-axis geometry (kernel size, stride, padding,
-// output_padding, dilation), the output size with a "desired output size"
+// The parameter panel: per-axis geometry (kernel size, stride, padding --
+// symmetric as PyTorch's, or per side as ONNX pads --, output_padding, dilation), the output size with a "desired output size"
 // solver (PyTorch's output_size argument), bias, backend and display tone,
 // and an inline message with the engine's exact reason when a combination is
 // invalid. It edits nothing itself: it emits what the user changed.
@@ -11,7 +11,9 @@
 #include "document/StudioParams.h"
 #include "core/OutputGeometry.h"
 
+class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
@@ -33,7 +35,9 @@ public:
 
     AxisPairEditor* kernelSize() const { return kernel_; }
     AxisPairEditor* stride() const { return stride_; }
-    AxisPairEditor* padding() const { return padding_; }
+    AxisPairEditor* padding() const { return padding_; }        // symmetric, or the begin (top, left) when per side
+    AxisPairEditor* paddingEnd() const { return paddingEnd_; }  // per side: the end (bottom, right)
+    QCheckBox* perSidePadding() const { return perSide_; }
     AxisPairEditor* outputPadding() const { return outputPadding_; }
     AxisPairEditor* dilation() const { return dilation_; }
     QDoubleSpinBox* biasBox() const { return bias_; }
@@ -57,10 +61,14 @@ private:
     void solveForTarget();         // PyTorch's output_size: padding kept, output_padding chosen
     void solvePaddingForTarget();  // the separate "solve for padding": smallest padding, then output_padding
     void showIssues();
+    void showPerSide(bool on);  // the end-padding row and the formula, without emitting
 
     AxisPairEditor* kernel_;
     AxisPairEditor* stride_;
     AxisPairEditor* padding_;
+    AxisPairEditor* paddingEnd_;
+    QCheckBox* perSide_;
+    QFormLayout* geometryForm_;
     AxisPairEditor* outputPadding_;
     AxisPairEditor* dilation_;
     QLabel* outputSize_;

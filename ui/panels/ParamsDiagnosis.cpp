@@ -27,8 +27,11 @@ QString allowedRange(int lo, int hi) {
 QVector<ParamsIssue> diagnoseParams(const ConvParams& p, int64_t inH, int64_t inW, int64_t layerInChannels,
                                     int maxKernel) {
     QVector<ParamsIssue> out;
-    const int k[2] = {p.kernel.h, p.kernel.w}, s[2] = {p.stride.h, p.stride.w}, pad[2] = {p.padding.h, p.padding.w},
-              q[2] = {p.outputPadding.h, p.outputPadding.w}, d[2] = {p.dilation.h, p.dilation.w};
+    const Size2 pb = padBegin(p), pe = padEnd(p);
+    const int k[2] = {p.kernel.h, p.kernel.w}, s[2] = {p.stride.h, p.stride.w}, pad[2] = {pb.h, pb.w},
+              padE[2] = {pe.h, pe.w}, q[2] = {p.outputPadding.h, p.outputPadding.w},
+              d[2] = {p.dilation.h, p.dilation.w};
+    const bool perSide = hasAsymmetricPadding(p);
     const int64_t in[2] = {inH, inW};
     for (int a = 0; a < 2; ++a) {
         if (k[a] > maxKernel)
@@ -44,7 +47,19 @@ QVector<ParamsIssue> diagnoseParams(const ConvParams& p, int64_t inH, int64_t in
                                .arg(s[a])
                                .arg(d[a])
                                .arg(allowedRange(0, maxQ))});
-        if (in[a] > 0 && k[a] <= maxKernel && outputExtent(in[a], k[a], s[a], pad[a], q[a], d[a]) <= 0) {
+        if (perSide && in[a] > 0 && k[a] <= maxKernel &&
+            outputExtent(in[a], k[a], s[a], pad[a], padE[a], q[a], d[a]) <= 0) {
+            // out = base − pBegin − pEnd + q > 0  ⇔  pBegin + pEnd ≤ base + q − 1
+            const int64_t base = outputExtent(in[a], k[a], s[a], 0, 0, d[a]);
+            const int64_t maxSum = std::max<int64_t>(0, base + std::min(q[a], maxQ) - 1);
+            out.push_back({QStringLiteral("padding"), a,
+                           tr("padding %1 + %2 (begin + end) leaves no output %3: use at most %4 together")
+                               .arg(pad[a])
+                               .arg(padE[a])
+                               .arg(QLatin1String(axisName(a)))
+                               .arg(maxSum)});
+        } else if (!perSide && in[a] > 0 && k[a] <= maxKernel &&
+                   outputExtent(in[a], k[a], s[a], pad[a], q[a], d[a]) <= 0) {
             // out = base − 2p + q > 0  ⇔  p ≤ (base + q − 1) / 2
             const int64_t base = outputExtent(in[a], k[a], s[a], 0, 0, d[a]);
             const int64_t maxP = std::max<int64_t>(0, (base + std::min(q[a], maxQ) - 1) / 2);

@@ -15,6 +15,34 @@ QString num(float v) {
     return s;
 }
 
+// PyTorch's padding crops the same from both ends; per-side padding (ONNX
+// pads) is padding 0 and a crop of the output, which the snippet spells out.
+QString paddingArg(const ConvParams& g) { return hasAsymmetricPadding(g) ? pair(Size2(0, 0)) : pair(g.padding); }
+
+QString perSideNote(const ConvParams& g) {
+    if (!hasAsymmetricPadding(g)) return {};
+    const Pads4 f = pads(g);
+    return QStringLiteral(
+               "# Per-side padding (ONNX pads [top, left, bottom, right] = [%1, %2, %3, %4]) cannot be\n"
+               "# expressed by PyTorch's padding, which crops the same from both ends: the layer above\n"
+               "# has padding 0, and its output is cropped instead (see the last line).\n")
+        .arg(f.top)
+        .arg(f.left)
+        .arg(f.bottom)
+        .arg(f.right);
+}
+
+// "y = conv(x)", with the crop per-side padding needs.
+QString forwardLine(const ConvParams& g) {
+    if (!hasAsymmetricPadding(g)) return QStringLiteral("y = conv(x)");
+    const Pads4 f = pads(g);
+    // "t:-b" (or "t:" when nothing is cropped at the end).
+    auto range = [](int begin, int end) {
+        return QString::number(begin) + QLatin1Char(':') + (end > 0 ? QString::number(-end) : QString());
+    };
+    return QStringLiteral("y = conv(x)[:, :, %1, %2]").arg(range(f.top, f.bottom), range(f.left, f.right));
+}
+
 // Weight mode: the layer itself, its weight read from the same .npy.
 QString weightSnippet(const StudioParams& p) {
     const ConvParams& g = p.geometry;
@@ -36,14 +64,18 @@ QString weightSnippet(const StudioParams& p) {
                 "    stride=%4, padding=%5, output_padding=%6,\n    groups=%7, bias=%8, dilation=%9)\n")
                 .arg(w.n)
                 .arg(cout)
-                .arg(pair(Size2(w.h, w.w)), pair(g.stride), pair(g.padding), pair(g.outputPadding))
+                .arg(pair(Size2(w.h, w.w)), pair(g.stride), paddingArg(g), pair(g.outputPadding))
                 .arg(g.groups)
                 .arg(p.bias != 0.0f ? QStringLiteral("True") : QStringLiteral("False"), pair(g.dilation));
     code += QStringLiteral("with torch.no_grad():\n");
     code += QStringLiteral("    conv.weight.copy_(torch.from_numpy(np.load(\"%1\")))%2\n")
                 .arg(path, saved ? QString() : QStringLiteral("  # not saved yet: Save… under Layer weight"));
     if (p.bias != 0.0f) code += QStringLiteral("    conv.bias.fill_(%1)\n").arg(num(p.bias));
-    code += QStringLiteral("\n# x: (N, %1, H, W) float32\n# y = conv(x)  # (N, %2, H_out, W_out)\n").arg(w.n).arg(cout);
+    code += perSideNote(g);
+    code += QStringLiteral("\n# x: (N, %1, H, W) float32\n# %3  # (N, %2, H_out, W_out)\n")
+                .arg(w.n)
+                .arg(cout)
+                .arg(forwardLine(g));
     return code;
 }
 
@@ -65,7 +97,7 @@ QString pytorchSnippet(const StudioParams& p, const Kernel2D& kernel, int channe
                 "conv = nn.ConvTranspose2d(\n    in_channels=%1, out_channels=%1, kernel_size=%2,\n"
                 "    stride=%3, padding=%4, output_padding=%5,\n    groups=%1, bias=%6, dilation=%7)\n")
                 .arg(channels)
-                .arg(pair(g.kernel), pair(g.stride), pair(g.padding), pair(g.outputPadding),
+                .arg(pair(g.kernel), pair(g.stride), paddingArg(g), pair(g.outputPadding),
                      p.bias != 0.0f ? QStringLiteral("True") : QStringLiteral("False"), pair(g.dilation));
     code += QStringLiteral("kernel = torch.tensor([\n") + rows.join(QStringLiteral(",\n")) +
             QStringLiteral("], dtype=torch.float32)\n");
@@ -75,8 +107,10 @@ QString pytorchSnippet(const StudioParams& p, const Kernel2D& kernel, int channe
                 .arg(kernel.h)
                 .arg(kernel.w);
     if (p.bias != 0.0f) code += QStringLiteral("    conv.bias.fill_(%1)\n").arg(num(p.bias));
-    code +=
-        QStringLiteral("\n# x: (N, %1, H, W) float32, e.g. an image scaled to [0, 1]\n# y = conv(x)\n").arg(channels);
+    code += perSideNote(g);
+    code += QStringLiteral("\n# x: (N, %1, H, W) float32, e.g. an image scaled to [0, 1]\n# %2\n")
+                .arg(channels)
+                .arg(forwardLine(g));
     return code;
 }
 
