@@ -11,6 +11,7 @@ packages=(
   libtbb-dev libhwy-dev zlib1g-dev libcli11-dev
   xvfb xauth fonts-dejavu-core
   clang-format clang-tidy
+  libonnx-dev libprotobuf-dev
 )
 
 missing=()

@@ -27,6 +27,7 @@
 #include "document/SampleImages.h"
 #include "panels/ExplanationPanel.h"
 #include "panels/KernelEditor.h"
+#include "panels/DeconvNetPanel.h"
 #include "panels/ParameterPanel.h"
 #include "views/ViewSync.h"
 #include "window/AppIcon.h"
@@ -90,6 +91,19 @@ void MainWindow::buildDocks() {
     right->setWidget(kscroll);
     right->setMinimumWidth(240);
     addDockWidget(Qt::RightDockWidgetArea, right);
+    // Zeiler's deconvolutional network on the current image: hidden until
+    // asked for (View > Deconv. network), then a tab beside the kernel editor.
+    deconvnet_ = new DeconvNetPanel;
+    auto* dscroll = new QScrollArea;
+    dscroll->setWidget(deconvnet_);
+    dscroll->setWidgetResizable(true);
+    dscroll->setFrameShape(QFrame::NoFrame);
+    auto* deconvDock = new QDockWidget(tr("Deconv. network"), this);
+    deconvDock->setObjectName(QStringLiteral("deconvnetDock"));
+    deconvDock->setWidget(dscroll);
+    tabifyDockWidget(right, deconvDock);
+    deconvDock->hide();
+    right->raise();
     // Wide enough for the panels' fields next to a vertical scroll bar: no sideways scrolling on first start.
     const int bar = scroll->verticalScrollBar()->sizeHint().width();
     resizeDocks({left, right},

@@ -25,6 +25,7 @@ class QMenu;
 namespace tconv::ui {
 
 class ComputePipeline;
+class DeconvNetPanel;
 class ComputeScheduler;
 class DocumentController;
 class DocumentReset;
@@ -87,6 +88,7 @@ public:
     ParameterPanel* parameterPanel() const { return paramsPanel_; }
     KernelEditor* kernelEditor() const { return kernelEditor_; }
     ExplanationPanel* explanationPanel() const { return explain_; }
+    DeconvNetPanel* deconvNetPanel() const { return deconvnet_; }
     ViewArea* viewArea() const { return area_; }
     ViewSync* viewSync() const { return sync_; }
     StateHistory* history() const;
@@ -125,6 +127,7 @@ private:
     ParameterPanel* paramsPanel_ = nullptr;
     KernelEditor* kernelEditor_ = nullptr;
     ExplanationPanel* explain_ = nullptr;
+    DeconvNetPanel* deconvnet_ = nullptr;
 
     StudioDocument* document_ = nullptr;
     ComputeScheduler* scheduler_ = nullptr;

@@ -18,6 +18,7 @@
 #include "controllers/StudioDocument.h"
 #include "document/DocumentReset.h"
 #include "document/StateHistory.h"
+#include "panels/DeconvNetPanel.h"
 #include "panels/ExplanationPanel.h"
 #include "panels/KernelEditor.h"
 #include "panels/ParameterPanel.h"
@@ -33,6 +34,7 @@ void MainWindow::connectDocument() {
         area_->setResizeMode(p.resize);
     });
     connect(document_, &StudioDocument::inputReplaced, this, &MainWindow::showNewInput);
+    connect(document_, &StudioDocument::inputReplaced, this, [this] { deconvnet_->setImage(document_->input()); });
     connect(document_, &StudioDocument::tutorialChanged, this, [this](const TutorialExample* t) {
         explain_->setTutorial(t, false);
         if (t) setShowValues(true);  // a tutorial is about its numbers
