@@ -15,10 +15,10 @@ namespace {
 
 using namespace tconv::app;
 
-constexpr const char* kDescription =
+constexpr const char* kBatchDescription =
     "Upsamples every image of the inputs (files, folders, glob patterns such as 'shots/*.png').";
 
-constexpr const char* kFooter =
+constexpr const char* kBatchFooter =
     "files: a batch never takes as input a file it writes, so running the same command again resumes\n"
     "  and never nests. A folder walk or glob that starts outside DIR never enters DIR; one that starts\n"
     "  inside it (tconv batch d -o d --suffix _up) leaves out the planned outputs of the other inputs,\n"
@@ -189,8 +189,8 @@ void addSweepOptions(CLI::App& cmd, BatchArgs& a) {
 }  // namespace
 
 void addBatchOptions(CLI::App& cmd, BatchArgs& a) {
-    cmd.description(std::string(cmd.get_description()) + "\n" + kDescription);
-    cmd.footer(kFooter);
+    cmd.description(std::string(cmd.get_description()) + "\n" + kBatchDescription);
+    cmd.footer(kBatchFooter);
     addInputOptions(cmd, a);
     addOutputOptions(cmd, a);
     addRunOptions(cmd, a);

@@ -15,7 +15,7 @@ namespace tconv::cli {
 
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kMergeDescription =
     "Merges the shard reports NAME.shard-I-of-N.csv in DIR (written by tconv batch --shard I/N --report\n"
     "NAME.csv) into one CSV, one row per output, and lists what is missing: shards without a report\n"
     "(never started) and outputs no shard has finished (lost, interrupted or still running).";
@@ -63,7 +63,7 @@ public:
         report_ = addCommand(tconv, "batch-report", "merge the reports of a sharded batch (merge DIR -o F)");
         report_->footer("exit status: 0 complete, 1 incomplete or not written, 2 usage error");
         merge_ = addCommand(*report_, "merge", "merge the shard reports in DIR into one CSV");
-        merge_->description(std::string(merge_->get_description()) + "\n" + kDescription);
+        merge_->description(std::string(merge_->get_description()) + "\n" + kMergeDescription);
         merge_->add_option("DIR", a_.dirs, "the folder with the shard reports");
         addTextOption(*merge_, "-o,--output", a_.output, "the merged report", "REPORT.csv");
         merge_->footer(

@@ -83,12 +83,12 @@ std::string caseName(const BenchCase& b) {
     return s;
 }
 
-constexpr const char* kDescription =
+constexpr const char* kBenchDescription =
     "Times ConvTranspose2d on the backends. Without a case option, runs the standard suite.\n"
     "one case (defaults: 1024x1024x3 depthwise k4 s2 p1): --size, --kernel-size, --stride, --padding,\n"
     "--output-padding, --dilation, --mode, --out-channels";
 
-constexpr const char* kFooter =
+constexpr const char* kBenchFooter =
     "floor_ms: time to write an output-sized buffer once: memset of a non-zero byte over an already-touched\n"
     "buffer, the faster of 1 thread and all hardware threads (floor_1t_ms, floor_mt_ms); ratio = median_ms /\n"
     "floor_ms;\n"
@@ -361,8 +361,8 @@ class BenchCommand : public Command {
 public:
     explicit BenchCommand(CLI::App& tconv) {
         CLI::App* cmd = addCommand(tconv, "bench", "benchmark the backends");
-        cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
-        cmd->footer(kFooter);
+        cmd->description(std::string(cmd->get_description()) + "\n" + kBenchDescription);
+        cmd->footer(kBenchFooter);
         a_.custom_case = standardSuite().front();
         addOptions(*cmd, a_);
     }
