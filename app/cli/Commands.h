@@ -26,6 +26,6 @@ std::unique_ptr<Command> addRepairCommand(CLI::App& tconv);
 std::unique_ptr<Command> addBenchCommand(CLI::App& tconv);
 std::unique_ptr<Command> addInfoCommand(CLI::App& tconv);
 std::unique_ptr<Command> addDeconvnetCommand(CLI::App& tconv);  // deconvnet infer|learn
-std::unique_ptr<Command> addMatrixCommand(CLI::App& tconv);      // the convolution matrix
+std::unique_ptr<Command> addMatrixCommand(CLI::App& tconv);     // the convolution matrix
 
 }  // namespace tconv::cli
