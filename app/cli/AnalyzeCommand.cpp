@@ -99,23 +99,6 @@ void checkArgs(const AnalyzeArgs& a) {
         throw ParameterError("--heatmap-kind " + a.heatmapKind + " needs an image (--input IMAGE)");
 }
 
-// --bias V[,V...] as everywhere; --bias FILE.npy (apply's bias file) is
-// accepted, so the same arguments work for apply and analyze, and ignored with a
-// note on stderr (the analysis does not depend on a bias).
-void addBiasOption(CLI::App& cmd, AnalyzeArgs& a, const std::string& group) {
-    addValueOption(
-        cmd, "--bias",
-        [&a](const std::string& v) {
-            a.ignoredBiasFile = app::isBiasFile(v) ? v : std::string();
-            if (a.ignoredBiasFile.empty()) app::setConvOption(a.settings, "--bias", v);
-            else a.settings.bias.clear();
-        },
-        "V[,V...]: one value for all output channels, or one per output channel;\n"
-        "a FILE.npy (tconv apply's bias file) is ignored here, with a note on stderr",
-        "V[,V...]|FILE.npy")
-        ->group(group);
-}
-
 void noteIgnoredBias(const AnalyzeArgs& a) {
     if (a.ignoredBiasFile.empty()) return;
     std::fprintf(stderr,
@@ -393,7 +376,7 @@ public:
         cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
         cmd->footer("exit status: 0 ok, 1 processing error, 2 usage or parameter error");
         const std::vector<CLI::Option*> conv = addConvOptions(*cmd, a_.settings, {"--bias"});
-        addBiasOption(*cmd, a_, conv.front()->get_group());
+        addBiasOrIgnoredFileOption(*cmd, a_.settings, a_.ignoredBiasFile, conv.front()->get_group());
         addAnalysisOptions(*cmd, a_);
     }
     int run() override { return analyze(a_); }

@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "common/NpyBias.h"
 #include "core/ConvError.h"
 
 namespace tconv::cli {
@@ -154,6 +155,21 @@ void addConvOptions(CLI::App& app, const std::function<void(const std::string& n
             app, name, [set, name](const std::string& v) { set(name, v); }, h.text, h.valueName)
             ->group(kConvGroup);
     }
+}
+
+CLI::Option* addBiasOrIgnoredFileOption(CLI::App& cmd, app::ConvSettings& settings, std::string& ignoredFile,
+                                        const std::string& group) {
+    return addValueOption(
+               cmd, "--bias",
+               [&settings, &ignoredFile](const std::string& v) {
+                   ignoredFile = app::isBiasFile(v) ? v : std::string();
+                   if (ignoredFile.empty()) app::setConvOption(settings, "--bias", v);
+                   else settings.bias.clear();
+               },
+               "V[,V...]: one value for all output channels, or one per output channel;\n"
+               "a FILE.npy (tconv apply's bias file) is ignored here, with a note on stderr",
+               "V[,V...]|FILE.npy")
+        ->group(group);
 }
 
 }  // namespace tconv::cli

@@ -34,6 +34,13 @@ CLI::Option* addValueOption(CLI::App& app, const std::string& names, std::functi
 CLI::Option* addTextOption(CLI::App& app, const std::string& names, std::string& target, const std::string& help,
                            const std::string& valueName);
 
+// --bias V[,V...] as everywhere, or --bias FILE.npy (tconv apply's bias file),
+// accepted so the same arguments work for apply and for a command that has no
+// use for a bias file (analyze, repair): its name goes to `ignoredFile`, for the
+// command's note on stderr, and the settings keep no bias.
+CLI::Option* addBiasOrIgnoredFileOption(CLI::App& cmd, app::ConvSettings& settings, std::string& ignoredFile,
+                                        const std::string& group);
+
 // The convolution options of ConvSettings.h (--kernel, --stride, ... in the
 // order of convOptionNames()), each value set through setConvOption, minus the
 // ones in `skip`. Returns the options added.

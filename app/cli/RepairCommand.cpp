@@ -62,23 +62,6 @@ void checkArgs(const RepairArgs& a) {
     if (a.out.empty()) throw ParameterError("repair needs --out FILE for the repaired kernel");
 }
 
-// --bias V[,V...] as everywhere; --bias FILE.npy (apply's bias file) is
-// accepted, so the same arguments work for apply and repair, and ignored with a
-// note on stderr (the repaired weight is written without a bias).
-void addBiasOption(CLI::App& cmd, RepairArgs& a, const std::string& group) {
-    addValueOption(
-        cmd, "--bias",
-        [&a](const std::string& v) {
-            a.ignoredBiasFile = app::isBiasFile(v) ? v : std::string();
-            if (a.ignoredBiasFile.empty()) app::setConvOption(a.settings, "--bias", v);
-            else a.settings.bias.clear();
-        },
-        "V[,V...]: one value for all output channels, or one per output channel;\n"
-        "a FILE.npy (tconv apply's bias file) is ignored here, with a note on stderr",
-        "V[,V...]|FILE.npy")
-        ->group(group);
-}
-
 void noteIgnoredBias(const RepairArgs& a) {
     if (a.ignoredBiasFile.empty()) return;
     std::fprintf(stderr,
@@ -161,7 +144,7 @@ public:
         cmd->description(std::string(cmd->get_description()) + "\n" + kDescription);
         cmd->footer("exit status: 0 ok, 1 processing error, 2 usage or parameter error (including a refused repair)");
         const std::vector<CLI::Option*> conv = addConvOptions(*cmd, a_.settings, {"--method", "--bias"});
-        addBiasOption(*cmd, a_, conv.front()->get_group());
+        addBiasOrIgnoredFileOption(*cmd, a_.settings, a_.ignoredBiasFile, conv.front()->get_group());
         addRepairOptions(*cmd, a_);
     }
     int run() override { return repair(a_); }
