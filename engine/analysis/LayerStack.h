@@ -9,10 +9,13 @@
 // for `tconv analyze --stack` and the studio's stack panel; `tconv audit`
 // (chains of ONNX layers) uses ChainAnalysis directly.
 //
-// Phase indexing: the stack's tables are indexed by the FINAL output pixel,
-// row oy mod S_h and column ox mod S_w (each layer's padding already applied).
-// A one-layer stack's table is `tconv analyze`'s (indexed by (o + p) mod s)
-// rolled by p; the scores (CV, period, holes, pattern) are the same.
+// The stack as one equivalent transposed convolution (same output size, same
+// interior): stride S = s1*s2*..., kernel extent K = 1 + sum_i d_i(k_i-1) * (the
+// strides after layer i), begin crop P = sum_i p_i * (the strides after i), end
+// crop and output padding alike. Its phase-gain tables are indexed as `tconv
+// analyze` indexes a single layer's: row (oy + P_h) mod S_h, column
+// (ox + P_w) mod S_w of the final output, so a one-layer stack reads exactly
+// as `tconv analyze` of that layer.
 // Standard library only (plus core and the analysis' own headers).
 #include <cstdint>
 #include <functional>
@@ -31,18 +34,26 @@ namespace tconv {
 inline constexpr int kMaxStackLayers = 8;
 
 struct LayerStackAnalysis {
-    // The whole stack: stride (product of the strides), period, compound tables
-    // per final output channel, meanTable, cv (mean over the channels),
-    // cvAfterStep[i] (the stack up to and including layer i), cvWithStepRepaired,
-    // worstStep (the layer whose repair lowers the CV most, -1: none ripples).
+    // The whole stack as ChainAnalysis computes it: stride (= S), period, cv
+    // (mean over the channels), cvAfterStep[i] (the stack up to and including
+    // layer i), cvWithStepRepaired, worstStep (the layer whose repair lowers the
+    // CV most; -1: nothing ripples). ITS tables are indexed by oy mod S (no P):
+    // use `tables` below.
     ChainAnalysis stack;
-    // The final output channel shown: holes first, then the largest CV (as ChannelScores picks).
+    // The equivalent single layer (see above): kernel = K, stride = S,
+    // padding = P, paddingEnd = the end crop, outputPadding = sum_i op_i * (the
+    // strides after i) (may exceed S-1: descriptive, not for running), dilation 1.
+    ConvParams equivalent;
+    // Per final output channel, indexed by (o + P) mod S as above, and their scores.
+    std::vector<PhaseGainTable> tables;
+    std::vector<ArtifactScores> scores;
+    // The channel shown: holes first, then the largest CV (as ChannelScores picks).
     int64_t worstChannel = 0;
-    // Each layer alone, as `tconv analyze` scores it (tables indexed by (o + p) mod s).
+    // Each layer alone, as `tconv analyze` scores it (tables indexed by (o + p_i) mod s_i).
     std::vector<ChannelScores> layers;
 
-    const PhaseGainTable& table() const { return stack.tables[static_cast<size_t>(worstChannel)]; }
-    const ArtifactScores& scores() const { return stack.scores[static_cast<size_t>(worstChannel)]; }
+    const PhaseGainTable& table() const { return tables[static_cast<size_t>(worstChannel)]; }
+    const ArtifactScores& worstScores() const { return scores[static_cast<size_t>(worstChannel)]; }
 };
 
 // Layer i (0-based) as a chain step named "layer i+1": the same weight, stride,
