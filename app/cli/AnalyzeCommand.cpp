@@ -13,6 +13,7 @@
 #include "analysis/ArtifactComponent.h"
 #include "analysis/ChannelScores.h"
 #include "analysis/GainMap.h"
+#include "analysis/LayerStack.h"
 #include "analysis/LayerKernels.h"
 #include "analysis/PeriodicEnergy.h"
 #include "analysis/PhaseGain.h"
@@ -29,6 +30,8 @@
 #include "common/KernelFile.h"
 #include "common/NpyBias.h"
 #include "common/SameFile.h"
+#include "common/StackSpec.h"
+#include "common/StackSpecReport.h"
 #include "common/StaleTempFiles.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
@@ -53,6 +56,7 @@ struct AnalyzeArgs {
     std::string heatmap, heatmapKind = "gain", spectrum;
     int window = 4;
     bool json = false;
+    std::optional<std::string> stack;  // --stack "k=3,s=2,p=1;kernel=bilinear,k=4,s=2" (common/StackSpec.h)
 };
 
 constexpr const char* kDescription =
@@ -90,10 +94,20 @@ void addAnalysisOptions(CLI::App& cmd, AnalyzeArgs& a) {
                   "with its radial profile",
                   "OUT.png");
     cmd.add_flag("--json", a.json, "print one JSON object instead of the text report");
+    addValueOption(
+        cmd, "--stack", [&a](const std::string& v) { a.stack = v; },
+        "analyse a stack of transposed convolutions, each layer's output feeding the next:\n"
+        "layers separated by ';', each a list of key=value with keys kernel (preset or file),\n"
+        "k, s, p, op, d (N or HxW); a key not given takes the option's value (--kernel, ...).\n"
+        "cv, phase_gain and period are the whole stack's; layers: each layer alone",
+        "SPEC");
 }
 
 // What the options cannot say one by one.
 void checkArgs(const AnalyzeArgs& a) {
+    if (a.stack && (!a.heatmap.empty() || !a.spectrum.empty()))
+        throw ParameterError(std::string(a.heatmap.empty() ? "--spectrum" : "--heatmap") +
+                             " is for one layer, not for --stack (analyse a layer alone for its pictures)");
     if (!a.input.empty() && a.size) throw ParameterError("give either --input or --size, not both");
     if (a.heatmapKind != "gain" && a.input.empty())
         throw ParameterError("--heatmap-kind " + a.heatmapKind + " needs an image (--input IMAGE)");
@@ -338,8 +352,26 @@ Shape4 inputShape(const AnalyzeArgs& a, std::optional<app::LoadedImage>& image) 
     return in;
 }
 
+// --stack: the whole stack's analysis (analysis/LayerStack.h), exact and border-free; nothing is run.
+int analyzeStack(const AnalyzeArgs& a) {
+    app::StackReport r;
+    r.settings = app::parseStackSpec(*a.stack, a.settings);
+    r.input = Shape4{1, 1, a.size.value_or(kDefaultInput).h, a.size.value_or(kDefaultInput).w};
+    r.inputDefault = a.input.empty() && !a.size;
+    r.inputNote = a.input.empty() ? (a.size ? " (--size)" : " (default; use --input or --size)") : "";
+    if (!a.input.empty()) r.input = app::loadImage(a.input).tensor.shape();
+    else r.input.c = app::stackInputChannels(r.settings, 1);
+    r.layers = app::buildStackLayers(r.settings, static_cast<int>(r.input.c));
+    r.outputs = layerStackShapes(r.input, r.layers, ResourceLimits{});  // sizes only: nothing is allocated
+    r.analysis = analyzeLayerStack(r.layers);
+    std::printf("%s%s", a.json ? app::stackReportJson(r).c_str() : app::stackReportText(r).c_str(), a.json ? "\n" : "");
+    noteIgnoredBias(a);
+    return 0;
+}
+
 int analyze(const AnalyzeArgs& a) {
     checkArgs(a);
+    if (a.stack) return analyzeStack(a);
     app::checkSettings(a.settings);
     checkOutputs(a);
     std::unique_ptr<Backend> backend = createBackend(a.settings.backend);
