@@ -5,17 +5,20 @@
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 
 #include "analysis/AnalysisTestUtil.h"
 #include "analysis/ChannelScores.h"
 #include "analysis/LayerKernels.h"
+#include "analysis/LayerStack.h"
 #include "analysis/PhaseGain.h"
 #include "common/TestPrinters.h"
 #include "core/ConvError.h"
 #include "core/KernelPresets.h"
 #include "core/ReferenceConvTranspose.h"
+#include "backends/BackendFactory.h"
 
 using namespace tconv;
 using namespace tconv::testutil;
@@ -39,6 +42,13 @@ private slots:
     void allZeroKernelSaysSo();
     void printedNoiseIsClamped();
     void patternNames();
+    // Stacks of layers (analysis/LayerStack.h)
+    void stackMatchesDirectRunRandom();
+    void stackHandChecked();
+    void stackOfOneIsAnalyze();
+    void stackEquivalentSizeRandom();
+    void stackRunAndCancel();
+    void stackRejectsBadInput();
 };
 
 void TestPhaseGain::box3Stride2() {
@@ -401,6 +411,209 @@ void TestPhaseGain::printedNoiseIsClamped() {
     QCOMPARE(cvDbText(0.0), std::string("-inf"));
     QCOMPARE(cvDbText(9.29e-09), std::string("< -120"));
     QCOMPARE(cvDbText(0.1), std::string("-20.0"));
+}
+
+namespace {
+
+// A random 1-channel layer: k 1..4, s 1..3, p 0..2, q < max(s, d), d 1..2, seeded taps in [0.05, 1).
+ConvLayer randomStackLayer(std::mt19937& rng) {
+    AxisParams a = {pick(rng, 1, 4), pick(rng, 1, 3), pick(rng, 0, 2), 0, pick(rng, 1, 2)};
+    AxisParams b = {pick(rng, 1, 4), pick(rng, 1, 3), pick(rng, 0, 2), 0, pick(rng, 1, 2)};
+    a.q = pick(rng, 0, std::max(a.s, a.d) - 1);
+    b.q = pick(rng, 0, std::max(b.s, b.d) - 1);
+    return makeDepthwiseLayer(randomKernel(rng, a.k, b.k), 1, makeParams(a, b));
+}
+
+// Input rows [lo, hi) interior -> the output rows every one of whose taps reads
+// an interior input: o reads i in [ceil((o + p - d(k-1)) / s), floor((o + p) / s)].
+void nextInterior(int64_t& lo, int64_t& hi, int s, int d, int k, int p, int64_t out) {
+    lo = std::max<int64_t>(0, lo * s + int64_t(d) * (k - 1) - p);
+    hi = std::min<int64_t>(out, hi * s - p);
+}
+
+}  // namespace
+
+// The stack's table against the layers run one after the other (the plain
+// reference, double sums) on a constant image: every interior output pixel
+// (oy, ox) equals G[(oy + P) mod S][(ox + P) mod S].
+void TestPhaseGain::stackMatchesDirectRunRandom() {
+    std::mt19937 rng(1414);
+    int checked = 0;
+    for (int trial = 0; trial < 60; ++trial) {
+        std::vector<ConvLayer> layers;
+        const int n = pick(rng, 1, 3);
+        for (int i = 0; i < n; ++i) layers.push_back(randomStackLayer(rng));
+        const LayerStackAnalysis a = analyzeLayerStack(layers);
+        const PhaseGainTable& t = a.table();
+        const int S_h = a.equivalent.stride.h, S_w = a.equivalent.stride.w;
+        QCOMPARE(t.sh, S_h);
+        QCOMPARE(t.sw, S_w);
+        Tensor x(Shape4{1, 1, 12, 12}, 1.0f);
+        int64_t rl = 0, rh = 12, cl = 0, ch = 12;
+        for (const ConvLayer& l : layers) {
+            x = referenceConvTranspose2d(x, l);
+            const ConvParams& p = l.params;
+            nextInterior(rl, rh, p.stride.h, p.dilation.h, p.kernel.h, p.padding.h, x.shape().h);
+            nextInterior(cl, ch, p.stride.w, p.dilation.w, p.kernel.w, p.padding.w, x.shape().w);
+        }
+        if (rh - rl < S_h || ch - cl < S_w) continue;  // too little interior for a whole period
+        const Size2 P = a.equivalent.padding;
+        for (int64_t oy = rl; oy < rh; ++oy)
+            for (int64_t ox = cl; ox < ch; ++ox) {
+                const double want = t.at(static_cast<int>((oy + P.h) % S_h), static_cast<int>((ox + P.w) % S_w));
+                const double got = x.at(0, 0, oy, ox);
+                if (std::abs(got - want) > 1e-4 * std::max(1.0, std::abs(want)))
+                    QFAIL(qPrintable(QString("trial %1 pixel (%2,%3): run %4, table %5")
+                                         .arg(trial)
+                                         .arg(oy)
+                                         .arg(ox)
+                                         .arg(got)
+                                         .arg(want)));
+            }
+        ++checked;
+    }
+    QVERIFY2(checked >= 40, qPrintable(QString("only %1 stacks had a whole period of interior").arg(checked)));
+}
+
+// Worked by hand: box 3x3 at stride 2 (taps 4/9: G = [[16,8],[8,4]]/9 at
+// phases (o + p) mod 2) ripples with CV 0.484; a stride-1 box 2x2 after it
+// (taps 1/4) averages each 2x2 block of phases to (16+8+8+4)/36 = 1: clean.
+// Behind a ripple-free nearest layer (box 2, stride 2, taps 1) the box keeps
+// its table, tiled over the compound period 4: period 2, stride 4.
+void TestPhaseGain::stackHandChecked() {
+    PresetOptions box3;
+    box3.stride = Size2(2);
+    box3.size = Size2(3);
+    ConvParams s2;
+    s2.stride = Size2(2);
+    const ConvLayer bad = makeDepthwiseLayer(makePresetKernel(KernelPreset::Box, box3), 1, s2);
+    ConvParams s1;
+    s1.stride = Size2(1);
+    const ConvLayer smooth = makeDepthwiseLayer(Kernel2D(2, 2, 0.25f), 1, s1);
+    const LayerStackAnalysis hidden = analyzeLayerStack({bad, smooth});
+    QCOMPARE(hidden.stack.cvAfterStep.size(), size_t(2));
+    QVERIFY(std::abs(hidden.stack.cvAfterStep[0] - 0.484322) < 1e-6);
+    QVERIFY(hidden.stack.cvAfterStep[1] < 1e-6);
+    QCOMPARE(hidden.equivalent.stride, Size2(2));
+    QCOMPARE(hidden.equivalent.kernel, Size2(4));  // 1 + 2*1 + 1*1
+    for (double g : hidden.table().gain) QVERIFY(std::abs(g - 1.0) < 1e-6);
+
+    const ConvLayer nearest = makeDepthwiseLayer(Kernel2D(2, 2, 1.0f), 1, s2);
+    const LayerStackAnalysis tiled = analyzeLayerStack({nearest, bad});
+    QCOMPARE(tiled.equivalent.stride, Size2(4));
+    QCOMPARE(tiled.equivalent.padding, Size2(0));
+    const PhaseGainTable& t = tiled.table();
+    QCOMPARE(t.sh, 4);
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 4; ++x) {
+            const double want = (y % 2 ? 2.0 : 4.0) * (x % 2 ? 2.0 : 4.0) / 9.0;
+            QVERIFY2(std::abs(t.at(y, x) - want) < 1e-6,
+                     qPrintable(QString("(%1,%2) %3").arg(y).arg(x).arg(t.at(y, x))));
+        }
+    QCOMPARE(tiled.worstScores().periodH, 2);
+    QCOMPARE(tiled.worstScores().periodW, 2);
+    QCOMPARE(tiled.stack.worstStep, int64_t(1));  // the box is to blame, not the nearest layer
+    QVERIFY(tiled.layers[0].scores[0].cv < 1e-9);
+    QVERIFY(std::abs(tiled.layers[1].scores[0].cv - 0.484322) < 1e-6);
+
+    // The example: k=3,s=2,p=1,op=1 then k=4,s=2,p=1 (bilinear): K = 1 + 2*2*1 + 3 = 8,
+    // S = 4, P = 1*2 + 1 = 3, output padding 1*2 + 0 = 2.
+    PresetOptions b3, b4;
+    b3.stride = b4.stride = Size2(2);
+    b3.size = Size2(3);
+    ConvParams p1 = s2, p2 = s2;
+    p1.padding = Size2(1);
+    p1.outputPadding = Size2(1);
+    p2.padding = Size2(1);
+    const LayerStackAnalysis e =
+        analyzeLayerStack({makeDepthwiseLayer(makePresetKernel(KernelPreset::Bilinear, b3), 1, p1),
+                           makeDepthwiseLayer(makePresetKernel(KernelPreset::Bilinear, b4), 1, p2)});
+    QCOMPARE(e.equivalent.kernel, Size2(8));
+    QCOMPARE(e.equivalent.padding, Size2(3));
+    QCOMPARE(e.equivalent.outputPadding, Size2(2));
+}
+
+// One layer: the table, indexed by (o + p) mod s, is exactly `tconv analyze`'s.
+void TestPhaseGain::stackOfOneIsAnalyze() {
+    std::mt19937 rng(77);
+    for (int trial = 0; trial < 30; ++trial) {
+        const ConvLayer l = randomStackLayer(rng);
+        const LayerStackAnalysis a = analyzeLayerStack({l});
+        const ChannelScores alone = channelScores(l);
+        QCOMPARE(a.table().sh, alone.tables[0].sh);
+        QCOMPARE(a.table().sw, alone.tables[0].sw);
+        for (size_t i = 0; i < a.table().gain.size(); ++i) {
+            QVERIFY(std::abs(a.table().gain[i] - alone.tables[0].gain[i]) < 1e-6);
+            QCOMPARE(a.table().tapCount[i], alone.tables[0].tapCount[i]);
+        }
+        QCOMPARE(a.worstScores().holes, alone.scores[0].holes);
+        QCOMPARE(a.worstScores().pattern, alone.scores[0].pattern);
+        QVERIFY(std::abs(a.worstScores().cv - alone.scores[0].cv) < 1e-9 || !std::isfinite(alone.scores[0].cv));
+    }
+}
+
+// The equivalent layer's size formula gives the stack's output size.
+void TestPhaseGain::stackEquivalentSizeRandom() {
+    std::mt19937 rng(4242);
+    for (int trial = 0; trial < 100; ++trial) {
+        std::vector<ConvLayer> layers;
+        for (int i = pick(rng, 1, 4); i > 0; --i) layers.push_back(randomStackLayer(rng));
+        const int64_t h = pick(rng, 3, 9), w = pick(rng, 3, 9);
+        std::vector<Shape4> shapes;
+        try {
+            shapes = layerStackShapes(Shape4{1, 1, h, w}, layers);
+        } catch (const ParameterError&) {
+            continue;  // an intermediate size went empty
+        }
+        const ConvParams& e = analyzeLayerStack(layers).equivalent;
+        const auto size = [](int64_t in, int s, int k, int p, int pe, int q) { return (in - 1) * s + k - p - pe + q; };
+        QCOMPARE(shapes.back().h, size(h, e.stride.h, e.kernel.h, e.padding.h, padEnd(e).h, e.outputPadding.h));
+        QCOMPARE(shapes.back().w, size(w, e.stride.w, e.kernel.w, e.padding.w, padEnd(e).w, e.outputPadding.w));
+    }
+}
+
+void TestPhaseGain::stackRunAndCancel() {
+    std::mt19937 rng(9);
+    const std::vector<ConvLayer> layers = {randomStackLayer(rng), randomStackLayer(rng)};
+    const Tensor x = randomTensor(rng, Shape4{1, 1, 7, 6});
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
+    const std::vector<Tensor> out = runLayerStack(x, layers, *backend);
+    QCOMPARE(out.size(), size_t(2));
+    const Tensor want = referenceConvTranspose2d(referenceConvTranspose2d(x, layers[0]), layers[1]);
+    QCOMPARE(out[1].shape(), want.shape());
+    for (size_t i = 0; i < want.storage().size(); ++i)
+        QVERIFY(std::abs(out[1].storage()[i] - want.storage()[i]) < 1e-4);
+    int asked = 0;
+    const std::vector<Tensor> cut = runLayerStack(x, layers, *backend, [&] { return ++asked > 1; });
+    QCOMPARE(cut.size(), size_t(1));
+}
+
+void TestPhaseGain::stackRejectsBadInput() {
+    const auto throwsWith = [](const std::function<void()>& f, const std::string& text) {
+        try {
+            f();
+        } catch (const ParameterError& e) {
+            return std::string(e.what()).find(text) != std::string::npos;
+        }
+        return false;
+    };
+    QVERIFY(throwsWith([] { analyzeLayerStack({}); }, "a stack has 1 to 8 layers, but got 0"));
+    ConvParams s2;
+    s2.stride = Size2(2);
+    const ConvLayer one = makeDepthwiseLayer(Kernel2D(2, 2, 1.0f), 1, s2);
+    QVERIFY(throwsWith([&] { analyzeLayerStack(std::vector<ConvLayer>(9, one)); }, "but got 9"));
+    const ConvLayer three = makeDepthwiseLayer(Kernel2D(2, 2, 1.0f), 3, s2);
+    QVERIFY(throwsWith(
+        [&] {
+            analyzeLayerStack({one, three});
+        },
+        "stack layer 2: expects 3 input channels, but stack layer 1 gives 1"));
+    ConvLayer zero = one;
+    zero.params.stride = Size2(0, 2);
+    QVERIFY(throwsWith([&] { analyzeLayerStack({one, zero}); }, "stack layer 2: "));
+    ConvLayer cropAll = one;
+    cropAll.params.padding = Size2(3);  // a 1x1 input gives 2 - 6 < 1 rows
+    QVERIFY(throwsWith([&] { layerStackShapes(Shape4{1, 1, 1, 1}, {one, cropAll}); }, "stack layer 2 (input "));
 }
 
 QTEST_APPLESS_MAIN(TestPhaseGain)
