@@ -1,24 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include "analysis/InputGradient.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
+#include "core/Validation.h"
 
 namespace tconv {
 namespace {
 
-// conv2d's own validation of the parameters and of the output size for an
+// conv2d's own validation of the parameters (the kernel size first, so the
+// probe's weight shape never hides a bad one) and of the output size for an
 // inputSize input (one channel, one group: the weight's channels do not matter here).
 Shape4 forwardShape(const Conv2dParams& conv, Size2 inputSize) {
     Conv2dLayer probe;
     probe.params = conv;
     probe.params.groups = 1;
-    probe.weight = Tensor(Shape4{1, 1, conv.kernel.h > 0 ? conv.kernel.h : 1, conv.kernel.w > 0 ? conv.kernel.w : 1});
-    if (conv.kernel.h < 1 || conv.kernel.w < 1)
-        throw ParameterError("input gradient: the kernel size should be at least 1, but got kernel " +
-                             sizeText(conv.kernel));
+    // At most kMaxKernelSize^2 floats: a larger kernel is refused before the weight is looked at.
+    const auto side = [](int k) { return std::clamp(k, 1, kMaxKernelSize); };
+    probe.weight = Tensor(Shape4{1, 1, side(conv.kernel.h), side(conv.kernel.w)});
     return validateConv2d(Shape4{1, 1, inputSize.h, inputSize.w}, probe);
 }
 
