@@ -12,6 +12,7 @@ packages=(
   xvfb xauth fonts-dejavu-core
   clang-format clang-tidy
   libonnx-dev libprotobuf-dev
+  libdeflate-dev
 )
 
 missing=()

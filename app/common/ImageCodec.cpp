@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "common/PixelConversion.h"
+#ifdef TCONV_HAVE_LIBDEFLATE
+#include "common/PngWriter.h"
+#endif
 #include "common/StderrCapture.h"
 #include "core/ConvError.h"
 
@@ -142,6 +145,32 @@ void fromPlanar(const Tensor& t, cv::Mat& m) {
     }
 }
 
+#ifdef TCONV_HAVE_LIBDEFLATE
+// PNG through PngWriter (libdeflate): each row quantized per channel, then
+// merged in PNG's R, G, B(, A) order straight into the writer (no BGR Mat).
+template <typename T>
+std::vector<unsigned char> encodePng(const Tensor& t, int depth, const std::string& path) {
+    const Shape4 s = t.shape();
+    const int c = static_cast<int>(s.c);
+    const size_t w = static_cast<size_t>(s.w);
+    PngWriter png(static_cast<int>(s.w), static_cast<int>(s.h), c, depth, pngSettingsForCompression(t_pngCompression),
+                  path);
+    std::vector<T> planeRows(c == 1 ? 0 : static_cast<size_t>(c) * w), row(static_cast<size_t>(c) * w);
+    const T* channelRows[4];
+    for (int ch = 0; ch < c && c > 1; ++ch) channelRows[ch] = planeRows.data() + ch * w;
+    for (int64_t y = 0; y < s.h; ++y) {
+        if (c == 1) {
+            quantizeRow(t.plane(0, 0) + y * w, row.data(), w);
+        } else {
+            for (int ch = 0; ch < c; ++ch) quantizeRow(t.plane(0, ch) + y * w, planeRows.data() + ch * w, w);
+            mergeRow(channelRows, row.data(), static_cast<int>(w), c);
+        }
+        png.addRow(row.data());
+    }
+    return png.finish();
+}
+#endif
+
 // As OpenCV's own imread does when it may (the EXIF orientation names where
 // the stored first row and column belong).
 void applyExifOrientation(cv::Mat& img, int orientation) {
@@ -230,6 +259,9 @@ std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, 
     const Shape4 s = t.shape();
     checkImageShapeForFormat(path, ext, s);
     const int depth = outputBitDepth(ext, bitDepth);
+#ifdef TCONV_HAVE_LIBDEFLATE
+    if (ext == ".png") return depth == 16 ? encodePng<uint16_t>(t, depth, path) : encodePng<uint8_t>(t, depth, path);
+#endif
     cv::Mat m(static_cast<int>(s.h), static_cast<int>(s.w), CV_MAKETYPE(depth == 16 ? CV_16U : CV_8U, int(s.c)));
     if (depth == 16) fromPlanar<uint16_t>(t, m);
     else fromPlanar<uint8_t>(t, m);

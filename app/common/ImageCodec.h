@@ -31,9 +31,12 @@ int outputBitDepth(const std::string& ext, int requestedBitDepth);
 void checkImageShapeForFormat(const std::string& path, const std::string& ext, const Shape4& shape);
 
 // The zlib level (0-9) PNGs are encoded with on this thread while the scope
-// lives (batch workers: --png-compression); -1, the default, is OpenCV's own
-// speed setting (level 1, the SUB filter, the RLE strategy). Pixels are the
-// same at every level; only the size and the time change.
+// lives (batch workers: --png-compression); -1, the default, is the fast
+// setting. Built with libdeflate (TCONV_HAVE_LIBDEFLATE) every PNG is written
+// by PngWriter (common/PngWriter.h: libdeflate's level of the same number, the
+// Paeth filter; fast = level 1); without it by OpenCV, whose fast setting is
+// level 1, the SUB filter and the RLE strategy. Pixels are the same at every
+// level; only the size and the time change.
 class PngCompressionScope {
 public:
     explicit PngCompressionScope(int level);
