@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
 // Inference of a deconvolutional network's sparse maps (see DeconvNet.h).
 //
-// FISTA's buffers, all maps-sized: x (current iterate), xPrev, z (candidate),
-// g (gradient); and image-sized: Ax, AxPrev, Az. The momentum point y = x +
-// beta (x - xPrev) is never stored: the proximal pass recomputes it per
-// element, and A y = Ax + beta (Ax - AxPrev) by linearity, so each iteration
-// costs one conv2d (the gradient) and one conv_transpose2d (A z), plus a
-// second pair only when backtracking or a restart retakes the step.
+// FISTA's buffers, all maps-sized: x (current iterate), xPrev, z (candidate);
+// and image-sized: Ax, AxPrev, Az, all allocated once per run. The momentum
+// point y = x + beta (x - xPrev) is never stored: the proximal step
+// recomputes it per element, and A y = Ax + beta (Ax - AxPrev) by linearity.
+// The gradient is never stored either: the proximal step runs inside the
+// gradient conv2d's write-out (FusedProximal), turning each band of gradient
+// into z while it is in cache. So each iteration makes three passes over
+// maps-sized memory (read x and xPrev, write z; read z for A z): one conv2d
+// (gradient + proximal step) and one synthesis, plus a second pair only when
+// backtracking or a restart retakes the step.
 // Reductions (norms, inner products) are summed in double over fixed blocks
 // and then in block order, so results do not depend on the thread count.
 #include "analysis/DeconvNet.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -82,61 +87,108 @@ struct ProxSums {
     double gradDot = 0;    // <g, z - y>
     double stepNorm2 = 0;  // ||z - y||^2
     int64_t nonzero = 0;
+    void add(const ProxSums& o) {
+        l1 += o.l1, gradDot += o.gradDot, stepNorm2 += o.stepNorm2;
+        nonzero += o.nonzero;
+    }
 };
 
-// z = soft(y - g / L, 1 / L) with y = x + beta (x - xPrev), element by element.
-ProxSums proximalStep(const Tensor& x, const Tensor& xPrev, double beta, const Tensor& g, double L, Tensor& z) {
-    const float* px = x.data();
-    const float* pp = xPrev.data();
-    const float* pg = g.data();
-    float* pz = z.data();
-    const float b = static_cast<float>(beta), step = static_cast<float>(1.0 / L);
-    const int64_t count = x.size();
-    const int64_t blocks = (count + kBlock - 1) / kBlock;
-    std::vector<ProxSums> partial(static_cast<size_t>(blocks));
-    // Float lanes over runs of 256 elements (8 lanes x 32: all-float SIMD,
-    // rounding error ~1e-6 relative), then double sums per run and block, in
-    // a fixed order: results do not depend on the thread count.
-    constexpr int kLanes = 8;
-    constexpr int64_t kRun = 256;
-    analysis::parallelFor(0, blocks, 4, [&](int64_t b0, int64_t b1) {
-        for (int64_t blk = b0; blk < b1; ++blk) {
-            ProxSums s;
-            const int64_t hi = std::min(count, (blk + 1) * kBlock);
-            for (int64_t r0 = blk * kBlock; r0 < hi; r0 += kRun) {
-                const int64_t r1 = std::min(hi, r0 + kRun);
-                float l1[kLanes] = {}, gradDot[kLanes] = {}, stepNorm2[kLanes] = {}, nonzero[kLanes] = {};
-                auto element = [&](int64_t i, int lane) {
-                    const float y = px[i] + b * (px[i] - pp[i]);
-                    const float v = y - step * pg[i];
-                    const float a = std::fabs(v) - step;
-                    const float zi = a > 0 ? std::copysign(a, v) : 0.0f;
-                    pz[i] = zi;
-                    const float d = zi - y;
-                    l1[lane] += std::fabs(zi);
-                    gradDot[lane] += pg[i] * d;
-                    stepNorm2[lane] += d * d;
-                    nonzero[lane] += zi != 0.0f ? 1.0f : 0.0f;
-                };
-                int64_t i = r0;
-                for (; i + kLanes <= r1; i += kLanes)
-                    for (int lane = 0; lane < kLanes; ++lane) element(i + lane, lane);
-                for (; i < r1; ++i) element(i, 0);
-                for (int lane = 0; lane < kLanes; ++lane) {
-                    s.l1 += l1[lane], s.gradDot += gradDot[lane], s.stepNorm2 += stepNorm2[lane];
-                    s.nonzero += static_cast<int64_t>(nonzero[lane]);
-                }
-            }
-            partial[static_cast<size_t>(blk)] = s;
-        }
-    });
-    ProxSums total;
-    for (const ProxSums& s : partial) {
-        total.l1 += s.l1, total.gradDot += s.gradDot, total.stepNorm2 += s.stepNorm2;
-        total.nonzero += s.nonzero;
+// Compiled for AVX2+FMA too, picked at load time (GCC/Clang function
+// multiversioning): analysis/ has no Highway. Written with the compilers'
+// vector extensions (8 floats; two SSE halves in the default clone), as the
+// auto-vectorizer leaves the soft threshold's select scalar; __builtin_bit_cast
+// (not std::bit_cast, a call returning a vector: -Wpsabi). Never -march=native.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_THREAD__)
+#define TCONV_PROX_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TCONV_PROX_CLONES
+#endif
+
+using Float8 = float __attribute__((vector_size(32)));
+using Int8 = int32_t __attribute__((vector_size(32)));
+
+// One row of the proximal step, in place: gz holds the gradient g on entry
+// and z = soft(y - g / L, 1 / L) on return, y = x + beta (x - xPrev) computed
+// per element (never stored). Float lanes (8, rounding ~1e-6 relative over a
+// row), then double sums per row.
+TCONV_PROX_CLONES
+ProxSums proximalRow(const float* x, const float* xPrev, float* gz, int64_t count, float beta, float step) {
+    constexpr int32_t kAbs = 0x7fffffff, kSign = INT32_MIN;
+    Float8 l1 = {}, gradDot = {}, stepNorm2 = {};
+    Int8 nonzero = {};
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        Float8 xv, pv, g;
+        std::memcpy(&xv, x + i, sizeof xv);
+        std::memcpy(&pv, xPrev + i, sizeof pv);
+        std::memcpy(&g, gz + i, sizeof g);
+        const Float8 y = xv + beta * (xv - pv);
+        const Float8 v = y - step * g;
+        const Int8 vBits = __builtin_bit_cast(Int8, v);
+        const Float8 a = __builtin_bit_cast(Float8, vBits & kAbs) - step;  // |v| - 1/L
+        const Int8 keep = a > 0.0f;                                        // -1 where z != 0
+        const Int8 aKept = __builtin_bit_cast(Int8, a) & keep;
+        const Float8 z = __builtin_bit_cast(Float8, aKept | (vBits & kSign & keep));
+        std::memcpy(gz + i, &z, sizeof z);
+        const Float8 d = z - y;
+        l1 += __builtin_bit_cast(Float8, aKept);
+        gradDot += g * d;
+        stepNorm2 += d * d;
+        nonzero -= keep;
     }
-    return total;
+    ProxSums s;
+    for (int lane = 0; lane < 8; ++lane) {
+        s.l1 += l1[lane], s.gradDot += gradDot[lane], s.stepNorm2 += stepNorm2[lane];
+        s.nonzero += nonzero[lane];
+    }
+    for (; i < count; ++i) {
+        const float y = x[i] + beta * (x[i] - xPrev[i]);
+        const float g = gz[i];
+        const float v = y - step * g;
+        const float a = std::fabs(v) - step;
+        const float zi = a > 0.0f ? std::copysign(a, v) : 0.0f;
+        gz[i] = zi;
+        const double d = double(zi) - y;
+        s.l1 += std::fabs(zi), s.gradDot += g * d, s.stepNorm2 += d * d;
+        s.nonzero += zi != 0.0f;
+    }
+    return s;
 }
+
+// The gradient conv2d with the proximal step fused into its write-out:
+// z = soft(y - grad / L, 1 / L) for y = x + beta (x - xPrev), grad =
+// A^T residual. The gradient only ever exists in cache, band by band; each
+// row's sums land in their own slot and are added in row order, so the
+// totals do not depend on threading or on how the backend cuts its bands.
+class FusedProximal {
+public:
+    FusedProximal(const Tensor& filters, const Shape4& mapShape)
+        : layer_(deconvAnalysisLayer(filters)), rows_(mapShape.c * mapShape.h), height_(mapShape.h) {}
+
+    ProxSums run(const Tensor& residual, const Tensor& x, const Tensor& xPrev, double beta, double L, Backend& backend,
+                 Tensor& z) {
+        const float b = static_cast<float>(beta), step = static_cast<float>(1.0 / L);
+        const int64_t width = x.shape().w, height = height_;
+        ProxSums* rows = rows_.data();
+        layer_.epilogue = [&, b, step, width, height, rows](int64_t, int64_t c, int64_t y0, int64_t y1, float* out) {
+            for (int64_t y = y0; y < y1; ++y) {
+                const int64_t offset = (c * height + y) * width;
+                rows[c * height + y] =
+                    proximalRow(x.data() + offset, xPrev.data() + offset, out + (y - y0) * width, width, b, step);
+            }
+        };
+        conv2d(residual, layer_, backend, z);
+        layer_.epilogue = nullptr;
+        ProxSums total;
+        for (const ProxSums& r : rows_) total.add(r);
+        return total;
+    }
+
+private:
+    Conv2dLayer layer_;
+    std::vector<ProxSums> rows_;  // one per map row (K1 * H_map)
+    int64_t height_;
+};
 
 double psnrOfMse(double mse, double peak) {
     if (mse == 0) return std::numeric_limits<double>::infinity();
@@ -267,11 +319,11 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
         throw ParameterError("expected starting maps of shape " + shapeText(mapShape) + ", but got " +
                              shapeText(start->shape()));
     const Conv2dLayer synthesis = deconvSynthesisAsConv2d(filters);
-    const Conv2dLayer adjoint = deconvAnalysisLayer(filters);
+    FusedProximal proximal(filters, mapShape);
 
     DeconvInference result;
     Tensor x = start != nullptr ? *start : Tensor(mapShape);
-    Tensor xPrev = x, z(mapShape), g(mapShape);
+    Tensor xPrev = x, z(mapShape);
     Tensor ax, axPrev, az, ay, residual;
     DeconvCost cx = deconvCost(image, x, filters, o.lambda, backend, &ax);
     axPrev = ax;
@@ -295,9 +347,8 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
             extrapolate(ax, axPrev, beta, ay);
             scaledResidual(ay, image, o.lambda, residual);
             const double fy = 0.5 * o.lambda * squaredDistance(ay, image);
-            conv2d(residual, adjoint, backend, g);
-            for (int tries = 0;; ++tries) {  // backtracking on L
-                sums = proximalStep(x, xPrev, beta, g, L, z);
+            for (int tries = 0;; ++tries) {  // backtracking on L (rare: each retry recomputes the gradient)
+                sums = proximal.run(residual, x, xPrev, beta, L, backend, z);
                 conv2d(z, synthesis, backend, az);
                 cz.dataTerm = 0.5 * o.lambda * squaredDistance(az, image);
                 const double model = fy + sums.gradDot + 0.5 * L * sums.stepNorm2;

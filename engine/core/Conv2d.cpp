@@ -154,6 +154,14 @@ Tensor referenceConv2d(const Tensor& input, const Conv2dLayer& layer) {
 
 void plainConv2d(const Tensor& input, const Conv2dLayer& layer, Tensor& output) {
     convolveDefinition<float>(input, layer, output);
+    applyConv2dEpilogue(layer, output);
+}
+
+void applyConv2dEpilogue(const Conv2dLayer& layer, Tensor& output) {
+    if (!layer.epilogue) return;
+    const Shape4 o = output.shape();
+    for (int64_t n = 0; n < o.n; ++n)
+        for (int64_t c = 0; c < o.c; ++c) layer.epilogue(n, c, 0, o.h, output.plane(n, c));
 }
 
 std::string describe(const Conv2dParams& p) {

@@ -12,6 +12,7 @@
 //       weight[co][ci - g * C_in/groups][ky][kx] * input[n][ci][oy*sy - py + ky*dy][ox*sx - px + kx*dx]
 // (0 outside the input).
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/ConvParams.h"
@@ -31,10 +32,22 @@ struct Conv2dParams {
     friend bool operator==(const Conv2dParams&, const Conv2dParams&) = default;
 };
 
+// An elementwise pass fused into a conv2d's write-out: called on finished
+// output rows [y0, y1) of channel c of image n (`rows`, contiguous, W_out
+// floats each) while they are still in cache; it may rewrite them in place.
+// The calls cover the output exactly once, in no fixed order, possibly at the
+// same time on different threads (always on disjoint rows). Deconvolutional
+// networks fuse their proximal step into the gradient this way, so the
+// gradient never makes a trip to memory (analysis/DeconvNet.cpp).
+using Conv2dEpilogue = std::function<void(int64_t n, int64_t c, int64_t y0, int64_t y1, float* rows)>;
+
 struct Conv2dLayer {
     Conv2dParams params;
     Tensor weight;            // (C_out, C_in / groups, kH, kW)
     std::vector<float> bias;  // empty: no bias; else C_out values
+    // Optional; every backend's runConv2d applies it (the CPU path band by
+    // band, the plain loop and CUDA plane by plane after computing).
+    Conv2dEpilogue epilogue;
 
     int64_t outChannels() const { return weight.shape().n; }
     int64_t inChannels() const { return weight.shape().c * params.groups; }
@@ -62,6 +75,10 @@ Tensor referenceConv2d(const Tensor& input, const Conv2dLayer& layer);
 // A plain float loop over the definition into an already shaped output:
 // what a backend without its own conv2d runs (Backend::runConv2d).
 void plainConv2d(const Tensor& input, const Conv2dLayer& layer, Tensor& output);
+
+// Applies layer.epilogue (if any) to the whole output, one plane per call:
+// for backends that compute the output in one piece.
+void applyConv2dEpilogue(const Conv2dLayer& layer, Tensor& output);
 
 // "k=7 s=1 p=6 d=1 g=1" (per axis "7x5" when they differ).
 std::string describe(const Conv2dParams& p);

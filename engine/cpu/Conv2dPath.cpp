@@ -18,15 +18,29 @@ struct Source {
     int64_t planeStride = 0, rowStride = 0;
 };
 
-Source padInput(const Tensor& input, Size2 pad, RowScheduler& scheduler, std::vector<float>& buffer) {
+// The padded copy of the last call (per calling thread: two backends may run
+// at once). Only the interior is ever written, so the zero border survives
+// from one call to the next of the same geometry (every iteration of a
+// deconvnet's inference): no re-zeroing, no allocation.
+struct PaddedBuffer {
+    std::vector<float> data;
+    Shape4 shape;
+    Size2 pad;
+};
+
+Source padInput(const Tensor& input, Size2 pad, RowScheduler& scheduler, PaddedBuffer& buffer) {
     const Shape4 in = input.shape();
     if (pad.h == 0 && pad.w == 0) return {input.data(), in.h * in.w, in.w};
     Source s;
     s.rowStride = in.w + 2 * int64_t(pad.w);
     s.planeStride = (in.h + 2 * int64_t(pad.h)) * s.rowStride;
     const int64_t planes = in.n * in.c;
-    buffer.assign(static_cast<size_t>(planes * s.planeStride), 0.0f);
-    float* data = buffer.data();
+    if (buffer.shape != in || buffer.pad != pad) {
+        buffer.data.assign(static_cast<size_t>(planes * s.planeStride), 0.0f);
+        buffer.shape = in;
+        buffer.pad = pad;
+    }
+    float* data = buffer.data.data();
     scheduler.run(planes, 1, [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {
             const float* src = input.data() + p * in.h * in.w;
@@ -80,19 +94,26 @@ void scalarRows(const Source& s, const Conv2dLayer& layer, int64_t n, int64_t co
 void runConv2dLayer(const Tensor& input, const Conv2dLayer& layer, RowScheduler& scheduler, Tensor& output) {
     const Conv2dParams& p = layer.params;
     const Shape4 in = input.shape(), o = output.shape(), w = layer.weight.shape();
-    thread_local std::vector<float> padded;  // per calling thread: two backends may run at once
+    thread_local PaddedBuffer padded;
     const Source src = padInput(input, p.padding, scheduler, padded);
     const int64_t groups = p.groups, coutPerGroup = w.n / groups;
 
     if (p.stride.w != 1) {
         scheduler.run(o.n * o.c, 1, [&](int64_t begin, int64_t end) {
-            for (int64_t u = begin; u < end; ++u) scalarRows(src, layer, u / o.c, u % o.c, 0, o.h, in.c, output);
+            for (int64_t u = begin; u < end; ++u) {
+                const int64_t n = u / o.c, co = u % o.c;
+                scalarRows(src, layer, n, co, 0, o.h, in.c, output);
+                if (layer.epilogue) layer.epilogue(n, co, 0, o.h, output.plane(n, co));
+            }
         });
         return;
     }
 
-    const int CO = coutPerGroup >= 4 ? 4 : 1;
-    const int R = CO == 1 ? 4 : 1;
+    // Row reuse when the rows allow it; else 4 channels (one input vector
+    // feeds 4 of them) or, with fewer channels, 4 rows (one weight feeds 4).
+    const bool reuse = p.stride.h == 1 && p.dilation.h == 1 && w.h <= kConv2dReuseMaxKh;
+    const int CO = !reuse && coutPerGroup >= 4 ? 4 : 1;
+    const int R = reuse ? kConv2dReuseRows : CO == 1 ? 4 : 1;
     const int64_t blocks = (coutPerGroup + CO - 1) / CO;  // channel blocks per group
     std::vector<std::vector<float>> packed(static_cast<size_t>(groups * blocks));
     std::vector<std::vector<float>> biases(packed.size());
@@ -107,13 +128,19 @@ void runConv2dLayer(const Tensor& input, const Conv2dLayer& layer, RowScheduler&
         }
     const int64_t bands = (o.h + R - 1) / R;
     const int64_t units = o.n * groups * blocks * bands;
-    // A few rows of work per hand-out; consecutive units are consecutive bands
-    // of one channel block (their input rows overlap in cache).
+    // A few rows of work per hand-out. Consecutive units are consecutive bands
+    // of one channel block (their input rows overlap in cache) or, with one
+    // input channel per group, the channel blocks of one band (which all read
+    // the same few input rows: the deconvnet gradient's 16 maps from one
+    // residual band).
+    const bool blocksFastest = w.c == 1 && blocks > 1;
     const int64_t minBlock = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, o.w * CO * R));
     scheduler.run(units, minBlock, [&](int64_t begin, int64_t end) {
         for (int64_t u = begin; u < end; ++u) {
-            const int64_t band = u % bands, ngb = u / bands;
-            const int64_t b = ngb % blocks, ng = ngb / blocks;
+            const int64_t inner = blocksFastest ? blocks : bands, outer = u / inner;
+            const int64_t band = blocksFastest ? outer % bands : u % bands;
+            const int64_t b = blocksFastest ? u % blocks : outer % blocks;
+            const int64_t ng = outer / (blocksFastest ? bands : blocks);
             const int64_t g = ng % groups, n = ng / groups;
             const int64_t oy0 = band * R, co0 = g * coutPerGroup + b * CO;
             Conv2dTile t;
@@ -138,13 +165,17 @@ void runConv2dLayer(const Tensor& input, const Conv2dLayer& layer, RowScheduler&
             t.width = o.w;
             if (t.rows == R || R == 1) {
                 conv2dBand(t);
-                continue;
+            } else {
+                for (int64_t oy = oy0; oy < o.h; ++oy) {  // a last band of fewer than R rows
+                    Conv2dTile row = t;
+                    row.src = t.src + (oy - oy0) * p.stride.h * src.rowStride;
+                    row.out = t.out + (oy - oy0) * o.w;
+                    conv2dBand(row);
+                }
             }
-            for (int64_t oy = oy0; oy < o.h; ++oy) {  // a last band of fewer than R rows
-                Conv2dTile row = t;
-                row.src = t.src + (oy - oy0) * p.stride.h * src.rowStride;
-                row.out = t.out + (oy - oy0) * o.w;
-                conv2dBand(row);
+            if (layer.epilogue) {  // while the band is still in L1
+                const int64_t oy1 = std::min<int64_t>(o.h, oy0 + R);
+                for (int c = 0; c < t.validCo; ++c) layer.epilogue(n, co0 + c, oy0, oy1, t.out + c * t.outPlaneStride);
             }
         }
     });

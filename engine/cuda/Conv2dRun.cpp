@@ -43,6 +43,7 @@ void CudaBackend::runConv2d(const Tensor& input, const Conv2dLayer& layer, Tenso
     m.mark(Impl::Computed);
     m.staging.download(output.data(), m.output.data(), outBytes, m.stream, m.events[Impl::Downloaded]);
     m.collectTimings(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    applyConv2dEpilogue(layer, output);  // on the host, after the download
 }
 
 }  // namespace tconv::cuda

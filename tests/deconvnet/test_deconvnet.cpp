@@ -15,8 +15,10 @@
 #include <QTextStream>
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -257,6 +259,7 @@ private slots:
     void conv2dGoldenVectors();
     void conv2dGoldenRefusals();
     void conv2dRandomCasesEveryBackend();
+    void conv2dEpilogueCoversOutputOnce();
     void adjointIdentity();
     void inferenceReachesIstaOptimum();
     void inferenceObjectiveNeverRises();
@@ -316,7 +319,7 @@ void TestDeconvnet::conv2dRandomCasesEveryBackend() {
         Conv2dParams& p = layer.params;
         p.groups = pick(1, 3);
         const int cinPerGroup = pick(1, 4), coutPerGroup = i % 3 == 0 ? pick(4, 9) : pick(1, 3);
-        p.kernel = Size2(pick(1, 5), pick(1, 5));
+        p.kernel = Size2(pick(1, 7), pick(1, 5));  // kh <= 7 with stride 1 takes the row-reuse tile
         p.stride = Size2(pick(1, 3), i % 2 ? 1 : pick(1, 3));
         p.dilation = Size2(pick(1, 2), pick(1, 2));
         p.padding = Size2(pick(0, 3), pick(0, 3));
@@ -334,6 +337,78 @@ void TestDeconvnet::conv2dRandomCasesEveryBackend() {
             Tensor out(Shape4{1, 1, 1, 1}, NAN);
             conv2d(input, layer, *b, out);
             QVERIFY2(relativeError(out, ref) < 2e-5, (describe(p) + " " + shapeText(in)).c_str());
+        }
+    }
+}
+
+// A backend without its own conv2d: the plain loop of Backend::runConv2d.
+class PlainConv2dBackend final : public Backend {
+public:
+    BackendKind kind() const override { return BackendKind::Cpu; }
+    std::string description() const override { return "plain"; }
+    void run(const Tensor&, const ConvLayer&, Tensor&) override { QFAIL("conv_transpose2d is not expected here"); }
+};
+
+// The fused write-out (Conv2dLayer::epilogue): every output row reaches it
+// exactly once, already final (it sees the reference's values), and what it
+// writes is what the output holds; on every path (row reuse, 4 channels, the
+// scalar stride, 1 and 2 threads, the plain loop), with the deconvnet shapes
+// (1 -> 16 padded, 16 -> 1) among them.
+void TestDeconvnet::conv2dEpilogueCoversOutputOnce() {
+    std::mt19937 rng(2024);
+    std::vector<std::unique_ptr<Backend>> backends;
+    backends.push_back(createBackend(BackendKind::Cpu));
+    backends.push_back(createBackend(BackendKind::Cpu, BackendOptions{1}));
+    backends.push_back(std::make_unique<PlainConv2dBackend>());
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int i = 0; i < 24; ++i) {
+        Conv2dLayer layer;
+        Conv2dParams& p = layer.params;
+        int cin = pick(1, 3), cout = pick(1, 6);
+        if (i == 0) cin = 1, cout = 16, p.kernel = Size2(7, 7), p.padding = Size2(6, 6);  // deconvnet gradient
+        else if (i == 1) cin = 16, cout = 1, p.kernel = Size2(7, 7);                      // its synthesis
+        else {
+            p.kernel = Size2(pick(1, 9), pick(1, 5));
+            p.stride = Size2(pick(1, 2), i % 4 == 3 ? 2 : 1);
+            p.padding = Size2(pick(0, 3), pick(0, 3));
+        }
+        const Shape4 in{pick(1, 2), cin, pick(9, 30), pick(9, 40)};
+        if (conv2dOutputExtent(in.h, p.kernel.h, p.stride.h, p.padding.h, p.dilation.h) <= 0 ||
+            conv2dOutputExtent(in.w, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w) <= 0) {
+            --i;
+            continue;
+        }
+        layer.weight = randomTensor(Shape4{cout, cin, p.kernel.h, p.kernel.w}, rng);
+        const Tensor input = randomTensor(in, rng);
+        const Tensor ref = referenceConv2d(input, layer);
+        const Shape4 o = ref.shape();
+        for (auto& b : backends) {
+            std::vector<std::atomic<int>> seen(static_cast<size_t>(o.n * o.c * o.h));
+            std::atomic<int> wrong{0};
+            layer.epilogue = [&](int64_t n, int64_t c, int64_t y0, int64_t y1, float* rows) {
+                for (int64_t y = y0; y < y1; ++y) {
+                    seen[static_cast<size_t>((n * o.c + c) * o.h + y)]++;
+                    for (int64_t x = 0; x < o.w; ++x) {
+                        float& v = rows[(y - y0) * o.w + x];
+                        if (std::fabs(v - ref.at(n, c, y, x)) > 2e-5 * (1 + std::fabs(ref.at(n, c, y, x)))) ++wrong;
+                        v = 2.0f * v + 1.0f;
+                    }
+                }
+            };
+            Tensor out;
+            conv2d(input, layer, *b, out);
+            layer.epilogue = nullptr;
+            const QByteArray what =
+                QByteArray::fromStdString(describe(p) + " " + shapeText(in) + " on " + b->description());
+            QVERIFY2(wrong == 0, what);
+            for (const auto& count : seen) QVERIFY2(count == 1, what);
+            Tensor expected = ref;
+            for (float& v : expected.storage()) v = 2.0f * v + 1.0f;
+            QVERIFY2(relativeError(out, expected) < 4e-5, what);
+            // The same geometry again with other values: the padded copy is reused, its border still zero.
+            const Tensor input2 = randomTensor(in, rng, 0.5f, 2.0f);
+            conv2d(input2, layer, *b, out);
+            QVERIFY2(relativeError(out, referenceConv2d(input2, layer)) < 2e-5, what);
         }
     }
 }

@@ -8,6 +8,12 @@
 // channels) take CO = 4 (one loaded input vector feeds 4 channels); few (its
 // synthesis, 16 -> 1) take R = 4 (one broadcast weight feeds 4 rows).
 //
+// With stride and dilation 1 along y and kh <= 7 the tile is one channel x
+// kConv2dReuseRows rows x 1 vector instead, and each loaded input row feeds
+// every output row it reaches (Conv2dKernel.cpp's reuseBlock): about half the
+// loads per multiply-add, which is what bounds both of the deconvolutional
+// network's convolutions.
+//
 // The input is read from a zero-padded copy (none when padding is 0), so no
 // tap needs a bounds check; stride along x must be 1 for the vector tile
 // (consecutive outputs read consecutive inputs), other strides take a scalar
@@ -25,6 +31,10 @@ namespace tconv::cpu {
 // output: already shaped by conv2d(); every element is written.
 void runConv2dLayer(const Tensor& input, const Conv2dLayer& layer, RowScheduler& scheduler, Tensor& output);
 
+// Rows of the row-reuse tile (see above); a band with this many rows takes it.
+inline constexpr int kConv2dReuseRows = 8;
+inline constexpr int kConv2dReuseMaxKh = 7;
+
 // One tile row band for the SIMD kernel (Conv2dKernel.cpp).
 struct Conv2dTile {
     const float* src = nullptr;  // input channel 0 of the group, row oy0 * sy of the (padded) input, column 0
@@ -34,7 +44,7 @@ struct Conv2dTile {
     int kh = 0, kw = 0, sy = 1, dy = 1, dx = 1;
     const float* w = nullptr;  // packed weights: [ci][ky][kx][co], co in [0, CO)
     int co = 1;                // CO: 4 or 1
-    int rows = 1;              // R: 4 or 1 (CO == 1 only)
+    int rows = 1;              // R: 4, kConv2dReuseRows or 1 (CO == 1 only)
     float* out = nullptr;      // output channel co0, row oy0, column 0
     int64_t outPlaneStride = 0, outRowStride = 0;
     int validCo = 1;              // channels of the block that exist (<= CO)
