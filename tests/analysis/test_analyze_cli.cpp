@@ -17,7 +17,9 @@
 #include <memory>
 
 #include "analysis/PhaseGain.h"
+#include "common/StackSpec.h"
 #include "common/TestPrinters.h"
+#include "core/ConvError.h"
 #include "core/NpyFile.h"
 #include "core/OutputGeometry.h"
 
@@ -49,6 +51,11 @@ private slots:
     void repairFullWeight();
     void fullWeightChannelSummary();
     void repairRefusals();
+    void stackSpecParsing();
+    void stackJsonKeysAndNumbers();
+    void stackOfOneEqualsAnalyze();
+    void stackTextReport();
+    void stackRefusals();
 
 private:
     Result tconv(const QStringList& args);
@@ -370,6 +377,129 @@ void TestAnalyzeCli::repairRefusals() {
     }
     QVERIFY(!QFile::exists(path("k.npy")));
     QVERIFY(QDir(dir_->path()).entryList(QDir::Files | QDir::Hidden).isEmpty());  // no temporary files left
+}
+
+// The text syntax (common/StackSpec.h), in-process: defaults, canonical text, whitespace, p over --pads.
+void TestAnalyzeCli::stackSpecParsing() {
+    app::ConvSettings defaults;
+    defaults.kernel = "box";
+    defaults.stride = Size2(3);
+    const auto layers = app::parseStackSpec(" k=3 , s=2,p=1,op=1 ; kernel=bilinear,k=4x2,d=2 ", defaults);
+    QCOMPARE(layers.size(), size_t(2));
+    QCOMPARE(layers[0].kernel.text(), std::string("box"));
+    QCOMPARE(*layers[0].kernelSize, Size2(3));
+    QCOMPARE(layers[0].stride, Size2(2));
+    QCOMPARE(layers[0].padding, Size2(1));
+    QCOMPARE(layers[0].outputPadding, Size2(1));
+    QCOMPARE(layers[1].kernel.text(), std::string("bilinear"));
+    QCOMPARE(*layers[1].kernelSize, Size2(4, 2));
+    QCOMPARE(layers[1].stride, Size2(3));  // not given: --stride
+    QCOMPARE(layers[1].dilation, Size2(2));
+    const std::string text = app::stackSpecText(layers);
+    QCOMPARE(text, std::string("kernel=box,k=3,s=2,p=1,op=1,d=1;kernel=bilinear,k=4x2,s=3,p=0,op=0,d=2"));
+    QCOMPARE(app::stackSpecText(app::parseStackSpec(text, app::ConvSettings{})), text);
+    app::ConvSettings padded;
+    padded.pads = Pads4{1, 1, 2, 2};
+    const auto own = app::parseStackSpec("k=4,p=1;k=4", padded);
+    QVERIFY(!own[0].pads);  // the layer's p replaces --pads
+    QVERIFY(own[1].pads.has_value());
+    const auto built = app::buildStackLayers(own, 3);
+    QCOMPARE(built[0].inChannels(), int64_t(3));
+    QCOMPARE(built[1].params.paddingEnd.value_or(Size2(0)), Size2(2));
+}
+
+// The stack's JSON has every key `analyze --json` has (cv, phase_gain, period:
+// the whole stack's) and per-layer scores; the numbers worked by hand: box 3 at
+// stride 2 ripples (CV 0.484322), a stride-1 box 2 after it averages it away.
+void TestAnalyzeCli::stackJsonKeysAndNumbers() {
+    const Result single = tconv({"analyze", "--json"});
+    QCOMPARE(single.code, 0);
+    const Result r = tconv({"analyze", "--kernel", "box", "--size", "10x12", "--stack", "k=3,s=2;k=2,s=1", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    for (const QString& key : QJsonDocument::fromJson(single.out.toUtf8()).object().keys())
+        QVERIFY2(o.contains(key), qPrintable("missing key " + key));
+    QCOMPARE(o["layer_count"].toInt(), 2);
+    QCOMPARE(o["stride"].toArray().at(0).toInt(), 2);
+    QCOMPARE(o["kernel_size"].toArray().at(1).toInt(), 4);  // 1 + 2*1 + 1
+    QCOMPARE(o["input_size"].toArray().at(1).toInt(), 12);
+    QCOMPARE(o["output_size"].toArray().at(0).toInt(), (10 - 1) * 2 + 3 + 1);
+    QCOMPARE(o["output_size"].toArray().at(1).toInt(), (12 - 1) * 2 + 3 + 1);
+    QVERIFY(o["cv"].toDouble() < 1e-6);
+    QCOMPARE(o["pattern"].toString(), QString("none"));
+    for (const QJsonValue& row : o["phase_gain"].toArray())
+        for (const QJsonValue& g : row.toArray()) QVERIFY(std::abs(g.toDouble() - 1.0) < 1e-6);
+    const QJsonArray layers = o["layers"].toArray();
+    QCOMPARE(layers.size(), 2);
+    QVERIFY(std::abs(layers[0].toObject()["cv"].toDouble() - 0.484322) < 1e-6);
+    QVERIFY(std::abs(layers[0].toObject()["stack_cv"].toDouble() - 0.484322) < 1e-6);
+    QCOMPARE(layers[0].toObject()["output_size"].toArray().at(0).toInt(), (10 - 1) * 2 + 3);
+    QCOMPARE(layers[1].toObject()["kernel"].toString(), QString("box"));
+    QVERIFY(layers[1].toObject()["cv"].toDouble() < 1e-9);
+    QVERIFY(layers[1].toObject()["stack_cv"].toDouble() < 1e-6);
+    QVERIFY(o["worst_layer"].isNull());
+}
+
+// A one-layer stack reads exactly as analyze of that layer.
+void TestAnalyzeCli::stackOfOneEqualsAnalyze() {
+    const Result a = tconv({"analyze", "--kernel", "gaussian", "--kernel-size", "5", "--stride", "3", "--padding", "2",
+                            "--dilation", "2", "--output-padding", "1", "--json"});
+    const Result b = tconv({"analyze", "--stack", "kernel=gaussian,k=5,s=3,p=2,d=2,op=1", "--json"});
+    QVERIFY2(a.code == 0 && b.code == 0, qPrintable(a.err + b.err));
+    const QJsonObject x = QJsonDocument::fromJson(a.out.toUtf8()).object();
+    const QJsonObject y = QJsonDocument::fromJson(b.out.toUtf8()).object();
+    for (const char* key : {"output_size", "stride", "padding", "output_padding", "phase_gain", "tap_count", "pattern",
+                            "period", "holes", "severity"})
+        QVERIFY2(x[key] == y[key], key);
+    QVERIFY(std::abs(x["cv"].toDouble() - y["cv"].toDouble()) < 1e-9);
+    QVERIFY(x["cv"].toDouble() > 0.01);  // a case that ripples: the comparison means something
+}
+
+void TestAnalyzeCli::stackTextReport() {
+    const Result r = tconv({"analyze", "--stack", "kernel=nearest,s=2;kernel=box,k=3,s=2"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("stack: 2 layer(s): kernel=nearest,s=2,p=0,op=0,d=1;kernel=box,k=3,s=2,p=0,op=0,d=1"));
+    QVERIFY(r.out.contains("output size: 257x257"));  // 64 -> 128 -> 257
+    QVERIFY(r.out.contains("whole stack: stride 4 (the product of the strides)"));
+    QVERIFY(r.out.contains("phase gain G (4x4; row = (oy+0) mod 4"));
+    QVERIFY(r.out.contains("CV: 0.484322"));
+    QVERIFY(r.out.contains("pattern: checkerboard (period 2x2"));
+    QVERIFY(r.out.contains("most to blame: layer 2"));
+}
+
+void TestAnalyzeCli::stackRefusals() {
+    struct Case {
+        QStringList args;
+        int code;
+        QString says;
+    };
+    const std::vector<Case> cases = {
+        {{"analyze", "--stack", "k=3,s=2;k=4,s=2x"},
+         2,
+         "--stack layer 2, s: expected N or HxW (height first, e.g. 3 or 3x2), but got '2x'"},
+        {{"analyze", "--stack", "k=3;;k=4"}, 2, "--stack layer 2 is empty"},
+        {{"analyze", "--stack", ""}, 2, "--stack: expected layers separated by ';'"},
+        {{"analyze", "--stack", "k=3,q=1"}, 2, "--stack layer 1: unknown key 'q' in 'q=1': expected kernel, k, s, p"},
+        {{"analyze", "--stack", "k=3,s"}, 2, "--stack layer 1: expected key=value, but got 's'"},
+        {{"analyze", "--stack", "k=3,k=4"}, 2, "--stack layer 1: key 'k' is given twice"},
+        {{"analyze", "--stack", "s=2;kernel=nope"}, 2, "--stack layer 2, kernel: 'nope' is neither a preset"},
+        {{"analyze", "--stack", "s=2;s=0"}, 2, "--stack layer 2 ('s=0'): stride should be greater than zero"},
+        {{"analyze", "--stack", "s=2,op=2"}, 2, "--stack layer 1 ('s=2,op=2'): output padding must be smaller"},
+        {{"analyze", "--stack", "s=1;s=1;s=1;s=1;s=1;s=1;s=1;s=1;s=1"}, 2, "a stack has 1 to 8 layers, but got 9"},
+        {{"analyze", "--stack", "kernel=box,k=3,s=1;kernel=box,k=3,s=1,p=5", "--size", "2x2"},
+         2,
+         "stack layer 2 (input (1, 1, 4, 4)): "},
+        {{"analyze", "--stack", "s=2", "--heatmap", "h.png"}, 2, "--heatmap is for one layer, not for --stack"},
+        {{"analyze", "--stack", "kernel=w.txt"}, 1, "--stack layer 1 (kernel=w.txt): kernel file"},
+    };
+    writeText("w.txt", "1 2\nthree 4\n");
+    for (const Case& c : cases) {
+        const Result r = tconv(c.args);
+        QVERIFY2(r.code == c.code, qPrintable(c.args.join(' ') + " -> " + QString::number(r.code) + ": " + r.err));
+        QVERIFY2(r.err.contains(c.says), qPrintable(r.err));
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY(r.out.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAnalyzeCli)
