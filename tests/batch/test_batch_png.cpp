@@ -34,6 +34,7 @@ namespace {
 
 using Bytes = std::vector<unsigned char>;
 
+#ifdef TCONV_HAVE_LIBDEFLATE
 uint32_t bigEndian32(const Bytes& b, size_t at) {
     return uint32_t(b.at(at)) << 24 | uint32_t(b.at(at + 1)) << 16 | uint32_t(b.at(at + 2)) << 8 | b.at(at + 3);
 }
@@ -120,7 +121,6 @@ Bytes storedZlibPayload(const Bytes& z) {
     return out;
 }
 
-#ifdef TCONV_HAVE_LIBDEFLATE
 template <typename T>
 Bytes encodeRows(const std::vector<T>& samples, int w, int h, int c, PngSettings settings) {
     PngWriter png(w, h, c, sizeof(T) * 8, settings, "test.png");
