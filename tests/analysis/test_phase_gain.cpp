@@ -434,10 +434,11 @@ void nextInterior(int64_t& lo, int64_t& hi, int s, int d, int k, int p, int64_t 
 }  // namespace
 
 // The stack's table against the layers run one after the other (the plain
-// reference, double sums) on a constant image: every interior output pixel
+// reference, double sums, and the engine's CPU backend) on a constant image: every interior output pixel
 // (oy, ox) equals G[(oy + P) mod S][(ox + P) mod S].
 void TestPhaseGain::stackMatchesDirectRunRandom() {
     std::mt19937 rng(1414);
+    auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
     int checked = 0;
     for (int trial = 0; trial < 60; ++trial) {
         std::vector<ConvLayer> layers;
@@ -457,6 +458,12 @@ void TestPhaseGain::stackMatchesDirectRunRandom() {
             nextInterior(cl, ch, p.stride.w, p.dilation.w, p.kernel.w, p.padding.w, x.shape().w);
         }
         if (rh - rl < S_h || ch - cl < S_w) continue;  // too little interior for a whole period
+        // The engine's own run of the stack (CPU backend) gives the same image.
+        const std::vector<Tensor> run = runLayerStack(Tensor(Shape4{1, 1, 12, 12}, 1.0f), layers, *backend);
+        QCOMPARE(run.back().shape(), x.shape());
+        for (size_t i = 0; i < x.storage().size(); ++i)
+            QVERIFY(std::abs(run.back().storage()[i] - x.storage()[i]) <=
+                    1e-4 * std::max(1.0f, std::abs(x.storage()[i])));
         const Size2 P = a.equivalent.padding;
         for (int64_t oy = rl; oy < rh; ++oy)
             for (int64_t ox = cl; ox < ch; ++ox) {
