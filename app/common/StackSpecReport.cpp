@@ -144,6 +144,9 @@ std::string stackReportText(const StackReport& r) {
                       cvText(a.stack.cvAfterStep[i]).c_str());
         o += line;
     }
+    bool channels = false;
+    for (const ConvLayer& l : r.layers) channels = channels || l.outChannels() > 1;
+    if (channels) o += "(several channels: CV alone is the layer's worst channel's, stack CV the mean over channels)\n";
     o += "output size: " + sizeOf(r.outputs.back()) + "\n";
     o += "whole stack: stride " + sizeText(e.stride) + " (the product of the strides); as one layer: kernel " +
          sizeText(e.kernel) + ", padding " + sizeText(e.padding) + ", output padding " + sizeText(e.outputPadding) +
