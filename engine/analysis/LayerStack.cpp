@@ -62,6 +62,15 @@ PhaseGainTable rolled(const PhaseGainTable& t, Size2 crop) {
     return r;
 }
 
+// ChainAnalysis names a step "chain step 4 ('layer 4')": here it is "stack layer 4".
+std::string stackMessage(const std::string& chainMessage) {
+    const std::string prefix = "chain step ";
+    const size_t open = chainMessage.find(" ('"), close = chainMessage.find("'): ");
+    if (chainMessage.rfind(prefix, 0) != 0 || open == std::string::npos || close == std::string::npos)
+        return chainMessage;
+    return "stack layer " + chainMessage.substr(prefix.size(), open - prefix.size()) + chainMessage.substr(close + 2);
+}
+
 }  // namespace
 
 ChainStep layerStackStep(const ConvLayer& layer, size_t index) {
@@ -89,7 +98,11 @@ LayerStackAnalysis analyzeLayerStack(const std::vector<ConvLayer>& layers) {
         steps.push_back(layerStackStep(layers[i], i));
     }
     LayerStackAnalysis a;
-    a.stack = analyzeChain(steps);  // its messages name "chain step N ('layer N')"
+    try {
+        a.stack = analyzeChain(steps);
+    } catch (const ParameterError& e) {
+        throw ParameterError(stackMessage(e.what()));
+    }
     a.equivalent = equivalentParams(layers);
     for (const PhaseGainTable& t : a.stack.tables) {
         a.tables.push_back(rolled(t, a.equivalent.padding));

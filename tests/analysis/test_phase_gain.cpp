@@ -618,6 +618,11 @@ void TestPhaseGain::stackRejectsBadInput() {
     ConvLayer zero = one;
     zero.params.stride = Size2(0, 2);
     QVERIFY(throwsWith([&] { analyzeLayerStack({one, zero}); }, "stack layer 2: "));
+    ConvParams s8;
+    s8.stride = Size2(8);
+    const ConvLayer wide = makeDepthwiseLayer(Kernel2D(1, 1, 1.0f), 1, s8);
+    QVERIFY(throwsWith([&] { analyzeLayerStack(std::vector<ConvLayer>(8, wide)); },
+                       "stack layer 4: the compound stride reaches 4096x4096, more than 4194304 phases"));
     ConvLayer cropAll = one;
     cropAll.params.padding = Size2(3);  // a 1x1 input gives 2 - 6 < 1 rows
     QVERIFY(throwsWith([&] { layerStackShapes(Shape4{1, 1, 1, 1}, {one, cropAll}); }, "stack layer 2 (input "));
