@@ -70,7 +70,9 @@ std::string readFile(const std::string& path) {
     return bytes;
 }
 
-onnx::ModelProto parseModel(const std::string& path) {
+}  // namespace
+
+onnx::ModelProto onnxio::parseModelFile(const std::string& path) {
     const std::string bytes = readFile(path);
     onnx::ModelProto model;
     if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
@@ -82,6 +84,8 @@ onnx::ModelProto parseModel(const std::string& path) {
                               (model.ir_version() <= 0 ? "IR version" : "graph"));
     return model;
 }
+
+namespace {
 
 int64_t defaultOpset(const onnx::ModelProto& m) {
     for (const auto& o : m.opset_import())
@@ -220,7 +224,7 @@ private:
 bool onnxSupportBuiltIn() { return true; }
 
 ModelDescription readOnnxModel(const std::string& path) {
-    onnx::ModelProto model = parseModel(path);
+    onnx::ModelProto model = onnxio::parseModelFile(path);
     ModelDescription d;
     d.path = path;
     d.producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());

@@ -13,6 +13,10 @@
 
 namespace tconv::app::onnxio {
 
+// The model in `path`. Throws ProcessingError naming the file when it cannot
+// be read, does not parse as an ONNX ModelProto, or has no IR version or graph.
+onnx::ModelProto parseModelFile(const std::string& path);
+
 struct ConstTensor {
     std::vector<int64_t> dims;
     std::vector<float> values;  // row-major, converted to float
