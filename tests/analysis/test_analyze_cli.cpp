@@ -56,6 +56,7 @@ private slots:
     void stackOfOneEqualsAnalyze();
     void stackTextReport();
     void stackRefusals();
+    void stackFullWeightOnImage();
 
 private:
     Result tconv(const QStringList& args);
@@ -500,6 +501,33 @@ void TestAnalyzeCli::stackRefusals() {
         QCOMPARE(r.err.count('\n'), 1);
         QVERIFY(r.out.isEmpty());
     }
+}
+
+// An RGB image through a full weight (3, 1, 2, 2) (groups 1: the three channels
+// summed into one) and a depthwise bilinear layer: sizes and channels per layer,
+// and the stack's mean gain = the product of the layers' (sum(w)/4 times 4/4).
+void TestAnalyzeCli::stackFullWeightOnImage() {
+    std::vector<float> img(5 * 7 * 3, 0.5f), w(12);
+    double sum = 0;
+    for (size_t i = 0; i < w.size(); ++i) sum += w[i] = 0.1f * float(i + 1);
+    writeNpy(path("img.npy").toStdString(), {5, 7, 3}, img.data());
+    writeNpy(path("w.npy").toStdString(), {3, 1, 2, 2}, w.data());
+    const Result r = tconv({"analyze", "--input", "img.npy", "--stack", "kernel=w.npy,s=2;k=4,s=2,p=1", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o["input_size"].toArray().at(0).toInt(), 5);
+    QCOMPARE(o["input_default"].toBool(), false);
+    const QJsonObject first = o["layers"].toArray().at(0).toObject();
+    QCOMPARE(first["channels"].toInt(), 1);
+    QCOMPARE(first["output_size"].toArray().at(1).toInt(), (7 - 1) * 2 + 2);
+    QCOMPARE(o["output_size"].toArray().at(1).toInt(), (14 - 1) * 2 - 2 + 4);
+    QCOMPARE(o["channel_cv"].toArray().size(), 1);
+    QCOMPARE(o["stride"].toArray().at(0).toInt(), 4);
+    QVERIFY(std::abs(o["mean"].toDouble() - sum / 4.0) < 1e-5);
+    // The image has 3 channels, the second layer's full weight expects 3 too, but the first gives 1.
+    const Result bad = tconv({"analyze", "--input", "img.npy", "--stack", "kernel=w.npy,s=2;kernel=w.npy,s=2"});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.contains("--stack layer 2 (kernel=w.npy): "), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestAnalyzeCli)
