@@ -154,6 +154,7 @@ DeconvLearned learnDeconvFilters(const std::vector<Tensor>& images, const Deconv
             }
         }
         out.history.push_back(rec);
+        rec.filters = &out.filters;
         if (o.progress && !o.progress(rec)) break;
     }
     return out;

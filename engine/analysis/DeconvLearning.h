@@ -25,6 +25,9 @@ struct DeconvEpoch {
     double psnr = 0;  // mean over the images
     double nonzeroFraction = 0;
     double filterStep = 0;  // eta taken (0: no step lowered the cost)
+    // The filter bank after this step; valid only during the progress call
+    // (a live view copies what it shows).
+    const Tensor* filters = nullptr;
 };
 
 struct DeconvLearnOptions {

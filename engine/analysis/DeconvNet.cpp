@@ -257,6 +257,34 @@ Shape4 deconvMapShape(const Shape4& image, const Tensor& filters) {
     return Shape4{1, f.n, image.h + f.h - 1, image.w + f.w - 1};
 }
 
+DeconvProvenance deconvPixelProvenance(const Tensor& maps, const Tensor& filters, int64_t c, int64_t y, int64_t x) {
+    const Shape4 m = maps.shape(), f = filters.shape();
+    if (f.n <= 0 || f.c <= 0 || f.h <= 0 || f.w <= 0 || m.n != 1 || m.c != f.n || m.h < f.h || m.w < f.w)
+        throw ParameterError("expected maps (1, K1, H + kh - 1, W + kw - 1) for filters " + shapeText(f) +
+                             ", but got maps " + shapeText(m));
+    const int64_t h = m.h - f.h + 1, w = m.w - f.w + 1;
+    if (c < 0 || c >= f.c || y < 0 || y >= h || x < 0 || x >= w)
+        throw ParameterError("pixel (c " + std::to_string(c) + ", y " + std::to_string(y) + ", x " + std::to_string(x) +
+                             ") is outside the reconstruction (" + std::to_string(f.c) + " x " + std::to_string(h) +
+                             " x " + std::to_string(w) + ")");
+    DeconvProvenance p;
+    for (int64_t k = 0; k < f.n; ++k) {
+        DeconvTerm t;
+        t.map = k;
+        for (int64_t ky = 0; ky < f.h; ++ky)
+            for (int64_t kx = 0; kx < f.w; ++kx) {
+                const float z = maps.at(0, k, y + f.h - 1 - ky, x + f.w - 1 - kx);
+                t.value += double(filters.at(k, c, ky, kx)) * z;
+                t.nonzeroTaps += z != 0.0f;
+            }
+        p.value += t.value;
+        p.terms.push_back(t);
+    }
+    std::stable_sort(p.terms.begin(), p.terms.end(),
+                     [](const DeconvTerm& a, const DeconvTerm& b) { return std::fabs(a.value) > std::fabs(b.value); });
+    return p;
+}
+
 double deconvPsnr(const Tensor& a, const Tensor& b, double peak) {
     return psnrOfMse(squaredDistance(a, b) / double(std::max<int64_t>(1, a.size())), peak);
 }
@@ -381,6 +409,8 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
         rec.nonzeroFraction = double(nonzero) / mapCount;
         rec.lipschitz = L;
         rec.restarted = restarted;
+        rec.maps = &x;
+        rec.reconstruction = &ax;
         result.history.push_back(rec);
         if (o.progress && !o.progress(rec)) {
             ++it;

@@ -50,6 +50,10 @@ struct DeconvIteration {
     double nonzeroFraction = 0;  // non-zero map entries / all map entries
     double lipschitz = 0;        // the L of this step (grows by backtracking)
     bool restarted = false;      // the step was retaken without momentum
+    // The current iterate and its synthesis A maps; valid only during the
+    // progress call (a live view copies what it shows).
+    const Tensor* maps = nullptr;
+    const Tensor* reconstruction = nullptr;
 };
 
 struct DeconvInferenceOptions {
@@ -104,6 +108,24 @@ double deconvLipschitz(const Shape4& image, const Tensor& filters, double lambda
 // nullptr: zeros). Throws ParameterError for bad shapes or options.
 DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, const DeconvInferenceOptions& options,
                                 Backend& backend, const Tensor* start = nullptr);
+
+// Where one reconstructed pixel comes from: the synthesis is a transposed
+// convolution, so pixel (c, y, x) is a sum over the maps k of
+//     term_k = sum over ky, kx of F[k][c][ky][kx] * z_k[y + kh-1 - ky][x + kw-1 - kx]
+// (map k through filter F[k][c]). Terms sorted by |value|, largest first;
+// their sum is the pixel's value (up to float rounding: summed in double).
+struct DeconvTerm {
+    int64_t map = 0;      // k (the filter is F[k][c])
+    double value = 0;     // term_k
+    int nonzeroTaps = 0;  // map entries under the filter that are non-zero
+};
+struct DeconvProvenance {
+    double value = 0;  // the sum of all terms
+    std::vector<DeconvTerm> terms;
+};
+// Throws ParameterError naming a bad channel/position or mismatched shapes
+// (maps (1, K1, H + kh - 1, W + kw - 1), filters (K1, K0, kh, kw)).
+DeconvProvenance deconvPixelProvenance(const Tensor& maps, const Tensor& filters, int64_t c, int64_t y, int64_t x);
 
 // PSNR of `a` against `b` (same size) for the given peak; +inf when equal.
 double deconvPsnr(const Tensor& a, const Tensor& b, double peak);

@@ -266,6 +266,7 @@ private slots:
     void inferenceMatchesIndependentCost();
     void learningNeverRaisesObjective();
     void mismatchedChannelsAreRefused();
+    void pixelProvenanceSumsToReconstruction();
     void cliInferMatchesIstaAndSavedMaps();
     void cliLearnTwoLayers();
     void cliRefusals();
@@ -547,6 +548,61 @@ void TestDeconvnet::learningNeverRaisesObjective() {
     for (size_t i = 0; i < images.size(); ++i)
         total += PlainDeconv{images[i], r.filters, o.lambda}.cost(asDouble(r.maps[i]));
     QVERIFY(std::fabs(total - r.history.back().cost.objective) <= 1e-5 * total);
+}
+
+// The studio's hover: the per-map terms of one reconstructed pixel. A hand
+// case, then every pixel of an inference result against the engine's own
+// reconstruction and the reference conv_transpose2d, then refusals.
+void TestDeconvnet::pixelProvenanceSumsToReconstruction() {
+    // Hand case: 2 maps of 3x3, filters 2x2 (K1 2, K0 1): pixel (0, 0) of map
+    // k is F[k][0][0][0] z[1][1] + F[0][1] z[1][0] + F[1][0] z[0][1] + F[1][1] z[0][0].
+    Tensor maps(Shape4{1, 2, 3, 3}), filters(Shape4{2, 1, 2, 2});
+    const float z0[9] = {1, 2, 0, 3, 4, 0, 0, 0, 0}, z1[9] = {0, 0, 0, 0, -1, 0, 0, 0, 0};
+    std::copy(z0, z0 + 9, maps.plane(0, 0));
+    std::copy(z1, z1 + 9, maps.plane(0, 1));
+    const float f0[4] = {1, 10, 100, 1000}, f1[4] = {0.5f, 0, 0, 0};
+    std::copy(f0, f0 + 4, filters.plane(0, 0));
+    std::copy(f1, f1 + 4, filters.plane(1, 0));
+    DeconvProvenance hand = deconvPixelProvenance(maps, filters, 0, 0, 0);
+    QCOMPARE(hand.terms.size(), size_t(2));
+    QCOMPARE(hand.terms[0].map, int64_t(0));
+    QCOMPARE(hand.terms[0].value, 1.0 * 4 + 10.0 * 3 + 100.0 * 2 + 1000.0 * 1);
+    QCOMPARE(hand.terms[0].nonzeroTaps, 4);
+    QCOMPARE(hand.terms[1].map, int64_t(1));
+    QCOMPARE(hand.terms[1].value, -0.5);
+    QCOMPARE(hand.terms[1].nonzeroTaps, 1);
+    QCOMPARE(hand.value, 1234.0 - 0.5);
+
+    std::unique_ptr<Backend> cpu = createBackend(BackendKind::Cpu);
+    const Tensor image = testImage(3, 12, 15, 9);
+    const Tensor bank = randomDeconvFilters(5, 3, Size2(4, 3), 9);
+    DeconvInferenceOptions o;
+    o.lambda = 15;
+    o.iterations = 30;
+    const DeconvInference r = inferDeconvMaps(image, bank, o, *cpu);
+    const Tensor ref = referenceConvTranspose2d(r.maps, deconvSynthesisLayer(bank));
+    QCOMPARE(ref.shape(), image.shape());
+    for (int64_t c = 0; c < 3; ++c)
+        for (int64_t y = 0; y < 12; ++y)
+            for (int64_t x = 0; x < 15; ++x) {
+                const DeconvProvenance p = deconvPixelProvenance(r.maps, bank, c, y, x);
+                QCOMPARE(p.terms.size(), size_t(5));
+                double sum = 0;
+                for (size_t i = 0; i < p.terms.size(); ++i) {
+                    sum += p.terms[i].value;
+                    if (i > 0) QVERIFY(std::fabs(p.terms[i].value) <= std::fabs(p.terms[i - 1].value));
+                }
+                QVERIFY(std::fabs(sum - p.value) < 1e-9);
+                QVERIFY2(
+                    std::fabs(p.value - ref.at(0, c, y, x)) < 1e-5,
+                    qPrintable(
+                        QString("(%1,%2,%3): %4 vs %5").arg(c).arg(y).arg(x).arg(p.value).arg(ref.at(0, c, y, x))));
+                QVERIFY(std::fabs(p.value - r.reconstruction.at(0, c, y, x)) < 1e-4);
+            }
+    QVERIFY_THROWS_EXCEPTION(ParameterError, deconvPixelProvenance(r.maps, bank, 3, 0, 0));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, deconvPixelProvenance(r.maps, bank, 0, 12, 0));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, deconvPixelProvenance(r.maps, bank, 0, 0, -1));
+    QVERIFY_THROWS_EXCEPTION(ParameterError, deconvPixelProvenance(maps, bank, 0, 0, 0));
 }
 
 void TestDeconvnet::mismatchedChannelsAreRefused() {
