@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analysis/LayerStack.h"
 
+#include <algorithm>
+#include <limits>
 #include <string>
 
 #include "core/ConvError.h"
@@ -25,23 +27,33 @@ void checkCount(const std::vector<ConvLayer>& layers) {
 ConvParams equivalentParams(const std::vector<ConvLayer>& layers) {
     ConvParams e;
     int64_t kh = 1, kw = 1, ph = 0, pw = 0, eh = 0, ew = 0, qh = 0, qw = 0, sh = 1, sw = 1;
+    // Each term is below 2^61 (an int times 254 times a stride product <= 2^22);
+    // sums stop growing past the int range, so 8 of them cannot overflow.
+    const auto add = [](int64_t& sum, int64_t term) {
+        sum = std::min<int64_t>(sum + term, int64_t(std::numeric_limits<int>::max()) + 1);
+    };
     for (size_t i = layers.size(); i-- > 0;) {
         const ConvParams& p = layers[i].params;
         const Size2 k(static_cast<int>(layers[i].weight.shape().h), static_cast<int>(layers[i].weight.shape().w));
-        kh += int64_t(p.dilation.h) * (k.h - 1) * sh;
-        kw += int64_t(p.dilation.w) * (k.w - 1) * sw;
-        ph += int64_t(padBegin(p).h) * sh;
-        pw += int64_t(padBegin(p).w) * sw;
-        eh += int64_t(padEnd(p).h) * sh;
-        ew += int64_t(padEnd(p).w) * sw;
-        qh += int64_t(p.outputPadding.h) * sh;
-        qw += int64_t(p.outputPadding.w) * sw;
+        add(kh, int64_t(p.dilation.h) * (k.h - 1) * sh);
+        add(kw, int64_t(p.dilation.w) * (k.w - 1) * sw);
+        add(ph, int64_t(padBegin(p).h) * sh);
+        add(pw, int64_t(padBegin(p).w) * sw);
+        add(eh, int64_t(padEnd(p).h) * sh);
+        add(ew, int64_t(padEnd(p).w) * sw);
+        add(qh, int64_t(p.outputPadding.h) * sh);
+        add(qw, int64_t(p.outputPadding.w) * sw);
         sh *= p.stride.h;
         sw *= p.stride.w;
     }
-    // analyzeChain has already refused compound strides beyond 2^22 phases, so
-    // these fit an int for any stack of kMaxStackLayers validated layers.
-    auto i32 = [](int64_t v) { return static_cast<int>(v); };
+    // The strides' product fits (analyzeChain refused more than 2^22 phases);
+    // huge dilations or paddings can still make an extent beyond an int.
+    auto i32 = [](int64_t v) {
+        if (v > std::numeric_limits<int>::max())
+            throw ParameterError("the stack as one layer has an extent or crop of " + std::to_string(v) +
+                                 ", more than " + std::to_string(std::numeric_limits<int>::max()));
+        return static_cast<int>(v);
+    };
     e.kernel = Size2(i32(kh), i32(kw));
     e.stride = Size2(i32(sh), i32(sw));
     e.padding = Size2(i32(ph), i32(pw));
