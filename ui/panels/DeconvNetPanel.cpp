@@ -3,8 +3,10 @@
 // is one QtConcurrent task on the global pool holding its own copies (the
 // image is shared and never modified); it reports through queued
 // invocations on the panel, each tagged with the run id, and polls a shared
-// cancel flag from the engine's progress callbacks. The panel only reads
-// snapshots on the GUI thread.
+// cancel flag from the engine's progress callbacks. Pictures (QImage, which
+// is safe off the GUI thread) are rendered by the worker from copies of the
+// current iterate, at most once per live interval; the panel only reads
+// snapshots and turns images into pixmaps on the GUI thread.
 #include "panels/DeconvNetPanel.h"
 
 #include <QComboBox>
@@ -19,11 +21,15 @@
 #include <QPixmap>
 #include <QPointer>
 #include <QPushButton>
+#include <QMouseEvent>
 #include <QSpinBox>
+#include <QStringList>
+#include <QThread>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "analysis/DeconvLearning.h"
@@ -96,12 +102,12 @@ QImage planeImage(const float* v, int64_t h, int64_t w, bool symmetric) {
 
 // The planes of channel `c` of every n (filters: (K1, K0, kh, kw)) or the
 // planes of n = 0 (maps: (1, K1, H, W)) as a grid, each scaled to `cell`.
-QPixmap gridPixmap(const Tensor& t, bool perN, int cell) {
+QImage gridImage(const Tensor& t, bool perN, int cell) {
     const Shape4 s = t.shape();
     const int count = int(perN ? s.n : s.c);
     const int cols = std::max(1, int(std::ceil(std::sqrt(double(count)))));
     const int rows = (count + cols - 1) / cols;
-    QPixmap pm(cols * (cell + 2), rows * (cell + 2));
+    QImage pm(cols * (cell + 2), rows * (cell + 2), QImage::Format_RGB32);
     pm.fill(Qt::darkGray);
     QPainter p(&pm);
     for (int i = 0; i < count; ++i) {
@@ -112,7 +118,7 @@ QPixmap gridPixmap(const Tensor& t, bool perN, int cell) {
     return pm;
 }
 
-QPixmap reconPixmap(const Tensor& t, int size) {
+QImage reconImage(const Tensor& t, int size) {
     const Shape4 s = t.shape();
     QImage img(int(s.w), int(s.h), QImage::Format_RGB32);
     for (int64_t y = 0; y < s.h; ++y)
@@ -122,7 +128,24 @@ QPixmap reconPixmap(const Tensor& t, int size) {
             };
             img.setPixel(int(x), int(y), qRgb(ch(0), ch(1), ch(2)));
         }
-    return QPixmap::fromImage(img.scaled(size, size, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    return img.scaled(size, size, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+}
+
+// Sizes of the pictures (the hover maps label positions through reconSize).
+constexpr int kReconSize = 200, kMapCell = 48, kFilterCell = 24;
+
+// Fills the snapshot's pictures from the tensors it carries (on the worker).
+void renderPictures(DeconvSnapshot& s) {
+    if (s.reconstruction) s.reconImage = reconImage(*s.reconstruction, kReconSize);
+    if (s.maps) s.mapsImage = gridImage(*s.maps, false, kMapCell);
+    if (s.filters) s.filtersImage = gridImage(*s.filters, true, kFilterCell);
+    s.renderedOnGuiThread = QThread::currentThread() == qApp->thread();
+}
+
+// "R", "G", "B" for colour images, nothing for gray.
+QString channelName(int64_t c, int64_t channels) {
+    if (channels == 1) return {};
+    return channels == 3 ? QString(" [%1]").arg(QLatin1Char("RGB"[c])) : QString(" [channel %1]").arg(c);
 }
 
 // Oriented derivative-of-Gaussian filters at K angles in [0, pi), each of unit norm.
@@ -159,6 +182,7 @@ DeconvNetPanel::DeconvNetPanel(QWidget* parent) : QWidget(parent) {
     iterations_ = new QSpinBox;
     iterations_->setRange(1, 2000);
     iterations_->setValue(60);
+    iterations_->setObjectName(QStringLiteral("deconvIterations"));
     epochs_ = new QSpinBox;
     epochs_->setRange(1, 100);
     epochs_->setValue(5);
@@ -170,6 +194,13 @@ DeconvNetPanel::DeconvNetPanel(QWidget* parent) : QWidget(parent) {
     recon_ = new QLabel;
     mapsView_ = new QLabel;
     filtersView_ = new QLabel;
+    recon_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    recon_->setMouseTracking(true);
+    recon_->installEventFilter(this);
+    recon_->setToolTip(tr("Hover a pixel: which maps and filters made it"));
+    provenance_ = new QLabel(tr("Hover the reconstruction to see which maps made a pixel."));
+    provenance_->setWordWrap(true);
+    provenance_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     curves_ = new DeconvCurves;
 
     auto* form = new QFormLayout;
@@ -191,6 +222,7 @@ DeconvNetPanel::DeconvNetPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(buttons);
     layout->addWidget(status_);
     layout->addLayout(pictures);
+    layout->addWidget(provenance_);
     layout->addWidget(curves_);
     layout->addStretch();
     connect(run_, &QPushButton::clicked, this, &DeconvNetPanel::start);
@@ -227,6 +259,8 @@ void DeconvNetPanel::start() {
     const double lambda = lambda_->value();
     const int iterations = iterations_->value(), epochs = epochs_->value(), maps = maps_->value();
     const int size = size_->value();
+    const auto interval = std::chrono::milliseconds(std::max(0, liveIntervalMs_));
+    pictureUpdates_ = 0;
     QPointer<DeconvNetPanel> self(this);
     auto post = [self](DeconvSnapshot s) {
         QMetaObject::invokeMethod(
@@ -240,6 +274,14 @@ void DeconvNetPanel::start() {
         DeconvSnapshot done;
         done.run = id;
         done.finished = true;
+        // Pictures at most once per interval: the first step always shows.
+        auto lastPictures = std::chrono::steady_clock::time_point{};
+        auto picturesDue = [&] {
+            const auto now = std::chrono::steady_clock::now();
+            if (lastPictures != std::chrono::steady_clock::time_point{} && now - lastPictures < interval) return false;
+            lastPictures = now;
+            return true;
+        };
         try {
             std::unique_ptr<Backend> backend = createBackend(BackendKind::Cpu);
             Tensor filters = initial;
@@ -251,18 +293,34 @@ void DeconvNetPanel::start() {
                 o.epochs = epochs;
                 o.inferenceIterations = std::max(1, iterations / 4);
                 o.progress = [&](const DeconvEpoch& e) {
-                    DeconvSnapshot s{id, e.epoch, e.cost.objective, e.psnr, e.nonzeroFraction, {}, {}, {}, false, {}};
+                    DeconvSnapshot s;
+                    s.run = id, s.step = e.epoch, s.objective = e.cost.objective, s.psnr = e.psnr;
+                    s.nonzero = e.nonzeroFraction;
+                    if (e.filters && picturesDue()) {  // the bank as it learns
+                        s.filters = std::make_shared<const Tensor>(*e.filters);
+                        renderPictures(s);
+                    }
                     post(s);
                     return !flag->load();
                 };
                 filters = learnDeconvFilters({*image}, o, *backend).filters;
+                lastPictures = {};  // the inference's first step shows at once
             }
+            const auto bank = std::make_shared<const Tensor>(filters);
             DeconvInferenceOptions o;
             o.lambda = lambda;
             o.iterations = iterations;
             o.progress = [&](const DeconvIteration& it) {
-                post(DeconvSnapshot{
-                    id, it.iteration, it.cost.objective, it.psnr, it.nonzeroFraction, {}, {}, {}, false, {}});
+                DeconvSnapshot s;
+                s.run = id, s.step = it.iteration, s.objective = it.cost.objective, s.psnr = it.psnr;
+                s.nonzero = it.nonzeroFraction;
+                if (it.maps && it.reconstruction && !flag->load() && picturesDue()) {
+                    s.maps = std::make_shared<const Tensor>(*it.maps);
+                    s.reconstruction = std::make_shared<const Tensor>(*it.reconstruction);
+                    s.filters = bank;
+                    renderPictures(s);
+                }
+                post(s);
                 return !flag->load();
             };
             DeconvInference r = inferDeconvMaps(*image, filters, o, *backend);
@@ -272,7 +330,8 @@ void DeconvNetPanel::start() {
             done.nonzero = r.nonzeroFraction;
             done.reconstruction = std::make_shared<const Tensor>(std::move(r.reconstruction));
             done.maps = std::make_shared<const Tensor>(std::move(r.maps));
-            done.filters = std::make_shared<const Tensor>(std::move(filters));
+            done.filters = bank;
+            renderPictures(done);
         } catch (const std::exception& e) {
             done.error = QString::fromUtf8(e.what());
         }
@@ -280,8 +339,71 @@ void DeconvNetPanel::start() {
     });
 }
 
+void DeconvNetPanel::showPictures(const DeconvSnapshot& s) {
+    if (s.reconImage.isNull() && s.mapsImage.isNull() && s.filtersImage.isNull()) return;
+    if (!s.reconImage.isNull()) recon_->setPixmap(QPixmap::fromImage(s.reconImage));
+    if (!s.mapsImage.isNull()) mapsView_->setPixmap(QPixmap::fromImage(s.mapsImage));
+    if (!s.filtersImage.isNull()) filtersView_->setPixmap(QPixmap::fromImage(s.filtersImage));
+    if (s.maps && s.reconstruction && s.filters) {
+        shownMaps_ = s.maps, shownFilters_ = s.filters, shownRecon_ = s.reconstruction;
+    }
+    ++pictureUpdates_;
+}
+
+QString DeconvNetPanel::provenanceText() const { return provenance_->text(); }
+
+QString DeconvNetPanel::describePixel(int x, int y) const {
+    if (!shownMaps_ || !shownFilters_ || !shownRecon_) return {};
+    const Shape4 r = shownRecon_->shape();
+    if (x < 0 || y < 0 || x >= r.w || y >= r.h) return {};
+    QStringList lines;
+    constexpr size_t kTop = 4;
+    for (int64_t c = 0; c < r.c; ++c) {
+        const DeconvProvenance p = deconvPixelProvenance(*shownMaps_, *shownFilters_, c, y, x);
+        QStringList terms;
+        double rest = 0;
+        size_t restCount = 0;
+        for (size_t i = 0; i < p.terms.size(); ++i) {
+            const DeconvTerm& t = p.terms[i];
+            if (i < kTop && t.value != 0.0)
+                terms << tr("map %1 * F[%1][%2] %3 (%4 taps)")
+                             .arg(t.map)
+                             .arg(c)
+                             .arg(t.value, 0, 'f', 4)
+                             .arg(t.nonzeroTaps);
+            else if (t.value != 0.0) rest += t.value, ++restCount;
+        }
+        if (restCount > 0) terms << tr("%1 other maps %2").arg(restCount).arg(rest, 0, 'f', 4);
+        if (terms.isEmpty()) terms << tr("no map reaches it (all zero)");
+        lines << tr("pixel (%1, %2)%3 = %4 = %5")
+                     .arg(x)
+                     .arg(y)
+                     .arg(channelName(c, r.c))
+                     .arg(p.value, 0, 'f', 4)
+                     .arg(terms.join(QStringLiteral(" + ")));
+    }
+    return lines.join('\n');
+}
+
+bool DeconvNetPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == recon_ && event->type() == QEvent::MouseMove && shownRecon_ && !recon_->pixmap().isNull()) {
+        // The pixmap sits at the label's top left, scaled from the reconstruction.
+        const QPointF pos = static_cast<QMouseEvent*>(event)->position();
+        const QSize shown = recon_->pixmap().deviceIndependentSize().toSize();
+        const Shape4 r = shownRecon_->shape();
+        if (shown.width() > 0 && shown.height() > 0) {
+            const int x = int(std::floor(pos.x() * double(r.w) / shown.width()));
+            const int y = int(std::floor(pos.y() * double(r.h) / shown.height()));
+            const QString text = describePixel(x, y);
+            if (!text.isEmpty()) provenance_->setText(text);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void DeconvNetPanel::accept(const DeconvSnapshot& s) {
     if (s.run != runId_) return;  // a cancelled or replaced run
+    showPictures(s);
     if (!s.finished) {
         curves_->add(s.objective, s.psnr, s.nonzero);
         status_->setText(tr("step %1: objective %2, PSNR %3 dB, %4% non-zero")
@@ -297,9 +419,6 @@ void DeconvNetPanel::accept(const DeconvSnapshot& s) {
     if (!s.error.isEmpty()) {
         status_->setText(tr("Failed: %1").arg(s.error));
     } else {
-        recon_->setPixmap(reconPixmap(*s.reconstruction, 200));
-        mapsView_->setPixmap(gridPixmap(*s.maps, false, 48));
-        filtersView_->setPixmap(gridPixmap(*s.filters, true, 24));
         status_->setText(tr("done: %1 iterations, objective %2, PSNR %3 dB, %4% non-zero")
                              .arg(s.step)
                              .arg(s.objective, 0, 'g', 6)
