@@ -256,7 +256,11 @@ ChainAnalysis analyzeChain(const std::vector<ChainStep>& steps) {
         const ConvParams& p = steps[i].layer.params;
         if (p.stride.h == 1 && p.stride.w == 1) continue;
         std::vector<ChainStep> repaired = steps;
-        repaired[i] = repairedStep(steps[i]);
+        try {
+            repaired[i] = repairedStep(steps[i]);
+        } catch (const ParameterError&) {
+            continue;  // no repair fits this step (e.g. a zero-order hold beyond the largest kernel): NaN
+        }
         std::vector<ArtifactScores> scores;
         const PeriodicSignal r = runChain(repaired, nullptr);
         for (int64_t c = 0; c < r.channels; ++c) scores.push_back(artifactScores(channelTable(r, c)));

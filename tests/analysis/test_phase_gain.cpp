@@ -623,11 +623,19 @@ void TestPhaseGain::stackRejectsBadInput() {
     const ConvLayer wide = makeDepthwiseLayer(Kernel2D(1, 1, 1.0f), 1, s8);
     QVERIFY(throwsWith([&] { analyzeLayerStack(std::vector<ConvLayer>(8, wide)); },
                        "stack layer 4: the compound stride reaches 4096x4096, more than 4194304 phases"));
-    ConvLayer dilated =
-        one;  // 4 layers of dilation 2^30 - 1 (odd: no ripple): the equivalent kernel is 15 (2^30 - 1) + 1
+    // 4 layers of dilation 2^30 - 1 (odd: no ripple): the equivalent kernel is 15 (2^30 - 1) + 1.
+    ConvLayer dilated = one;
     dilated.params.dilation = Size2((1 << 30) - 1);
     QVERIFY(throwsWith([&] { analyzeLayerStack(std::vector<ConvLayer>(4, dilated)); },
                        "the stack as one layer has an extent or crop of 2147483648, more than 2147483647"));
+    // Holes no repair can fill (a zero-order hold of 254 + 2 taps is beyond 255):
+    // analysed all the same, with the repair experiment left out (NaN).
+    ConvLayer holes = one;
+    holes.params.dilation = Size2(254);
+    const LayerStackAnalysis h = analyzeLayerStack({holes});
+    QVERIFY(h.worstScores().holes);
+    QVERIFY(std::isnan(h.stack.cvWithStepRepaired[0]));
+    QCOMPARE(h.stack.worstStep, int64_t(-1));
     ConvLayer cropAll = one;
     cropAll.params.padding = Size2(3);  // a 1x1 input gives 2 - 6 < 1 rows
     QVERIFY(throwsWith([&] { layerStackShapes(Shape4{1, 1, 1, 1}, {one, cropAll}); }, "stack layer 2 (input "));
