@@ -4,8 +4,10 @@
 # (OpenCV I/O + PyTorch conv_transpose2d, one image after another) on the same
 # generated folder: COUNT images around 512x512, PNG and JPEG alternating,
 # 2x upsampling with bilinear k4 s2 p1. Prints images/s for tconv with
-# --jobs 1 and 2 (and more with JOBS="1 2 4") and for Python, and checks that
-# both produce the same PNG pixels.
+# --jobs 1 and 2 (and more with JOBS="1 2 4") and for Python, checks that
+# both produce the same PNG pixels and prints the size of both sides' PNG
+# outputs (tconv encodes PNG with libdeflate when built with it, Python with
+# cv2.imwrite's zlib).
 #
 # usage: scripts/batch_benchmark.sh [TCONV_BINARY]
 #   env: COUNT (default 240), WORK (default /tmp/tconv-batch-bench), JOBS
@@ -68,6 +70,12 @@ echo "python (OpenCV + PyTorch $torch_version conv_transpose2d, $torch_threads t
 first_jobs=${jobs_list%% *}
 diff=$("$py" "$helper" compare "$work/out_tconv_j$first_jobs" "$work/out_torch")
 echo "largest PNG pixel difference tconv vs python: $diff (8-bit levels)"
+png_bytes() { cat "$1"/*.png | wc -c; }
+tconv_png=$(png_bytes "$work/out_tconv_j$first_jobs")
+torch_png=$(png_bytes "$work/out_torch")
+echo "PNG outputs: tconv $(awk -v b="$tconv_png" 'BEGIN { printf "%.2f", b / 1e6 }') MB," \
+    "python $(awk -v b="$torch_png" 'BEGIN { printf "%.2f", b / 1e6 }') MB" \
+    "($(awk -v a="$tconv_png" -v b="$torch_png" 'BEGIN { printf "%+.1f%%", 100 * (a / b - 1) }'))"
 last_jobs=${jobs_list##* }
 echo "speed-up over python: $(awk -v a="${tconv_rate[$last_jobs]}" -v b="$torch_rate" 'BEGIN { printf "%.1fx", a / b }') (--jobs $last_jobs)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
