@@ -39,6 +39,11 @@ DocumentController::DocumentController(StudioDocument* document, QWidget* dialog
 }
 
 bool DocumentController::openFile(const QString& path, QString* error, bool quiet) {
+    if (path.endsWith(QLatin1String(".onnx"), Qt::CaseInsensitive)) {
+        const bool ok = modelOpener_ && modelOpener_(path, error, quiet);
+        if (ok) addRecentFile(QFileInfo(path).absoluteFilePath());
+        return ok;
+    }
     try {
         app::LoadedImage img = app::loadImage(path.toStdString());
         document_->setInput(std::move(img.tensor), QFileInfo(path).fileName(), img.bitDepth);

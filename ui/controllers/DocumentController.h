@@ -6,6 +6,7 @@
 // message box unless the caller asks for quiet (tests, the screenshot mode).
 #include <QObject>
 #include <QString>
+#include <functional>
 
 class QMenu;
 class QStatusBar;
@@ -22,8 +23,13 @@ public:
     DocumentController(StudioDocument* document, QWidget* dialogParent, QStatusBar* statusBar, QMenu* recentMenu,
                        bool persistSettings, QObject* parent = nullptr);
 
+    // Opens an ONNX model (ModelController::open); set by the window.
+    using ModelOpener = std::function<bool(const QString& path, QString* error, bool quiet)>;
+    void setModelOpener(ModelOpener opener) { modelOpener_ = std::move(opener); }
+
     // All return false and set *error (also shown to the user unless quiet).
-    // An image, or a 4-D .npy, which opens as a layer weight (openKernel).
+    // An image, a 4-D .npy, which opens as a layer weight (openKernel), or an
+    // .onnx model (the model opener: opened or dropped like an image).
     bool openFile(const QString& path, QString* error = nullptr, bool quiet = false);
     // A 2-D kernel becomes the custom kernel, a 4-D weight opens weight mode.
     bool openKernel(const QString& path, QString* error = nullptr, bool quiet = false);
@@ -44,6 +50,7 @@ private:
     QStatusBar* statusBar_;
     QMenu* recentMenu_;
     bool persistSettings_;
+    ModelOpener modelOpener_;
 };
 
 }  // namespace tconv::ui

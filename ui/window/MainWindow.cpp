@@ -28,6 +28,8 @@
 #include "panels/ExplanationPanel.h"
 #include "panels/KernelEditor.h"
 #include "panels/DeconvNetPanel.h"
+#include "panels/ModelController.h"
+#include "panels/ModelPanel.h"
 #include "panels/ParameterPanel.h"
 #include "views/ViewSync.h"
 #include "window/AppIcon.h"
@@ -110,6 +112,15 @@ void MainWindow::buildDocks() {
                 {paramsPanel_->minimumSizeHint().width() + bar + 4, kernelEditor_->minimumSizeHint().width() + bar + 4},
                 Qt::Horizontal);
 
+    // An opened ONNX model's layers and chain: hidden until a model is opened
+    // (File > Open model), then across the top, where its wide table fits.
+    modelPanel_ = new ModelPanel;
+    auto* modelDock = new QDockWidget(tr("Model"), this);
+    modelDock->setObjectName(QStringLiteral("modelDock"));
+    modelDock->setWidget(modelPanel_);
+    addDockWidget(Qt::TopDockWidgetArea, modelDock);
+    modelDock->hide();
+
     explain_ = new ExplanationPanel;
     auto* escroll = new QScrollArea;
     escroll->setWidget(explain_);
@@ -162,6 +173,16 @@ void MainWindow::buildControllers() {
     repair_ = new RepairController(document_, kernelEditor_, this);
     recentMenu_ = new QMenu(tr("Open &recent"), this);
     documents_ = new DocumentController(document_, this, statusBar(), recentMenu_, options_.persistSettings, this);
+    models_ = new ModelController(document_, modelPanel_, this, statusBar(), this);
+    documents_->setModelOpener(
+        [this](const QString& path, QString* error, bool quiet) { return openModel(path, error, quiet); });
+    connect(models_, &ModelController::modelOpened, this, [this] {
+        auto* dock = findChild<QDockWidget*>(QStringLiteral("modelDock"));
+        const bool first = !dock->isVisible();
+        dock->show();
+        dock->raise();
+        if (first) resizeDocks({dock}, {std::min(280, height() / 3)}, Qt::Vertical);
+    });
     exports_ = new ExportController(document_, scheduler_, this, statusBar(), this);
     settings_ = new SettingsController(this, document_, area_, options_.persistSettings, this);
     reset_ = std::make_unique<DocumentReset>(explain_, kernelEditor_, area_, pixelLabel_);
@@ -194,6 +215,9 @@ bool MainWindow::openKernel(const QString& path, QString* error, bool quiet) {
 }
 void MainWindow::loadSample(const QString& id) { documents_->loadSample(id); }
 bool MainWindow::loadTutorial(const QString& id) { return documents_->loadTutorial(id); }
+bool MainWindow::openModel(const QString& path, QString* error, bool quiet) {
+    return models_->open(path, error, quiet);
+}
 void MainWindow::loadDefaultStart() {
     documents_->loadSample(SampleImages::defaultId());
     scheduler_->zoomInOnNextResult();  // where the checkerboard shows

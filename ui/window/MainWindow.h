@@ -33,6 +33,8 @@ class ExplanationPanel;
 class ExportController;
 class KernelEditController;
 class KernelEditor;
+class ModelController;
+class ModelPanel;
 class ParameterPanel;
 class ProvenanceController;
 class RepairController;
@@ -62,6 +64,8 @@ public:
     void loadSample(const QString& id);
     void loadDefaultStart();  // the first-start view: the default sample, zoomed in on its centre
     bool loadTutorial(const QString& id);
+    // An ONNX model: read and audited off the GUI thread (ModelController::waitForModel), shown in the Model dock.
+    bool openModel(const QString& path, QString* error = nullptr, bool quiet = false);
     void setInputTensor(Tensor input, const QString& name, int bitDepth = 8);
     std::shared_ptr<const Tensor> input() const;
 
@@ -89,6 +93,8 @@ public:
     KernelEditor* kernelEditor() const { return kernelEditor_; }
     ExplanationPanel* explanationPanel() const { return explain_; }
     DeconvNetPanel* deconvNetPanel() const { return deconvnet_; }
+    ModelPanel* modelPanel() const { return modelPanel_; }
+    ModelController* modelController() const { return models_; }
     ViewArea* viewArea() const { return area_; }
     ViewSync* viewSync() const { return sync_; }
     StateHistory* history() const;
@@ -128,6 +134,7 @@ private:
     KernelEditor* kernelEditor_ = nullptr;
     ExplanationPanel* explain_ = nullptr;
     DeconvNetPanel* deconvnet_ = nullptr;
+    ModelPanel* modelPanel_ = nullptr;
 
     StudioDocument* document_ = nullptr;
     ComputeScheduler* scheduler_ = nullptr;
@@ -136,6 +143,7 @@ private:
     KernelEditController* kernelEdits_ = nullptr;
     RepairController* repair_ = nullptr;
     DocumentController* documents_ = nullptr;
+    ModelController* models_ = nullptr;
     ExportController* exports_ = nullptr;
     SettingsController* settings_ = nullptr;
     std::unique_ptr<DocumentReset> reset_;

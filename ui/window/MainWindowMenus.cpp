@@ -13,6 +13,7 @@
 #include "controllers/DocumentController.h"
 #include "controllers/ExportController.h"
 #include "controllers/SettingsController.h"
+#include "panels/ModelController.h"
 #include "dialogs/StudioHelp.h"
 #include "document/SampleImages.h"
 #include "document/StateHistory.h"
@@ -33,6 +34,15 @@ void MainWindow::buildMenus() {
 void MainWindow::buildFileMenu() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open image…"), documents_, &DocumentController::openDialog)->setShortcut(QKeySequence::Open);
+    QAction* openModelAction = file->addAction(tr("Open &model…"), models_, &ModelController::openDialog);
+    openModelAction->setObjectName(QStringLiteral("openModelAction"));
+    openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    openModelAction->setEnabled(ModelController::available());
+    openModelAction->setToolTip(ModelController::available()
+                                    ? tr("Open an ONNX model: its upsampling layers, worst first, and its chain")
+                                    : ModelController::unavailableReason());
+    openModelAction->setStatusTip(openModelAction->toolTip());
+    file->setToolTipsVisible(true);  // the disabled Open model says why
     file->addMenu(recentMenu_);
     QMenu* samples = file->addMenu(tr("&Samples"));
     for (const QString& id : SampleImages::ids())
