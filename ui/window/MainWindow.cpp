@@ -26,11 +26,13 @@
 #include "document/DocumentReset.h"
 #include "document/SampleImages.h"
 #include "panels/ExplanationPanel.h"
+#include "panels/GradientPanel.h"
 #include "panels/KernelEditor.h"
 #include "panels/DeconvNetPanel.h"
 #include "panels/ModelController.h"
 #include "panels/ModelPanel.h"
 #include "panels/ParameterPanel.h"
+#include "panels/StackPanel.h"
 #include "views/ViewSync.h"
 #include "window/AppIcon.h"
 
@@ -105,6 +107,23 @@ void MainWindow::buildDocks() {
     deconvDock->setWidget(dscroll);
     tabifyDockWidget(right, deconvDock);
     deconvDock->hide();
+    // Issue 14: stacked layers and the gradient of a strided conv, tabs beside the
+    // kernel editor too, hidden until asked for (they compute only while shown).
+    stack_ = new StackPanel;
+    gradient_ = new GradientPanel;
+    auto addPanelDock = [this, right](QWidget* panel, const QString& title, const char* name) {
+        auto* pscroll = new QScrollArea;
+        pscroll->setWidget(panel);
+        pscroll->setWidgetResizable(true);
+        pscroll->setFrameShape(QFrame::NoFrame);
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(QString::fromLatin1(name));
+        dock->setWidget(pscroll);
+        tabifyDockWidget(right, dock);
+        dock->hide();
+    };
+    addPanelDock(stack_, tr("Stacked layers"), "stackDock");
+    addPanelDock(gradient_, tr("Gradient"), "gradientDock");
     right->raise();
     // Wide enough for the panels' fields next to a vertical scroll bar: no sideways scrolling on first start.
     const int bar = scroll->verticalScrollBar()->sizeHint().width();

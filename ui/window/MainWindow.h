@@ -31,6 +31,7 @@ class DocumentController;
 class DocumentReset;
 class ExplanationPanel;
 class ExportController;
+class GradientPanel;
 class KernelEditController;
 class KernelEditor;
 class ModelController;
@@ -40,6 +41,7 @@ class ProvenanceController;
 class RepairController;
 class ScatterStepper;
 class SettingsController;
+class StackPanel;
 class StateHistory;
 class StudioDocument;
 class ViewSync;
@@ -93,6 +95,9 @@ public:
     KernelEditor* kernelEditor() const { return kernelEditor_; }
     ExplanationPanel* explanationPanel() const { return explain_; }
     DeconvNetPanel* deconvNetPanel() const { return deconvnet_; }
+    // Issue 14: the stacked-layers and gradient docks (View > Stacked layers, View > Gradient).
+    StackPanel* stackPanel() const { return stack_; }
+    GradientPanel* gradientPanel() const { return gradient_; }
     ModelPanel* modelPanel() const { return modelPanel_; }
     ModelController* modelController() const { return models_; }
     ViewArea* viewArea() const { return area_; }
@@ -134,6 +139,8 @@ private:
     KernelEditor* kernelEditor_ = nullptr;
     ExplanationPanel* explain_ = nullptr;
     DeconvNetPanel* deconvnet_ = nullptr;
+    StackPanel* stack_ = nullptr;
+    GradientPanel* gradient_ = nullptr;
     ModelPanel* modelPanel_ = nullptr;
 
     StudioDocument* document_ = nullptr;

@@ -20,8 +20,10 @@
 #include "document/StateHistory.h"
 #include "panels/DeconvNetPanel.h"
 #include "panels/ExplanationPanel.h"
+#include "panels/GradientPanel.h"
 #include "panels/KernelEditor.h"
 #include "panels/ParameterPanel.h"
+#include "panels/StackPanel.h"
 #include "views/ViewSync.h"
 #include "window/MainWindow.h"
 
@@ -35,6 +37,12 @@ void MainWindow::connectDocument() {
     });
     connect(document_, &StudioDocument::inputReplaced, this, &MainWindow::showNewInput);
     connect(document_, &StudioDocument::inputReplaced, this, [this] { deconvnet_->setImage(document_->input()); });
+    connect(document_, &StudioDocument::inputReplaced, this, [this] { stack_->setImage(document_->input()); });
+    // The gradient panel's Conv2d is the studio's layer (k, s, p, d, kernel) on an input of the image's size.
+    connect(this, &MainWindow::resultShown, this, [this](const ComputeResultPtr& r) {
+        const Shape4 in = r->request.input->shape();
+        gradient_->setLayer(r->request.params.geometry, r->request.kernel, in.h, in.w);
+    });
     connect(document_, &StudioDocument::tutorialChanged, this, [this](const TutorialExample* t) {
         explain_->setTutorial(t, false);
         if (t) setShowValues(true);  // a tutorial is about its numbers
