@@ -25,6 +25,20 @@ void ProvenanceController::showResult(const ComputeResultPtr& result) {
     else if (hovered_) showProvenance(hovered_->y(), hovered_->x(), false);
 }
 
+void ProvenanceController::refresh() {
+    if (!last_) return;
+    if (pinned_) showProvenance(pinned_->y(), pinned_->x(), true);
+    else if (hovered_) showProvenance(hovered_->y(), hovered_->x(), false);
+    else clearHighlights();
+}
+
+void ProvenanceController::explainInputPixel(int iy, int ix) {
+    if (!last_ || pinned_) return;
+    const Shape4 in = last_->request.input->shape();
+    if (iy < 0 || ix < 0 || iy >= in.h || ix >= in.w) return;
+    showInputFootprint(iy, ix);
+}
+
 void ProvenanceController::forget() {
     pinned_.reset();
     hovered_.reset();
@@ -170,6 +184,7 @@ void ProvenanceController::showProvenance(int oy, int ox, bool pinned) {
     for (ViewPanel* p : views_.area->visiblePanels())
         p->view()->setHighlights(p->content() == ViewContent::Input ? inputMarks : outputMarks);
     views_.kernelEditor->setHighlightedTaps(taps);
+    emit outputPixelShown(oy, ox);
 }
 
 void ProvenanceController::showInputFootprint(int iy, int ix) {
@@ -190,6 +205,7 @@ void ProvenanceController::showInputFootprint(int iy, int ix) {
     for (int y = 0; y < r.kernel.h; ++y)
         for (int x = 0; x < r.kernel.w; ++x) taps.push_back(QPoint(x, y));
     views_.kernelEditor->setHighlightedTaps(taps);
+    emit inputPixelShown(iy, ix);
 }
 
 }  // namespace tconv::ui

@@ -38,6 +38,10 @@ public:
     void showResult(const ComputeResultPtr& result);
     // Explains output pixel (oy, ox); a pinned one is also scrolled into view.
     void explainOutputPixel(int oy, int ox, bool pin);
+    // Marks the output pixels input pixel (iy, ix) reaches (what hovering it in the input view does).
+    void explainInputPixel(int iy, int ix);
+    // Draws the pinned (else hovered) pixel's marks again, e.g. after another highlight replaced them.
+    void refresh();
     // The document changed: no pixel is pinned or hovered any more.
     void forget();
     // Removes the marks from the views and the kernel table.
@@ -45,6 +49,12 @@ public:
 
     void onHover(ViewPanel* panel, QPointF world);
     void onClick(ViewPanel* panel, QPointF world);
+
+signals:
+    // The output pixel explained now (hover, pin, a formulation view): the zero-insertion and matrix views follow.
+    void outputPixelShown(int oy, int ox);
+    // The input pixel whose footprint is shown.
+    void inputPixelShown(int iy, int ix);
 
 private:
     void showProvenance(int oy, int ox, bool pinned);

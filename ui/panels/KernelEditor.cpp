@@ -3,6 +3,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -211,6 +212,10 @@ KernelEditor::KernelEditor(QWidget* parent) : QWidget(parent) {
     connect(sigma_, &QDoubleSpinBox::valueChanged, this, [this] { emitPreset(); });
     connect(seed_, &QSpinBox::valueChanged, this, [this] { emitPreset(); });
     connect(table_, &QTableWidget::cellChanged, this, &KernelEditor::onCellChanged);
+    // Hovering a tap marks every (input, output) pair it connects (TapHighlight); leaving clears them.
+    table_->setMouseTracking(true);
+    table_->viewport()->installEventFilter(this);
+    connect(table_, &QTableWidget::cellEntered, this, [this](int row, int column) { emit tapHovered(row, column); });
     connect(normalize_, &QPushButton::clicked, this, &KernelEditor::normalizeRequested);
     connect(natural_, &QPushButton::clicked, this, &KernelEditor::naturalSizeRequested);
     connect(channel_, &QSpinBox::valueChanged, this, [this](int c) {
@@ -405,6 +410,11 @@ void KernelEditor::setHighlightedTaps(const QVector<QPoint>& taps) {
     highlighted_ = taps;
     QSignalBlocker b(table_);
     colourCells();
+}
+
+bool KernelEditor::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == table_->viewport() && event->type() == QEvent::Leave) emit tapHovered(-1, -1);
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace tconv::ui

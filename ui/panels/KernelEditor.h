@@ -44,12 +44,17 @@ public:
 signals:
     void presetChosen(tconv::ui::KernelSource source, double sigma, quint64 seed);
     void kernelEdited(const tconv::Kernel2D& kernel);
+    // The mouse is over tap (ky, kx) of the table; (-1, -1) when it left the table.
+    void tapHovered(int ky, int kx);
     void weightChannelChosen(int channel);
     void weightSaveRequested();
     void normalizeRequested();
     void naturalSizeRequested();
     void loadRequested();
     void repairRequested(const QString& method);  // "additive" | "zoh"
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void rebuildTable();

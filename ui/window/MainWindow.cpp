@@ -33,10 +33,22 @@
 #include "panels/ModelPanel.h"
 #include "panels/ParameterPanel.h"
 #include "panels/StackPanel.h"
+#include "controllers/TapHighlight.h"
+#include "views/MatrixGridView.h"
 #include "views/ViewSync.h"
+#include "views/ZeroInsertionView.h"
 #include "window/AppIcon.h"
 
 namespace tconv::ui {
+
+// A formulation view in a scroll area: the dock may be narrower than the view (a 1366-pixel screen).
+static QScrollArea* scrolled(QWidget* w) {
+    auto* s = new QScrollArea;
+    s->setWidget(w);
+    s->setWidgetResizable(true);
+    s->setFrameShape(QFrame::NoFrame);
+    return s;
+}
 
 MainWindow::MainWindow() : MainWindow(Options{}) {}
 
@@ -125,6 +137,20 @@ void MainWindow::buildDocks() {
     addPanelDock(stack_, tr("Stacked layers"), "stackDock");
     addPanelDock(gradient_, tr("Gradient"), "gradientDock");
     right->raise();
+    // The formulations (issue 14): the zero-insertion and matrix views, hidden until
+    // asked for (View menu), then beside the kernel editor (whose taps they mark), tabbed together.
+    zeroInsertion_ = new ZeroInsertionView;
+    zeroInsertionDock_ = new QDockWidget(tr("Zero insertion"), this);
+    zeroInsertionDock_->setObjectName(QStringLiteral("zeroInsertionDock"));
+    zeroInsertionDock_->setWidget(scrolled(zeroInsertion_));
+    splitDockWidget(right, zeroInsertionDock_, Qt::Horizontal);
+    matrixGrid_ = new MatrixGridView;
+    matrixDock_ = new QDockWidget(tr("Matrix Cᵀ"), this);
+    matrixDock_->setObjectName(QStringLiteral("matrixDock"));
+    matrixDock_->setWidget(scrolled(matrixGrid_));
+    tabifyDockWidget(zeroInsertionDock_, matrixDock_);
+    zeroInsertionDock_->hide();
+    matrixDock_->hide();
     // Wide enough for the panels' fields next to a vertical scroll bar: no sideways scrolling on first start.
     const int bar = scroll->verticalScrollBar()->sizeHint().width();
     resizeDocks({left, right},
@@ -205,6 +231,14 @@ void MainWindow::buildControllers() {
     exports_ = new ExportController(document_, scheduler_, this, statusBar(), this);
     settings_ = new SettingsController(this, document_, area_, options_.persistSettings, this);
     reset_ = std::make_unique<DocumentReset>(explain_, kernelEditor_, area_, pixelLabel_);
+    tapHighlight_ = new TapHighlight(area_, zeroInsertion_, matrixGrid_, this);
+}
+
+void MainWindow::showWideDock(QDockWidget* dock) {
+    dock->show();
+    dock->raise();
+    const int wide = std::max(420, width() * 2 / 5);
+    if (dock->width() < wide) resizeDocks({dock}, {wide}, Qt::Horizontal);
 }
 
 // The first window: the preferred 1480x940, but never larger than the

@@ -19,6 +19,7 @@
 
 class QAction;
 class QActionGroup;
+class QDockWidget;
 class QLabel;
 class QMenu;
 
@@ -44,7 +45,10 @@ class SettingsController;
 class StackPanel;
 class StateHistory;
 class StudioDocument;
+class MatrixGridView;
+class TapHighlight;
 class ViewSync;
+class ZeroInsertionView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -103,6 +107,14 @@ public:
     ViewArea* viewArea() const { return area_; }
     ViewSync* viewSync() const { return sync_; }
     StateHistory* history() const;
+    // The formulations (issue 14): the zero-insertion and matrix views, their docks, the kernel-tap hover.
+    ZeroInsertionView* zeroInsertionView() const { return zeroInsertion_; }
+    MatrixGridView* matrixGridView() const { return matrixGrid_; }
+    QDockWidget* zeroInsertionDock() const { return zeroInsertionDock_; }
+    QDockWidget* matrixDock() const { return matrixDock_; }
+    TapHighlight* tapHighlight() const { return tapHighlight_; }
+    // Shows and raises `dock`, at least about 40% of the window wide (a formulation view needs room).
+    void showWideDock(QDockWidget* dock);
 
 signals:
     void resultShown(tconv::ui::ComputeResultPtr result);
@@ -128,6 +140,7 @@ private:
     void connectDocument();
     void connectViews();
     void connectPanels();
+    void connectFormulations();
     void showNewInput();  // a new input: fit, numeric mode for small ones, nothing of the old one left
     void resetDocumentState();
     void showResultStatus(const ComputeResultPtr& result);
@@ -154,6 +167,11 @@ private:
     ExportController* exports_ = nullptr;
     SettingsController* settings_ = nullptr;
     std::unique_ptr<DocumentReset> reset_;
+    ZeroInsertionView* zeroInsertion_ = nullptr;
+    MatrixGridView* matrixGrid_ = nullptr;
+    QDockWidget* zeroInsertionDock_ = nullptr;
+    QDockWidget* matrixDock_ = nullptr;
+    TapHighlight* tapHighlight_ = nullptr;
 
     QMenu* recentMenu_ = nullptr;
     QAction* showValuesAction_ = nullptr;

@@ -16,6 +16,7 @@
 #include "controllers/RepairController.h"
 #include "controllers/ScatterStepper.h"
 #include "controllers/StudioDocument.h"
+#include "controllers/TapHighlight.h"
 #include "document/DocumentReset.h"
 #include "document/StateHistory.h"
 #include "panels/DeconvNetPanel.h"
@@ -24,7 +25,9 @@
 #include "panels/KernelEditor.h"
 #include "panels/ParameterPanel.h"
 #include "panels/StackPanel.h"
+#include "views/MatrixGridView.h"
 #include "views/ViewSync.h"
+#include "views/ZeroInsertionView.h"
 #include "window/MainWindow.h"
 
 namespace tconv::ui {
@@ -54,6 +57,9 @@ void MainWindow::connectDocument() {
     connect(scheduler_, &ComputeScheduler::resultPresented, this, [this](const ComputeResultPtr& r) {
         stepper_->showResult(r);
         showResultStatus(r);
+        zeroInsertion_->showResult(r);
+        matrixGrid_->showResult(r);
+        tapHighlight_->showResult(r);
         provenance_->showResult(r);
         emit resultShown(r);
     });
@@ -102,6 +108,22 @@ void MainWindow::connectPanels() {
     connect(kernelEditor_, &KernelEditor::loadRequested, documents_, &DocumentController::loadKernelDialog);
     connect(kernelEditor_, &KernelEditor::weightSaveRequested, exports_, &ExportController::saveWeightDialog);
     connect(explain_, &ExplanationPanel::stepChanged, stepper_, &ScatterStepper::showStep);
+    connectFormulations();
+}
+
+// The zero-insertion and matrix views follow the explained pixel both ways, and the kernel-tap hover.
+void MainWindow::connectFormulations() {
+    connect(provenance_, &ProvenanceController::outputPixelShown, zeroInsertion_, &ZeroInsertionView::setOutputPixel);
+    connect(provenance_, &ProvenanceController::outputPixelShown, matrixGrid_, &MatrixGridView::setOutputPixel);
+    connect(provenance_, &ProvenanceController::inputPixelShown, matrixGrid_, &MatrixGridView::setInputPixel);
+    auto explain = [this](int oy, int ox) { provenance_->explainOutputPixel(oy, ox, false); };
+    connect(zeroInsertion_, &ZeroInsertionView::outputPixelChosen, this, explain);
+    connect(matrixGrid_, &MatrixGridView::outputPixelChosen, this, explain);
+    connect(matrixGrid_, &MatrixGridView::inputPixelChosen, provenance_, &ProvenanceController::explainInputPixel);
+    // The same player replays the scatter, input pixel by input pixel.
+    connect(zeroInsertion_, &ZeroInsertionView::scatterStepChosen, explain_, &ExplanationPanel::setStep);
+    connect(kernelEditor_, &KernelEditor::tapHovered, tapHighlight_, &TapHighlight::onTapHovered);
+    connect(tapHighlight_, &TapHighlight::cleared, provenance_, &ProvenanceController::refresh);
 }
 
 void MainWindow::showNewInput() {

@@ -8,7 +8,9 @@
 #include <QThread>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "panels/ExplanationPanel.h"
 #include "window/MainWindow.h"
@@ -20,6 +22,13 @@
 
 namespace tconv::ui {
 namespace {
+
+struct ScreenshotView {
+    const char* name;
+    const char* sample;                      // the default sample, or null: the default start
+    std::function<void(MainWindow&)> show;   // before the window is shown
+    std::function<void(MainWindow&)> shown;  // after the computation (may be null)
+};
 
 int fail(int code, const QString& message) {
     std::fprintf(stderr, "tconv-studio: %s\n", message.toLocal8Bit().constData());
@@ -49,6 +58,59 @@ void requireOneOf(const char* option, const QString& value, const QStringList& a
     if (!value.isEmpty() && !allowed.contains(value))
         throw std::invalid_argument(std::string(option) + " '" + value.toStdString() + "' is not one of " +
                                     allowed.join(QStringLiteral(", ")).toStdString());
+}
+
+// The main views in one layout slot.
+void showSingle(MainWindow& w, ViewContent c) {
+    w.viewArea()->setContents(LayoutMode::Single, {c});
+    w.setLayoutMode(LayoutMode::Single);
+}
+
+// The output pixel a formulation view explains when --hover names none: the centre.
+void explainCentre(MainWindow& w) {
+    if (const ComputeResultPtr r = w.lastResult()) {
+        const Shape4 out = r->output.shape();
+        w.hoverOutputPixel(static_cast<int>(out.h / 2), static_cast<int>(out.w / 2), false);
+    }
+}
+
+// --view NAME: how each view is shown, one line per view (add yours here).
+// `show` runs before the window is shown, `shown` once the computation is done
+// (before --hover and --step); `sample` is the default input, null for the
+// default start.
+const std::vector<ScreenshotView>& screenshotViews() {
+    static const std::vector<ScreenshotView> views{
+        {"grid", nullptr, [](MainWindow& w) { w.setLayoutMode(LayoutMode::Grid); }, nullptr},
+        {"result", nullptr, [](MainWindow& w) { showSingle(w, ViewContent::Result); }, nullptr},
+        {"heatmap", nullptr, [](MainWindow& w) { showSingle(w, ViewContent::Heatmap); }, nullptr},
+        {"compare", nullptr, [](MainWindow& w) { showSingle(w, ViewContent::CompareAB); }, nullptr},
+        {"spectrum", "zoneplate", [](MainWindow& w) { showSingle(w, ViewContent::Spectrum); }, nullptr},
+        {"zero-insertion", nullptr,
+         [](MainWindow& w) {
+             w.setLayoutMode(LayoutMode::SideBySide);
+             w.showWideDock(w.zeroInsertionDock());
+         },
+         explainCentre},
+        {"matrix", nullptr,
+         [](MainWindow& w) {
+             w.setLayoutMode(LayoutMode::SideBySide);
+             w.showWideDock(w.matrixDock());
+         },
+         explainCentre},
+    };
+    return views;
+}
+
+const ScreenshotView* findScreenshotView(const QString& name) {
+    for (const ScreenshotView& v : screenshotViews())
+        if (name == QLatin1String(v.name)) return &v;
+    return nullptr;
+}
+
+QString screenshotViewNames() {
+    QStringList names;
+    for (const ScreenshotView& v : screenshotViews()) names << QString::fromLatin1(v.name);
+    return names.join(QStringLiteral(", "));
 }
 
 }  // namespace
@@ -123,9 +185,8 @@ int ScreenshotMode::run(int argc, char** argv) {
         return fail(2, QStringLiteral("cannot tell the image format of '%1' from its extension: use one of %2")
                            .arg(out, names.join(QStringLiteral(", "))));
     }
-    const QStringList views{"grid", "result", "heatmap", "compare", "spectrum"};
-    if (!views.contains(view))
-        return fail(2, QStringLiteral("--view must be one of grid, result, heatmap, compare, spectrum"));
+    const ScreenshotView* shown = findScreenshotView(view);
+    if (!shown) return fail(2, QStringLiteral("--view '%1' is not one of %2").arg(view, screenshotViewNames()));
     if (!theme.isEmpty()) applyTheme(theme);
 
     MainWindow::Options options;
@@ -133,16 +194,7 @@ int ScreenshotMode::run(int argc, char** argv) {
     options.loadDefaultSample = false;
     MainWindow w(options);
     w.resize(size);
-    if (view == QLatin1String("grid")) {
-        w.setLayoutMode(LayoutMode::Grid);
-    } else {
-        const ViewContent c = view == QLatin1String("result")     ? ViewContent::Result
-                              : view == QLatin1String("heatmap")  ? ViewContent::Heatmap
-                              : view == QLatin1String("spectrum") ? ViewContent::Spectrum
-                                                                  : ViewContent::CompareAB;
-        w.viewArea()->setContents(LayoutMode::Single, {c});
-        w.setLayoutMode(LayoutMode::Single);
-    }
+    shown->show(w);
     w.show();
     QString error;
     int code = 0;
@@ -152,9 +204,9 @@ int ScreenshotMode::run(int argc, char** argv) {
         if (!image.isEmpty()) {
             if (!w.openFile(image, &error, true)) return fail(1, error);
         } else {
-            if (sample.isEmpty() && view != QLatin1String("spectrum")) w.loadDefaultStart();
-            else if (sample.isEmpty()) w.loadSample(QStringLiteral("zoneplate"));
-            else w.loadSample(sample);
+            if (!sample.isEmpty()) w.loadSample(sample);
+            else if (shown->sample) w.loadSample(QString::fromLatin1(shown->sample));
+            else w.loadDefaultStart();
         }
         StudioParams p = w.params();
         if (geometryGiven) {
@@ -171,6 +223,7 @@ int ScreenshotMode::run(int argc, char** argv) {
         std::fprintf(stderr, "tconv-studio: %s\n", w.currentError().toLocal8Bit().constData());
         code = 2;
     }
+    if (shown->shown) shown->shown(w);
     if (hover) w.hoverOutputPixel(hover->y(), hover->x(), true);
     if (step >= 0) w.explanationPanel()->setStep(step);
     for (int i = 0; i < 5; ++i) {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // `tconv-studio --screenshot OUT.png [IMAGE] [parameter options as in tconv
-// apply] [--view grid|result|heatmap|compare|spectrum] [--size HxW] [--theme light|dark]
+// apply] [--view grid|result|heatmap|compare|spectrum|zero-insertion|matrix|...] [--size HxW] [--theme light|dark]
 // [--tutorial ID] [--sample ID] [--step N] [--hover ROW,COL]`: shows the window, waits until the
 // computation has finished and the views are drawn, saves the window in the
 // format OUT's extension names (PNG, JPEG, BMP, TIFF, WebP; others refused)
-// and exits. Works on the offscreen platform and under Xvfb.
+// and exits. Works on the offscreen platform and under Xvfb. The views
+// --view names are one table in ScreenshotMode.cpp (screenshotViews).
 namespace tconv::ui {
 
 class ScreenshotMode {
