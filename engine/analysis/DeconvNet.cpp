@@ -155,6 +155,22 @@ ProxSums proximalRow(const float* x, const float* xPrev, float* gz, int64_t coun
     return s;
 }
 
+// Sum of squares of one row: float lanes, then double.
+TCONV_PROX_CLONES
+double squaresRow(const float* v, int64_t count) {
+    Float8 acc = {};
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        Float8 x;
+        std::memcpy(&x, v + i, sizeof x);
+        acc += x * x;
+    }
+    double s = 0;
+    for (int lane = 0; lane < 8; ++lane) s += acc[lane];
+    for (; i < count; ++i) s += double(v[i]) * v[i];
+    return s;
+}
+
 // The gradient conv2d with the proximal step fused into its write-out:
 // z = soft(y - grad / L, 1 / L) for y = x + beta (x - xPrev), grad =
 // A^T residual. The gradient only ever exists in cache, band by band; each
@@ -320,19 +336,29 @@ double deconvLipschitz(const Shape4& image, const Tensor& filters, double lambda
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (float& e : v.storage()) e = normal(rng);
+    // v is never rescaled (a pass over the maps): A v is, by 1/||v|| (image-
+    // sized), and ||A^T A v|| is summed row by row inside the adjoint's
+    // write-out, in row order (independent of threading).
     const Conv2dLayer synthesis = deconvSynthesisAsConv2d(filters);
-    const Conv2dLayer adjoint = deconvAnalysisLayer(filters);
+    Conv2dLayer adjoint = deconvAnalysisLayer(filters);
+    const Shape4 m = v.shape();
+    std::vector<double> rowSquares(static_cast<size_t>(m.c * m.h), 0.0);
+    adjoint.epilogue = [&rowSquares, h = m.h, w = m.w](int64_t, int64_t c, int64_t y0, int64_t y1, float* rows) {
+        for (int64_t y = y0; y < y1; ++y)
+            rowSquares[static_cast<size_t>(c * h + y)] = squaresRow(rows + (y - y0) * w, w);
+    };
     Tensor av, w;
     double estimate = 0;
     double norm = std::sqrt(sumSquares(v));
-    for (int it = 0; it < std::max(1, iterations); ++it) {
-        const float inv = static_cast<float>(1.0 / norm);
-        for (float& e : v.storage()) e *= inv;
+    for (int it = 0; it < std::max(1, iterations) && norm > 0; ++it) {
         conv2d(v, synthesis, backend, av);
+        const float inv = static_cast<float>(1.0 / norm);
+        for (float& e : av.storage()) e *= inv;  // A (v / ||v||)
         conv2d(av, adjoint, backend, w);
-        norm = std::sqrt(sumSquares(w));
-        estimate = norm;  // ||A^T A v|| with ||v|| = 1
-        if (norm == 0) break;
+        double squares = 0;
+        for (double r : rowSquares) squares += r;
+        norm = std::sqrt(squares);
+        estimate = norm;  // ||A^T A v|| for ||v|| = 1
         std::swap(v, w);
     }
     return lambda * estimate;

@@ -132,7 +132,7 @@ QImage reconImage(const Tensor& t, int size) {
 }
 
 // Sizes of the pictures (the hover maps label positions through reconSize).
-constexpr int kReconSize = 200, kMapCell = 48, kFilterCell = 24;
+constexpr int kReconSize = 200, kMapCell = 64, kFilterCell = 36;
 
 // Fills the snapshot's pictures from the tensors it carries (on the worker).
 void renderPictures(DeconvSnapshot& s) {
@@ -186,6 +186,7 @@ DeconvNetPanel::DeconvNetPanel(QWidget* parent) : QWidget(parent) {
     epochs_ = new QSpinBox;
     epochs_->setRange(1, 100);
     epochs_->setValue(5);
+    epochs_->setObjectName(QStringLiteral("deconvEpochs"));
     run_ = new QPushButton(tr("Run"));
     cancel_ = new QPushButton(tr("Cancel"));
     cancel_->setEnabled(false);
