@@ -2,6 +2,14 @@
 #include "window/ScreenshotMode.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QEventLoop>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTimer>
 #include <QFileInfo>
 #include <QImageWriter>
 #include <QSaveFile>
@@ -12,6 +20,7 @@
 #include <optional>
 #include <vector>
 
+#include "panels/DeconvNetPanel.h"
 #include "panels/ExplanationPanel.h"
 #include "window/MainWindow.h"
 #include "document/SampleImages.h"
@@ -74,6 +83,26 @@ void explainCentre(MainWindow& w) {
     }
 }
 
+// --view deconvnet: learn a bank from the image, infer its maps, wait for
+// the panel (up to 10 min), then hover the reconstruction's centre.
+void runDeconvNet(MainWindow& w) {
+    DeconvNetPanel* panel = w.deconvNetPanel();
+    panel->setImage(w.input());
+    if (auto* bank = panel->findChild<QComboBox*>()) bank->setCurrentIndex(2);  // learn from the image
+    if (auto* epochs = panel->findChild<QSpinBox*>(QStringLiteral("deconvEpochs"))) epochs->setValue(15);
+    QEventLoop loop;
+    QObject::connect(panel, &DeconvNetPanel::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(600000, &loop, &QEventLoop::quit);
+    panel->runButton()->click();
+    loop.exec();
+    QLabel* recon = panel->reconstructionView();
+    const QPointF centre(recon->pixmap().deviceIndependentSize().width() / 2,
+                         recon->pixmap().deviceIndependentSize().height() / 2);
+    QMouseEvent move(QEvent::MouseMove, centre, recon->mapToGlobal(centre), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
+    QApplication::sendEvent(recon, &move);
+}
+
 // --view NAME: how each view is shown, one line per view (add yours here).
 // `show` runs before the window is shown, `shown` once the computation is done
 // (before --hover and --step); `sample` is the default input, null for the
@@ -97,6 +126,9 @@ const std::vector<ScreenshotView>& screenshotViews() {
              w.showWideDock(w.matrixDock());
          },
          explainCentre},
+        {"deconvnet", nullptr,
+         [](MainWindow& w) { w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("deconvnetDock"))); },
+         runDeconvNet},
     };
     return views;
 }
