@@ -203,6 +203,11 @@ void applyExifOrientation(cv::Mat& img, int orientation) {
 
 bool imageCodecsAvailable() { return true; }
 std::string imageCodecsVersion() { return CV_VERSION; }
+#ifdef TCONV_HAVE_LIBDEFLATE
+std::string pngEncoderName() { return std::string("libdeflate ") + libdeflateVersion(); }
+#else
+std::string pngEncoderName() { return "OpenCV " CV_VERSION " (zlib)"; }
+#endif
 
 Tensor decodeImage(const std::vector<unsigned char>& bytes, const std::string& path, int& bitDepth, int orientation) {
     silenceOpenCvLog();
@@ -283,6 +288,7 @@ std::vector<unsigned char> encodeImage(const Tensor& t, const std::string& ext, 
 
 bool imageCodecsAvailable() { return false; }
 std::string imageCodecsVersion() { return ""; }
+std::string pngEncoderName() { return ""; }
 
 Tensor decodeImage(const std::vector<unsigned char>&, const std::string& path, int&, int) {
     throw ProcessingError("cannot read '" + path + "': this build has no image support (no OpenCV); use .npy input");

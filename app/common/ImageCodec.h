@@ -14,6 +14,10 @@ bool imageCodecsAvailable();
 // "4.6.0" (the OpenCV version built against), or "" without OpenCV.
 std::string imageCodecsVersion();
 
+// Who writes PNG files in this build (help texts, reports): "libdeflate 1.14"
+// or "OpenCV 4.6.0 (zlib)"; "" without OpenCV.
+std::string pngEncoderName();
+
 // Decodes an 8/16-bit gray, gray+alpha, RGB or RGBA image to (1, C, H, W) in
 // R, G, B(, A) order, scaled by 1/255 or 1/65535; sets bitDepth to 8 or 16.
 // `path` is only for messages. `orientation` (EXIF, 1..8) turns the picture

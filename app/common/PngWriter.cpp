@@ -99,6 +99,8 @@ uint64_t signedMagnitudeSum(const uint8_t* p, size_t n) {
 
 }  // namespace
 
+const char* libdeflateVersion() { return LIBDEFLATE_VERSION_STRING; }
+
 PngSettings pngSettingsForCompression(int compression) {
     if (compression == -1) return {};
     if (compression < 0 || compression > 9)

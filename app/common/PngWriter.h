@@ -31,6 +31,9 @@ struct PngSettings {
 };
 PngSettings pngSettingsForCompression(int compression);
 
+// "1.14": the libdeflate version built against.
+const char* libdeflateVersion();
+
 inline constexpr size_t kPngIdatChunkBytes = size_t(1) << 20;
 inline constexpr size_t kPngReusedBufferBytes = size_t(64) << 20;
 

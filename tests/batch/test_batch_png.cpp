@@ -375,6 +375,11 @@ void TestBatchPng::encodeImageMatchesOpenCvEncoder() {
 #ifndef TCONV_HAVE_OPENCV
     QSKIP("built without OpenCV");
 #else
+#ifdef TCONV_HAVE_LIBDEFLATE
+    QVERIFY2(pngEncoderName().rfind("libdeflate 1.", 0) == 0, pngEncoderName().c_str());
+#else
+    QVERIFY2(pngEncoderName().rfind("OpenCV 4.", 0) == 0, pngEncoderName().c_str());
+#endif
     unsigned seed = 100;
     for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {1, 17}, {11, 1}, {37, 29}})
         for (int c : {1, 3, 4})
