@@ -143,7 +143,8 @@ void MainWindow::buildDocks() {
     zeroInsertionDock_ = new QDockWidget(tr("Zero insertion"), this);
     zeroInsertionDock_->setObjectName(QStringLiteral("zeroInsertionDock"));
     zeroInsertionDock_->setWidget(scrolled(zeroInsertion_));
-    splitDockWidget(right, zeroInsertionDock_, Qt::Horizontal);
+    // A column of its own (splitDockWidget would make it a tab of the kernel dock, which has tabs).
+    addDockWidget(Qt::RightDockWidgetArea, zeroInsertionDock_, Qt::Horizontal);
     matrixGrid_ = new MatrixGridView;
     matrixDock_ = new QDockWidget(tr("Matrix Cᵀ"), this);
     matrixDock_->setObjectName(QStringLiteral("matrixDock"));
