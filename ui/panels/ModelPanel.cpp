@@ -83,8 +83,10 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
     split->addWidget(chain_);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    // The table's columns first; the chain's text wraps.
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
+    split->setSizes({880, 480});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);

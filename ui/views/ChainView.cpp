@@ -64,13 +64,18 @@ ChainView::ChainView(QWidget* parent) : QWidget(parent) {
     pick->addWidget(chains_, 1);
     pick->addWidget(new QLabel(tr("Output channel:")));
     pick->addWidget(channelBox_);
-    auto* layout = new QVBoxLayout(this);
+    // Text on the left, the map on the right: in a dock a few rows tall the map keeps its cells readable.
+    plot_->setMinimumSize(200, 170);
+    auto* text = new QVBoxLayout;
+    text->addLayout(pick);
+    text->addWidget(summary_);
+    text->addWidget(verdict_);
+    text->addWidget(steps_);
+    text->addStretch(1);
+    auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(pick);
-    layout->addWidget(summary_);
-    layout->addWidget(verdict_);
-    layout->addWidget(plot_, 1);
-    layout->addWidget(steps_);
+    layout->addLayout(text, 3);
+    layout->addWidget(plot_, 2);
 
     connect(chains_, &QComboBox::currentIndexChanged, this, [this](int i) { showChain(i, -1); });
     connect(channelBox_, &QSpinBox::valueChanged, this, [this](int v) { showChain(chain_, v - 1); });
