@@ -17,8 +17,9 @@ public:
     void clear(const QString& caption = {});
     const QImage& image() const { return image_; }
     QString caption() const { return caption_; }
-    QSize sizeHint() const override { return {150, 150}; }
-    QSize minimumSizeHint() const override { return {110, 110}; }
+    QSize sizeHint() const override { return {170, 200}; }
+    // Tall enough for a 64-pixel crop at 2x under a two-line caption.
+    QSize minimumSizeHint() const override { return {130, 180}; }
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int w) const override;
 
