@@ -143,8 +143,8 @@ void MainWindow::buildDocks() {
     zeroInsertionDock_ = new QDockWidget(tr("Zero insertion"), this);
     zeroInsertionDock_->setObjectName(QStringLiteral("zeroInsertionDock"));
     zeroInsertionDock_->setWidget(scrolled(zeroInsertion_));
-    // A column of its own (splitDockWidget would make it a tab of the kernel dock, which has tabs).
-    addDockWidget(Qt::RightDockWidgetArea, zeroInsertionDock_, Qt::Horizontal);
+    // A tab of the kernel dock (a column of its own widens the window's minimum even while hidden).
+    tabifyDockWidget(right, zeroInsertionDock_);
     matrixGrid_ = new MatrixGridView;
     matrixDock_ = new QDockWidget(tr("Matrix Cᵀ"), this);
     matrixDock_->setObjectName(QStringLiteral("matrixDock"));
@@ -152,6 +152,7 @@ void MainWindow::buildDocks() {
     tabifyDockWidget(zeroInsertionDock_, matrixDock_);
     zeroInsertionDock_->hide();
     matrixDock_->hide();
+    right->raise();
     // Wide enough for the panels' fields next to a vertical scroll bar: no sideways scrolling on first start.
     const int bar = scroll->verticalScrollBar()->sizeHint().width();
     resizeDocks({left, right},
