@@ -8,6 +8,7 @@
 #include "cli/CliOptions.h"
 #include "common/BatchQuality.h"
 #include "common/BatchReport.h"
+#include "common/ImageCodec.h"
 #include "core/ConvError.h"
 
 namespace tconv::cli {
@@ -86,8 +87,9 @@ void addOutputOptions(CLI::App& cmd, BatchArgs& a) {
             else if (v.size() == 1 && v[0] >= '0' && v[0] <= '9') a.run.pngCompression = v[0] - '0';
             else throw ParameterError("--png-compression: expected fast or a level from 0 to 9, but got '" + v + "'");
         },
-        "zlib level of PNG outputs: fast (default) is OpenCV's speed setting (level 1, SUB\n"
-        "filter, RLE); 0 stores, 9 is smallest and slowest. Pixels are identical at every level",
+        "deflate level of PNG outputs (encoder: " + pngEncoderName() +
+            "): fast (default) is level 1\n(with libdeflate: the Paeth filter; with OpenCV: the SUB filter, RLE); "
+            "0 stores, 9 is smallest\nand slowest. Pixels are identical at every level",
         "fast|0-9");
     addOrderedFlag(
         cmd, "--skip-existing", [&a] { a.plan.overwrite = false; },

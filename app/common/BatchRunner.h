@@ -69,7 +69,7 @@ struct BatchRunOptions {
     // --evaluate --reference DIR: no degradation; each input is upsampled as
     // it is and scored against its reference image (BatchReference.h).
     std::filesystem::path reference;
-    int pngCompression = -1;  // zlib level 0-9 of PNG outputs; -1: OpenCV's speed setting (ImageCodec.h)
+    int pngCompression = -1;  // deflate level 0-9 of PNG outputs; -1: the fast setting (ImageCodec.h)
     // Set from anywhere (a signal handler, the GUI's Cancel): no new image is
     // started, the ones in flight are finished and written.
     const std::atomic<bool>* cancel = nullptr;
