@@ -11,6 +11,8 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTimer>
 #include <algorithm>
 #include <cmath>
 
@@ -239,8 +241,19 @@ void MainWindow::buildControllers() {
 void MainWindow::showWideDock(QDockWidget* dock) {
     dock->show();
     dock->raise();
+    // raise() selects a tabbed dock's tab only once the main window's layout has
+    // put that tab in its QTabBar (a dock that was hidden gets its tab back at the
+    // next layout pass), so select it again after that pass, by its title.
+    QTimer::singleShot(0, dock, [this, dock] { selectDockTab(dock); });
     const int wide = std::max(420, width() * 2 / 5);
     if (dock->width() < wide) resizeDocks({dock}, {wide}, Qt::Horizontal);
+}
+
+void MainWindow::selectDockTab(QDockWidget* dock) {
+    if (!dock->isVisible()) return;
+    for (QTabBar* bar : findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly))
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i) == dock->windowTitle()) bar->setCurrentIndex(i);
 }
 
 // The first window: the preferred 1480x940, but never larger than the

@@ -115,6 +115,8 @@ public:
     TapHighlight* tapHighlight() const { return tapHighlight_; }
     // Shows and raises `dock`, at least about 40% of the window wide (a formulation view needs room).
     void showWideDock(QDockWidget* dock);
+    // Brings a shown dock's tab to the front of its tab group.
+    void selectDockTab(QDockWidget* dock);
 
 signals:
     void resultShown(tconv::ui::ComputeResultPtr result);

@@ -22,6 +22,8 @@
 
 #include "panels/DeconvNetPanel.h"
 #include "panels/ExplanationPanel.h"
+#include "panels/GradientPanel.h"
+#include "panels/StackPanel.h"
 #include "window/MainWindow.h"
 #include "document/SampleImages.h"
 #include "document/StudioSettingsBridge.h"
@@ -126,6 +128,24 @@ const std::vector<ScreenshotView>& screenshotViews() {
              w.showWideDock(w.matrixDock());
          },
          explainCentre},
+        {"stack", nullptr,
+         [](MainWindow& w) {
+             w.setLayoutMode(LayoutMode::Single);
+             w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("stackDock")));
+         },
+         [](MainWindow& w) {
+             w.findChild<QDockWidget*>(QStringLiteral("stackDock"))->raise();  // loading may raise another tab
+             w.stackPanel()->waitForIdle(120000);
+         }},
+        {"gradient", nullptr,
+         [](MainWindow& w) {
+             w.setLayoutMode(LayoutMode::Single);
+             w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("gradientDock")));
+         },
+         [](MainWindow& w) {
+             w.findChild<QDockWidget*>(QStringLiteral("gradientDock"))->raise();  // loading may raise another tab
+             w.gradientPanel()->waitForIdle(120000);
+         }},
         {"deconvnet", nullptr,
          [](MainWindow& w) { w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("deconvnetDock"))); },
          runDeconvNet},
