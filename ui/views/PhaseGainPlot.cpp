@@ -52,10 +52,15 @@ void PhaseGainPlot::paintEvent(QPaintEvent*) {
                 p.setBrush(QBrush(palette().color(QPalette::Mid), Qt::BDiagPattern));
                 p.drawRect(rc.adjusted(1, 1, -1, -1));
             }
-            if (cell >= 22) {
+            // A number only where it fits its cell (large gains such as a chain's 1.16e+04
+            // would spill into the neighbours): 3 digits, else 2, else none; the colour stays.
+            QString label = hole ? tr("hole") : QString::number(table_.gain[i], 'g', 3);
+            if (!hole && p.fontMetrics().horizontalAdvance(label) > cell - 4)
+                label = QString::number(table_.gain[i], 'g', 2);
+            if (cell >= 22 && p.fontMetrics().horizontalAdvance(label) <= cell - 4) {
                 p.setPen(hole ? palette().color(QPalette::WindowText)
                               : QColor(qGray(fill.rgb()) > 140 ? Qt::black : Qt::white));
-                p.drawText(rc, Qt::AlignCenter, hole ? tr("hole") : QString::number(table_.gain[i], 'g', 3));
+                p.drawText(rc, Qt::AlignCenter, label);
             }
         }
     p.setPen(palette().color(QPalette::PlaceholderText));
