@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/ZeroInsertionCanvas.h"
 
+#include <QFontMetrics>
 #include <QMouseEvent>
 #include <QPainter>
 #include <algorithm>
@@ -12,7 +13,7 @@
 namespace tconv::ui {
 namespace {
 
-constexpr double kTitle = 18;  // the grids' captions
+constexpr double kTitle = 32;  // the grids' captions: a name line, then the crop's rows and columns
 constexpr double kMargin = 6;
 constexpr double kGapCells = 1.5;  // between the canvas and the output, in cells
 constexpr double kMaxCell = 34;
@@ -114,18 +115,22 @@ void ZeroInsertionCanvas::paintEvent(QPaintEvent*) {
     const QRect vc = visibleCanvas(), vo = visibleOutput();
     p.setPen(palette().text().color());
     const bool cropped = vc.size() != QSize(model_.cols().canvas, model_.rows().canvas);
-    p.drawText(QPointF(l.canvasOrigin.x(), kMargin + 12),
-               cropped ? tr("canvas %1×%2 (rows %3–%4, columns %5–%6)")
-                             .arg(model_.rows().canvas)
-                             .arg(model_.cols().canvas)
-                             .arg(vc.top())
-                             .arg(vc.bottom())
-                             .arg(vc.left())
-                             .arg(vc.right())
-                       : tr("canvas %1×%2").arg(model_.rows().canvas).arg(model_.cols().canvas));
-    p.drawText(QPointF(l.outputOrigin.x(), kMargin + 12),
-               tr("output %1×%2").arg(model_.outH()).arg(model_.outW()) +
-                   (vo.size() != QSize(model_.outW(), model_.outH()) ? tr(" (crop)") : QString()));
+    // Each caption stays over its own grid (elided there): with a crop, the range
+    // shown goes on a second line instead of running into the output's caption.
+    const QFontMetrics fm = p.fontMetrics();
+    const int canvasWidth = std::max(40, int(l.outputOrigin.x() - l.canvasOrigin.x() - 6));
+    const int outputWidth = std::max(40, int(width() - l.outputOrigin.x() - kMargin));
+    auto caption = [&](double x, int lineIndex, int w, const QString& text) {
+        p.drawText(QPointF(x, kMargin + 12 + 14 * lineIndex), fm.elidedText(text, Qt::ElideRight, w));
+    };
+    caption(l.canvasOrigin.x(), 0, canvasWidth, tr("canvas %1×%2").arg(model_.rows().canvas).arg(model_.cols().canvas));
+    if (cropped)
+        caption(l.canvasOrigin.x(), 1, canvasWidth,
+                tr("rows %1–%2, columns %3–%4").arg(vc.top()).arg(vc.bottom()).arg(vc.left()).arg(vc.right()));
+    caption(l.outputOrigin.x(), 0, outputWidth, tr("output %1×%2").arg(model_.outH()).arg(model_.outW()));
+    if (vo.size() != QSize(model_.outW(), model_.outH()))
+        caption(l.outputOrigin.x(), 1, outputWidth,
+                tr("crop: rows %1–%2, columns %3–%4").arg(vo.top()).arg(vo.bottom()).arg(vo.left()).arg(vo.right()));
     drawCanvas(p, l);
     drawOutput(p, l);
     drawTapPairs(p, l);
