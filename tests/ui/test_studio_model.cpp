@@ -32,6 +32,7 @@
 #include "audit/OnnxModel.h"
 #include "audit/OnnxModelWriter.h"
 #include "core/NpyFile.h"
+#include "document/PresetStore.h"
 #include "document/StateHistory.h"
 #include "panels/KernelEditor.h"
 #include "panels/ModelController.h"
@@ -209,6 +210,17 @@ void TestStudioModel::tableSelectionIsOneUndoStepAndResets() {
     QVERIFY(w.history()->stack()->undoText().contains(QLatin1String("Load layer")));
     QVERIFY2(report->text().isEmpty(), qPrintable(report->text()));  // DocumentReset ran
     QVERIFY(w.modelPanel()->saveButton()->isEnabled());
+    // The weight lives in the model, not in an .npy: presets and the PyTorch snippet must
+    // not name "dcgan.onnx › /layer" as a file (they read the weight from its file).
+    QVERIFY(!w.params().weightHasFile());
+    QVERIFY(w.params().weightPath.contains(QStringLiteral("dcgan.onnx")));
+    QVERIFY2(!w.pytorchCode().contains(QStringLiteral("dcgan.onnx")), qPrintable(w.pytorchCode()));
+    QVERIFY(w.pytorchCode().contains(QStringLiteral("weight.npy")));
+    QTemporaryDir presetDir;
+    QString why;
+    QVERIFY(!PresetStore::save(presetDir.filePath(QStringLiteral("p.json")), w.params(), &why));
+    QVERIFY2(why.contains(QStringLiteral("not saved as an .npy file")), qPrintable(why));
+    QVERIFY(!QFile::exists(presetDir.filePath(QStringLiteral("p.json"))));
     w.history()->stack()->undo();
     QVERIFY(!w.params().isFullWeight());
     QCOMPARE(w.params().geometry, before.geometry);

@@ -260,10 +260,12 @@ void ExportController::batchDialog() {
     // channels (no luminance stand-in), so a layer wider than an image
     // cannot run on any of them.
     const StudioParams& p = document_->params();
-    if (p.isFullWeight() && p.weightPath.isEmpty()) {
-        QMessageBox::information(dialogParent_, tr("Batch"),
-                                 tr("The repaired weight is not saved yet: a batch reads it from its file. "
-                                    "Save it first (Save… under Layer weight)."));
+    if (p.isFullWeight() && !p.weightHasFile()) {
+        QMessageBox::information(
+            dialogParent_, tr("Batch"),
+            tr("This layer weight is not saved as an .npy file yet (a repaired weight, or a layer of a "
+               "model): a batch reads it from its file. Save it first (Save… under Layer "
+               "weight)."));
         return;
     }
     if (p.isFullWeight() && p.weight->shape().n > 4) {

@@ -199,12 +199,12 @@ std::optional<StudioParams> PresetStore::fromJson(const QJsonObject& o, QString*
 }
 
 bool PresetStore::save(const QString& path, const StudioParams& p, QString* error) {
-    if (p.isFullWeight() && p.weightPath.isEmpty()) {
-        // A preset names the weight's file; a repaired weight has none yet.
+    if (p.isFullWeight() && !p.weightHasFile()) {
+        // A preset names the weight's file; a repaired weight or a model's layer has none yet.
         if (error)
             *error = QStringLiteral(
-                "the repaired layer weight is not saved yet: save it (Save… under Layer "
-                "weight), then the preset");
+                "the layer weight is not saved as an .npy file yet (a repaired weight, or a layer of a model): save it "
+                "(Save… under Layer weight), then the preset");
         return false;
     }
     QSaveFile f(path);  // atomic: a half-written preset never replaces a good one

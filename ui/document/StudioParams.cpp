@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "document/StudioParams.h"
 
+#include <QFileInfo>
 #include <algorithm>
 
 #include "core/ConvError.h"
@@ -144,5 +145,7 @@ app::ConvSettings toConvSettings(const StudioParams& p) {
     s.resize = p.resize;
     return s;
 }
+
+bool StudioParams::weightHasFile() const { return !weightPath.isEmpty() && QFileInfo(weightPath).isFile(); }
 
 }  // namespace tconv::ui

@@ -58,6 +58,10 @@ struct StudioParams {
     static ConvParams defaultGeometry();
     bool isCustomKernel() const { return kernelSource.isCustom(); }
     bool isFullWeight() const { return kernelSource.isWeight() && weight != nullptr; }
+    // The weight has an .npy file that holds it: not a repaired weight (no path yet)
+    // and not a layer taken from an ONNX model ("model.onnx › /layer/name", no file).
+    // What the batch, presets and the PyTorch snippet need, since they read the file.
+    bool weightHasFile() const;
     friend bool operator==(const StudioParams&, const StudioParams&) = default;
 };
 

@@ -290,7 +290,8 @@ void KernelEditor::showWeightMode(const StudioParams& p) {
     weightInfo_->setText(tr("<b>%1</b><br>weight (%2, %3, %4, %5), groups %6: %7 → %8 channels. "
                             "Worst checkerboard: channel %9.")
                              .arg(p.weightPath.isEmpty() ? tr("repaired weight, not saved yet")
-                                                         : QFileInfo(p.weightPath).fileName().toHtmlEscaped())
+                                  : p.weightHasFile()    ? QFileInfo(p.weightPath).fileName().toHtmlEscaped()
+                                                         : p.weightPath.toHtmlEscaped())
                              .arg(w.n)
                              .arg(w.c)
                              .arg(w.h)

@@ -48,8 +48,8 @@ QString weightSnippet(const StudioParams& p) {
     const ConvParams& g = p.geometry;
     const Shape4 w = p.weight->shape();
     const int64_t cout = w.c * g.groups;
-    // A repaired weight lives in memory until the user saves it.
-    const bool saved = !p.weightPath.isEmpty();
+    // A repaired weight, or a layer of a model, lives in memory until the user saves it.
+    const bool saved = p.weightHasFile();
     QString path = saved ? p.weightPath : QStringLiteral("weight.npy");
     path.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
     QString code;
