@@ -9,13 +9,6 @@
 namespace tconv::app {
 namespace {
 
-std::string num(double v) {
-    if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
 std::string dimText(int64_t d) { return d < 0 ? "?" : std::to_string(d); }
 
 std::string shapeOrUnknown(const Shape4& s) {
@@ -97,7 +90,7 @@ void appendTableText(std::string& o, const PhaseGainTable& t) {
         o += "  ";
         for (int rx = 0; rx < t.sw; ++rx) {
             char buf[48];
-            std::snprintf(buf, sizeof buf, " %10s%s", num(t.at(ry, rx)).c_str(), t.count(ry, rx) ? "" : "*");
+            std::snprintf(buf, sizeof buf, " %10s%s", shortNumber(t.at(ry, rx)).c_str(), t.count(ry, rx) ? "" : "*");
             o += buf;
         }
         o += "\n";

@@ -74,4 +74,11 @@ std::string jsonNumber(double v) {
     return buf;
 }
 
+std::string shortNumber(double v) {
+    if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
 }  // namespace tconv::app

@@ -11,5 +11,7 @@ namespace tconv::app {
 // \ufffd (U+FFFD, the replacement character), one per byte.
 std::string jsonString(const std::string& s);
 std::string jsonNumber(double v);  // %.10g, or null when not finite
+// Six significant digits (%.6g) for reports people read; "inf", "-inf", "nan" when not finite.
+std::string shortNumber(double v);
 
 }  // namespace tconv::app

@@ -10,13 +10,6 @@
 namespace tconv::app {
 namespace {
 
-std::string num(double v) {
-    if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
 std::string pair(int64_t a, int64_t b) { return "[" + std::to_string(a) + "," + std::to_string(b) + "]"; }
 std::string pair(Size2 s) { return pair(s.h, s.w); }
 std::string sizeOf(const Shape4& s) { return std::to_string(s.h) + "x" + std::to_string(s.w); }
@@ -160,14 +153,14 @@ std::string stackReportText(const StackReport& r) {
     for (int ry = 0; ry < t.sh; ++ry) {
         o += " ";
         for (int rx = 0; rx < t.sw; ++rx) {
-            std::snprintf(line, sizeof line, " %10s%s", num(t.at(ry, rx)).c_str(), t.count(ry, rx) ? "" : "*");
+            std::snprintf(line, sizeof line, " %10s%s", shortNumber(t.at(ry, rx)).c_str(), t.count(ry, rx) ? "" : "*");
             o += line;
         }
         o += "\n";
     }
-    o += "mean gain: " + num(s.mean) + "\n";
+    o += "mean gain: " + shortNumber(s.mean) + "\n";
     o += "CV: " + cvText(s.cv) + " (" + cvDbText(s.cv) + " dB)\n";
-    o += "R (max/min): " + num(s.ratio) + "\n";
+    o += "R (max/min): " + shortNumber(s.ratio) + "\n";
     o += "PP ((max-min)/mean): " + cvText(s.peakToPeak) + "\n";
     o +=
         "holes: " + (s.holes ? "yes, " + std::to_string(s.holeCount) + " phase(s) marked *" : std::string("no")) + "\n";
