@@ -100,8 +100,7 @@ void runDeconvNet(MainWindow& w) {
     QLabel* recon = panel->reconstructionView();
     const QPointF centre(recon->pixmap().deviceIndependentSize().width() / 2,
                          recon->pixmap().deviceIndependentSize().height() / 2);
-    QMouseEvent move(QEvent::MouseMove, centre, recon->mapToGlobal(centre), Qt::NoButton, Qt::NoButton,
-                     Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, centre, recon->mapToGlobal(centre), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
     QApplication::sendEvent(recon, &move);
 }
 
