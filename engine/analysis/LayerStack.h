@@ -66,6 +66,12 @@ ChainStep layerStackStep(const ConvLayer& layer, size_t index);
 // previous layer's C_out, or the compound stride is too large to tabulate.
 LayerStackAnalysis analyzeLayerStack(const std::vector<ConvLayer>& layers);
 
+// The stack as its equivalent single layer (LayerStackAnalysis::equivalent), and a
+// ChainAnalysis table (indexed by o mod S) re-indexed by (o + beginCrop) mod S, as
+// `tconv analyze` indexes a layer: for views that run ChainAnalysis themselves.
+ConvParams layerStackEquivalent(const std::vector<ConvLayer>& layers);
+PhaseGainTable layerIndexedTable(const PhaseGainTable& chainTable, Size2 beginCrop);
+
 // Each layer's output shape for `input` (every layer validated as
 // ConvTranspose2d validates it). Throws ParameterError naming the layer
 // ("stack layer 2: ...") and what is wrong.

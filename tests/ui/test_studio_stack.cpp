@@ -18,6 +18,7 @@
 
 #include "StudioTestUtil.h"
 #include "common/TestPrinters.h"
+#include "analysis/LayerStack.h"
 #include "analysis/PhaseGain.h"
 #include "backends/BackendFactory.h"
 #include "core/Conv2d.h"
@@ -165,6 +166,16 @@ void TestStudioStack::stackTableAndCvEqualTheEngineOnAConstantImage() {
                     QStringLiteral("phase %1: exact %2, engine %3").arg(i).arg(exact.gain[i]).arg(measured.gain[i])));
         const double cv = artifactScores(measured).cv;
         if (std::isfinite(cv)) QVERIFY(std::abs(r.analysis.cv - cv) <= 1e-4 * std::max(1.0, cv));
+        // The grid the dock draws is the one `tconv analyze --stack` prints: indexed by
+        // (o + P) mod S, P the stack's begin crop (the same table, rolled).
+        const LayerStackAnalysis cli = analyzeLayerStack(buildStackLayers(spec, 1));
+        QCOMPARE(r.layerIndexedMean.gain.size(), cli.tables.front().gain.size());
+        for (size_t i = 0; i < cli.tables.front().gain.size(); ++i)
+            QVERIFY(std::abs(r.layerIndexedMean.gain[i] - cli.tables.front().gain[i]) <= 1e-9);
+        const int P = static_cast<int>(cli.equivalent.padding.h), sw = exact.sw;
+        for (int y = 0; y < exact.sh; ++y)
+            for (int x = 0; x < sw; ++x)
+                QCOMPARE(r.layerIndexedMean.at(((y + P) % S + S) % S, ((x + P) % S + S) % S), exact.at(y, x));
         ++checked;
     }
     QVERIFY2(checked >= 8, qPrintable(QStringLiteral("only %1 stacks had an interior").arg(checked)));

@@ -8,6 +8,7 @@
 
 #include "backends/BackendFactory.h"
 #include "common/KernelFile.h"
+#include "analysis/LayerStack.h"
 #include "core/ConvError.h"
 #include "core/ConvTranspose.h"
 #include "core/KernelPresets.h"
@@ -184,6 +185,7 @@ StackResult computeStack(const Tensor& image, const StackSpec& spec, const std::
         // (too many phases) before any large convolution runs.
         const std::vector<ChainStep> steps = stackChainSteps(spec);
         r.analysis = analyzeChain(steps);
+        r.layerIndexedMean = layerIndexedTable(r.analysis.meanTable, layerStackEquivalent(layers).padding);
         for (size_t i = 0; i < steps.size(); ++i) {
             const std::vector<ChainStep> prefix(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(i) + 1);
             r.prefixTables.push_back(compoundPhaseGains(prefix).front());

@@ -82,7 +82,10 @@ struct StackResult {
     std::vector<PhaseGainTable> ownTables;               // per layer, its kernel's own phase gains
     std::vector<ArtifactScores> ownScores;
     std::vector<PhaseGainTable> prefixTables;  // compound table of layers 1..i (what layer i's output shows)
-    ChainAnalysis analysis;                    // the whole stack
+    // The whole stack's mean table indexed by (o + P) mod S (P: the stack's begin crop), as
+    // `tconv analyze --stack` prints it and as each layer's own table is indexed.
+    PhaseGainTable layerIndexedMean;
+    ChainAnalysis analysis;  // the whole stack
     bool cancelled = false;
     QString error;  // the engine's message; nothing else is valid then
 };

@@ -280,7 +280,7 @@ void StackPanel::showRun() {
                       .arg(kStackMaxOutputPixels / (1 << 20));
     status_->setText(status + QStringLiteral(", %1 channel(s).").arg(in.c));
     summary_->setText(summaryHtml(r));
-    plot_->setTable(r.analysis.meanTable);
+    plot_->setTable(r.layerIndexedMean);
     showTiles();
 }
 
