@@ -132,19 +132,13 @@ const std::vector<ScreenshotView>& screenshotViews() {
              w.setLayoutMode(LayoutMode::Single);
              w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("stackDock")));
          },
-         [](MainWindow& w) {
-             w.findChild<QDockWidget*>(QStringLiteral("stackDock"))->raise();  // loading may raise another tab
-             w.stackPanel()->waitForIdle(120000);
-         }},
+         [](MainWindow& w) { w.stackPanel()->waitForIdle(120000); }},
         {"gradient", nullptr,
          [](MainWindow& w) {
              w.setLayoutMode(LayoutMode::Single);
              w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("gradientDock")));
          },
-         [](MainWindow& w) {
-             w.findChild<QDockWidget*>(QStringLiteral("gradientDock"))->raise();  // loading may raise another tab
-             w.gradientPanel()->waitForIdle(120000);
-         }},
+         [](MainWindow& w) { w.gradientPanel()->waitForIdle(120000); }},
         {"deconvnet", nullptr,
          [](MainWindow& w) { w.showWideDock(w.findChild<QDockWidget*>(QStringLiteral("deconvnetDock"))); },
          runDeconvNet},
