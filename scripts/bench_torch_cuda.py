@@ -30,6 +30,10 @@ SUITE = [
     ("1024x1024x3 depthwise k3 s2 p2 op1 d2", 3, 1024, 1024, 3, 2, 2, 1, 2, False),
 ]
 
+# (h, w, c_in, c_out), k4 s2 p1, as in tests/cuda/MixingGemmBench.cpp.
+MIXING = [(128, 128, 64, 64), (64, 64, 256, 256), (32, 32, 512, 512),
+          (64, 64, 512, 256), (128, 128, 256, 128), (256, 256, 128, 64)]
+
 
 def time_calls(fn, repeats):
     """Median and min in ms, one CUDA event pair per call."""
@@ -102,6 +106,26 @@ def bench_end_to_end(repeats):
             "device": torch.cuda.get_device_name(0), "wall_median_ms": statistics.median(wall)}
 
 
+def bench_mixing(repeats):
+    """cuDNN on the channel-mixing suite; TFLOP/s counts 2 * H*W*C_in*C_out*k*k."""
+    rows = []
+    for h, w, cin, cout in MIXING:
+        gen = torch.Generator(device="cuda").manual_seed(7)
+        x = torch.rand((1, cin, h, w), device="cuda", generator=gen) * 2 - 1
+        weight = torch.rand((cin, cout, 4, 4), device="cuda", generator=gen) * 2 - 1
+
+        def run(i):
+            return F.conv_transpose2d(x, weight, stride=2, padding=1)
+
+        for i in range(5):
+            run(i)
+        med, mn = time_calls(run, repeats)
+        flops = 2.0 * h * w * cin * cout * 16
+        rows.append({"case": f"mixing {h}x{w}x{cin} -> {cout} k4 s2 p1", "backend": "torch-cudnn",
+                     "median_ms": med, "min_ms": mn, "tflops": flops / (med * 1e-3) / 1e12})
+    return rows
+
+
 def load_ours(path):
     ours = {}
     with open(path) as f:
@@ -119,6 +143,7 @@ def main():
     ap.add_argument("--json", action="store_true", help="print one JSON object per line")
     ap.add_argument("--ours", help="output of tconv_cuda_check --json, to compare against")
     ap.add_argument("--allow-tf32", action="store_true")
+    ap.add_argument("--mixing", help="output of tconv_cuda_check --mixing --json: compare the mixing suite too")
     args = ap.parse_args()
     if not torch.cuda.is_available():
         print("SKIPPED: torch sees no CUDA device")
@@ -147,6 +172,16 @@ def main():
         if o:
             line += f" {o['median_ms']:9.4f} {o['floor_ratio']:12.2f} {r['median_ms'] / o['median_ms']:10.2f}"
         print(line)
+    if args.mixing:
+        mine = load_ours(args.mixing)
+        mix = bench_mixing(args.repeats)
+        print(f"\n{'mixing case':34} {'torch_ms':>9} {'torch_TF/s':>10} {'ours_ms':>9} {'ours_TF/s':>9} {'torch/ours':>10}")
+        for r in mix:
+            o = mine.get(r["case"], {})
+            ours_ms = o.get("gemm_median_ms")
+            tail = (f" {ours_ms:9.4f} {o['gemm_tflops']:9.2f} {r['median_ms'] / ours_ms:10.2f}" if ours_ms else "")
+            print(f"{r['case']:34} {r['median_ms']:9.4f} {r['tflops']:10.2f}" + tail)
+        rows += mix
     if args.json:
         for r in rows:
             print(json.dumps(r))

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // __global__ wrappers around the per-thread bodies of ConvTransposeKernels.cuh
 // and ImageKernels.cuh, and their launch configuration. Instantiations are kept
-// to five kernels (tiled <1,4>, tiled <4,2>, direct, unpack, pack) so the
-// build for five architectures stays short.
+// to seven kernels (tiled <1,4>, <1,8>, <4,2> twice, direct, unpack, pack) so
+// the build for five architectures stays short.
 #include "cuda/internal/ConvTransposeLaunch.h"
 
 #include "cuda/internal/CudaCheck.h"
@@ -18,20 +18,28 @@ namespace {
 __device__ __forceinline__ Idx3 rawBlock() { return Idx3{int(blockIdx.x), int(blockIdx.y), int(blockIdx.z)}; }
 __device__ __forceinline__ Idx3 rawThread() { return Idx3{int(threadIdx.x), int(threadIdx.y), int(threadIdx.z)}; }
 
-template <int CO, int R>
-__global__ void __launch_bounds__(kThreads) tiledKernel(KernelArgs a) {
+// Uniform: a.uniformPhases as a compile-time constant, so that each
+// instantiation holds the registers of one accumulation path only (both in one
+// kernel took 128 registers for tiledKernel<1,4>, against 64 and 80 apart).
+// The minimum of blocks per SM caps the registers: 64 (4 blocks of 256
+// threads) for one output channel, 80 (3 blocks) for four, where 64 spilled.
+template <int CO, int R, bool Uniform>
+__global__ void __launch_bounds__(kThreads, CO == 1 ? 4 : 3) tiledKernel(KernelArgs args) {
     extern __shared__ float smem[];
+    KernelArgs a = args;
+    a.uniformPhases = Uniform;
     const Idx3 block = logicalBlock(a, rawBlock());
     const Idx3 thread = rawThread();
+    const TiledBlock b = tiledBlock<CO, R>(a, block);
     TiledThread<CO, R> t;
-    tiledInit<CO, R>(a, block, thread, t);
+    tiledInit<CO, R>(a, b, thread, t);
     for (int c = 0; c < a.g.cinPerGroup; ++c) {
         if (c > 0) __syncthreads();  // everyone is done reading the previous channel
-        tiledLoad<CO, R>(a, block, thread, c, smem);
+        tiledLoad<CO, R>(a, b, thread, c, smem);
         __syncthreads();
         tiledAccumulate<CO, R>(a, smem, t);
     }
-    tiledStore<CO, R>(a, block, thread, t);
+    tiledStore<CO, R>(a, b, thread, t);
 }
 
 __global__ void __launch_bounds__(kThreads) directKernel(KernelArgs a) {
@@ -76,10 +84,17 @@ void launchImage(Kernel kernel, const char* name, Image8Args a, cudaStream_t str
 void launchConvTranspose(const KernelArgs& args, const LaunchPlan& plan, cudaStream_t stream) {
     switch (plan.variant) {
         case KernelVariant::Tiled1:
-            launchChunks(tiledKernel<kTiled1CO, kTiled1R>, "launch of tiledKernel<1,4>", args, plan, stream);
+            if (args.uniformPhases)
+                launchChunks(tiledKernel<kTiled1CO, kTiled1UniformR, true>, "launch of tiledKernel<1,8>", args, plan,
+                             stream);
+            else
+                launchChunks(tiledKernel<kTiled1CO, kTiled1R, false>, "launch of tiledKernel<1,4>", args, plan, stream);
             break;
         case KernelVariant::Tiled4:
-            launchChunks(tiledKernel<kTiled4CO, kTiled4R>, "launch of tiledKernel<4,2>", args, plan, stream);
+            if (args.uniformPhases)
+                launchChunks(tiledKernel<kTiled4CO, kTiled4R, true>, "launch of tiledKernel<4,2>", args, plan, stream);
+            else
+                launchChunks(tiledKernel<kTiled4CO, kTiled4R, false>, "launch of tiledKernel<4,2>", args, plan, stream);
             break;
         case KernelVariant::Direct: launchChunks(directKernel, "launch of directKernel", args, plan, stream); break;
         case KernelVariant::Gemm: launchMixingGemm(args, plan, stream); break;

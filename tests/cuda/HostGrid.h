@@ -36,13 +36,14 @@ void emulateTiledBlock(const cuda::KernelArgs& a, cuda::Idx3 block, std::vector<
             for (int tx = 0; tx < kThreadsX; ++tx)
                 fn(Idx3{tx, ty, 0}, threads[static_cast<size_t>(ty * kThreadsX + tx)]);
     };
-    forEachThread([&](Idx3 t, TiledThread<CO, R>& st) { tiledInit<CO, R>(a, block, t, st); });
+    const TiledBlock b = tiledBlock<CO, R>(a, block);
+    forEachThread([&](Idx3 t, TiledThread<CO, R>& st) { tiledInit<CO, R>(a, b, t, st); });
     for (int c = 0; c < a.g.cinPerGroup; ++c) {
         std::fill(smem.begin(), smem.end(), std::numeric_limits<float>::quiet_NaN());
-        forEachThread([&](Idx3 t, TiledThread<CO, R>&) { tiledLoad<CO, R>(a, block, t, c, smem.data()); });
+        forEachThread([&](Idx3 t, TiledThread<CO, R>&) { tiledLoad<CO, R>(a, b, t, c, smem.data()); });
         forEachThread([&](Idx3, TiledThread<CO, R>& st) { tiledAccumulate<CO, R>(a, smem.data(), st); });
     }
-    forEachThread([&](Idx3 t, const TiledThread<CO, R>& st) { tiledStore<CO, R>(a, block, t, st); });
+    forEachThread([&](Idx3 t, const TiledThread<CO, R>& st) { tiledStore<CO, R>(a, b, t, st); });
 }
 
 // The channel-mixing GEMM block (MixingGemmKernels.cuh) as mixingGemmKernel
@@ -91,7 +92,10 @@ inline HostGridRun emulateConv(const Tensor& input, const ConvLayer& layer,
                 for (int bx = 0; bx < chunk.x; ++bx) {
                     const Idx3 block = logicalBlock(a, Idx3{bx, by, bz});
                     switch (run.plan.variant) {
-                        case KernelVariant::Tiled1: emulateTiledBlock<kTiled1CO, kTiled1R>(a, block, smem); break;
+                        case KernelVariant::Tiled1:
+                            if (a.uniformPhases) emulateTiledBlock<kTiled1CO, kTiled1UniformR>(a, block, smem);
+                            else emulateTiledBlock<kTiled1CO, kTiled1R>(a, block, smem);
+                            break;
                         case KernelVariant::Tiled4: emulateTiledBlock<kTiled4CO, kTiled4R>(a, block, smem); break;
                         case KernelVariant::Gemm: emulateGemmBlock(a, block, smem); break;
                         case KernelVariant::Direct:

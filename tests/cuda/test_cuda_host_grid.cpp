@@ -42,6 +42,7 @@ private slots:
     void gridChunkingCoversEverything();
     void largeKernelsFallBackToDirect();
     void suiteShapesPlanTiled();
+    void uniformPhasesOnlyWhereStridesDivideTheThreadSteps();
     void hugeExtentsAreRefused();
     void image8RoundTripIsExact();
     void image8UnpackAndPack();
@@ -206,7 +207,36 @@ void TestCudaHostGrid::suiteShapesPlanTiled() {
         QCOMPARE(run.plan.variant, c.full ? KernelVariant::Tiled4 : KernelVariant::Tiled1);
         QVERIFY(run.plan.smemBytes <= cuda::kDefaultSmemLimit);
         QVERIFY(run.plan.grid.x >= 2);
+        // Strides 2 and 4 take the uniform-phase path (8 rows per thread for
+        // Tiled1), stride 3 the per-output one.
+        const bool uniform = c.s != 3;
+        const int outH = run.output.shape().h;
+        const int rows = cuda::kThreadsY * (c.full ? cuda::kTiled4R : uniform ? cuda::kTiled1UniformR : cuda::kTiled1R);
+        QCOMPARE(run.plan.grid.y, (outH + rows - 1) / rows);
         QVERIFY(relativeL2(run.output, referenceConvTranspose2d(in, layer)) < kMaxRelativeL2);
+    }
+}
+
+void TestCudaHostGrid::uniformPhasesOnlyWhereStridesDivideTheThreadSteps() {
+    // A tiled thread's outputs lie kThreadsX columns and kThreadsY rows apart:
+    // they share one phase exactly when the stride divides that step.
+    for (int sy = 1; sy <= 40; ++sy)
+        for (int sx = 1; sx <= 40; ++sx) {
+            cuda::ConvGeometry g;
+            g.y.s = sy, g.x.s = sx;
+            bool same = true;
+            for (int o = 0; o < 3 * sx * sy && same; ++o)
+                same = (o % sx == (o + cuda::kThreadsX) % sx) && (o % sy == (o + cuda::kThreadsY) % sy);
+            QCOMPARE(cuda::tiledPhasesUniform(g), same);
+        }
+    for (int s = 1; s <= 100; ++s) {
+        const int shift = cuda::strideShift(s);
+        QCOMPARE(shift >= 0, (s & (s - 1)) == 0);
+        if (shift >= 0) {
+            QCOMPARE(1 << shift, s);
+            for (int v = -3 * s - 1; v <= 3 * s + 1; ++v)  // floor division, negatives too
+                QCOMPARE(cuda::floorDivStride(v, s, shift), cuda::floorDiv(v, s));
+        }
     }
 }
 

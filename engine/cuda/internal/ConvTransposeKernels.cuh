@@ -28,6 +28,14 @@
 #define TCONV_HD
 #endif
 
+// Unrolls the next loop in device code (a constant trip count); g++ would warn
+// about an unknown pragma in the host-grid build.
+#if defined(__CUDA_ARCH__)
+#define TCONV_UNROLL _Pragma("unroll")
+#else
+#define TCONV_UNROLL
+#endif
+
 // The host-grid test defines TCONV_HOST_GRID_CHECKS: every shared-memory and
 // phase-table index is then checked. The inline namespace keeps the checked and
 // the plain host copies of these inline functions apart (no ODR clash when the
@@ -85,6 +93,8 @@ struct KernelArgs {
     int smemFloats = 0;        // tiled kernels: shared memory size, for the checks
     int blockOffsetY = 0;      // grid chunking (gridDim.y/z are limited to 65535)
     int blockOffsetZ = 0;
+    bool uniformPhases = false;    // tiled kernels: see tiledPhasesUniform
+    int shiftY = -1, shiftX = -1;  // log2 of the stride where it is a power of two, else -1
 };
 
 // Threads per block of every conv kernel: 32 x 8. A warp is one row of 32
@@ -99,9 +109,31 @@ inline constexpr int kThreads = kThreadsX * kThreadsY;
 inline constexpr int kTiledCols = 4;                        // columns per tiled thread
 inline constexpr int kTiledTileW = kThreadsX * kTiledCols;  // 128 output columns per block
 
+// A tiled thread's outputs lie 32 columns and 8 rows apart, so when the strides
+// divide those (s = 1, 2, 4, 8: the image cases) they all share one output
+// phase: the same taps, inputs a constant step apart. tiledAccumulate then runs
+// the tap loops once for all of them instead of once per output, which is what
+// bounds these kernels on a GPU (instruction issue, not DRAM: on an H200 the
+// per-output loops cost ~150 instructions per output for k4 s2).
+TCONV_HD inline bool tiledPhasesUniform(const ConvGeometry& g) {
+    return kThreadsX % g.x.s == 0 && kThreadsY % g.y.s == 0;
+}
+TCONV_HD inline int strideShift(int s) {
+    int shift = 0;
+    while ((1 << shift) < s) ++shift;
+    return (1 << shift) == s ? shift : -1;
+}
+// Global loads a tiled thread issues before it stores them to shared memory:
+// a thread then waits one memory latency per batch, not per element.
+inline constexpr int kTileLoadBatch = 4;
+
 TCONV_HD inline int imin(int a, int b) { return a < b ? a : b; }
 // Floor division for b > 0 (C++ '/' truncates toward zero).
 TCONV_HD inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+// floorDiv(v, s) as an arithmetic shift where s = 2^shift: an integer division
+// by a run-time divisor is ~20 instructions on a GPU, and the tiled kernels'
+// per-block set-up was dominated by them.
+TCONV_HD inline int floorDivStride(int v, int s, int shift) { return shift >= 0 ? v >> shift : floorDiv(v, s); }
 
 // The first tap of phase r (core/Polyphase.h); the phase's further taps
 // follow every tapStep.
@@ -133,6 +165,13 @@ TCONV_HD inline AxisPhase axisPhase(const AxisGeometry& a, const PhaseTap* table
     const int r = polyphase::outputPhase(o, a.s, a.p);
     TCONV_KERNEL_CHECK(r >= 0 && r < a.s);
     return AxisPhase{table[r], q};
+}
+// The same with shifts where the stride is 2^shift (o + p >= 0).
+TCONV_HD inline AxisPhase axisPhase(const AxisGeometry& a, const PhaseTap* table, int o, int shift) {
+    if (shift < 0) return axisPhase(a, table, o);
+    const int t = o + a.p;
+    TCONV_KERNEL_CHECK(t >= 0 && (t & (a.s - 1)) == polyphase::outputPhase(o, a.s, a.p));
+    return AxisPhase{table[t & (a.s - 1)], t >> shift};
 }
 
 // The wrappers add the chunk offsets to blockIdx.
@@ -174,29 +213,44 @@ TCONV_HD inline TiledBlock tiledBlock(const KernelArgs& a, Idx3 block) {
     b.coBase = cb * CO;
     b.oy0 = block.y * (kThreadsY * R);
     b.ox0 = block.x * kTiledTileW;
-    b.tileY0 = floorDiv(b.oy0 + g.y.p - (g.y.k - 1) * g.y.d, g.y.s);
-    b.tileX0 = floorDiv(b.ox0 + g.x.p - (g.x.k - 1) * g.x.d, g.x.s);
+    b.tileY0 = floorDivStride(b.oy0 + g.y.p - (g.y.k - 1) * g.y.d, g.y.s, a.shiftY);
+    b.tileX0 = floorDivStride(b.ox0 + g.x.p - (g.x.k - 1) * g.x.d, g.x.s, a.shiftX);
     return b;
 }
 
+// init, load and store take the block's TiledBlock, computed once per block.
 template <int CO, int R>
-TCONV_HD inline void tiledInit(const KernelArgs& a, Idx3 block, Idx3 thread, TiledThread<CO, R>& t) {
+TCONV_HD inline void tiledInit(const KernelArgs& a, const TiledBlock& b, Idx3 thread, TiledThread<CO, R>& t) {
     const ConvGeometry& g = a.g;
-    const TiledBlock b = tiledBlock<CO, R>(a, block);
     for (int co = 0; co < CO; ++co) {
         const int col = b.coBase + co;
         const float bias = (a.bias != nullptr && col < g.coutPerGroup) ? a.bias[b.group * g.coutPerGroup + col] : 0.0f;
         for (int r = 0; r < R; ++r)
             for (int v = 0; v < kTiledCols; ++v) t.acc[r][co][v] = bias;
     }
+    if (a.uniformPhases) {  // one phase per axis; the others follow by constant steps
+        const AxisPhase px = axisPhase(g.x, a.phasesX, b.ox0 + thread.x, a.shiftX);
+        const AxisPhase py = axisPhase(g.y, a.phasesY, b.oy0 + thread.y, a.shiftY);
+        for (int v = 0; v < kTiledCols; ++v) {
+            t.colBase[v] = px.q + px.tap.off - b.tileX0 + v * (kThreadsX >> a.shiftX);
+            t.kx0[v] = px.tap.k0;
+            t.cntX[v] = px.tap.count;
+        }
+        for (int r = 0; r < R; ++r) {
+            t.rowBase[r] = py.q + py.tap.off - b.tileY0 + r * (kThreadsY >> a.shiftY);
+            t.ky0[r] = py.tap.k0;
+            t.cntY[r] = py.tap.count;
+        }
+        return;
+    }
     for (int v = 0; v < kTiledCols; ++v) {
-        const AxisPhase ph = axisPhase(g.x, a.phasesX, b.ox0 + thread.x + kThreadsX * v);
+        const AxisPhase ph = axisPhase(g.x, a.phasesX, b.ox0 + thread.x + kThreadsX * v, a.shiftX);
         t.colBase[v] = ph.q + ph.tap.off - b.tileX0;
         t.kx0[v] = ph.tap.k0;
         t.cntX[v] = ph.tap.count;
     }
     for (int r = 0; r < R; ++r) {
-        const AxisPhase ph = axisPhase(g.y, a.phasesY, b.oy0 + thread.y + kThreadsY * r);
+        const AxisPhase ph = axisPhase(g.y, a.phasesY, b.oy0 + thread.y + kThreadsY * r, a.shiftY);
         t.rowBase[r] = ph.q + ph.tap.off - b.tileY0;
         t.ky0[r] = ph.tap.k0;
         t.cntY[r] = ph.tap.count;
@@ -207,27 +261,39 @@ TCONV_HD inline void tiledInit(const KernelArgs& a, Idx3 block, Idx3 thread, Til
 // the input plane (coalesced); the CO kernels of that channel are contiguous in
 // the weight tensor.
 template <int CO, int R>
-TCONV_HD inline void tiledLoad(const KernelArgs& a, Idx3 block, Idx3 thread, int c, float* smem) {
+TCONV_HD inline void tiledLoad(const KernelArgs& a, const TiledBlock& b, Idx3 thread, int c, float* smem) {
     const ConvGeometry& g = a.g;
-    const TiledBlock b = tiledBlock<CO, R>(a, block);
     const int ci = b.group * g.cinPerGroup + c;
     const int kHW = g.y.k * g.x.k;
     const int tid = thread.y * kThreadsX + thread.x;
     const float* w = a.weight + (static_cast<int64_t>(ci) * g.coutPerGroup + b.coBase) * kHW;
-    for (int j = tid; j < CO * kHW; j += kThreads) {
-        TCONV_KERNEL_CHECK(j < a.smemFloats);
-        smem[j] = (b.coBase + j / kHW < g.coutPerGroup) ? w[j] : 0.0f;
+    for (int co = 0; co < CO; ++co) {
+        const bool valid = b.coBase + co < g.coutPerGroup;
+        for (int j = tid; j < kHW; j += kThreads) {
+            TCONV_KERNEL_CHECK(co * kHW + j < a.smemFloats);
+            smem[co * kHW + j] = valid ? w[co * kHW + j] : 0.0f;
+        }
     }
     float* tile = smem + CO * kHW;
     const float* plane = a.input + (static_cast<int64_t>(b.n) * g.inChannels + ci) * g.y.in * g.x.in;
     for (int row = thread.y; row < a.tileH; row += kThreadsY) {
         const int iy = b.tileY0 + row;
         const bool rowIn = iy >= 0 && iy < g.y.in;
-        for (int col = thread.x; col < a.tileW; col += kThreadsX) {
-            const int ix = b.tileX0 + col;
-            TCONV_KERNEL_CHECK(CO * kHW + row * a.tileW + col < a.smemFloats);
-            tile[row * a.tileW + col] =
-                (rowIn && ix >= 0 && ix < g.x.in) ? plane[static_cast<int64_t>(iy) * g.x.in + ix] : 0.0f;
+        const float* src = plane + static_cast<int64_t>(rowIn ? iy : 0) * g.x.in;
+        for (int col0 = thread.x; col0 < a.tileW; col0 += kThreadsX * kTileLoadBatch) {
+            float v[kTileLoadBatch];
+            TCONV_UNROLL
+            for (int u = 0; u < kTileLoadBatch; ++u) {
+                const int ix = b.tileX0 + col0 + u * kThreadsX;
+                v[u] = (rowIn && col0 + u * kThreadsX < a.tileW && ix >= 0 && ix < g.x.in) ? src[ix] : 0.0f;
+            }
+            TCONV_UNROLL
+            for (int u = 0; u < kTileLoadBatch; ++u) {
+                const int col = col0 + u * kThreadsX;
+                if (col >= a.tileW) break;
+                TCONV_KERNEL_CHECK(CO * kHW + row * a.tileW + col < a.smemFloats);
+                tile[row * a.tileW + col] = v[u];
+            }
         }
     }
 }
@@ -235,8 +301,46 @@ TCONV_HD inline void tiledLoad(const KernelArgs& a, Idx3 block, Idx3 thread, int
 // The tile covers every input any output of the block reads (rows
 // floor((oy0+p-(k-1)d)/s) .. floor((oy0+TH-1+p)/s), likewise for columns), so
 // rows and columns below are always inside it.
+// Uniform phases (tiledPhasesUniform): one pair of tap loops for all R x 4
+// outputs, whose inputs lie rowStep and colStep apart in the tile.
+template <int CO, int R>
+TCONV_HD inline void tiledAccumulateUniform(const KernelArgs& a, const float* smem, TiledThread<CO, R>& t) {
+    const ConvGeometry& g = a.g;
+    const int kW = g.x.k;
+    const int kHW = g.y.k * kW;
+    const int colStep = kThreadsX >> a.shiftX;
+    const int rowStep = (kThreadsY >> a.shiftY) * a.tileW;
+    const float* origin = smem + CO * kHW + t.rowBase[0] * a.tileW + t.colBase[0];
+    for (int my = 0; my < t.cntY[0]; ++my) {
+        const float* wrow = smem + (t.ky0[0] + my * g.y.tapStep) * kW;
+        const float* inRow = origin - my * g.y.inStep * a.tileW;
+        for (int mx = 0; mx < t.cntX[0]; ++mx) {
+            const int kx = t.kx0[0] + mx * g.x.tapStep;
+            float w[CO];
+            TCONV_UNROLL
+            for (int co = 0; co < CO; ++co) w[co] = wrow[co * kHW + kx];
+            const float* in = inRow - mx * g.x.inStep;
+            TCONV_UNROLL
+            for (int r = 0; r < R; ++r) {
+                TCONV_UNROLL
+                for (int v = 0; v < kTiledCols; ++v) {
+                    TCONV_KERNEL_CHECK(t.rowBase[r] - my * g.y.inStep >= 0 && t.rowBase[r] - my * g.y.inStep < a.tileH);
+                    TCONV_KERNEL_CHECK(t.colBase[v] - mx * g.x.inStep >= 0 && t.colBase[v] - mx * g.x.inStep < a.tileW);
+                    const float x = in[r * rowStep + v * colStep];
+                    TCONV_UNROLL
+                    for (int co = 0; co < CO; ++co) t.acc[r][co][v] += x * w[co];
+                }
+            }
+        }
+    }
+}
+
 template <int CO, int R>
 TCONV_HD inline void tiledAccumulate(const KernelArgs& a, const float* smem, TiledThread<CO, R>& t) {
+    if (a.uniformPhases) {
+        tiledAccumulateUniform<CO, R>(a, smem, t);
+        return;
+    }
     const ConvGeometry& g = a.g;
     const int kW = g.x.k;
     const int kHW = g.y.k * kW;
@@ -260,23 +364,26 @@ TCONV_HD inline void tiledAccumulate(const KernelArgs& a, const float* smem, Til
     }
 }
 
+// Blocks wholly inside the output (all but the right and bottom edges) store
+// without per-output bounds checks.
 template <int CO, int R>
-TCONV_HD inline void tiledStore(const KernelArgs& a, Idx3 block, Idx3 thread, const TiledThread<CO, R>& t) {
+TCONV_HD inline void tiledStore(const KernelArgs& a, const TiledBlock& b, Idx3 thread, const TiledThread<CO, R>& t) {
     const ConvGeometry& g = a.g;
-    const TiledBlock b = tiledBlock<CO, R>(a, block);
     const int64_t planeSize = static_cast<int64_t>(g.y.out) * g.x.out;
+    const bool interior = b.ox0 + kTiledTileW <= g.x.out && b.oy0 + kThreadsY * R <= g.y.out;
     for (int co = 0; co < CO; ++co) {
         const int col = b.coBase + co;
         if (col >= g.coutPerGroup) break;
         float* plane =
             a.output + (static_cast<int64_t>(b.n) * g.outChannels + b.group * g.coutPerGroup + col) * planeSize;
+        TCONV_UNROLL
         for (int r = 0; r < R; ++r) {
             const int oy = b.oy0 + thread.y + kThreadsY * r;
-            if (oy >= g.y.out) break;
-            for (int v = 0; v < kTiledCols; ++v) {
-                const int ox = b.ox0 + thread.x + kThreadsX * v;
-                if (ox < g.x.out) plane[static_cast<int64_t>(oy) * g.x.out + ox] = t.acc[r][co][v];
-            }
+            if (!interior && oy >= g.y.out) break;
+            float* row = plane + static_cast<int64_t>(oy) * g.x.out + b.ox0 + thread.x;
+            TCONV_UNROLL
+            for (int v = 0; v < kTiledCols; ++v)
+                if (interior || b.ox0 + thread.x + kThreadsX * v < g.x.out) row[kThreadsX * v] = t.acc[r][co][v];
         }
     }
 }
@@ -317,11 +424,19 @@ TCONV_HD inline void directOutput(const KernelArgs& a, Idx3 block, Idx3 thread) 
              ox] = acc;
 }
 
-// (CO, R) of the two tiled instantiations: Tiled1 serves one output channel per
-// group (the depthwise image case) with 4 rows per thread; Tiled4 serves
+// (CO, R) of the tiled instantiations: Tiled1 serves one output channel per
+// group (the depthwise image case) with 4 rows per thread, 8 with uniform
+// phases (its tap loops run once for all of a thread's outputs, so the
+// per-block set-up and tile load are what more rows amortise); Tiled4 serves
 // several output channels per group, reusing each staged input value 4 times.
-inline constexpr int kTiled1CO = 1, kTiled1R = 4;
+inline constexpr int kTiled1CO = 1, kTiled1R = 4, kTiled1UniformR = 8;
 inline constexpr int kTiled4CO = 4, kTiled4R = 2;
+
+// Rows per thread (R) of a tiled variant.
+TCONV_HD inline int tiledRowsPerThread(KernelVariant v, bool uniform) {
+    if (v == KernelVariant::Tiled1) return uniform ? kTiled1UniformR : kTiled1R;
+    return kTiled4R;
+}
 
 }  // namespace TCONV_KERNEL_ABI
 }  // namespace tconv::cuda

@@ -145,7 +145,7 @@ inline LaunchPlan planLaunch(const ConvGeometry& g, std::optional<KernelVariant>
                           : (g.coutPerGroup == 1 ? KernelVariant::Tiled1 : KernelVariant::Tiled4);
     if (v != KernelVariant::Direct) {
         const int co = v == KernelVariant::Tiled1 ? kTiled1CO : kTiled4CO;
-        const int rows = kThreadsY * (v == KernelVariant::Tiled1 ? kTiled1R : kTiled4R);
+        const int rows = kThreadsY * tiledRowsPerThread(v, tiledPhasesUniform(g));
         // Bound on the input rows/columns a block's outputs read (see tiledAccumulate).
         const int64_t tileH = (rows - 1 + int64_t(g.y.k - 1) * g.y.d) / g.y.s + 2;
         const int64_t tileW = (kTiledTileW - 1 + int64_t(g.x.k - 1) * g.x.d) / g.x.s + 2;
@@ -183,6 +183,9 @@ inline KernelArgs bindArgs(const ConvGeometry& g, const LaunchPlan& plan, const 
     a.tileH = plan.tileH;
     a.tileW = plan.tileW;
     a.smemFloats = static_cast<int>(plan.smemBytes / sizeof(float));
+    a.uniformPhases = tiledPhasesUniform(g);
+    a.shiftY = strideShift(g.y.s);
+    a.shiftX = strideShift(g.x.s);
     return a;
 }
 
