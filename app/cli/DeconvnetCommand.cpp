@@ -35,8 +35,8 @@ using app::jsonNumber;
 constexpr const char* kInferDescription =
     "Finds sparse feature maps z that synthesise the image y through the filter bank F:\n"
     "  y_c = sum_k z_k (valid conv) f_{k,c} = conv_transpose2d(z, F, stride 1, padding (kh-1, kw-1)),\n"
-    "minimising lambda/2 ||y_hat - y||^2 + ||z||_1 by FISTA (step 1/L, L from a power iteration, backtracking,\n"
-    "monotone restarts: the objective never rises).\n"
+    "minimising lambda/2 ||y_hat - y||^2 + ||z||_1 by FISTA (step 1/L; L from the filters' spectrum\n"
+    "for gray images, else a power iteration; backtracking, monotone restarts: the objective never rises).\n"
     "  IMAGE    an image (gray or RGB: K0 = channels, values in [0,1]) or .npy (H,W) or (H,W,C)\n"
     "  F.npy    float32 (K1, K0, kh, kw), ConvTranspose2d layout; K0 must equal the image's channels\n"
     "  Z.npy    written: float32 (H+kh-1, W+kw-1, K1); tconv apply Z.npy OUT.npy --kernel F.npy --stride 1\n"

@@ -22,6 +22,7 @@
 #include <random>
 #include <string>
 
+#include "analysis/DeconvSpectralBound.h"
 #include "analysis/internal/ParallelFor.h"
 #include "core/Conv2d.h"
 #include "core/ConvError.h"
@@ -381,9 +382,12 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
     Tensor ax, axPrev, az, ay, residual;
     DeconvCost cx = deconvCost(image, x, filters, o.lambda, backend, &ax);
     axPrev = ax;
-    // 5% above the power iteration's estimate (which approaches ||A||^2 from
-    // below); backtracking corrects what is still too small.
-    double L = 1.05 * deconvLipschitz(image.shape(), filters, o.lambda, o.powerIterations, o.seed, backend);
+    // The spectral bound where it applies (an upper bound, at no convolution);
+    // else 5% above the power iteration's estimate (which approaches ||A||^2
+    // from below). Backtracking corrects what is still too small.
+    double L = o.spectralBound && filters.shape().c == 1
+                   ? deconvSpectralLipschitz(filters, o.lambda)
+                   : 1.05 * deconvLipschitz(image.shape(), filters, o.lambda, o.powerIterations, o.seed, backend);
     if (!(L > 0)) L = 1.0;
     double t = 1.0;
     const double mapCount = double(x.size());

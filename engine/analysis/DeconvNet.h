@@ -57,11 +57,16 @@ struct DeconvIteration {
 };
 
 struct DeconvInferenceOptions {
-    double lambda = 1.0;       // > 0
-    int iterations = 100;      // >= 0
-    int powerIterations = 12;  // for the initial L
-    double peak = 1.0;         // PSNR's peak value (images in [0, 1])
-    uint64_t seed = 1;         // power iteration's start vector
+    double lambda = 1.0;   // > 0
+    int iterations = 100;  // >= 0
+    // The initial L: for one-channel images from the filters' spectrum (an
+    // upper bound, no convolution: DeconvSpectralBound.h) unless
+    // spectralBound is false; else (and for K0 > 1) by powerIterations power
+    // iterations, 5% added.
+    bool spectralBound = true;
+    int powerIterations = 12;
+    double peak = 1.0;  // PSNR's peak value (images in [0, 1])
+    uint64_t seed = 1;  // power iteration's start vector
     // Called after each iteration; returning false stops early (cancel).
     std::function<bool(const DeconvIteration&)> progress;
 };

@@ -26,6 +26,7 @@
 
 #include "analysis/DeconvLearning.h"
 #include "analysis/DeconvNet.h"
+#include "analysis/DeconvSpectralBound.h"
 #include "backends/BackendFactory.h"
 #include "common/ProcessResult.h"
 #include "core/Conv2d.h"
@@ -263,6 +264,7 @@ private slots:
     void adjointIdentity();
     void inferenceReachesIstaOptimum();
     void inferenceObjectiveNeverRises();
+    void spectralBoundBoundsTheOperatorNorm();
     void inferenceMatchesIndependentCost();
     void learningNeverRaisesObjective();
     void mismatchedChannelsAreRefused();
@@ -475,6 +477,54 @@ void TestDeconvnet::inferenceReachesIstaOptimum() {
     }
 }
 
+// sup over a fine grid of sum_k |F_k(w)|^2, by a plain 2-D DFT of each filter.
+double fineSpectralPeak(const Tensor& f, int m) {
+    const Shape4 s = f.shape();
+    double peak = 0;
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < m; ++j) {
+            const double wy = 2 * M_PI * i / m, wx = 2 * M_PI * j / m;
+            double p = 0;
+            for (int64_t k = 0; k < s.n; ++k) {
+                double re = 0, im = 0;
+                for (int64_t y = 0; y < s.h; ++y)
+                    for (int64_t x = 0; x < s.w; ++x) {
+                        re += f.at(k, 0, y, x) * std::cos(wy * y + wx * x);
+                        im -= f.at(k, 0, y, x) * std::sin(wy * y + wx * x);
+                    }
+                p += re * re + im * im;
+            }
+            peak = std::max(peak, p);
+        }
+    return peak;
+}
+
+void TestDeconvnet::spectralBoundBoundsTheOperatorNorm() {
+    // An upper bound of ||A||^2 on a finite image (the power iteration's
+    // estimate, from below), close to it for an image much larger than the
+    // filters, and at least the spectrum's peak on a fine grid but within 1%.
+    std::unique_ptr<Backend> cpu = createBackend(BackendKind::Cpu);
+    struct Case {
+        int filters, kh, kw;
+    };
+    for (const Case c : {Case{16, 7, 7}, Case{3, 3, 5}, Case{1, 1, 1}, Case{5, 2, 2}, Case{2, 9, 4}}) {
+        const Tensor f = randomDeconvFilters(c.filters, 1, Size2(c.kh, c.kw), uint64_t(c.filters * 100 + c.kh));
+        const double bound = deconvSpectralLipschitz(f, 3.0);
+        const QString what = QString("%1 filters %2x%3: bound %4").arg(c.filters).arg(c.kh).arg(c.kw).arg(bound);
+        const double power = deconvLipschitz(Shape4{1, 1, 96, 96}, f, 3.0, 60, 5, *cpu);
+        QVERIFY2(power <= bound * (1 + 1e-5), qPrintable(what + QString(", power iteration %1").arg(power)));
+        QVERIFY2(power >= bound * 0.97, qPrintable(what + QString(", power iteration %1").arg(power)));
+        const double fine = 3.0 * fineSpectralPeak(f, 256);
+        QVERIFY2(bound >= fine * (1 - 1e-9) && bound <= fine * 1.01, qPrintable(what + QString(", fine %1").arg(fine)));
+    }
+    try {
+        deconvSpectralLipschitz(randomDeconvFilters(4, 3, Size2(5, 5), 1), 1.0);
+        QFAIL("accepted K0 = 3");
+    } catch (const ParameterError& e) {
+        QVERIFY2(QString(e.what()).contains("(4, 3, 5, 5)"), e.what());
+    }
+}
+
 void TestDeconvnet::inferenceObjectiveNeverRises() {
     std::unique_ptr<Backend> cpu = createBackend(BackendKind::Cpu);
     const Tensor image = testImage(1, 32, 32, 9);
@@ -482,6 +532,7 @@ void TestDeconvnet::inferenceObjectiveNeverRises() {
     DeconvInferenceOptions o;
     o.lambda = 50;
     o.iterations = 80;
+    o.spectralBound = false;
     o.powerIterations = 2;  // a poor L: backtracking and restarts must keep it monotone
     const DeconvInference r = inferDeconvMaps(image, filters, o, *cpu);
     QCOMPARE(int(r.history.size()), 80);
