@@ -103,6 +103,7 @@ void TestHeatmaps::gainMapOfLargeInputsIsExact() {
     // the direct all-ones response, borders, output padding and all.
     std::mt19937 rng(31);
     auto backend = createBackend(BackendKind::Cpu, BackendOptions{1});
+    Tensor reused;  // the in-place form, into the last trial's buffer poisoned with NaN
     for (int trial = 0; trial < 80; ++trial) {
         const int H = pick(rng, 1, 40), W = pick(rng, 1, 40);
         const AxisParams ah = randomAxis(rng, H, 7, 5, 3), aw = randomAxis(rng, W, 7, 5, 3);
@@ -110,6 +111,10 @@ void TestHeatmaps::gainMapOfLargeInputsIsExact() {
         const Kernel2D k = randomKernel(rng, ah.k, aw.k);
         const ConvLayer layer = makeDepthwiseLayer(k, 2, p, {3.0f});
         const Tensor a = gainMap(layer, H, W, *backend);
+        reused.fill(NAN);
+        gainMap(layer, H, W, *backend, reused);
+        QCOMPARE(reused.shape(), a.shape());
+        QVERIFY(reused.storage() == a.storage());
         const Tensor direct = referenceConvTranspose2d(Tensor(Shape4{1, 1, H, W}, 1.0f), makeDepthwiseLayer(k, 1, p));
         QCOMPARE(a.shape(), (Shape4{1, 2, direct.shape().h, direct.shape().w}));
         const double gbar = k.sum() / (p.stride.h * p.stride.w);

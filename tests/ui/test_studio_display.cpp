@@ -6,6 +6,7 @@
 #include <QtTest/QtTest>
 #include <atomic>
 #include <cmath>
+#include <random>
 #include <complex>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "views/ColorLut.h"
 #include "views/DisplayImage.h"
 #include "views/ImageView.h"
+#include "views/ValuePyramid.h"
 #include "views/ViewSync.h"
 #include "analysis/GainMap.h"
 #include "analysis/ResizeConv.h"
@@ -139,6 +141,7 @@ class TestStudioDisplay : public QObject {
     Q_OBJECT
 private slots:
     void checkerboardIsFlatBelowFullResolution();
+    void pyramidLevelsAreBlockMeans();
     void stripesOfPeriodTwoAreFlatBelowFullResolution();
     void periodEightAtHalfKeepsPeriodFour();
     void signedHeatmapStaysOnItsColourBar();
@@ -195,6 +198,67 @@ void TestStudioDisplay::periodEightAtHalfKeepsPeriodFour() {
     // All variation is at period 4 (bins n/4 and 3n/4): no other frequency appears.
     QVERIFY2(atPeriod4 / ac > 0.999, qPrintable(QString::number(atPeriod4 / ac)));
     QVERIFY(channelSpread(drawn) >= 250);  // the pattern survives, not blurred away
+}
+
+void TestStudioDisplay::pyramidLevelsAreBlockMeans() {
+    // Every stored level against (a) the test's own level-by-level 2x2 halving,
+    // bit for bit (an odd last row or column averaged with itself), and (b) the
+    // plain mean of the full-resolution block each level pixel covers. Odd and
+    // even sizes, 1 and 3 channels: build() makes two levels per pass.
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (const QSize size : {QSize(1, 1), QSize(9, 1), QSize(53, 37), QSize(64, 64), QSize(3, 65), QSize(129, 200)})
+        for (const int channels : {1, 3}) {
+            const int w = size.width(), h = size.height();
+            std::vector<std::vector<float>> full(size_t(channels), std::vector<float>(size_t(w) * h));
+            std::vector<const float*> planes;
+            for (auto& p : full) {
+                for (float& v : p) v = u(rng);
+                planes.push_back(p.data());
+            }
+            const auto pyramid = ValuePyramid::build(planes, h, w);
+            for (int c = 0; c < channels; ++c) {
+                std::vector<float> prev = full[size_t(c)];
+                int ph = h, pw = w;
+                for (int level = 1; level <= pyramid->levelCount(); ++level) {
+                    const int lh = (ph + 1) / 2, lw = (pw + 1) / 2;
+                    QCOMPARE(pyramid->levelSize(level), QSize(lw, lh));
+                    std::vector<float> next(size_t(lw) * lh);
+                    for (int y = 0; y < lh; ++y)
+                        for (int x = 0; x < lw; ++x) {
+                            const int y0 = 2 * y, y1 = std::min(2 * y + 1, ph - 1);
+                            const int x0 = 2 * x, x1 = std::min(2 * x + 1, pw - 1);
+                            const auto at = [&](int yy, int xx) { return prev[size_t(yy) * pw + xx]; };
+                            next[size_t(y) * lw + x] =
+                                x1 > x0 ? ((at(y0, x0) + at(y0, x1)) + (at(y1, x0) + at(y1, x1))) * 0.25f
+                                        : 0.5f * (at(y0, x0) + at(y1, x0));
+                        }
+                    const float* got = pyramid->plane(level, c);
+                    for (size_t i = 0; i < next.size(); ++i)
+                        QVERIFY2(
+                            got[i] == next[i],
+                            qPrintable(
+                                QStringLiteral("%1x%2 c%3 level %4 pixel %5").arg(h).arg(w).arg(c).arg(level).arg(i)));
+                    // The block mean, from full resolution (each level pixel covers 2^level x 2^level, clipped).
+                    const int b = 1 << level;
+                    for (int y = 0; y < lh; ++y)
+                        for (int x = 0; x < lw; ++x) {
+                            double sum = 0;
+                            int n = 0;
+                            for (int yy = y * b; yy < std::min(h, (y + 1) * b); ++yy)
+                                for (int xx = x * b; xx < std::min(w, (x + 1) * b); ++xx, ++n)
+                                    sum += full[size_t(c)][size_t(yy) * w + xx];
+                            // Clipped blocks weight their rows unevenly (an odd edge is averaged with
+                            // itself): the plain mean is exact only for whole blocks.
+                            if ((y + 1) * b <= h && (x + 1) * b <= w)
+                                QVERIFY(std::abs(got[size_t(y) * lw + x] - sum / n) < 1e-5);
+                        }
+                    prev = std::move(next);
+                    ph = lh;
+                    pw = lw;
+                }
+            }
+        }
 }
 
 void TestStudioDisplay::signedHeatmapStaysOnItsColourBar() {

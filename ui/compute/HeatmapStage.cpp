@@ -19,15 +19,16 @@ std::string HeatmapStage::compute(const ComputeRequest& request, const ConvLayer
             case HeatmapKind::GainMap: {
                 if (std::abs(request.kernel.sum()) < 1e-12)
                     return "the kernel sums to zero, so there is no mean gain to compare the phases with";
-                const GainKey key{request.kernel, request.params.geometry, in.h, in.w};
-                if (!(key == gainKey_) || gainPlane_.empty()) {
-                    // Every channel of a depthwise layer has the same gain: one plane suffices.
-                    // Its storage is kept as the engine made it (moved, not copied: a 1 MP input's map is 16 MB).
-                    const ConvLayer single = makeDepthwiseLayer(request.kernel, 1, request.params.geometry);
-                    gainPlane_ = std::move(gainMap(single, in.h, in.w, backend).storage());
-                    gainKey_ = key;
-                }
-                plane.assign(gainPlane_.begin(), gainPlane_.end());  // into the recycled result's buffer
+                // Every channel of a depthwise layer has the same gain: one plane suffices.
+                // Made anew each time, in place: spreading the small problem's map costs
+                // about what copying a kept one did (a 1 MP input's map is 16 MB), and a
+                // change that keeps the kernel and geometry reuses the previous result's map
+                // anyway (ResultReuse) unless only the bias changed.
+                const ConvLayer single = makeDepthwiseLayer(request.kernel, 1, request.params.geometry);
+                Tensor map;
+                map.storage().swap(plane);  // the recycled result's buffer, when it has one
+                gainMap(single, in.h, in.w, backend, map);
+                plane.swap(map.storage());
                 return {};
             }
             case HeatmapKind::ArtifactComponent:

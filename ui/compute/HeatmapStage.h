@@ -27,18 +27,6 @@ public:
     std::string compute(const ComputeRequest& request, const ConvLayer& layer, const Tensor& input,
                         const Tensor& result, const Tensor* reference, Backend& backend, std::vector<float>& plane,
                         bool& diverging);
-
-private:
-    // The gain map depends only on the kernel, the geometry and the input's
-    // size: kept across changes of bias, tone, backend, comparison mode.
-    struct GainKey {
-        Kernel2D kernel;
-        ConvParams geometry;
-        int64_t h = 0, w = 0;
-        friend bool operator==(const GainKey&, const GainKey&) = default;
-    };
-    GainKey gainKey_;
-    std::vector<float> gainPlane_;
 };
 
 }  // namespace tconv::ui

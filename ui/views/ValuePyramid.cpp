@@ -10,17 +10,33 @@
 namespace tconv::ui {
 namespace {
 
-// 2x2 means of one plane (an odd last row/column is averaged with itself, so
-// every level pixel is the mean of the full-resolution pixels it covers).
+// Row y of the 2x2 means of a plane (an odd last row/column is averaged with
+// itself, so every level pixel is the mean of the full-resolution pixels it
+// covers).
+inline void halveRow(const float* src, int sh, int sw, int y, float* __restrict d, int dw) {
+    const float* a = src + static_cast<size_t>(std::min(2 * y, sh - 1)) * sw;
+    const float* b = src + static_cast<size_t>(std::min(2 * y + 1, sh - 1)) * sw;
+    const int full = sw / 2;
+    for (int x = 0; x < full; ++x) d[x] = ((a[2 * x] + a[2 * x + 1]) + (b[2 * x] + b[2 * x + 1])) * 0.25f;
+    if (full < dw) d[full] = 0.5f * (a[sw - 1] + b[sw - 1]);
+}
+
 void halvePlane(const float* src, int sh, int sw, float* dst, int dh, int dw) {
     parallelRows(dh, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) halveRow(src, sh, sw, y, dst + static_cast<size_t>(y) * dw, dw);
+    });
+}
+
+// Two halvings in one pass: each row of the second level right after the two
+// rows of the first it reads, while they are in cache. The first level is
+// then read from memory once less (a 2048x2048 plane: 4 of ~25 MB moved);
+// the values are those of two halvePlane calls.
+void halvePlaneTwice(const float* src, int sh, int sw, float* mid, int mh, int mw, float* dst, int dh, int dw) {
+    parallelRows(dh, [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
-            const float* a = src + static_cast<size_t>(std::min(2 * y, sh - 1)) * sw;
-            const float* b = src + static_cast<size_t>(std::min(2 * y + 1, sh - 1)) * sw;
-            float* __restrict d = dst + static_cast<size_t>(y) * dw;
-            const int full = sw / 2;
-            for (int x = 0; x < full; ++x) d[x] = ((a[2 * x] + a[2 * x + 1]) + (b[2 * x] + b[2 * x + 1])) * 0.25f;
-            if (full < dw) d[full] = 0.5f * (a[sw - 1] + b[sw - 1]);
+            for (int m = 2 * y; m < std::min(2 * y + 2, mh); ++m)
+                halveRow(src, sh, sw, m, mid + static_cast<size_t>(m) * mw, mw);
+            halveRow(mid, mh, mw, y, dst + static_cast<size_t>(y) * dw, dw);
         }
     });
 }
@@ -76,12 +92,27 @@ std::shared_ptr<ValuePyramid> ValuePyramid::build(const std::vector<const float*
         lv.w = (sw + 1) / 2;
         lv.h = (sh + 1) / 2;
         lv.data.resize(static_cast<size_t>(lv.w) * lv.h * p->channels_);
-        for (int c = 0; c < p->channels_; ++c) {
-            const float* src = l == 0 ? planes[size_t(c)] : p->plane(int(l), c);
-            halvePlane(src, sh, sw, lv.data.data() + static_cast<size_t>(c) * lv.w * lv.h, lv.h, lv.w);
-        }
         sw = lv.w;
         sh = lv.h;
+    }
+    auto planeOf = [&](size_t index, int c) {  // levels_[index] is level index + 1
+        Level& lv = p->levels_[index];
+        return lv.data.data() + static_cast<size_t>(c) * lv.w * lv.h;
+    };
+    for (size_t l = 0; l < count; ++l) {
+        const Level& lv = p->levels_[l];
+        const int srcW = l == 0 ? w : p->levels_[l - 1].w, srcH = l == 0 ? h : p->levels_[l - 1].h;
+        const bool twice = l + 1 < count;  // this level and the next in one pass
+        for (int c = 0; c < p->channels_; ++c) {
+            const float* src = l == 0 ? planes[size_t(c)] : planeOf(l - 1, c);
+            if (twice) {
+                const Level& next = p->levels_[l + 1];
+                halvePlaneTwice(src, srcH, srcW, planeOf(l, c), lv.h, lv.w, planeOf(l + 1, c), next.h, next.w);
+            } else {
+                halvePlane(src, srcH, srcW, planeOf(l, c), lv.h, lv.w);
+            }
+        }
+        if (twice) ++l;
     }
     return p;
 }
