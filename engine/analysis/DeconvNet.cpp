@@ -385,8 +385,12 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
     // The spectral bound where it applies (an upper bound, at no convolution);
     // else 5% above the power iteration's estimate (which approaches ||A||^2
     // from below). Backtracking corrects what is still too small.
-    double L = o.spectralBound && filters.shape().c == 1
-                   ? deconvSpectralLipschitz(filters, o.lambda)
+    // Only for images well larger than the filters: on a small image the
+    // operator's norm can lie well below the whole plane's, and so a bound
+    // from the spectrum would make the steps needlessly short.
+    const Shape4 fs = filters.shape(), is = image.shape();
+    const bool spectral = o.spectralBound && fs.c == 1 && is.h >= 8 * fs.h && is.w >= 8 * fs.w;
+    double L = spectral ? deconvSpectralLipschitz(filters, o.lambda)
                    : 1.05 * deconvLipschitz(image.shape(), filters, o.lambda, o.powerIterations, o.seed, backend);
     if (!(L > 0)) L = 1.0;
     double t = 1.0;

@@ -59,10 +59,10 @@ struct DeconvIteration {
 struct DeconvInferenceOptions {
     double lambda = 1.0;   // > 0
     int iterations = 100;  // >= 0
-    // The initial L: for one-channel images from the filters' spectrum (an
-    // upper bound, no convolution: DeconvSpectralBound.h) unless
-    // spectralBound is false; else (and for K0 > 1) by powerIterations power
-    // iterations, 5% added.
+    // The initial L: for one-channel images at least 8 filter sizes large from
+    // the filters' spectrum (an upper bound, no convolution:
+    // DeconvSpectralBound.h) unless spectralBound is false; else by
+    // powerIterations power iterations, 5% added.
     bool spectralBound = true;
     int powerIterations = 12;
     double peak = 1.0;  // PSNR's peak value (images in [0, 1])
