@@ -391,7 +391,7 @@ DeconvInference inferDeconvMaps(const Tensor& image, const Tensor& filters, cons
     const Shape4 fs = filters.shape(), is = image.shape();
     const bool spectral = o.spectralBound && fs.c == 1 && is.h >= 8 * fs.h && is.w >= 8 * fs.w;
     double L = spectral ? deconvSpectralLipschitz(filters, o.lambda)
-                   : 1.05 * deconvLipschitz(image.shape(), filters, o.lambda, o.powerIterations, o.seed, backend);
+                        : 1.05 * deconvLipschitz(image.shape(), filters, o.lambda, o.powerIterations, o.seed, backend);
     if (!(L > 0)) L = 1.0;
     double t = 1.0;
     const double mapCount = double(x.size());
