@@ -142,6 +142,7 @@ class TestStudioDisplay : public QObject {
 private slots:
     void checkerboardIsFlatBelowFullResolution();
     void pyramidLevelsAreBlockMeans();
+    void unchangedMarksDoNotRepaint();
     void stripesOfPeriodTwoAreFlatBelowFullResolution();
     void periodEightAtHalfKeepsPeriodFour();
     void signedHeatmapStaysOnItsColourBar();
@@ -259,6 +260,50 @@ void TestStudioDisplay::pyramidLevelsAreBlockMeans() {
                 }
             }
         }
+}
+
+// Counts the paint events a widget receives.
+class PaintCounter : public QObject {
+public:
+    int paints = 0;
+    bool eventFilter(QObject*, QEvent* e) override {
+        if (e->type() == QEvent::Paint) ++paints;
+        return false;
+    }
+};
+
+void TestStudioDisplay::unchangedMarksDoNotRepaint() {
+    // Every edit clears the highlights of all views: when they are already
+    // clear, no view may repaint its old image beside the new job.
+    ViewSync sync;
+    ImageView view(&sync);
+    view.resize(200, 150);
+    view.setImage(mipsFromTensor(greyPattern(64, [](int y, int x) { return float((x * y) % 7) / 7.0f; }), {}));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    PaintCounter counter;
+    view.installEventFilter(&counter);
+    const auto settle = [] {
+        for (int i = 0; i < 5; ++i) QCoreApplication::processEvents();
+    };
+    settle();
+    counter.paints = 0;
+    view.setHighlights({});
+    view.setGhosts({});
+    settle();
+    QCOMPARE(counter.paints, 0);
+    const QVector<ViewHighlight> marks{ViewHighlight{QRect(3, 4, 2, 2), Qt::red, false}};
+    view.setHighlights(marks);
+    settle();
+    QVERIFY(counter.paints >= 1);  // a real change repaints
+    counter.paints = 0;
+    view.setHighlights(marks);
+    view.setGhosts({});
+    settle();
+    QCOMPARE(counter.paints, 0);
+    view.setGhosts({ViewGhost{QRectF(0, 0, 4, 4), Qt::gray, QStringLiteral("crop")}});
+    settle();
+    QVERIFY(counter.paints >= 1);
 }
 
 void TestStudioDisplay::signedHeatmapStaysOnItsColourBar() {

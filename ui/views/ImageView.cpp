@@ -93,7 +93,11 @@ void ImageView::setShowGrid(bool on) {
     update();
 }
 
+// Unchanged marks repaint nothing: every edit clears the highlights of all
+// views (the reset path), and four full repaints of the old result then ran
+// beside the new result's job (~5 ms of the GUI thread per edit at 1 MP).
 void ImageView::setHighlights(const QVector<ViewHighlight>& h) {
+    if (highlights_ == h) return;
     highlights_ = h;
     update();
 }
@@ -121,6 +125,7 @@ QPointF ImageView::worldOfPixel(QPointF pixel) const {
 }
 
 void ImageView::setGhosts(const QVector<ViewGhost>& ghosts) {
+    if (ghosts_ == ghosts) return;
     ghosts_ = ghosts;
     update();
 }

@@ -24,12 +24,14 @@ struct ViewGhost {
     QRectF world;
     QColor color;
     QString label;
+    friend bool operator==(const ViewGhost&, const ViewGhost&) = default;
 };
 
 struct ViewHighlight {
     QRect pixels;  // in this view's image pixels
     QColor color;
     bool filled = false;
+    friend bool operator==(const ViewHighlight&, const ViewHighlight&) = default;
 };
 
 // What a reduced (zoomed-out) drawing was made from; ImageView caches by it.
