@@ -149,7 +149,9 @@ void TestStudioWidgets::invalidCombinationKeepsLastGoodResult() {
     QVERIFY2(p->validationMessage().contains("output padding must be < stride 2 or dilation 1: use 0 or 1"),
              qPrintable(p->validationMessage()));
     QVERIFY(p->outputPadding()->heightBox()->property("invalid").toBool());
+    QCOMPARE(p->outputPadding()->heightBox()->palette().color(QPalette::Base), QColor(255, 205, 205));
     QVERIFY(!p->stride()->heightBox()->property("invalid").toBool());
+    QVERIFY(p->stride()->heightBox()->palette().color(QPalette::Base) != QColor(255, 205, 205));
     // No size printed as if valid, in the panel or the formula.
     QVERIFY(p->findChild<QLabel*>("outputSizeLabel")->text().contains("invalid"));
     QVERIFY2(!w->explanationPanel()->formulaLabel()->text().contains("<b>40</b>"),
@@ -161,6 +163,9 @@ void TestStudioWidgets::invalidCombinationKeepsLastGoodResult() {
     p->padding()->heightBox()->setValue(30);
     p->outputPadding()->heightBox()->setValue(0);
     QVERIFY(w->waitForIdle());
+    // The output padding is fine again: its mark and red base are gone.
+    QVERIFY(!p->outputPadding()->heightBox()->property("invalid").toBool());
+    QVERIFY(p->outputPadding()->heightBox()->palette().color(QPalette::Base) != QColor(255, 205, 205));
     QVERIFY2(p->validationMessage().contains("Output size is too small"), qPrintable(p->validationMessage()));
     QCOMPARE(w->lastResult(), good);
     p->padding()->heightBox()->setValue(1);

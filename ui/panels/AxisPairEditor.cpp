@@ -87,8 +87,13 @@ void AxisPairEditor::setValue(Size2 v) {
     QSignalBlocker bh(h_), bw(w_), bl(link_);
     h_->setValue(v.h);
     w_->setValue(v.w);
-    if (v.h != v.w) link_->setChecked(false);
-    link_->setIcon(linkIcon(palette(), link_->isChecked()));
+    if (v.h != v.w && link_->isChecked()) {
+        link_->setChecked(false);
+        // The toggled handler is blocked here: draw the unlinked icon. Only on
+        // a change: a new icon relayouts and repaints the editor, and every
+        // edit sets all six editors of the panel (beside the running job).
+        link_->setIcon(linkIcon(palette(), false));
+    }
 }
 
 void AxisPairEditor::changeEvent(QEvent* e) {

@@ -327,8 +327,14 @@ void ParameterPanel::showIssues() {
                                                            {QStringLiteral("outputPadding"), outputPadding_},
                                                            {QStringLiteral("dilation"), dilation_}};
     auto mark = [this](QWidget* box, const QString& why) {
-        box->setProperty("invalid", !why.isEmpty());
-        if (why.isEmpty()) {
+        // The palette only when the state changes: setting one repaints the box
+        // (and its editor, whose link icon is redrawn), and every edit marks
+        // all twelve boxes, beside the running job.
+        const bool invalid = !why.isEmpty(), was = box->property("invalid").toBool();
+        box->setProperty("invalid", invalid);
+        if (invalid == was) {
+            // the palette already says so
+        } else if (!invalid) {
             box->setPalette(QPalette());
         } else {
             QPalette pal = palette();
