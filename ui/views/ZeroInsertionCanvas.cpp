@@ -44,18 +44,19 @@ ZeroInsertionCanvas::ZeroInsertionCanvas(QWidget* parent) : QWidget(parent) {
 void ZeroInsertionCanvas::setScene(const ZeroInsertionModel& model, const ComputeResultPtr& result) {
     model_ = model;
     result_ = result;
-    lo_ = 0;
-    hi_ = 1;
-    if (result_ && result_->layerInput) {
-        const Tensor& x = *result_->layerInput;
-        const Shape4 s = x.shape();
-        if (s.h * s.w > 0) {
-            lo_ = hi_ = x.at(0, 0, 0, 0);
-            for (int64_t y = 0; y < s.h; ++y)
-                for (int64_t xx = 0; xx < s.w; ++xx) {
-                    lo_ = std::min(lo_, x.at(0, 0, y, xx));
-                    hi_ = std::max(hi_, x.at(0, 0, y, xx));
-                }
+    const std::shared_ptr<const Tensor> input = result_ ? result_->layerInput : nullptr;
+    if (input != rangeInput_) {
+        rangeInput_ = input;
+        lo_ = 0;
+        hi_ = 1;
+        const Shape4 s = input ? input->shape() : Shape4{};
+        if (input && s.n > 0 && s.c > 0 && s.h * s.w > 0) {
+            const float* plane = input->plane(0, 0);
+            lo_ = hi_ = plane[0];
+            for (int64_t i = 0; i < s.h * s.w; ++i) {
+                lo_ = std::min(lo_, plane[i]);
+                hi_ = std::max(hi_, plane[i]);
+            }
         }
     }
     current_.setX(std::clamp(current_.x(), 0, std::max(0, model_.outW() - 1)));
