@@ -22,9 +22,11 @@ void checkCount(const std::vector<ConvLayer>& layers) {
                              std::to_string(layers.size()));
 }
 
+}  // namespace
+
 // The stack as one transposed convolution, per axis: each layer's kernel
 // extent, crops and output padding scaled by the strides of the layers after it.
-ConvParams equivalentParamsOf(const std::vector<ConvLayer>& layers) {
+ConvParams layerStackEquivalent(const std::vector<ConvLayer>& layers) {
     ConvParams e;
     int64_t kh = 1, kw = 1, ph = 0, pw = 0, eh = 0, ew = 0, qh = 0, qw = 0, sh = 1, sw = 1;
     // Each term is below 2^61 (an int times 254 times a stride product <= 2^22);
@@ -63,7 +65,7 @@ ConvParams equivalentParamsOf(const std::vector<ConvLayer>& layers) {
 }
 
 // The chain's table (indexed by o mod S) re-indexed by (o + P) mod S.
-PhaseGainTable rolledBy(const PhaseGainTable& t, Size2 crop) {
+PhaseGainTable layerIndexedTable(const PhaseGainTable& t, Size2 crop) {
     PhaseGainTable r = t;
     for (int y = 0; y < t.sh; ++y)
         for (int x = 0; x < t.sw; ++x) {
@@ -73,6 +75,8 @@ PhaseGainTable rolledBy(const PhaseGainTable& t, Size2 crop) {
         }
     return r;
 }
+
+namespace {
 
 // ChainAnalysis names a step "chain step 4 ('layer 4')": here it is "stack layer 4".
 std::string stackMessage(const std::string& chainMessage) {
@@ -92,12 +96,6 @@ ChainStep layerStackStep(const ConvLayer& layer, size_t index) {
     s.layer.bias.clear();
     s.cropBegin = padBegin(layer.params);
     return s;
-}
-
-ConvParams layerStackEquivalent(const std::vector<ConvLayer>& layers) { return equivalentParamsOf(layers); }
-
-PhaseGainTable layerIndexedTable(const PhaseGainTable& chainTable, Size2 beginCrop) {
-    return rolledBy(chainTable, beginCrop);
 }
 
 LayerStackAnalysis analyzeLayerStack(const std::vector<ConvLayer>& layers) {
@@ -121,9 +119,9 @@ LayerStackAnalysis analyzeLayerStack(const std::vector<ConvLayer>& layers) {
     } catch (const ParameterError& e) {
         throw ParameterError(stackMessage(e.what()));
     }
-    a.equivalent = equivalentParamsOf(layers);
+    a.equivalent = layerStackEquivalent(layers);
     for (const PhaseGainTable& t : a.stack.tables) {
-        a.tables.push_back(rolledBy(t, a.equivalent.padding));
+        a.tables.push_back(layerIndexedTable(t, a.equivalent.padding));
         a.scores.push_back(artifactScores(a.tables.back()));
         const ArtifactScores& s = a.scores.back();
         const ArtifactScores& w = a.scores[static_cast<size_t>(a.worstChannel)];

@@ -330,18 +330,17 @@ void ParameterPanel::showIssues() {
         // The palette only when the state changes: setting one repaints the box
         // (and its editor, whose link icon is redrawn), and every edit marks
         // all twelve boxes, beside the running job.
-        const bool invalid = !why.isEmpty(), was = box->property("invalid").toBool();
-        box->setProperty("invalid", invalid);
-        if (invalid == was) {
-            // the palette already says so
-        } else if (!invalid) {
-            box->setPalette(QPalette());
-        } else {
-            QPalette pal = palette();
-            pal.setColor(QPalette::Base, QColor(255, 205, 205));
-            pal.setColor(QPalette::Text, Qt::black);
+        const bool invalid = !why.isEmpty();
+        if (invalid != box->property("invalid").toBool()) {
+            QPalette pal;  // valid: the default one
+            if (invalid) {
+                pal = palette();
+                pal.setColor(QPalette::Base, QColor(255, 205, 205));
+                pal.setColor(QPalette::Text, Qt::black);
+            }
             box->setPalette(pal);
         }
+        box->setProperty("invalid", invalid);
         box->setStatusTip(why);
         if (!why.isEmpty()) box->setToolTip(why);
     };

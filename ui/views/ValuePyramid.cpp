@@ -99,10 +99,10 @@ std::shared_ptr<ValuePyramid> ValuePyramid::build(const std::vector<const float*
         Level& lv = p->levels_[index];
         return lv.data.data() + static_cast<size_t>(c) * lv.w * lv.h;
     };
-    for (size_t l = 0; l < count; ++l) {
+    for (size_t l = 0; l < count; l += 2) {  // two levels per pass (one when a single one is left)
         const Level& lv = p->levels_[l];
         const int srcW = l == 0 ? w : p->levels_[l - 1].w, srcH = l == 0 ? h : p->levels_[l - 1].h;
-        const bool twice = l + 1 < count;  // this level and the next in one pass
+        const bool twice = l + 1 < count;
         for (int c = 0; c < p->channels_; ++c) {
             const float* src = l == 0 ? planes[size_t(c)] : planeOf(l - 1, c);
             if (twice) {
@@ -112,7 +112,6 @@ std::shared_ptr<ValuePyramid> ValuePyramid::build(const std::vector<const float*
                 halvePlane(src, srcH, srcW, planeOf(l, c), lv.h, lv.w);
             }
         }
-        if (twice) ++l;
     }
     return p;
 }

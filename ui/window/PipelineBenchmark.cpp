@@ -112,11 +112,13 @@ WindowTimes measureWindow(std::shared_ptr<Tensor> input, const std::vector<Studi
             // Forcing repaint() on each view instead painted them twice, the
             // second time beside the next change's job.
             QCoreApplication::sendPostedEvents(&window, QEvent::UpdateRequest);
-            if (i >= 2) paintMs.push_back(double(paint.nsecsElapsed()) / 1e6);
+            const double painted = double(paint.nsecsElapsed()) / 1e6;
             t.backend = r->backend;
-            if (i >= 2) jobMs.push_back(r->computeMs);
-            if (i >= 2)
+            if (i >= 2) {  // after two warm-up changes
+                paintMs.push_back(painted);
+                jobMs.push_back(r->computeMs);
                 for (const auto& [name, ms] : r->stageMs) t.stageMs[name].push_back(ms);
+            }
             shown = true;
         });
         QElapsedTimer timer;
@@ -126,8 +128,10 @@ WindowTimes measureWindow(std::shared_ptr<Tensor> input, const std::vector<Studi
         if (i >= 2) setMs.push_back(double(timer.nsecsElapsed()) / 1e6);
         while (!shown) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         QObject::disconnect(c);
-        if (i >= 2) windowMs.push_back(double(timer.nsecsElapsed()) / 1e6);
-        if (i >= 2) guiCpuMs.push_back(threadCpuMs() - cpu0);
+        if (i >= 2) {
+            windowMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+            guiCpuMs.push_back(threadCpuMs() - cpu0);
+        }
     }
     t.window = stats(windowMs);
     t.jobMedian = stats(jobMs).median;
